@@ -1,0 +1,30 @@
+"""Composition root: build the Dash app, wire callbacks, expose `server` for gunicorn (`gunicorn app:server`)."""
+
+import logging
+
+import dash
+
+import dashboard.callbacks  # noqa: F401  (importing the package registers every @callback)
+from dashboard.config import get_settings
+from dashboard.data.db import upgrade_to_head
+from dashboard.i18n import t
+from dashboard.layout import build_shell
+from dashboard.routes import register_routes
+
+settings = get_settings()  # a wrong setting stops here, with one line naming it
+app = dash.Dash(
+    __name__,
+    pages_folder="dashboard/pages",  # a non-default folder also switches use_pages on
+    title=t("app.title"),
+    update_title="",  # no "Updating..." flicker on the wall screens
+    external_stylesheets=[],  # CSS comes from assets/, never from a CDN
+    serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
+)
+app.layout = build_shell
+register_routes(app.server)
+server = app.server
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    upgrade_to_head()  # the development server migrates; production runs `alembic upgrade head` as a deploy step
+    app.run(host=settings.host, port=settings.port, debug=False)

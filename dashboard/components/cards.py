@@ -1,0 +1,56 @@
+"""KPI tiles: one headline figure with its 同比 and 环比, its 口径 on hover. A callback fills every tile on a page."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.i18n import t
+from dashboard.kpis import Headline
+
+
+def kpi_tile(page: str, figure: Headline) -> html.Div:
+    tile = f"{page}:{figure.value}"
+    return html.Div(
+        [
+            html.Div(t(f"figure.{figure.value}"), className="kpi-title"),
+            html.Div(t("value.none"), id=ids.kpi("value", tile), className="kpi-value"),
+            html.Div(
+                [
+                    html.Span(t("compare.year_over_year"), className="kpi-label"),
+                    html.Span(id=ids.kpi("yoy", tile)),
+                ],
+                className="kpi-change",
+            ),
+            html.Div(
+                [
+                    html.Span(t("compare.period_over_period"), className="kpi-label"),
+                    html.Span(id=ids.kpi("pop", tile)),
+                ],
+                className="kpi-change",
+            ),
+        ],
+        className=f"kpi-tile kpi-{figure.value.replace('_', '-')}",
+        title=t(f"definition.{figure.value}"),  # the 口径, on hover
+    )
+
+
+def kpi_row(
+    page: str,
+    figures: Sequence[Headline],
+    *,
+    period: str = "headline",
+    area: dict[str, Any] | None = None,
+) -> html.Section:
+    """Tiles for `figures`, counted over `period` ('headline' or 'last_month') in `area` (default: the city)."""
+    scope = {"period": period, "area": area or {"level": "city", "code": None}}
+    return html.Section(
+        [
+            dcc.Store(id=ids.kpi_scope(page), data=scope),
+            html.Div(id=ids.kpi("period", page), className="kpi-period"),
+            html.Div([kpi_tile(page, figure) for figure in figures], className="kpi-row"),
+        ]
+    )

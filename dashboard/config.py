@@ -1,0 +1,141 @@
+"""Settings, read once from the environment (and an optional `.env`), validated before anything starts.
+
+DATABASE_URL and REDIS_URL keep their usual names; every other setting is DASHBOARD_<NAME>.
+A wrong value stops start-up with one line that names the setting and the problem (`ConfigError`).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+Language = Literal["zh-CN", "en"]
+
+ROOT = Path(__file__).resolve().parent.parent
+SUPPORTED_DATABASES = ("sqlite", "postgresql")
+REDIS_SCHEMES = ("redis://", "rediss://", "unix://")
+TILE_PLACEHOLDERS = re.compile(r"\{[zxy]\}")
+
+
+class ConfigError(SystemExit):
+    """A setting is wrong. Raised as SystemExit, so a command prints the one line and exits with status 1."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(f"configuration error: {message}")
+        self.message = message
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="DASHBOARD_", env_file=".env", extra="ignore")
+
+    var_dir: Path = ROOT / "var"  # the embedded default's state: SQLite file, Redis socket and append-only file
+    # Empty: the embedded default, a SQLite file in var_dir.
+    database_url: str = Field("", validation_alias="DATABASE_URL")
+    # Empty: the embedded default, a real redis-server that `python -m dashboard.embedded` starts and owns.
+    redis_url: str = Field("", validation_alias="REDIS_URL")
+    language: Language = "zh-CN"
+    timezone: str = "Asia/Shanghai"  # the city's clock: periods and times on screen; storage is UTC
+    tile_url: str = ""  # empty: no base map (offline); e.g. http://tiles.internal/{z}/{x}/{y}.png
+    tile_attribution: str = ""
+    secret_key: str = ""  # empty: a random key kept in var/secret_key, shared by the processes of one install
+    host: str = "127.0.0.1"
+    port: int = Field(8050, ge=1, le=65535)
+    event_stream: str = "events:incidents"
+    dead_letter_stream: str = "events:dead"
+    refresh_ms: int = Field(60_000, ge=1_000)  # how often charts that read the database re-query
+
+    @field_validator("database_url")
+    @classmethod
+    def _database_url(cls, value: str) -> str:
+        if not value:
+            return value
+        try:
+            url = make_url(value)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {value!r}") from None
+        if url.get_backend_name() not in SUPPORTED_DATABASES:
+            raise ValueError(f"unsupported database {url.get_backend_name()!r}; use sqlite or postgresql")
+        return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis_url(cls, value: str) -> str:
+        if value and not value.startswith(REDIS_SCHEMES):
+            raise ValueError(f"must start with one of {', '.join(REDIS_SCHEMES)} (or be empty for the embedded Redis)")
+        return value
+
+    @field_validator("tile_url")
+    @classmethod
+    def _tile_url(cls, value: str) -> str:
+        if value and len(set(TILE_PLACEHOLDERS.findall(value))) != 3:
+            raise ValueError("must contain {z}, {x} and {y} (or be empty for no base map)")
+        return value
+
+    @field_validator("secret_key")
+    @classmethod
+    def _secret_key(cls, value: str) -> str:
+        if value and len(value) < 16:
+            raise ValueError("must be at least 16 characters (or empty to use the key kept in var/)")
+        return value
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}") from None
+        return value
+
+    @model_validator(mode="after")
+    def _embedded_database(self) -> Settings:
+        if not self.database_url:
+            self.database_url = f"sqlite:///{self.var_dir / 'dashboard.db'}"
+        return self
+
+    @property
+    def embedded_redis_socket(self) -> Path:
+        """Where the embedded Redis listens (a unix socket in var_dir), when REDIS_URL is empty."""
+        return self.var_dir / "redis.sock"
+
+    @property
+    def effective_redis_url(self) -> str:
+        return self.redis_url or f"unix://{self.embedded_redis_socket}"
+
+    @property
+    def backend(self) -> str:
+        """'sqlite' or 'postgresql'."""
+        return make_url(self.database_url).get_backend_name()
+
+
+def env_name(field: str) -> str:
+    """The environment variable a setting is read from."""
+    alias = Settings.model_fields[field].validation_alias
+    return alias if isinstance(alias, str) else f"DASHBOARD_{field.upper()}"
+
+
+def describe(error: ValidationError) -> str:
+    """The first problem, as one line naming the environment variable."""
+    first = error.errors()[0]
+    field = str(first["loc"][0]) if first["loc"] else ""
+    name = env_name(field) if field in Settings.model_fields else field
+    message = first["msg"].removeprefix("Value error, ")
+    return f"{name}: {message} (got {first.get('input')!r})"
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """Cached, not a module global: tests change the environment, then call `get_settings.cache_clear()`."""
+    try:
+        return Settings()
+    except ValidationError as error:
+        raise ConfigError(describe(error)) from None

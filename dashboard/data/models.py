@@ -1,0 +1,284 @@
+"""The data model: the city (county → township → grid), its workers and departments, the registries
+(the population at the centre, 一心), and the two wings: incidents and hazards; plus patrol logs.
+
+All timestamps are naive UTC (`datetime.now(UTC).replace(tzinfo=None)`); pages convert to the city's clock.
+County and township codes are copied onto incidents, hazards and patrols so every drill-down filter is one index.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    DateTime,
+    Enum,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from dashboard.data.vocab import (
+    Education,
+    HazardCategory,
+    HazardSeverity,
+    HazardStatus,
+    IncidentKind,
+    IncidentStatus,
+    PersonCategory,
+    PlaceType,
+    Platform,
+    ReportSource,
+    TownshipKind,
+    values,
+)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+# Big tables get 64-bit keys on PostgreSQL; SQLite needs plain INTEGER for its rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def vocabulary(enum: type[StrEnum], name: str) -> Enum:
+    """A portable enum column: VARCHAR plus a named CHECK constraint, identical on SQLite and PostgreSQL."""
+    length = max(len(value) for value in values(enum))
+    return Enum(
+        enum,
+        name=name,
+        native_enum=False,
+        create_constraint=True,
+        values_callable=values,
+        length=length,
+    )
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class County(Base):
+    __tablename__ = "county"
+
+    code: Mapped[str] = mapped_column(String(6), primary_key=True)  # GB/T 2260, e.g. 331004
+    name: Mapped[str] = mapped_column(String(32))
+    name_en: Mapped[str] = mapped_column(String(64))
+    seat_lat: Mapped[float] = mapped_column(Float)
+    seat_lon: Mapped[float] = mapped_column(Float)
+
+
+class Township(Base):
+    __tablename__ = "township"
+
+    code: Mapped[str] = mapped_column(String(9), primary_key=True)  # county code + 3 digits
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    name_en: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[TownshipKind] = mapped_column(vocabulary(TownshipKind, "township_kind"))
+
+
+class Grid(Base):
+    __tablename__ = "grid"
+    __table_args__ = (
+        CheckConstraint(
+            "residents >= 0 AND migrants >= 0 AND key_persons >= 0 AND special_persons >= 0 AND rental_houses >= 0",
+            name="counts_not_negative",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(20), unique=True)  # e.g. 331004-003-0123
+    name: Mapped[str] = mapped_column(String(64))
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"), index=True)
+    urban: Mapped[bool] = mapped_column(Boolean)
+    geometry: Mapped[str] = mapped_column(Text)  # GeoJSON geometry, WGS-84
+    centroid_lat: Mapped[float] = mapped_column(Float)
+    centroid_lon: Mapped[float] = mapped_column(Float)
+    area_km2: Mapped[float] = mapped_column(Float)
+    residents: Mapped[int] = mapped_column(Integer, default=0)
+    migrants: Mapped[int] = mapped_column(Integer, default=0)
+    key_persons: Mapped[int] = mapped_column(Integer, default=0)
+    special_persons: Mapped[int] = mapped_column(Integer, default=0)
+    rental_houses: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class Department(Base):
+    __tablename__ = "department"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(32), unique=True)  # e.g. public_security
+    name: Mapped[str] = mapped_column(String(32))
+    name_en: Mapped[str] = mapped_column(String(64))
+    platform: Mapped[Platform | None] = mapped_column(vocabulary(Platform, "platform"))
+
+
+class GridWorker(Base):
+    __tablename__ = "grid_worker"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code: Mapped[str] = mapped_column(String(24), unique=True)  # the worker's number, also the device's owner
+    name: Mapped[str] = mapped_column(String(32))
+    phone: Mapped[str] = mapped_column(String(20))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    hire_date: Mapped[date] = mapped_column(Date)
+    education: Mapped[Education] = mapped_column(vocabulary(Education, "education"))
+    party_member: Mapped[bool] = mapped_column(Boolean)
+
+
+class RentalHouse(Base):
+    __tablename__ = "rental_house"
+    __table_args__ = (CheckConstraint("registered_tenants >= 0", name="tenants_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    address: Mapped[str] = mapped_column(String(128))
+    landlord_name: Mapped[str] = mapped_column(String(32))
+    landlord_phone: Mapped[str] = mapped_column(String(20))
+    registered_tenants: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PersonOfConcern(Base):
+    __tablename__ = "person_of_concern"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    id_number: Mapped[str] = mapped_column(String(18), unique=True)  # national 18-character ID
+    phone: Mapped[str] = mapped_column(String(20))
+    category: Mapped[PersonCategory] = mapped_column(vocabulary(PersonCategory, "person_category"))
+    reason: Mapped[str] = mapped_column(String(32))  # why the person is followed, a code name
+
+
+class FollowUpVisit(Base):
+    __tablename__ = "follow_up_visit"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person_of_concern.id"), index=True)
+    worker_id: Mapped[int | None] = mapped_column(ForeignKey("grid_worker.id"))
+    visited_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+
+class Incident(Base):
+    """案事件: one report, followed through reported → dispatched → handling → solved/resolved → closed."""
+
+    __tablename__ = "incident"
+    __table_args__ = (
+        CheckConstraint(
+            "filed_at IS NULL OR kind = 'criminal'",
+            name="only_criminal_cases_are_filed",
+        ),
+        CheckConstraint(
+            "lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180",
+            name="coordinates_in_range",
+        ),
+        CheckConstraint(
+            "solved_at IS NULL OR solved_at >= reported_at",
+            name="solved_after_reported",
+        ),
+        CheckConstraint(
+            "closed_at IS NULL OR closed_at >= reported_at",
+            name="closed_after_reported",
+        ),
+        Index("ix_incident_county_kind_reported", "county_code", "kind", "reported_at"),
+        Index("ix_incident_kind_filed", "kind", "filed_at"),
+        Index("ix_incident_place_reported", "place_type", "reported_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)  # the reporting app's id: the idempotency key
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"))
+    subtype: Mapped[str] = mapped_column(String(32))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    place_type: Mapped[PlaceType] = mapped_column(vocabulary(PlaceType, "place_type"))
+    rental_house_id: Mapped[int | None] = mapped_column(ForeignKey("rental_house.id"), index=True)
+    source: Mapped[ReportSource] = mapped_column(vocabulary(ReportSource, "report_source"))
+    status: Mapped[IncidentStatus] = mapped_column(vocabulary(IncidentStatus, "incident_status"), index=True)
+    reported_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    filed_at: Mapped[datetime | None] = mapped_column(DateTime)  # criminal cases only: 立案
+    dispatched_at: Mapped[datetime | None] = mapped_column(DateTime)
+    handling_at: Mapped[datetime | None] = mapped_column(DateTime)
+    solved_at: Mapped[datetime | None] = mapped_column(DateTime)  # solved (criminal) or resolved (others)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class Hazard(Base):
+    """隐患点: found on patrol, rectified by a deadline: open → rectifying → rectified → closed."""
+
+    __tablename__ = "hazard"
+    __table_args__ = (
+        CheckConstraint("deadline >= found_at", name="deadline_after_found"),
+        CheckConstraint(
+            "lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180",
+            name="coordinates_in_range",
+        ),
+        CheckConstraint(
+            "rectified_at IS NULL OR rectified_at >= found_at",
+            name="rectified_after_found",
+        ),
+        Index("ix_hazard_county_category_found", "county_code", "category", "found_at"),
+        Index("ix_hazard_status_deadline", "status", "deadline"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    category: Mapped[HazardCategory] = mapped_column(vocabulary(HazardCategory, "hazard_category"))
+    subtype: Mapped[str] = mapped_column(String(32))
+    severity: Mapped[HazardSeverity] = mapped_column(vocabulary(HazardSeverity, "hazard_severity"))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    status: Mapped[HazardStatus] = mapped_column(vocabulary(HazardStatus, "hazard_status"))
+    found_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    deadline: Mapped[datetime] = mapped_column(DateTime)
+    rectifying_at: Mapped[datetime | None] = mapped_column(DateTime)
+    rectified_at: Mapped[datetime | None] = mapped_column(DateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    summary: Mapped[str] = mapped_column(Text, default="")
+
+
+class PatrolLog(Base):
+    """网格日志: one patrol of a worker in the grid; `ended_at` is empty while the worker is still out."""
+
+    __tablename__ = "patrol_log"
+    __table_args__ = (
+        CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
+        CheckConstraint("distance_m >= 0 AND findings >= 0", name="not_negative"),
+        Index("ix_patrol_log_worker_started", "worker_id", "started_at"),
+        Index("ix_patrol_log_county_started", "county_code", "started_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the patrol.started event, when live
+    worker_id: Mapped[int] = mapped_column(ForeignKey("grid_worker.id"))
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
+    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+    distance_m: Mapped[float] = mapped_column(Float, default=0.0)
+    findings: Mapped[int] = mapped_column(Integer, default=0)  # reports filed during the patrol

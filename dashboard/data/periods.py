@@ -1,0 +1,128 @@
+"""Periods and areas, as leaders speak of them: "this year to date against the same period last year".
+
+A period is a span of calendar days on the city's clock (Asia/Shanghai), start inclusive, end exclusive.
+The database stores naive UTC, so a period turns into UTC bounds only at the moment it is queried.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+
+def shift_years(day: date, years: int) -> date:
+    """The same calendar day `years` later (negative: earlier); 29 February becomes 28 February."""
+    year = day.year + years
+    return day.replace(year=year, day=min(day.day, calendar.monthrange(year, day.month)[1]))
+
+
+def shift_months(day: date, months: int) -> date:
+    """The same day of the month `months` later; the last day of a shorter month when it has no such day."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+@dataclass(frozen=True)
+class Period:
+    start: date  # first day, inclusive
+    end: date  # the day after the last, exclusive
+
+    def __post_init__(self) -> None:
+        if self.end <= self.start:
+            raise ValueError(f"a period must end after it starts: {self.start} .. {self.end}")
+
+    @classmethod
+    def month(cls, year: int, month: int) -> Period:
+        first = date(year, month, 1)
+        return cls(first, shift_months(first, 1))
+
+    @classmethod
+    def last_full_month(cls, today: date) -> Period:
+        """The calendar month before the one `today` is in."""
+        previous = shift_months(date(today.year, today.month, 1), -1)
+        return cls.month(previous.year, previous.month)
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year + 1, 1, 1))
+
+    @classmethod
+    def year_to_date(cls, today: date) -> Period:
+        """1 January up to and including `today`."""
+        return cls(date(today.year, 1, 1), today + timedelta(days=1))
+
+    @property
+    def days(self) -> int:
+        return (self.end - self.start).days
+
+    @property
+    def last_day(self) -> date:
+        return self.end - timedelta(days=1)
+
+    @property
+    def whole_months(self) -> int:
+        """How many calendar months the period is, or 0 when it does not start and end on a month's first day."""
+        if self.start.day != 1 or self.end.day != 1:
+            return 0
+        return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
+
+    def same_period_last_year(self) -> Period:
+        """同比: the same calendar span one year earlier (a span ending on 29 February ends on 28 February)."""
+        return Period(
+            shift_years(self.start, -1),
+            shift_years(self.last_day, -1) + timedelta(days=1),
+        )
+
+    def previous(self) -> Period:
+        """环比: the span just before. Whole calendar months step back by months, any other span by its days."""
+        months = self.whole_months
+        if months:
+            return Period(shift_months(self.start, -months), self.start)
+        return Period(self.start - timedelta(days=self.days), self.start)
+
+    def utc_bounds(self, zone: str) -> tuple[datetime, datetime]:
+        """[start, end) as naive UTC datetimes, the form the database stores."""
+        tz = ZoneInfo(zone)
+
+        def to_utc(day: date) -> datetime:
+            return datetime.combine(day, time(), tz).astimezone(UTC).replace(tzinfo=None)
+
+        return to_utc(self.start), to_utc(self.end)
+
+
+class AreaLevel(StrEnum):
+    CITY = "city"
+    COUNTY = "county"
+    TOWNSHIP = "township"
+    GRID = "grid"
+
+
+@dataclass(frozen=True)
+class Area:
+    """Where a figure is counted: the whole city, or one county, township or grid (by its code)."""
+
+    level: AreaLevel = AreaLevel.CITY
+    code: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.level is AreaLevel.CITY) != (self.code is None):
+            raise ValueError(f"area {self.level.value!r} {'takes no' if self.code else 'needs a'} code")
+
+    @classmethod
+    def county(cls, code: str) -> Area:
+        return cls(AreaLevel.COUNTY, code)
+
+    @classmethod
+    def township(cls, code: str) -> Area:
+        return cls(AreaLevel.TOWNSHIP, code)
+
+    @classmethod
+    def grid(cls, code: str) -> Area:
+        return cls(AreaLevel.GRID, code)
+
+
+CITY = Area()

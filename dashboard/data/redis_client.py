@@ -1,0 +1,27 @@
+"""The Redis connection of this process: REDIS_URL, or the embedded server's socket when REDIS_URL is empty."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from redis import Redis
+
+from dashboard.config import get_settings
+
+
+@lru_cache(maxsize=1)
+def get_redis() -> Redis:
+    """Decoded strings in and out; short timeouts so a dead server is noticed, not waited on."""
+    return Redis.from_url(
+        get_settings().effective_redis_url,
+        decode_responses=True,
+        socket_connect_timeout=2,
+        socket_timeout=20,  # longer than any blocking read the app makes
+        health_check_interval=15,
+    )
+
+
+def reset_redis() -> None:
+    if get_redis.cache_info().currsize:
+        get_redis().close()
+    get_redis.cache_clear()

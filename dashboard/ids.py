@@ -1,0 +1,27 @@
+"""Component IDs, '<page>-<thing>-<kind>' in kebab-case. Pages and callbacks both import from here."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+class App:
+    URL = "app-url"  # dcc.Location of the shell
+    REFRESH = "app-refresh-interval"  # slow clock for figures that re-query the database
+    STATUS = "app-status-banner"  # shown while a data source is unreachable
+
+
+class Grid:
+    MESSAGE = "grid-message"  # what is wrong with the grid code in the address, if anything
+    TILES = "grid-tiles"
+
+
+def kpi_scope(page: Any) -> dict[str, Any]:
+    """A page's headline scope (which period and area its KPI tiles count): a dcc.Store, one per page."""
+    return {"type": "kpi-scope", "page": page}
+
+
+def kpi(part: str, tile: Any) -> dict[str, Any]:
+    """A part of a KPI tile: `part` is value, change-yoy, change-pop or period; `tile` is '<page>:<figure>'
+    (ALL inside a callback: only the visible page's tiles are in the browser)."""
+    return {"type": f"kpi-{part}", "tile": tile}

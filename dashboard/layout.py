@@ -1,0 +1,37 @@
+"""The app shell: navigation bar, the refresh clock, and the page container."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.config import get_settings
+from dashboard.i18n import t
+
+
+def nav_links() -> list[dcc.Link]:
+    pages = sorted(
+        (page for page in dash.page_registry.values() if page["module"] != "dashboard.pages.not_found_404"),
+        key=lambda page: page["order"],
+    )
+    return [dcc.Link(page["name"], href=page["relative_path"], className="nav-link") for page in pages]
+
+
+def build_shell() -> html.Div:
+    """Evaluated per page load (a function, not a value), after every page has registered."""
+    return html.Div(
+        [
+            dcc.Location(id=ids.App.URL),
+            dcc.Interval(id=ids.App.REFRESH, interval=get_settings().refresh_ms),
+            html.Header(
+                [
+                    html.Div(t("app.title"), className="brand"),
+                    html.Nav(nav_links(), className="nav"),
+                ],
+                className="topbar",
+            ),
+            html.Main(dash.page_container, className="content"),
+        ],
+        className="shell",
+    )

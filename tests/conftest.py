@@ -1,0 +1,110 @@
+"""Real services, nothing shared between tests.
+
+Each test gets its own key prefix in the real Redis and its own database: a fresh SQLite file, or (when
+DATABASE_URL names PostgreSQL, as the second pass of `make test` does) a schema of its own run, emptied
+after every test. Browser tests run headless Debian Chromium through dash[testing].
+"""
+
+from __future__ import annotations
+
+import importlib
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import create_engine, text
+
+from dashboard.config import get_settings
+from dashboard.data import db
+from dashboard.data.models import Base
+from dashboard.data.redis_client import get_redis, reset_redis
+
+POSTGRES_URL = os.environ.get("DATABASE_URL", "")  # read before any test rewrites the environment
+ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
+REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+RUN_SCHEMA = f"test_{uuid4().hex[:10]}"
+
+
+def reset_cached() -> None:
+    get_settings.cache_clear()
+    db.reset_caches()
+    reset_redis()
+
+
+def schema_url(base: str, schema: str) -> str:
+    """A PostgreSQL URL whose connections use `schema` first."""
+    separator = "&" if "?" in base else "?"
+    return f"{base}{separator}options=-csearch_path%3D{schema}"
+
+
+@pytest.fixture(scope="session")
+def postgres_schema() -> Iterator[str | None]:
+    """On PostgreSQL, one schema for this run, with the tables; dropped at the end."""
+    if not ON_POSTGRES:
+        yield None
+        return
+    admin = create_engine(POSTGRES_URL)
+    with admin.begin() as connection:
+        connection.execute(text(f"CREATE SCHEMA {RUN_SCHEMA}"))
+    engine = create_engine(schema_url(POSTGRES_URL, RUN_SCHEMA))
+    Base.metadata.create_all(engine)
+    engine.dispose()
+    yield RUN_SCHEMA
+    with admin.begin() as connection:
+        connection.execute(text(f"DROP SCHEMA {RUN_SCHEMA} CASCADE"))
+    admin.dispose()
+
+
+@pytest.fixture(autouse=True)
+def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_schema: str | None) -> Iterator[None]:
+    prefix = f"test:{uuid4().hex[:12]}:"
+    monkeypatch.setenv("REDIS_URL", REDIS_URL)
+    monkeypatch.setenv("DASHBOARD_EVENT_STREAM", f"{prefix}events")
+    monkeypatch.setenv("DASHBOARD_DEAD_LETTER_STREAM", f"{prefix}dead")
+    monkeypatch.setenv("DASHBOARD_VAR_DIR", str(tmp_path / "var"))
+    if postgres_schema:
+        monkeypatch.setenv("DATABASE_URL", schema_url(POSTGRES_URL, postgres_schema))
+    else:
+        monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
+    reset_cached()
+    engine, redis = db.get_engine(), get_redis()  # kept for the clean-up, whatever the test does to the settings
+    if not postgres_schema:
+        Base.metadata.create_all(engine)
+    yield
+    if postgres_schema:
+        tables = ", ".join(table.name for table in Base.metadata.sorted_tables)
+        with engine.begin() as connection:
+            connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+    for key in redis.scan_iter(match=f"{prefix}*"):
+        redis.delete(key)
+    redis.close()
+    reset_cached()
+
+
+@pytest.fixture(scope="session")
+def dash_app():  # type: ignore[no-untyped-def]
+    """One app per run: Dash hands each @callback to the first app that starts."""
+    return importlib.import_module("app").app
+
+
+def pytest_setup_options():  # type: ignore[no-untyped-def]
+    """Chromium flags for dash[testing]: Debian's chromium, as root, on a machine with no outside network."""
+    from selenium.webdriver.chrome.options import Options
+
+    options = Options()
+    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+    for flag in (
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--window-size=1600,1000",
+    ):
+        options.add_argument(flag)
+    return options

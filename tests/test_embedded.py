@@ -1,0 +1,106 @@
+"""The README's run command on a machine with nothing configured: its own Redis and SQLite file, the app served by
+gunicorn, and everything stopped again on SIGTERM. Also `gunicorn app:server` on its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from dashboard.config import ROOT
+
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def get(url: str) -> tuple[int, str]:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode()
+
+
+def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> tuple[int, str]:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            return get(url)
+        except OSError:
+            time.sleep(0.3)
+    raise AssertionError(f"{url} did not answer in {seconds} s")
+
+
+def bare_environment(var_dir: Path, port: int) -> dict[str, str]:
+    """The environment of a fresh machine: no DATABASE_URL, no REDIS_URL, nothing else of ours."""
+    env = {name: value for name, value in os.environ.items() if not name.startswith(("DASHBOARD_", "DATABASE_URL",
+                                                                                      "REDIS_URL"))}  # fmt: skip
+    return {**env, "DASHBOARD_VAR_DIR": str(var_dir), "DASHBOARD_PORT": str(port)}
+
+
+def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
+    var_dir, port = tmp_path / "var", free_port()
+    process = subprocess.Popen([sys.executable, "-m", "dashboard.embedded", "--threads", "4"], cwd=ROOT,
+                               env=bare_environment(var_dir, port), stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        status, body = wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        assert (status, json.loads(body)) == (200, {"database": "up", "redis": "up"})
+        status, page = get(f"http://127.0.0.1:{port}/")
+        assert status == 200 and "台州市网格化管理指挥中心" in page
+        assert (var_dir / "dashboard.db").exists() and (var_dir / "appendonly.aof").exists()
+        assert (var_dir / "redis.sock").is_socket()
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert not (var_dir / "redis.sock").exists()  # Redis stopped with it
+
+
+def test_a_second_run_on_the_same_var_dir_is_refused_while_the_first_runs(tmp_path):
+    var_dir, port = tmp_path / "var", free_port()
+    first = subprocess.Popen([sys.executable, "-m", "dashboard.embedded", "--threads", "2"], cwd=ROOT,
+                             env=bare_environment(var_dir, port), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                             text=True)  # fmt: skip
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", first)
+        second = subprocess.run([sys.executable, "-m", "dashboard.embedded"], cwd=ROOT, capture_output=True,
+                                text=True, env=bare_environment(var_dir, free_port()), timeout=60)  # fmt: skip
+        assert second.returncode == 1
+        assert "another embedded Redis already answers" in second.stderr
+        assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200  # the first run is untouched
+    finally:
+        first.send_signal(signal.SIGTERM)
+        first.communicate(timeout=30)
+
+
+def test_gunicorn_serves_the_same_app(tmp_path):
+    port = free_port()
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}"}
+    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True,
+                   capture_output=True, timeout=120)  # fmt: skip
+    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
+                                "--workers", "2", "--no-control-socket"], cwd=ROOT, env=env,
+                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    try:
+        status, layout = wait_for(f"http://127.0.0.1:{port}/_dash-layout", process)
+        assert status == 200 and "指挥大屏" in json.dumps(json.loads(layout), ensure_ascii=False)
+        assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
