@@ -47,8 +47,13 @@ class Settings(BaseSettings):
     secret_key: str = ""  # empty: a random key kept in var/secret_key, shared by the processes of one install
     host: str = "127.0.0.1"
     port: int = Field(8050, ge=1, le=65535)
-    event_stream: str = "events:incidents"
-    dead_letter_stream: str = "events:dead"
+    event_stream: str = "events:live"  # every event of the phone app, in arrival order
+    dead_letter_stream: str = "events:dead"  # entries no retry can store: the reason and the original fields
+    consumer_group: str = "store"
+    live_prefix: str = "live:"  # the per-grid live state the consumers keep for the pages
+    position_retention_days: int = Field(7, ge=1)  # GPS fixes of patrols kept in the database
+    ingest_max_batch: int = Field(500, ge=1, le=5000)  # events in one POST
+    ingest_max_bytes: int = Field(2_000_000, ge=10_000)  # one POST's body
     refresh_ms: int = Field(60_000, ge=1_000)  # how often charts that read the database re-query
 
     @field_validator("database_url")

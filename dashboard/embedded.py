@@ -51,10 +51,24 @@ def start_redis(settings: Settings) -> subprocess.Popen[bytes]:
         raise EmbeddedError(f"another embedded Redis already answers on {socket}: is `make run` running already?")
     socket.unlink(missing_ok=True)  # left by a run that was killed
     command = [
-        redis_server_binary(), "--port", "0", "--unixsocket", str(socket), "--unixsocketperm", "700",
-        "--dir", str(settings.var_dir), "--appendonly", "yes", "--appendfsync", "everysec", "--save", "",
-        "--logfile", str(settings.var_dir / "redis.log"),
-    ]  # fmt: skip
+        redis_server_binary(),
+        "--port",
+        "0",
+        "--unixsocket",
+        str(socket),
+        "--unixsocketperm",
+        "700",
+        "--dir",
+        str(settings.var_dir),
+        "--appendonly",
+        "yes",
+        "--appendfsync",
+        "everysec",
+        "--save",
+        "",
+        "--logfile",
+        str(settings.var_dir / "redis.log"),
+    ]
     process = subprocess.Popen(command)
     deadline = time.monotonic() + 20
     while not ping(socket):
@@ -68,11 +82,26 @@ def start_redis(settings: Settings) -> subprocess.Popen[bytes]:
 
 def web_command(settings: Settings, workers: int, threads: int) -> list[str]:
     return [
-        sys.executable, "-m", "gunicorn", "app:server", "--chdir", str(ROOT),
-        "--bind", f"{settings.host}:{settings.port}", "--workers", str(workers),
-        "--worker-class", "gthread", "--threads", str(threads), "--timeout", "120", "--graceful-timeout", "10",
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "app:server",
+        "--chdir",
+        str(ROOT),
+        "--bind",
+        f"{settings.host}:{settings.port}",
+        "--workers",
+        str(workers),
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
+        "--timeout",
+        "120",
+        "--graceful-timeout",
+        "10",
         "--no-control-socket",
-    ]  # fmt: skip
+    ]
 
 
 def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> None:

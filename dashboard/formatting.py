@@ -77,8 +77,14 @@ def period_label(period: Period, lang: Language) -> str:
     if period.whole_months == 12 and start.month == 1:
         return t("period.year", lang, year=start.year)
     if (start.month, start.day) == (1, 1) and last.year == start.year:
-        return t("period.year_to_date", lang, year=start.year, month=last.month, day=last.day,
-                 month_name=MONTH_NAMES[last.month - 1])  # fmt: skip
+        return t(
+            "period.year_to_date",
+            lang,
+            year=start.year,
+            month=last.month,
+            day=last.day,
+            month_name=MONTH_NAMES[last.month - 1],
+        )
     return t("period.span", lang, start=format_day(start, lang), end=format_day(last, lang))
 
 

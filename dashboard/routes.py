@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.data.db import get_engine
 from dashboard.data.redis_client import get_redis
+from dashboard.ingest import api
 
 
 def database_up() -> bool:
@@ -28,6 +29,8 @@ def redis_up() -> bool:
 
 
 def register_routes(server: Flask) -> None:
+    server.register_blueprint(api)
+
     @server.get("/healthz")
     def health() -> tuple[Response, int]:
         """200 when the database and Redis answer, 503 otherwise; the body says which part is down."""

@@ -16,6 +16,7 @@ from uuid import uuid4
 import pytest
 from sqlalchemy import create_engine, text
 
+from dashboard import ingest
 from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.models import Base
@@ -31,6 +32,7 @@ def reset_cached() -> None:
     get_settings.cache_clear()
     db.reset_caches()
     reset_redis()
+    ingest.reset_caches()
 
 
 def schema_url(base: str, schema: str) -> str:
@@ -63,6 +65,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_schema: s
     monkeypatch.setenv("REDIS_URL", REDIS_URL)
     monkeypatch.setenv("DASHBOARD_EVENT_STREAM", f"{prefix}events")
     monkeypatch.setenv("DASHBOARD_DEAD_LETTER_STREAM", f"{prefix}dead")
+    monkeypatch.setenv("DASHBOARD_LIVE_PREFIX", f"{prefix}live:")
     monkeypatch.setenv("DASHBOARD_VAR_DIR", str(tmp_path / "var"))
     if postgres_schema:
         monkeypatch.setenv("DATABASE_URL", schema_url(POSTGRES_URL, postgres_schema))

@@ -31,10 +31,22 @@ def add_city(session: Session) -> dict[str, int]:
     grids = {}
     for number, (code, township) in enumerate(GRIDS.items(), start=1):
         grid = Grid(
-            id=number, code=code, name=f"网格{code}", township_code=township, county_code=TOWNSHIPS[township],
-            urban=number % 2 == 0, geometry=SQUARE, centroid_lat=28.005, centroid_lon=121.005, area_km2=1.2,
-            residents=1000, migrants=300, key_persons=2, special_persons=1, rental_houses=40,
-        )  # fmt: skip
+            id=number,
+            code=code,
+            name=f"网格{code}",
+            township_code=township,
+            county_code=TOWNSHIPS[township],
+            urban=number % 2 == 0,
+            geometry=SQUARE,
+            centroid_lat=28.005,
+            centroid_lon=121.005,
+            area_km2=1.2,
+            residents=1000,
+            migrants=300,
+            key_persons=2,
+            special_persons=1,
+            rental_houses=40,
+        )
         session.add(grid)
         grids[code] = number
     session.flush()
@@ -56,22 +68,41 @@ def incident(
     if kind == "criminal" and filed_at is None:
         filed_at = reported_at
     values: dict[str, Any] = {
-        "event_id": str(uuid4()), "kind": kind, "subtype": "theft" if kind == "criminal" else "neighbourhood",
-        "grid_id": list(GRIDS).index(grid) + 1, "township_code": township, "county_code": TOWNSHIPS[township],
-        "lat": 28.005, "lon": 121.005, "place_type": place_type, "source": "patrol",
-        "status": "solved" if solved_at else "reported", "reported_at": reported_at, "filed_at": filed_at,
-        "solved_at": solved_at, "summary": "",
-    }  # fmt: skip
+        "event_id": str(uuid4()),
+        "kind": kind,
+        "subtype": "theft" if kind == "criminal" else "neighbourhood",
+        "grid_id": list(GRIDS).index(grid) + 1,
+        "township_code": township,
+        "county_code": TOWNSHIPS[township],
+        "lat": 28.005,
+        "lon": 121.005,
+        "place_type": place_type,
+        "source": "patrol",
+        "status": "solved" if solved_at else "reported",
+        "reported_at": reported_at,
+        "filed_at": filed_at,
+        "solved_at": solved_at,
+        "summary": "",
+    }
     values.update(fields)
     return Incident(**values)
 
 
 def hazard(found_at: datetime, *, deadline: datetime | None = None, **fields: Any) -> Hazard:
     values: dict[str, Any] = {
-        "event_id": str(uuid4()), "category": "fire", "subtype": "blocked_exit", "severity": "general",
-        "grid_id": 1, "township_code": "331004001", "county_code": "331004", "lat": 28.005, "lon": 121.005,
-        "status": "open", "found_at": found_at, "deadline": deadline or found_at + timedelta(days=7),
-    }  # fmt: skip
+        "event_id": str(uuid4()),
+        "category": "fire",
+        "subtype": "blocked_exit",
+        "severity": "general",
+        "grid_id": 1,
+        "township_code": "331004001",
+        "county_code": "331004",
+        "lat": 28.005,
+        "lon": 121.005,
+        "status": "open",
+        "found_at": found_at,
+        "deadline": deadline or found_at + timedelta(days=7),
+    }
     values.update(fields)
     return Hazard(**values)
 

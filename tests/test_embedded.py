@@ -48,16 +48,24 @@ def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> t
 
 def bare_environment(var_dir: Path, port: int) -> dict[str, str]:
     """The environment of a fresh machine: no DATABASE_URL, no REDIS_URL, nothing else of ours."""
-    env = {name: value for name, value in os.environ.items() if not name.startswith(("DASHBOARD_", "DATABASE_URL",
-                                                                                      "REDIS_URL"))}  # fmt: skip
+    env = {
+        name: value
+        for name, value in os.environ.items()
+        if not name.startswith(("DASHBOARD_", "DATABASE_URL", "REDIS_URL"))
+    }
     return {**env, "DASHBOARD_VAR_DIR": str(var_dir), "DASHBOARD_PORT": str(port)}
 
 
 def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
     var_dir, port = tmp_path / "var", free_port()
-    process = subprocess.Popen([sys.executable, "-m", "dashboard.embedded", "--threads", "4"], cwd=ROOT,
-                               env=bare_environment(var_dir, port), stdout=subprocess.PIPE,
-                               stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    process = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.embedded", "--threads", "4"],
+        cwd=ROOT,
+        env=bare_environment(var_dir, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status, body = wait_for(f"http://127.0.0.1:{port}/healthz", process)
         assert (status, json.loads(body)) == (200, {"database": "up", "redis": "up"})
@@ -74,13 +82,24 @@ def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
 
 def test_a_second_run_on_the_same_var_dir_is_refused_while_the_first_runs(tmp_path):
     var_dir, port = tmp_path / "var", free_port()
-    first = subprocess.Popen([sys.executable, "-m", "dashboard.embedded", "--threads", "2"], cwd=ROOT,
-                             env=bare_environment(var_dir, port), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                             text=True)  # fmt: skip
+    first = subprocess.Popen(
+        [sys.executable, "-m", "dashboard.embedded", "--threads", "2"],
+        cwd=ROOT,
+        env=bare_environment(var_dir, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", first)
-        second = subprocess.run([sys.executable, "-m", "dashboard.embedded"], cwd=ROOT, capture_output=True,
-                                text=True, env=bare_environment(var_dir, free_port()), timeout=60)  # fmt: skip
+        second = subprocess.run(
+            [sys.executable, "-m", "dashboard.embedded"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            env=bare_environment(var_dir, free_port()),
+            timeout=60,
+        )
         assert second.returncode == 1
         assert "another embedded Redis already answers" in second.stderr
         assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200  # the first run is untouched
@@ -92,11 +111,32 @@ def test_a_second_run_on_the_same_var_dir_is_refused_while_the_first_runs(tmp_pa
 def test_gunicorn_serves_the_same_app(tmp_path):
     port = free_port()
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'g.db'}"}
-    subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env, check=True,
-                   capture_output=True, timeout=120)  # fmt: skip
-    process = subprocess.Popen([sys.executable, "-m", "gunicorn", "app:server", "--bind", f"127.0.0.1:{port}",
-                                "--workers", "2", "--no-control-socket"], cwd=ROOT, env=env,
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)  # fmt: skip
+    subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "app:server",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            "2",
+            "--no-control-socket",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     try:
         status, layout = wait_for(f"http://127.0.0.1:{port}/_dash-layout", process)
         assert status == 200 and "指挥大屏" in json.dumps(json.loads(layout), ensure_ascii=False)

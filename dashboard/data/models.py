@@ -282,3 +282,93 @@ class PatrolLog(Base):
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     distance_m: Mapped[float] = mapped_column(Float, default=0.0)
     findings: Mapped[int] = mapped_column(Integer, default=0)  # reports filed during the patrol
+
+
+class DeviceToken(Base):
+    """A phone's bearer token for the ingest API. Only its SHA-256 is stored; revoked tokens are kept for the record."""
+
+    __tablename__ = "device_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    device_id: Mapped[str] = mapped_column(String(64), index=True)
+    worker_code: Mapped[str | None] = mapped_column(String(24))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class PendingUpdate(Base):
+    """An update that arrived before the report it follows: kept here, applied when the report is stored."""
+
+    __tablename__ = "pending_update"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    ref: Mapped[str] = mapped_column(String(64), index=True)
+    event: Mapped[str] = mapped_column(Text)  # the event as the stream carried it (JSON)
+    received_at: Mapped[datetime] = mapped_column(DateTime)
+
+
+class PatrolPosition(Base):
+    """A GPS fix of a worker on patrol; kept for a configurable number of days (today's tracks feed the wall)."""
+
+    __tablename__ = "patrol_position"
+    __table_args__ = (
+        CheckConstraint("lat BETWEEN -90 AND 90 AND lon BETWEEN -180 AND 180", name="coordinates_in_range"),
+        Index("ix_patrol_position_patrol_recorded", "patrol_event_id", "recorded_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(64), unique=True)
+    patrol_event_id: Mapped[str] = mapped_column(String(64))
+    worker_code: Mapped[str] = mapped_column(String(24))
+    lat: Mapped[float] = mapped_column(Float)
+    lon: Mapped[float] = mapped_column(Float)
+    recorded_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+
+
+class IncidentDaily(Base):
+    """Rollup: incidents per city-clock day, grid, kind, subtype and place. `reported` counts by report day;
+    `filed` and `solved` count criminal cases by filing day (solved: of those, solved by now); `resolved` counts
+    other incidents reported that day and resolved by now. Kept in step with `incident` by the stream consumer."""
+
+    __tablename__ = "incident_daily"
+    __table_args__ = (
+        Index("ix_incident_daily_county_day", "county_code", "day"),
+        Index("ix_incident_daily_township_day", "township_code", "day"),
+        Index("ix_incident_daily_grid_day", "grid_id", "day"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    place_type: Mapped[PlaceType] = mapped_column(vocabulary(PlaceType, "place_type"), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+    resolved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class HazardDaily(Base):
+    """Rollup: hazards per city-clock day found, grid, category and severity; `rectified` and `rectified_on_time`
+    count those found that day and rectified by now (on time: no later than the deadline)."""
+
+    __tablename__ = "hazard_daily"
+    __table_args__ = (
+        Index("ix_hazard_daily_county_day", "county_code", "day"),
+        Index("ix_hazard_daily_township_day", "township_code", "day"),
+        Index("ix_hazard_daily_grid_day", "grid_id", "day"),
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), primary_key=True)
+    category: Mapped[HazardCategory] = mapped_column(vocabulary(HazardCategory, "hazard_category"), primary_key=True)
+    severity: Mapped[HazardSeverity] = mapped_column(vocabulary(HazardSeverity, "hazard_severity"), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    found: Mapped[int] = mapped_column(Integer, default=0)
+    rectified: Mapped[int] = mapped_column(Integer, default=0)
+    rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)

@@ -48,8 +48,14 @@ def test_upgrade_head_matches_the_models(empty_database: str):
 
 def test_the_alembic_command_line_migrates_the_configured_database(empty_database: str):
     env = {"DATABASE_URL": empty_database, "PATH": str(Path(sys.executable).parent)}
-    result = subprocess.run([sys.executable, "-m", "alembic", "upgrade", "head"], cwd=ROOT, env=env,
-                            capture_output=True, text=True, timeout=120)  # fmt: skip
+    result = subprocess.run(
+        [sys.executable, "-m", "alembic", "upgrade", "head"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stderr
     engine = build_engine(empty_database)
     with engine.connect() as connection:

@@ -14,10 +14,12 @@ def test_same_period_last_year_of_year_to_date():
 
 
 def test_a_span_ending_on_29_february_ends_on_28_february_a_year_earlier():
-    assert Period(date(2024, 1, 1), date(2024, 3, 1)).same_period_last_year() == Period(date(2023, 1, 1),
-                                                                                        date(2023, 3, 1))  # fmt: skip
-    assert Period(date(2024, 2, 29), date(2024, 3, 1)).same_period_last_year() == Period(date(2023, 2, 28),
-                                                                                         date(2023, 3, 1))  # fmt: skip
+    assert Period(date(2024, 1, 1), date(2024, 3, 1)).same_period_last_year() == Period(
+        date(2023, 1, 1), date(2023, 3, 1)
+    )
+    assert Period(date(2024, 2, 29), date(2024, 3, 1)).same_period_last_year() == Period(
+        date(2023, 2, 28), date(2023, 3, 1)
+    )
 
 
 def test_previous_month_crosses_the_year_boundary():

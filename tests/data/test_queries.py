@@ -111,8 +111,12 @@ def test_period_crossing_a_year_boundary_uses_the_city_clock(city):
 
 def test_29_february_compares_with_28_february(city):
     leap_day = Period(date(2024, 2, 29), date(2024, 3, 1))
-    store(incident(utc("2024-02-29")), incident(utc("2024-02-29")), incident(utc("2023-02-28")),
-          incident(utc("2023-03-01")))  # fmt: skip
+    store(
+        incident(utc("2024-02-29")),
+        incident(utc("2024-02-29")),
+        incident(utc("2023-02-28")),
+        incident(utc("2023-03-01")),
+    )
     result = figures(leap_day, as_of=datetime(2024, 3, 2))
     assert result.year_over_year.baseline.period == Period(date(2023, 2, 28), date(2023, 3, 1))
     assert (result.current.criminal_filed, result.year_over_year.baseline.criminal_filed) == (2, 1)
@@ -158,22 +162,35 @@ def random_incidents(rng: random.Random, count: int) -> list[object]:
         reported = datetime(2023, 1, 1) + timedelta(minutes=rng.randrange(0, 4 * 365 * 24 * 60))
         filed = reported + timedelta(hours=rng.randrange(0, 200)) if kind == "criminal" else None
         solved = (filed or reported) + timedelta(days=rng.randrange(0, 400)) if rng.random() < 0.6 else None
-        rows.append(incident(reported, kind=kind, grid=rng.choice(list(GRIDS)), filed_at=filed, solved_at=solved,
-                             place_type=rng.choice(["rental_housing", "residence", "enterprise"])))  # fmt: skip
+        rows.append(
+            incident(
+                reported,
+                kind=kind,
+                grid=rng.choice(list(GRIDS)),
+                filed_at=filed,
+                solved_at=solved,
+                place_type=rng.choice(["rental_housing", "residence", "enterprise"]),
+            )
+        )
     return rows
 
 
 def test_figures_equal_an_independent_pandas_computation(city):
     rng = random.Random(20261125)
     store(*random_incidents(rng, 600))
-    raw = pd.read_sql("SELECT kind, place_type, reported_at, filed_at, solved_at, grid_id, county_code, "
-                      "township_code FROM incident", get_engine())  # fmt: skip
+    raw = pd.read_sql(
+        "SELECT kind, place_type, reported_at, filed_at, solved_at, grid_id, county_code, township_code FROM incident",
+        get_engine(),
+    )
     for column in ("reported_at", "filed_at", "solved_at"):
         raw[column] = pd.to_datetime(raw[column])
     grid_ids = {code: number for number, code in enumerate(GRIDS, start=1)}
-    areas = [(CITY, raw), *((Area.county(code), raw[raw.county_code == code]) for code in set(TOWNSHIPS.values())),
-             *((Area.township(code), raw[raw.township_code == code]) for code in TOWNSHIPS),
-             *((Area.grid(code), raw[raw.grid_id == grid_ids[code]]) for code in GRIDS)]  # fmt: skip
+    areas = [
+        (CITY, raw),
+        *((Area.county(code), raw[raw.county_code == code]) for code in set(TOWNSHIPS.values())),
+        *((Area.township(code), raw[raw.township_code == code]) for code in TOWNSHIPS),
+        *((Area.grid(code), raw[raw.grid_id == grid_ids[code]]) for code in GRIDS),
+    ]
     periods = [YTD, Period.year(2025), Period.month(2024, 2), Period(date(2024, 12, 20), date(2025, 2, 10))]
     as_of = datetime(2026, 6, 1)
     for area, rows in areas:

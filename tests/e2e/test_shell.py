@@ -14,8 +14,16 @@ from tests.factories import add_city, incident
 pytestmark = pytest.mark.browser
 
 TAIZHOU = ZoneInfo("Asia/Shanghai")
-PAGES = ["/", "/trends", "/solve-rates", "/rental-housing", "/grid", "/grid?code=331004-001-0001", "/monthly",
-         "/no-such-page"]  # fmt: skip
+PAGES = [
+    "/",
+    "/trends",
+    "/solve-rates",
+    "/rental-housing",
+    "/grid",
+    "/grid?code=331004-001-0001",
+    "/monthly",
+    "/no-such-page",
+]
 
 
 def taizhou_noon(day: date) -> datetime:
@@ -50,13 +58,23 @@ def test_wall_tiles_show_the_figures_of_the_stored_rows(dash_app, dash_duo):
     with session_scope() as session:
         add_city(session)
         session.add_all(incident(taizhou_noon(day)) for day in this_year)
-        session.add_all(incident(taizhou_noon(day), solved_at=taizhou_noon(day) + timedelta(days=1))
-                        for day in last_year)  # fmt: skip
-        session.add(incident(taizhou_noon(this_year[0]), solved_at=taizhou_noon(this_year[0]) + timedelta(hours=2),
-                             kind="dispute", place_type="rental_housing"))  # fmt: skip
+        session.add_all(
+            incident(taizhou_noon(day), solved_at=taizhou_noon(day) + timedelta(days=1)) for day in last_year
+        )
+        session.add(
+            incident(
+                taizhou_noon(this_year[0]),
+                solved_at=taizhou_noon(this_year[0]) + timedelta(hours=2),
+                kind="dispute",
+                place_type="rental_housing",
+            )
+        )
     # Independently: 4 criminal cases this year against 7 a year ago; none solved against all 7; 1 rental case.
-    expected = {"criminal-filed": ("4起", "−42.86%"), "solve-rate": ("0.00%", "−100.00个百分点"),
-                "rental-cases": ("1起", "无可比数据")}  # fmt: skip
+    expected = {
+        "criminal-filed": ("4起", "−42.86%"),
+        "solve-rate": ("0.00%", "−100.00个百分点"),
+        "rental-cases": ("1起", "无可比数据"),
+    }
 
     dash_duo.start_server(dash_app)
     for figure, (value, change) in expected.items():

@@ -1,0 +1,274 @@
+"""The stream consumer: its own process (`python -m dashboard.data.consumer`), any number in one consumer group.
+
+Each batch: entries a dead consumer left pending (XAUTOCLAIM) first, then new ones. Malformed entries and entries
+delivered more than `max_deliveries` times go to the dead-letter stream with the reason and the original fields.
+The rest are stored in one database transaction (store.py), then the live state in Redis is told, then everything
+handled is acknowledged: an entry is acked only after its commit, so a crash anywhere redelivers it, and the
+idempotent writes make the redelivery harmless. While the database is down the consumer holds its batch, keeps it
+claimed (so no other consumer burns its delivery count) and retries until the database answers again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import signal
+import socket
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from types import FrameType
+from typing import Any, cast
+
+from redis import Redis
+from redis.exceptions import RedisError, ResponseError
+from sqlalchemy import delete
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from dashboard.config import get_settings
+from dashboard.data.db import session_scope
+from dashboard.data.directories import (
+    Directory,
+    GridPlace,
+    codes_by_id,
+    department_directory,
+    grid_directory,
+    worker_directory,
+)
+from dashboard.data.events import AnyEvent, IncidentUpdated, Located, MalformedEvent, PatrolStarted, from_stream
+from dashboard.data.live import LiveState
+from dashboard.data.models import PatrolPosition
+from dashboard.data.redis_client import get_redis
+from dashboard.data.store import Resolved, StoreResult, store_events
+from dashboard.data.streams import Entry, as_entries
+
+log = logging.getLogger("dashboard.consumer")
+
+
+class DatabaseUnavailable(RuntimeError):
+    """The database did not answer; the batch is kept and retried."""
+
+
+@dataclass
+class Batch:
+    entries: list[Entry]
+    deliveries: dict[str, int] = field(default_factory=dict)  # of reclaimed entries: how often delivered so far
+
+
+def is_outage(error: SQLAlchemyError) -> bool:
+    """A database that is down, restarting, unreachable or busy, as opposed to a row it refuses."""
+    if isinstance(error, DBAPIError) and error.connection_invalidated:
+        return True
+    name = type(getattr(error, "orig", error)).__name__
+    return name in {"OperationalError", "InterfaceError", "ConnectionFailure", "AdminShutdown", "CannotConnectNow"}
+
+
+class StreamConsumer:
+    def __init__(
+        self,
+        client: Redis,
+        *,
+        name: str | None = None,
+        batch_size: int = 500,
+        block_ms: int = 1000,
+        reclaim_idle_ms: int = 30_000,
+        max_deliveries: int = 3,
+        retry_seconds: float = 1.0,
+    ) -> None:
+        settings = get_settings()
+        self.client = client
+        self.stream, self.group = settings.event_stream, settings.consumer_group
+        self.dead_letter = settings.dead_letter_stream
+        self.name = name or f"{socket.gethostname()}-{os.getpid()}"
+        self.batch_size, self.block_ms = batch_size, block_ms
+        self.reclaim_idle_ms, self.max_deliveries = reclaim_idle_ms, max_deliveries
+        self.retry_seconds = retry_seconds
+        self.grids: Directory[GridPlace] = grid_directory()
+        self.workers: Directory[int] = worker_directory()
+        self.departments: Directory[int] = department_directory()
+        self.live = LiveState(client)
+        self.stored = 0  # events this consumer stored (or found stored already), for tests and benchmarks
+        self._last_prune = 0.0
+
+    # the group ---------------------------------------------------------------------------------------------------
+    def ensure_group(self) -> None:
+        try:
+            self.client.xgroup_create(self.stream, self.group, id="0", mkstream=True)
+        except ResponseError as error:
+            if "BUSYGROUP" not in str(error):
+                raise
+
+    # one batch ---------------------------------------------------------------------------------------------------
+    def fetch(self) -> Batch:
+        """Stale entries of dead consumers first; otherwise new ones, waiting up to block_ms."""
+        reply = self.client.xautoclaim(self.stream, self.group, self.name, self.reclaim_idle_ms, count=self.batch_size)
+        reclaimed = as_entries(reply[1])
+        if reclaimed:
+            pending = self.client.xpending_range(
+                self.stream,
+                self.group,
+                min=reclaimed[0][0],
+                max=reclaimed[-1][0],
+                count=len(reclaimed) * 2,
+                consumername=self.name,
+            )
+            counts = {str(item["message_id"]): int(item["times_delivered"]) for item in pending}
+            return Batch(reclaimed, counts)
+        fresh = cast(
+            list[Any],
+            self.client.xreadgroup(
+                self.group, self.name, {self.stream: ">"}, count=self.batch_size, block=self.block_ms
+            ),
+        )
+        return Batch([entry for _, entries in fresh or [] for entry in as_entries(entries)])
+
+    def resolve(self, event: AnyEvent) -> Resolved:
+        """Look up what the event names; an unknown grid, worker or department is a malformed event."""
+        grid = None
+        if isinstance(event, Located):
+            grid = self.grids.get(event.grid_code)
+            if grid is None:
+                raise MalformedEvent(f"grid_code: unknown grid {event.grid_code!r}")
+        worker_id = None
+        if isinstance(event, PatrolStarted):
+            worker_id = self.workers.get(event.worker_code)
+            if worker_id is None:
+                raise MalformedEvent(f"worker_code: unknown worker {event.worker_code!r}")
+        if isinstance(event, IncidentUpdated) and event.department and self.departments.get(event.department) is None:
+            raise MalformedEvent(f"department: unknown department {event.department!r}")
+        return Resolved(grid=grid, worker_id=worker_id)
+
+    def process(self, batch: Batch) -> int:
+        """Store, dead-letter and acknowledge one batch. Returns how many entries were acked.
+        Raises DatabaseUnavailable (nothing acked) when the database does not answer."""
+        good: list[tuple[str, AnyEvent, Resolved]] = []
+        dead: list[tuple[str, dict[str, str], str]] = []
+        for stream_id, fields in batch.entries:
+            delivered = batch.deliveries.get(stream_id, 1)
+            if delivered > self.max_deliveries:
+                dead.append((stream_id, fields, f"not stored after {delivered - 1} deliveries"))
+                continue
+            try:
+                event = from_stream(fields)
+                good.append((stream_id, event, self.resolve(event)))
+            except MalformedEvent as error:
+                dead.append((stream_id, fields, str(error)))
+        stored_ids = self.store(good)
+        self.park(dead)
+        done = [*stored_ids, *(stream_id for stream_id, _, _ in dead)]
+        return int(self.client.xack(self.stream, self.group, *done)) if done else 0
+
+    def store(self, good: Sequence[tuple[str, AnyEvent, Resolved]]) -> list[str]:
+        """All in one transaction; if the database refuses the batch (not an outage), one by one, leaving the
+        entries it refuses pending (they come back, and after max_deliveries go to the dead-letter stream)."""
+        if not good:
+            return []
+        try:
+            self._commit(good)
+            return [stream_id for stream_id, _, _ in good]
+        except SQLAlchemyError as error:
+            if is_outage(error):
+                raise DatabaseUnavailable(str(error)) from error
+            log.warning("batch refused (%s); storing its %d events one by one", type(error).__name__, len(good))
+        stored = []
+        for item in good:
+            try:
+                self._commit([item])
+                stored.append(item[0])
+            except SQLAlchemyError as error:
+                if is_outage(error):
+                    raise DatabaseUnavailable(str(error)) from error
+                log.error("entry %s refused by the database: %s; it stays pending", item[0], error)
+        return stored
+
+    def _commit(self, good: Sequence[tuple[str, AnyEvent, Resolved]]) -> None:
+        received = datetime.now(UTC).replace(tzinfo=None)
+        with session_scope() as session:
+            result: StoreResult = store_events(session, [(event, resolved) for _, event, resolved in good], received)
+        self.live.record(result, codes_by_id(self.grids))
+        self.stored += len(good)
+
+    def park(self, dead: Sequence[tuple[str, dict[str, str], str]]) -> None:
+        """Append to the dead-letter stream: the reason (naming the field), the stream id and the original fields."""
+        if not dead:
+            return
+        pipe = self.client.pipeline(transaction=True)
+        for stream_id, fields, reason in dead:
+            original = json.dumps(fields, ensure_ascii=False)
+            pipe.xadd(self.dead_letter, {"reason": reason, "stream_id": stream_id, "fields": original})
+            log.warning("dead-lettered %s: %s", stream_id, reason)
+        pipe.execute()
+
+    def hold(self, batch: Batch) -> None:
+        """Keep a batch claimed while the database is down, without counting a delivery (XCLAIM JUSTID)."""
+        ids: list[int | bytes | str | memoryview[int]] = [stream_id for stream_id, _ in batch.entries]
+        if ids:
+            self.client.xclaim(self.stream, self.group, self.name, 0, ids, justid=True)
+
+    # the loop ----------------------------------------------------------------------------------------------------
+    def poll_once(self) -> int:
+        batch = self.fetch()
+        while True:
+            try:
+                return self.process(batch)
+            except DatabaseUnavailable as error:
+                log.warning("database unavailable (%s); holding %d entries", error, len(batch.entries))
+                time.sleep(self.retry_seconds)
+                self.hold(batch)
+
+    def prune_positions(self) -> None:
+        """Drop GPS fixes older than the retention period (at most every ten minutes)."""
+        if time.monotonic() - self._last_prune < 600:
+            return
+        self._last_prune = time.monotonic()
+        cutoff = datetime.now(UTC).replace(tzinfo=None) - timedelta(days=get_settings().position_retention_days)
+        with session_scope() as session:
+            session.execute(delete(PatrolPosition).where(PatrolPosition.recorded_at < cutoff))
+
+    def run(self, stop: threading.Event) -> None:
+        self.ensure_group()
+        log.info("consumer %s reading %s as group %s", self.name, self.stream, self.group)
+        while not stop.is_set():
+            try:
+                self.poll_once()
+                self.prune_positions()
+            except RedisError as error:
+                log.warning("Redis unavailable (%s); retrying", error)
+                stop.wait(self.retry_seconds)
+            except SQLAlchemyError as error:
+                log.warning("database error outside a batch (%s); retrying", error)
+                stop.wait(self.retry_seconds)
+        log.info("consumer %s stopped after storing %d events", self.name, self.stored)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.data.consumer", description=__doc__.splitlines()[0])
+    parser.add_argument("--name", help="consumer name in the group (default: host-pid)")
+    parser.add_argument("--batch", type=int, default=500, help="entries per batch (default 500)")
+    parser.add_argument(
+        "--reclaim-idle-ms",
+        type=int,
+        default=30_000,
+        help="take over entries another consumer left pending this long (default 30000)",
+    )
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        log.info("stopping after this batch (signal %d)", signum)
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    consumer = StreamConsumer(get_redis(), name=args.name, batch_size=args.batch, reclaim_idle_ms=args.reclaim_idle_ms)
+    consumer.run(stop)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

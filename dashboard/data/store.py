@@ -1,0 +1,316 @@
+"""Writing a batch of events to the database, in one transaction, idempotently.
+
+- Reports insert a row keyed by the event id; a replayed report changes nothing (ON CONFLICT DO NOTHING).
+- Updates set the time of their step only if it is not set yet, and move the status forward only, so they give the
+  same result in any order and any number of times.
+- An update whose report is not stored yet waits in `pending_update` and is applied when the report arrives.
+- The rollups get their deltas in the same transaction, only for what actually changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, delete, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from dashboard.data.directories import GridPlace
+from dashboard.data.events import (
+    AnyEvent,
+    HazardReported,
+    HazardUpdated,
+    IncidentReported,
+    IncidentUpdated,
+    PatrolEnded,
+    PatrolPosition,
+    PatrolStarted,
+    from_stream,
+)
+from dashboard.data.models import Department, Hazard, Incident, PatrolLog, PendingUpdate
+from dashboard.data.models import PatrolPosition as PositionRow
+from dashboard.data.rollups import RollupDeltas
+from dashboard.data.vocab import HazardSeverity, HazardStatus, IncidentStatus
+
+INCIDENT_STEPS = {
+    "dispatched": "dispatched_at",
+    "handling": "handling_at",
+    "solved": "solved_at",
+    "resolved": "solved_at",
+    "closed": "closed_at",
+}
+INCIDENT_RANK = {"reported": 0, "dispatched": 1, "handling": 2, "solved": 3, "resolved": 3, "closed": 4}
+HAZARD_STEPS = {"rectifying": "rectifying_at", "rectified": "rectified_at", "closed": "closed_at"}
+HAZARD_RANK = {"open": 0, "rectifying": 1, "rectified": 2, "closed": 3}
+DEFAULT_DEADLINE = {HazardSeverity.GENERAL: timedelta(days=7), HazardSeverity.MAJOR: timedelta(days=3)}
+
+Followup = IncidentUpdated | HazardUpdated | PatrolEnded | PatrolPosition
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """What an event needs from the directories: its grid and (for patrols) its worker's id."""
+
+    grid: GridPlace | None = None
+    worker_id: int | None = None
+    department_id: int | None = None
+
+
+@dataclass
+class StoreResult:
+    """What a batch changed, for the live counters (which must hear of every change exactly once)."""
+
+    incidents: list[Incident] = field(default_factory=list)  # newly stored
+    hazards: list[Hazard] = field(default_factory=list)
+    hazards_closed: list[Hazard] = field(default_factory=list)  # rectified or closed by this batch
+    patrols_started: list[tuple[PatrolStarted, GridPlace]] = field(default_factory=list)
+    positions: list[PatrolPosition] = field(default_factory=list)
+    patrols_ended: list[PatrolEnded] = field(default_factory=list)
+    waiting: int = 0  # updates parked until their report arrives
+
+
+def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> set[str]:
+    """INSERT … ON CONFLICT (event_id) DO NOTHING; returns the event ids actually inserted."""
+    if not rows:
+        return set()
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    statement = insert.on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
+    inserted: set[str] = set()
+    for chunk in range(0, len(rows), 500):
+        inserted.update(session.scalars(statement, rows[chunk : chunk + 500]).all())
+    return inserted
+
+
+def incident_row(event: IncidentReported, grid: GridPlace, department_id: int | None) -> dict[str, Any]:
+    at = event.occurred_utc
+    return {
+        "event_id": str(event.event_id),
+        "kind": event.kind,
+        "subtype": event.subtype,
+        "grid_id": grid.id,
+        "township_code": grid.township_code,
+        "county_code": grid.county_code,
+        "lat": event.lat,
+        "lon": event.lon,
+        "place_type": event.place_type,
+        "rental_house_id": event.rental_house_id,
+        "source": event.source,
+        "status": IncidentStatus.REPORTED,
+        "reported_at": at,
+        "filed_at": at if event.is_filed else None,
+        "department_id": department_id,
+        "summary": event.summary,
+    }
+
+
+def hazard_row(event: HazardReported, grid: GridPlace, department_id: int | None) -> dict[str, Any]:
+    found = event.occurred_utc
+    deadline = naive_utc(event.deadline) if event.deadline else found + DEFAULT_DEADLINE[event.severity]
+    return {
+        "event_id": str(event.event_id),
+        "category": event.category,
+        "subtype": event.subtype,
+        "severity": event.severity,
+        "grid_id": grid.id,
+        "township_code": grid.township_code,
+        "county_code": grid.county_code,
+        "lat": event.lat,
+        "lon": event.lon,
+        "status": HazardStatus.OPEN,
+        "found_at": found,
+        "deadline": deadline,
+        "department_id": department_id,
+        "summary": event.summary,
+    }
+
+
+def naive_utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None)
+
+
+def store_events(session: Session, events: Sequence[tuple[AnyEvent, Resolved]], received_at: datetime) -> StoreResult:
+    """Store a batch (in stream order) in the caller's transaction. Every event must already be valid and resolved."""
+    result, deltas = StoreResult(), RollupDeltas()
+    events = list({str(event.event_id): (event, resolved) for event, resolved in reversed(events)}.values())[::-1]
+    reports = [
+        (event, resolved)
+        for event, resolved in events
+        if isinstance(event, IncidentReported | HazardReported | PatrolStarted)
+    ]
+    followups = [event for event, _ in events if isinstance(event, Followup)]
+    _store_reports(session, reports, result, deltas)
+    stored_refs = {str(event.event_id) for event, _ in reports}
+    waiting = _apply_followups(session, followups, result, deltas, received_at)
+    _apply_waiting(session, stored_refs, result, deltas, received_at)
+    result.waiting = waiting
+    deltas.write(session)
+    return result
+
+
+def _store_reports(
+    session: Session, reports: Sequence[tuple[AnyEvent, Resolved]], result: StoreResult, deltas: RollupDeltas
+) -> None:
+    incidents = [
+        incident_row(e, r.grid, r.department_id) for e, r in reports if isinstance(e, IncidentReported) and r.grid
+    ]
+    inserted = _insert(session, Incident.__table__, incidents)  # type: ignore[arg-type]
+    for row in incidents:
+        if row["event_id"] in inserted:
+            incident = Incident(**row)
+            result.incidents.append(incident)
+            deltas.incident_stored(incident)
+    hazards = [hazard_row(e, r.grid, r.department_id) for e, r in reports if isinstance(e, HazardReported) and r.grid]
+    inserted = _insert(session, Hazard.__table__, hazards)  # type: ignore[arg-type]
+    for row in hazards:
+        if row["event_id"] in inserted:
+            hazard = Hazard(**row)
+            result.hazards.append(hazard)
+            deltas.hazard_stored(hazard)
+    patrols = [(e, r) for e, r in reports if isinstance(e, PatrolStarted) and r.grid and r.worker_id]
+    rows = [
+        {
+            "event_id": str(e.event_id),
+            "worker_id": r.worker_id,
+            "grid_id": r.grid.id,
+            "township_code": r.grid.township_code,
+            "county_code": r.grid.county_code,
+            "started_at": e.occurred_utc,
+            "distance_m": 0.0,
+            "findings": 0,
+        }
+        for e, r in patrols
+        if r.grid
+    ]
+    inserted = _insert(session, PatrolLog.__table__, rows)  # type: ignore[arg-type]
+    result.patrols_started.extend((e, r.grid) for e, r in patrols if str(e.event_id) in inserted and r.grid)
+
+
+def _apply_followups(
+    session: Session, followups: Sequence[Followup], result: StoreResult, deltas: RollupDeltas, received_at: datetime
+) -> int:
+    """Apply each follow-up; park those whose record is not stored yet. Returns how many were parked."""
+    positions = [e for e in followups if isinstance(e, PatrolPosition)]
+    _store_positions(session, positions, result)
+    waiting = []
+    for event in followups:
+        if isinstance(event, PatrolPosition):
+            continue
+        if not _apply(session, event, result, deltas):
+            waiting.append(event)
+    rows = [
+        {"event_id": str(e.event_id), "ref": str(e.ref), "event": e.to_json(), "received_at": received_at}
+        for e in waiting
+    ]
+    _insert(session, PendingUpdate.__table__, rows)  # type: ignore[arg-type]
+    return len(waiting)
+
+
+def _store_positions(session: Session, positions: Sequence[PatrolPosition], result: StoreResult) -> None:
+    rows = [
+        {
+            "event_id": str(e.event_id),
+            "patrol_event_id": str(e.ref),
+            "worker_code": e.worker_code,
+            "lat": e.lat,
+            "lon": e.lon,
+            "recorded_at": e.occurred_utc,
+        }
+        for e in positions
+    ]
+    inserted = _insert(session, PositionRow.__table__, rows)  # type: ignore[arg-type]
+    result.positions.extend(e for e in positions if str(e.event_id) in inserted)
+
+
+def _apply_waiting(
+    session: Session, refs: set[str], result: StoreResult, deltas: RollupDeltas, received_at: datetime
+) -> None:
+    """Updates that waited for one of the reports just stored: apply them now, in the order they happened."""
+    if not refs:
+        return
+    parked = session.scalars(select(PendingUpdate).where(PendingUpdate.ref.in_(refs))).all()
+    if not parked:
+        return
+    events = sorted((from_stream({"event": row.event}) for row in parked), key=lambda e: e.occurred_at)
+    for event in events:
+        assert isinstance(event, Followup)
+        _apply(session, event, result, deltas)
+    session.execute(delete(PendingUpdate).where(PendingUpdate.id.in_([row.id for row in parked])))
+
+
+def _apply(session: Session, event: Followup, result: StoreResult, deltas: RollupDeltas) -> bool:
+    """Apply one follow-up to its stored record. False when the record is not stored (yet)."""
+    if isinstance(event, IncidentUpdated):
+        return _update_incident(session, event, deltas)
+    if isinstance(event, HazardUpdated):
+        return _update_hazard(session, event, result, deltas)
+    if isinstance(event, PatrolEnded):
+        return _end_patrol(session, event, result)
+    return True
+
+
+def _locked(session: Session, model: Any, ref: str) -> Any:
+    return session.scalars(select(model).where(model.event_id == ref).with_for_update()).first()
+
+
+def _update_incident(session: Session, event: IncidentUpdated, deltas: RollupDeltas) -> bool:
+    row = _locked(session, Incident, str(event.ref))
+    if row is None:
+        return False
+    at = max(event.occurred_utc, row.reported_at)  # a device clock may put a step before the report
+    was_solved, was_filed = row.solved_at is not None, row.filed_at is not None
+    if event.status is not None:
+        column = INCIDENT_STEPS[event.status]
+        if getattr(row, column) is None:
+            setattr(row, column, at)
+        if INCIDENT_RANK[event.status] > INCIDENT_RANK[str(row.status)]:
+            row.status = IncidentStatus(event.status)
+    if event.filed and row.filed_at is None and str(row.kind) == "criminal":
+        row.filed_at = at
+    if event.department is not None:
+        row.department_id = session.scalar(select(Department.id).where(Department.code == event.department))
+    session.flush()
+    if row.filed_at is not None and not was_filed:
+        deltas.incident_filed(row)
+    elif row.solved_at is not None and not was_solved:
+        deltas.incident_solved(row)
+    return True
+
+
+def _update_hazard(session: Session, event: HazardUpdated, result: StoreResult, deltas: RollupDeltas) -> bool:
+    row = _locked(session, Hazard, str(event.ref))
+    if row is None:
+        return False
+    at = max(event.occurred_utc, row.found_at)
+    was_rectified, was_open = row.rectified_at is not None, str(row.status) in ("open", "rectifying")
+    column = HAZARD_STEPS[event.status]
+    if getattr(row, column) is None:
+        setattr(row, column, at)
+    if HAZARD_RANK[event.status] > HAZARD_RANK[str(row.status)]:
+        row.status = HazardStatus(event.status)
+    session.flush()
+    if row.rectified_at is not None and not was_rectified:
+        deltas.hazard_rectified(row)
+    if was_open and str(row.status) in ("rectified", "closed"):
+        result.hazards_closed.append(row)
+    return True
+
+
+def _end_patrol(session: Session, event: PatrolEnded, result: StoreResult) -> bool:
+    ref = str(event.ref)
+    row = session.scalars(select(PatrolLog).where(PatrolLog.event_id == ref)).first()
+    if row is None:
+        return False
+    if row.ended_at is None:
+        session.execute(
+            update(PatrolLog)
+            .where(PatrolLog.id == row.id)
+            .values(
+                ended_at=max(event.occurred_utc, row.started_at), distance_m=event.distance_m, findings=event.findings
+            )
+        )
+        result.patrols_ended.append(event)
+    return True

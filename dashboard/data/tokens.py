@@ -1,0 +1,120 @@
+"""Bearer tokens of the phones that report into the ingest API: issued and revoked from the command line
+(`python -m dashboard.data.tokens issue --device D --worker W`). Only a token's SHA-256 is stored; the token itself
+is printed once, when issued."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import secrets
+import sys
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from dashboard.data.db import session_scope
+from dashboard.data.models import DeviceToken
+
+CACHE_SECONDS = 30.0  # a revoked token stops working within this long in every web worker
+
+
+@dataclass(frozen=True)
+class Device:
+    device_id: str
+    worker_code: str | None
+
+
+def digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def issue_token(session: Session, device_id: str, worker_code: str | None = None) -> str:
+    token = secrets.token_urlsafe(32)
+    session.add(
+        DeviceToken(token_hash=digest(token), device_id=device_id, worker_code=worker_code, created_at=utc_now())
+    )
+    return token
+
+
+def revoke_tokens(session: Session, device_id: str) -> int:
+    """Revoke every live token of a device; returns how many."""
+    result = session.execute(
+        update(DeviceToken)
+        .where(DeviceToken.device_id == device_id, DeviceToken.revoked_at.is_(None))
+        .values(revoked_at=utc_now())
+    )
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def find_device(session: Session, token: str) -> Device | None:
+    row = session.execute(
+        select(DeviceToken.device_id, DeviceToken.worker_code).where(
+            DeviceToken.token_hash == digest(token), DeviceToken.revoked_at.is_(None)
+        )
+    ).first()
+    return Device(row.device_id, row.worker_code) if row else None
+
+
+class TokenCache:
+    """Token checks for the web workers: one query per token per CACHE_SECONDS."""
+
+    def __init__(self) -> None:
+        self._seen: dict[str, tuple[float, Device | None]] = {}
+        self._lock = threading.Lock()
+
+    def device(self, token: str) -> Device | None:
+        key = digest(token)
+        with self._lock:
+            cached = self._seen.get(key)
+        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
+            return cached[1]
+        with session_scope() as session:
+            device = find_device(session, token)
+        with self._lock:
+            if len(self._seen) > 100_000:
+                self._seen.clear()
+            self._seen[key] = (time.monotonic(), device)
+        return device
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.data.tokens", description="Device tokens for the API.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    issue = commands.add_parser("issue", help="issue a token for a device (printed once)")
+    issue.add_argument("--device", required=True, help="the device id the phone sends")
+    issue.add_argument("--worker", help="the grid worker's code the device belongs to")
+    revoke = commands.add_parser("revoke", help="revoke every token of a device")
+    revoke.add_argument("--device", required=True)
+    commands.add_parser("list", help="list devices with live tokens")
+    args = parser.parse_args(argv)
+    with session_scope() as session:
+        if args.command == "issue":
+            sys.stdout.write(issue_token(session, args.device, args.worker) + "\n")
+        elif args.command == "revoke":
+            count = revoke_tokens(session, args.device)
+            if not count:
+                sys.stderr.write(f"device {args.device!r} has no live token\n")
+                return 1
+            sys.stdout.write(f"revoked {count} token(s) of {args.device}\n")
+        else:
+            rows = session.execute(
+                select(DeviceToken.device_id, DeviceToken.worker_code, DeviceToken.created_at)
+                .where(DeviceToken.revoked_at.is_(None))
+                .order_by(DeviceToken.device_id)
+            )
+            for device_id, worker, created in rows:
+                sys.stdout.write(f"{device_id}\t{worker or '-'}\t{created:%Y-%m-%d %H:%M}Z\n")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
