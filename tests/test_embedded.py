@@ -15,8 +15,13 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
+from sqlalchemy.orm import Session
 
 from dashboard.config import ROOT
+from dashboard.data.db import build_engine
+from tests.events import add_worker, incident_reported
+from tests.factories import add_city
 
 pytestmark = pytest.mark.slow
 
@@ -46,6 +51,15 @@ def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> t
     raise AssertionError(f"{url} did not answer in {seconds} s")
 
 
+def until(condition, seconds: float = 20) -> None:  # type: ignore[no-untyped-def]
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return
+        time.sleep(0.2)
+    raise AssertionError("condition not met in time")
+
+
 def bare_environment(var_dir: Path, port: int) -> dict[str, str]:
     """The environment of a fresh machine: no DATABASE_URL, no REDIS_URL, nothing else of ours."""
     env = {
@@ -73,6 +87,28 @@ def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
         assert status == 200 and "台州市网格化管理指挥中心" in page
         assert (var_dir / "dashboard.db").exists() and (var_dir / "appendonly.aof").exists()
         assert (var_dir / "redis.sock").is_socket()
+        # The whole pipeline: an event posted to its API reaches its SQLite file through its Redis and consumer.
+        engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
+        with Session(engine) as session, session.begin():
+            add_city(session)
+            token = add_worker(session)
+        event = incident_reported()
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/v1/events",
+            method="POST",
+            data=json.dumps([event]).encode(),
+            headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 202
+
+        def stored() -> bool:
+            with engine.connect() as connection:
+                query = text("SELECT count(*) FROM incident WHERE event_id = :id")
+                return connection.execute(query, {"id": event["event_id"]}).scalar() == 1
+
+        until(stored)
+        engine.dispose()
     finally:
         process.send_signal(signal.SIGTERM)
         output, _ = process.communicate(timeout=30)
