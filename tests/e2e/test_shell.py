@@ -108,3 +108,14 @@ def test_a_bad_grid_code_in_the_address_gets_a_clear_message(dash_app, dash_duo,
     dash_duo.wait_for_contains_text(".page-message", message, timeout=10)
     assert not dash_duo.find_element("#grid-tiles").is_displayed()
     assert dash_duo.get_logs() == []
+
+
+def test_the_chinese_webfont_is_served_from_the_app(dash_app, dash_duo):
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_element("h1")
+    status = dash_duo.driver.execute_script(
+        "return fetch('/assets/fonts/wqy-microhei-subset.woff2').then(r => [r.status, r.headers.get('content-type')])"
+    )
+    assert status[0] == 200 and "woff2" in status[1]
+    family = dash_duo.driver.execute_script("return getComputedStyle(document.body).fontFamily")
+    assert "Command Center CJK" in family
