@@ -3,6 +3,7 @@
 import logging
 
 import dash
+from flask_compress import Compress
 
 import dashboard.callbacks  # noqa: F401  (importing the package registers every @callback)
 from dashboard.config import get_settings
@@ -23,6 +24,16 @@ app = dash.Dash(
 app.layout = build_shell
 register_routes(app.server)
 server = app.server
+server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the event stream, which must not buffer
+    "text/html",
+    "text/css",
+    "application/javascript",
+    "text/javascript",
+    "application/json",
+    "image/svg+xml",
+    "application/octet-stream",  # the geobuf map layers
+]
+Compress(server)
 
 if __name__ == "__main__":
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

@@ -9,6 +9,30 @@ class App:
     URL = "app-url"  # dcc.Location of the shell
     REFRESH = "app-refresh-interval"  # slow clock for figures that re-query the database
     STATUS = "app-status-banner"  # shown while a data source is unreachable
+    STATUS_CLOCK = "app-status-interval"  # how often the banner checks Redis and the database
+    EVENTS = "app-events-store"  # newest reports as GeoJSON features, newest first (assets/12-push.js fills it)
+
+
+class Wall:
+    METRIC = "wall-metric-radio"  # which figure colours the grid map
+    LEGEND = "wall-legend"
+    MAP = "wall-map"
+    CELLS = "wall-grid-cells"
+    COUNTIES = "wall-county-outlines"
+    EVENTS = "wall-event-markers"
+    WORKERS = "wall-worker-markers"
+    TRACKS = "wall-patrol-tracks"
+    FEED = "wall-feed"
+    PATROL_CLOCK = "wall-patrol-interval"  # patrol positions and map colours refresh on this clock
+
+
+def live_tile(metric: Any) -> dict[str, Any]:
+    """The value of a live tile on the wall (`metric` a GridMetric value, or ALL)."""
+    return {"type": "wall-live-value", "metric": metric}
+
+
+def feed_row(event_id: Any) -> dict[str, Any]:
+    return {"type": "wall-feed-row", "event": event_id}
 
 
 class Grid:

@@ -9,6 +9,8 @@ from dashboard import ids
 from dashboard.config import get_settings
 from dashboard.i18n import t
 
+STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
+
 
 def nav_links() -> list[dcc.Link]:
     pages = sorted(
@@ -22,8 +24,11 @@ def build_shell() -> html.Div:
     """Evaluated per page load (a function, not a value), after every page has registered."""
     return html.Div(
         [
-            dcc.Location(id=ids.App.URL),
+            dcc.Location(id=ids.App.URL, refresh="callback-nav"),  # a callback may navigate, without a reload
             dcc.Interval(id=ids.App.REFRESH, interval=get_settings().refresh_ms),
+            dcc.Interval(id=ids.App.STATUS_CLOCK, interval=STATUS_MS),
+            dcc.Store(id=ids.App.EVENTS, data=[]),  # filled in the browser by assets/12-push.js
+            html.Div(id=ids.App.STATUS, className="status-banner", role="alert", hidden=True),
             html.Header(
                 [
                     html.Div(t("app.title"), className="brand"),

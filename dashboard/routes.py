@@ -1,15 +1,28 @@
-"""Plain Flask routes beside the Dash app: a health check for load balancers and the wall's watchdog."""
+"""Plain Flask routes beside the Dash app: the phone app's API, the push stream of new reports (server-sent
+events), and a health check for load balancers and the wall's watchdog."""
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify
-from redis.exceptions import RedisError
+import json
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any, cast
+
+from flask import Flask, Response, jsonify, request, stream_with_context
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.config import get_settings
 from dashboard.data.db import get_engine
-from dashboard.data.redis_client import get_redis
+from dashboard.data.feed import features, features_after, latest_features
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.streams import as_entries
 from dashboard.ingest import api
+
+log = logging.getLogger(__name__)
+STREAM_ID = re.compile(r"\d+-\d+")
+BLOCK_MS = 15_000  # a blocking XREAD holds the thread this long, then a keep-alive line goes out
 
 
 def database_up() -> bool:
@@ -24,7 +37,7 @@ def database_up() -> bool:
 def redis_up() -> bool:
     try:
         return bool(get_redis().ping())
-    except RedisError:
+    except REDIS_DOWN:
         return False
 
 
@@ -37,3 +50,53 @@ def register_routes(server: Flask) -> None:
         parts = {"database": database_up(), "redis": redis_up()}
         body = {name: "up" if up else "down" for name, up in parts.items()}
         return jsonify(body), 200 if all(parts.values()) else 503
+
+    @server.get("/events")
+    def event_stream() -> Response:
+        """New reports as they arrive. A reconnecting browser sends the last `id:` it got (a stream id) as
+        Last-Event-ID and resumes right after it; a first visit gets the newest reports first."""
+        resume = request.headers.get("Last-Event-ID", "")
+        frames = _frames(resume if STREAM_ID.fullmatch(resume) else None)
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
+        return Response(stream_with_context(frames), mimetype="text/event-stream", headers=headers)
+
+    @server.get("/events/recent")
+    def recent_events() -> Response:
+        """The fallback while the push stream is down: reports after `after` (a stream id), newest first."""
+        after = request.args.get("after", "")
+        lang = get_settings().language
+        try:
+            if STREAM_ID.fullmatch(after):
+                newer, _ = features_after(get_redis(), after, lang)
+                return jsonify(newer[::-1])
+            return jsonify(latest_features(get_redis(), lang))
+        except REDIS_DOWN:
+            return jsonify([])
+
+
+def _frame(feature: dict[str, object]) -> str:
+    return f"id: {feature['properties']['sid']}\ndata: {json.dumps(feature, ensure_ascii=False)}\n\n"  # type: ignore[index]
+
+
+def _frames(last_id: str | None) -> Iterator[str]:
+    client, stream, lang = get_redis(), get_settings().event_stream, get_settings().language
+    yield "retry: 2000\n\n"  # the browser reconnects after 2 s when the stream ends
+    try:
+        if last_id is None:
+            backlog = latest_features(client, lang)[::-1]  # oldest first, so the newest ends on top
+            for feature in backlog:
+                yield _frame(feature)
+            newest = client.xrevrange(stream, count=1)
+            last_id = str(newest[0][0]) if newest else "0-0"
+        while True:
+            reply = cast(list[Any], client.xread({stream: last_id}, block=BLOCK_MS, count=500))
+            entries = as_entries(reply[0][1]) if reply else []
+            if not entries:
+                yield ": keep-alive\n\n"  # lets proxies, and dead clients, be noticed
+                continue
+            for feature in features(entries, lang):
+                yield _frame(feature)
+            last_id = entries[-1][0]
+    except REDIS_DOWN as error:
+        log.warning("push stream ended: %s: %s", type(error).__name__, error)
+        return  # end the response; the browser reconnects by itself with Last-Event-ID

@@ -1,5 +1,5 @@
 """Importing this package registers every @callback of the app."""
 
-from dashboard.callbacks import grid_detail, headline
+from dashboard.callbacks import command_wall, grid_detail, headline, live
 
-__all__ = ["grid_detail", "headline"]
+__all__ = ["command_wall", "grid_detail", "headline", "live"]

@@ -54,3 +54,15 @@ def kpi_row(
             html.Div([kpi_tile(page, figure) for figure in figures], className="kpi-row"),
         ]
     )
+
+
+def live_tile(metric: str) -> html.Div:
+    """A figure of the live state (today, now): its value, and its 口径 on hover."""
+    return html.Div(
+        [
+            html.Div(t(f"metric.{metric}"), className="kpi-title"),
+            html.Div(t("value.none"), id=ids.live_tile(metric), className="kpi-value"),
+        ],
+        className=f"kpi-tile live-tile live-{metric.replace('_', '-')}",
+        title=t(f"definition.{metric}"),
+    )

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.data.models import Grid
 
 GRID_CODE = re.compile(r"\d{6}-\d{3}-\d{4}")  # county-township-grid, e.g. 331004-003-0123
+
+
+def count_grids(session: Session) -> int:
+    return int(session.scalar(select(func.count()).select_from(Grid)) or 0)
 
 
 def grid_exists(session: Session, code: str) -> bool:

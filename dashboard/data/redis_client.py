@@ -5,8 +5,13 @@ from __future__ import annotations
 from functools import lru_cache
 
 from redis import Redis
+from redis.exceptions import RedisError
 
 from dashboard.config import get_settings
+
+# What a dead or restarting server can raise: a RedisError, or, when another thread's error handling closed a pooled
+# socket under this one, a bare OSError or ValueError ("I/O operation on closed file").
+REDIS_DOWN = (RedisError, OSError, ValueError)
 
 
 @lru_cache(maxsize=1)

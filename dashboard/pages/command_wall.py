@@ -1,15 +1,52 @@
-"""指挥大屏, the command wall: the city's headline figures (the live map and feed arrive with the wall issue)."""
+"""指挥大屏, the command wall: live figures, the grid map coloured by a chosen figure, and the live feed."""
 
 import dash
-from dash import html
+from dash import dcc, html
 
-from dashboard.components.cards import kpi_row
+from dashboard import ids
+from dashboard.components.cards import kpi_row, live_tile
+from dashboard.components.map import city_map
 from dashboard.components.page import page_frame
+from dashboard.data.grid_metrics import GridMetric
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 
 dash.register_page(__name__, path="/", name=t("page.command_wall"), order=0)
 
+LIVE_MS = 5_000  # map colours, live tiles and patrols refresh this often; new reports arrive at once (pushed)
+
+
+def metric_picker() -> dcc.RadioItems:
+    options = [{"label": t(f"metric.{metric.value}"), "value": metric.value} for metric in GridMetric]
+    return dcc.RadioItems(
+        id=ids.Wall.METRIC,
+        options=options,
+        value=GridMetric.INCIDENTS_TODAY.value,
+        inline=True,
+        className="metric-picker",
+    )
+
 
 def layout(**_unused_query: str) -> html.Div:
-    return page_frame("command_wall", kpi_row("wall", list(Headline)))
+    live = html.Div([live_tile(metric.value) for metric in GridMetric], className="kpi-row live-row")
+    map_panel = html.Section(
+        [
+            html.Div([metric_picker(), html.Div(id=ids.Wall.LEGEND, className="legend")], className="map-bar"),
+            city_map(ids.Wall),
+        ],
+        className="wall-map-panel",
+    )
+    feed_panel = html.Section(
+        [
+            html.H2(t("feed.title")),
+            html.Ol(html.Li(t("feed.empty"), className="feed-empty"), id=ids.Wall.FEED, className="feed"),
+        ],
+        className="wall-feed-panel",
+    )
+    return page_frame(
+        "command_wall",
+        live,
+        kpi_row("wall", list(Headline)),
+        html.Div([map_panel, feed_panel], className="wall-body"),
+        dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
+    )

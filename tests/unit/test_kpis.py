@@ -52,3 +52,16 @@ def test_period_labels_in_both_languages():
 def test_early_in_the_year_the_headline_covers_the_last_full_year():
     assert headline_period(date(2026, 2, 10)) == (Period.year(2025), True)
     assert headline_period(date(2026, 3, 2)) == (Period.year_to_date(date(2026, 3, 2)), False)
+
+
+def test_every_code_name_a_user_can_see_has_a_label_in_both_languages():
+    from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES, HazardCategory, IncidentKind, PlaceType
+    from dashboard.i18n import LANGUAGES, TEXT
+
+    keys = [f"kind.{kind}" for kind in IncidentKind] + [f"category.{category}" for category in HazardCategory]
+    keys += [f"place.{place}" for place in PlaceType]
+    keys += [
+        f"subtype.{subtype}" for subtypes in [*SUBTYPES.values(), *HAZARD_SUBTYPES.values()] for subtype in subtypes
+    ]
+    missing = [(key, lang) for key in keys for lang in LANGUAGES if not TEXT.get(key, {}).get(lang)]
+    assert missing == []

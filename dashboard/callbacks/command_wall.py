@@ -1,0 +1,146 @@
+"""The command wall: colour the grid map by the chosen live figure, fill the live tiles, place the workers on patrol,
+and show new reports in the feed and on the map (in the browser, the moment they are pushed)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any, cast
+from zoneinfo import ZoneInfo
+
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
+
+from dashboard import ids
+from dashboard.config import get_settings
+from dashboard.data.areas import count_grids
+from dashboard.data.db import session_scope
+from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
+from dashboard.data.live import LiveState
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.i18n import t
+
+TRACK_ZOOM = 13  # tracks are drawn only this close in, for the workers in view
+TRACK_POINTS = 180  # the newest fixes of a track (three hours at one a minute)
+
+
+def grid_count() -> int:
+    with session_scope() as session:
+        return count_grids(session)
+
+
+def city_now() -> tuple[datetime, datetime]:
+    """Now as naive UTC (as stored) and on the city's clock."""
+    now = datetime.now(UTC)
+    return now.replace(tzinfo=None), now.astimezone(ZoneInfo(get_settings().timezone))
+
+
+def legend(metric: GridMetric) -> list[html.Span]:
+    items = [html.Span([html.I(style={"background": EMPTY_COLOUR}), t("legend.none")], className="legend-item")]
+    breaks = BREAKS[metric]
+    for index, (low, colour) in enumerate(zip(breaks, COLOURS[metric], strict=True)):
+        high = breaks[index + 1] - 1 if index + 1 < len(breaks) else None
+        label = f"{low}+" if high is None else (f"{low}" if high == low else f"{low}–{high}")
+        items.append(html.Span([html.I(style={"background": colour}), label], className="legend-item"))
+    return items
+
+
+@callback(
+    Output(ids.Wall.CELLS, "hideout"),
+    Output(ids.Wall.LEGEND, "children"),
+    Input(ids.Wall.METRIC, "value"),
+    Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
+)
+def colour_grid_map(metric_name: str, _tick: int | None) -> tuple[Any, Any]:
+    metric = GridMetric(metric_name)
+    now, local = city_now()
+    try:
+        values = grid_values(LiveState(get_redis()), metric, today=local.date(), now=now)
+    except REDIS_DOWN:
+        return no_update, no_update  # the banner says why; the map keeps its last colours
+    return hideout(metric, values), legend(metric)
+
+
+@callback(Output(ids.live_tile(ALL), "children"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"))
+def fill_live_tiles(_tick: int | None) -> list[str]:
+    metrics = [GridMetric(output["id"]["metric"]) for output in ctx.outputs_list]
+    now, local = city_now()
+    try:
+        live = LiveState(get_redis())
+        values = {metric: grid_values(live, metric, today=local.date(), now=now) for metric in metrics}
+    except REDIS_DOWN:
+        return [t("value.none")] * len(metrics)
+    texts = []
+    for metric in metrics:
+        if metric is GridMetric.PATROL_COVERAGE:
+            total = grid_count() or 1
+            texts.append(f"{100 * len(values[metric]) / total:.1f}%")
+        else:
+            texts.append(f"{sum(values[metric].values()):,}")
+    return texts
+
+
+def inside(bounds: list[list[float]] | None, lat: float, lon: float) -> bool:
+    if not bounds:
+        return False
+    (south, west), (north, east) = bounds
+    return south <= lat <= north and west <= lon <= east
+
+
+@callback(
+    Output(ids.Wall.WORKERS, "data"),
+    Output(ids.Wall.TRACKS, "data"),
+    Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
+    State(ids.Wall.MAP, "zoom"),
+    State(ids.Wall.MAP, "bounds"),
+)
+def show_patrols(_tick: int | None, zoom: float | None, bounds: list[list[float]] | None) -> tuple[Any, Any]:
+    """Every worker on patrol as a dot; close in, the tracks of those in view."""
+    try:
+        live = LiveState(get_redis())
+        positions = live.positions()
+        close = (zoom or 0) >= TRACK_ZOOM
+        shown = [fix for fix in positions.values() if close and inside(bounds, fix["lat"], fix["lon"])]
+        pipe = live.client.pipeline(transaction=False)
+        for fix in shown:
+            pipe.zrange(live.keys.track(fix["patrol"]), -TRACK_POINTS, -1)
+        tracks = cast(list[list[str]], pipe.execute()) if shown else []
+    except REDIS_DOWN:
+        return no_update, no_update
+    workers = [
+        {
+            "type": "Feature",
+            "geometry": {"type": "Point", "coordinates": [fix["lon"], fix["lat"]]},
+            "properties": {"worker": worker},
+        }
+        for worker, fix in positions.items()
+    ]
+    lines = [
+        {
+            "type": "Feature",
+            "properties": {},
+            "geometry": {"type": "LineString", "coordinates": [[float(x) for x in p.split(",")] for p in points]},
+        }
+        for points in tracks
+        if len(points) > 1
+    ]
+    return {"type": "FeatureCollection", "features": workers}, {"type": "FeatureCollection", "features": lines}
+
+
+clientside_callback(  # new reports onto the map and into the feed (assets/11-wall.js)
+    ClientsideFunction("wall", "renderFeed"),
+    Output(ids.Wall.EVENTS, "data"),
+    Output(ids.Wall.FEED, "children"),
+    Input(ids.App.EVENTS, "data"),
+)
+clientside_callback(  # a click on a feed row flies the map to that report
+    ClientsideFunction("wall", "flyToReport"),
+    Output(ids.Wall.MAP, "viewport"),
+    Input(ids.feed_row(ALL), "n_clicks"),
+    State(ids.App.EVENTS, "data"),
+    prevent_initial_call=True,
+)
+clientside_callback(  # a click on a grid opens its page
+    ClientsideFunction("wall", "openGrid"),
+    Output(ids.App.URL, "href", allow_duplicate=True),
+    Input(ids.Wall.CELLS, "clickData"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,90 @@
+"""New reports as the wall shows them: stream entries turned into GeoJSON point features with readable labels.
+Only incident and hazard reports make features; everything else in the stream (updates, patrols) is skipped here.
+All text stays text: the browser puts it in text nodes, never in HTML."""
+
+from __future__ import annotations
+
+from datetime import UTC
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from redis import Redis
+
+from dashboard.config import Language, get_settings
+from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
+from dashboard.data.geography import load_townships
+from dashboard.data.streams import Entry, as_entries
+from dashboard.i18n import t
+
+COLOURS = {
+    "dispute": "#f6c343",
+    "stability": "#b084f5",
+    "safety_accident": "#ff9f43",
+    "criminal": "#ff5b5b",
+    "hazard": "#3fa7ff",
+}
+INITIAL_SCAN = 5000  # entries read back on a first visit, to find the newest reports among patrol positions
+FEED_LENGTH = 500  # newest reports a browser keeps
+
+
+@lru_cache(maxsize=1)
+def township_names() -> dict[str, tuple[str, str]]:
+    return {township.code: (township.name, township.name_en) for township in load_townships()}
+
+
+def township_of(grid_code: str, lang: Language) -> str:
+    names = township_names().get(grid_code[:6] + grid_code[7:10])
+    return "" if names is None else names[0 if lang == "zh-CN" else 1]
+
+
+def to_feature(entry: Entry, lang: Language) -> dict[str, Any] | None:
+    """A point feature for a new incident or hazard; None for any other entry (or a malformed one)."""
+    stream_id, fields = entry
+    if fields.get("type") not in ("incident.reported", "hazard.reported"):
+        return None
+    try:
+        event = from_stream(fields)
+    except MalformedEvent:
+        return None  # the consumer dead-letters it; the wall just does not show it
+    if isinstance(event, IncidentReported):
+        family, label = event.kind.value, t(f"kind.{event.kind.value}", lang)
+    elif isinstance(event, HazardReported):
+        family, label = "hazard", t(f"category.{event.category.value}", lang) + t("feed.hazard", lang)
+    else:
+        return None
+    title = f"{label} · {t(f'subtype.{event.subtype}', lang)}"
+    local = event.occurred_at.astimezone(ZoneInfo(get_settings().timezone))
+    return {
+        "type": "Feature",
+        "id": str(event.event_id),
+        "geometry": {"type": "Point", "coordinates": [event.lon, event.lat]},
+        "properties": {
+            "sid": stream_id,
+            "family": family,
+            "colour": COLOURS[family],
+            "title": title,
+            "grid": event.grid_code,
+            "place": f"{township_of(event.grid_code, lang)} · {event.grid_code}",
+            "time": f"{local:%H:%M:%S}",
+            "at": event.occurred_at.astimezone(UTC).isoformat(),
+            "summary": event.summary,
+        },
+    }
+
+
+def features(entries: list[Entry], lang: Language) -> list[dict[str, Any]]:
+    made = (to_feature(entry, lang) for entry in entries)
+    return [feature for feature in made if feature is not None]
+
+
+def latest_features(client: Redis, lang: Language) -> list[dict[str, Any]]:
+    """The newest reports in the stream, newest first (a first visit's backlog)."""
+    entries = as_entries(client.xrevrange(get_settings().event_stream, count=INITIAL_SCAN))
+    return features(entries, lang)[:FEED_LENGTH]
+
+
+def features_after(client: Redis, last_id: str, lang: Language, count: int = 500) -> tuple[list[dict[str, Any]], str]:
+    """Reports appended after `last_id` (oldest first), and the id to continue from."""
+    entries = as_entries(client.xrange(get_settings().event_stream, min=f"({last_id}", count=count))
+    return features(entries, lang), (entries[-1][0] if entries else last_id)
