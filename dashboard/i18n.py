@@ -16,6 +16,12 @@ TEXT: dict[str, dict[Language, str]] = {
     "page.rental_housing": {"zh-CN": "出租房", "en": "Rental housing"},
     "page.grid": {"zh-CN": "网格", "en": "Grid"},
     "page.monthly_report": {"zh-CN": "月度通报", "en": "Monthly report"},
+    "page.wall": {"zh-CN": "大屏模式", "en": "Wall mode"},
+    "wall.help": {
+        "zh-CN": "用法：/wall?pages=wall,trends,monthly&every=60（可选页面：{pages}；every 为每页停留秒数，10–3600）。",
+        "en": "Use /wall?pages=wall,trends,monthly&every=60 (pages: {pages}; every: seconds on each page, 10–3600).",
+    },
+    "wall.starting": {"zh-CN": "正在进入大屏模式……", "en": "Starting wall mode…"},
     "page.not_found": {"zh-CN": "页面不存在", "en": "Page not found"},
     "about.command_wall": {
         "zh-CN": "全市网格实时态势：案事件、隐患、巡查与核心指标。",

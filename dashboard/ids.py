@@ -35,6 +35,12 @@ def feed_row(event_id: Any) -> dict[str, Any]:
     return {"type": "wall-feed-row", "event": event_id}
 
 
+class WallMode:
+    GO = "wall-mode-location"  # hands over to the first page of the rotation
+    CLOCK = "wall-mode-clock"
+    UPDATED = "wall-mode-updated"  # "数据更新于 HH:MM:SS": when the data sources last answered
+
+
 class Grid:
     MESSAGE = "grid-message"  # what is wrong with the grid code in the address, if anything
     TILES = "grid-tiles"

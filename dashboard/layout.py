@@ -12,9 +12,12 @@ from dashboard.i18n import t
 STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 
 
+OFF_NAV = {"dashboard.pages.not_found_404", "dashboard.pages.wall"}
+
+
 def nav_links() -> list[dcc.Link]:
     pages = sorted(
-        (page for page in dash.page_registry.values() if page["module"] != "dashboard.pages.not_found_404"),
+        (page for page in dash.page_registry.values() if page["module"] not in OFF_NAV),
         key=lambda page: page["order"],
     )
     return [dcc.Link(page["name"], href=page["relative_path"], className="nav-link") for page in pages]
@@ -35,6 +38,14 @@ def build_shell() -> html.Div:
                     html.Nav(nav_links(), className="nav"),
                 ],
                 className="topbar",
+            ),
+            html.Header(  # shown only in wall mode (assets/13-wall-mode.js), instead of the navigation
+                [
+                    html.Div(t("app.title"), className="brand"),
+                    html.Div(id=ids.WallMode.UPDATED, className="wall-updated"),
+                    html.Div(id=ids.WallMode.CLOCK, className="wall-clock"),
+                ],
+                className="wallbar",
             ),
             html.Main(dash.page_container, className="content"),
         ],

@@ -3,9 +3,14 @@ back. (New reports reach the pages without a callback: assets/12-push.js fills t
 
 from __future__ import annotations
 
-from dash import Input, Output, callback
+from datetime import datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from dash import Input, Output, callback, no_update
 
 from dashboard import ids
+from dashboard.config import get_settings
 from dashboard.i18n import t
 from dashboard.routes import database_up, redis_up
 
@@ -13,12 +18,17 @@ from dashboard.routes import database_up, redis_up
 @callback(
     Output(ids.App.STATUS, "children"),
     Output(ids.App.STATUS, "hidden"),
+    Output(ids.WallMode.UPDATED, "children"),
     Input(ids.App.STATUS_CLOCK, "n_intervals"),
 )
-def show_connection_status(_tick: int | None) -> tuple[str, bool]:
+def show_connection_status(_tick: int | None) -> tuple[str, bool, Any]:
+    """The banner while a source is down; "数据更新于" the last time both answered (it stops while one is down)."""
     problems = []
     if not redis_up():
         problems.append(t("status.stream_down"))
     if not database_up():
         problems.append(t("status.unavailable"))
-    return " ".join(problems), not problems
+    if problems:
+        return " ".join(problems), False, no_update
+    now = datetime.now(ZoneInfo(get_settings().timezone))
+    return "", True, t("status.updated_at", time=f"{now:%H:%M:%S}")

@@ -1,0 +1,48 @@
+"""Wall mode: which pages a wall screen rotates through and how fast, read from the address
+(`/wall?pages=wall,trends,monthly&every=60`). Bad values are named, never guessed."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+PAGES = {
+    "wall": "/",
+    "trends": "/trends",
+    "solve-rates": "/solve-rates",
+    "rental-housing": "/rental-housing",
+    "monthly": "/monthly",
+}
+DEFAULT_PAGES = ("wall",)
+DEFAULT_EVERY = 60  # seconds on each page
+EVERY_RANGE = (10, 3600)
+
+
+class WallModeError(ValueError):
+    """A wall-mode parameter is wrong; the message names it."""
+
+
+@dataclass(frozen=True)
+class WallPlan:
+    pages: tuple[str, ...]
+    every: int
+
+    def paths(self) -> list[str]:
+        """The address of each page in the rotation, carrying the plan so every page knows what comes next."""
+        query = urlencode({"wall": "1", "pages": ",".join(self.pages), "every": str(self.every)})
+        return [f"{PAGES[page]}?{query}" for page in self.pages]
+
+
+def parse_plan(pages: str | None, every: str | None) -> WallPlan:
+    names = tuple(name.strip() for name in (pages or ",".join(DEFAULT_PAGES)).split(",") if name.strip())
+    unknown = [name for name in names if name not in PAGES]
+    if not names or unknown:
+        raise WallModeError(f"pages: unknown page {', '.join(unknown) or '(none)'}; choose from {', '.join(PAGES)}")
+    try:
+        seconds = int(every) if every not in (None, "") else DEFAULT_EVERY
+    except ValueError:
+        raise WallModeError(f"every: {every!r} is not a whole number of seconds") from None
+    low, high = EVERY_RANGE
+    if not low <= seconds <= high:
+        raise WallModeError(f"every: {seconds} seconds is outside {low}–{high}")
+    return WallPlan(names, seconds)

@@ -1,0 +1,41 @@
+"""Wall mode in a real browser: no navigation, a clock, "数据更新于", rotation through the chosen pages, and a clear
+message for a bad parameter."""
+
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+
+pytestmark = pytest.mark.browser
+
+
+def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash_duo):
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/wall?pages=wall,monthly&every=10")
+    until(lambda: "wall=1" in dash_duo.driver.current_url, timeout=10)
+    dash_duo.wait_for_text_to_equal("h1", "指挥大屏", timeout=10)
+    assert not dash_duo.find_element(".topbar").is_displayed()
+    until(lambda: dash_duo.find_element(".wall-clock").text.count(":") == 2, timeout=5)
+    dash_duo.wait_for_contains_text(".wall-updated", "数据更新于", timeout=10)
+    size = dash_duo.driver.execute_script("return parseFloat(getComputedStyle(document.documentElement).fontSize)")
+    width = dash_duo.driver.execute_script("return window.innerWidth")
+    assert size == pytest.approx(width / 106.7, rel=0.02)  # type scales with the screen
+    dash_duo.wait_for_text_to_equal("h1", "月度通报", timeout=20)  # the next page, after `every` seconds
+    assert "/monthly?wall=1" in dash_duo.driver.current_url
+    assert not dash_duo.find_element(".topbar").is_displayed()
+    assert dash_duo.get_logs() == []
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ("pages=wall,nonsense", "pages: unknown page nonsense"),
+        ("every=soon", "every: 'soon' is not a whole number of seconds"),
+        ("every=2", "every: 2 seconds is outside 10–3600"),
+    ],
+)
+def test_a_bad_wall_parameter_is_named_on_the_page(dash_app, dash_duo, query, message):
+    dash_duo.start_server(dash_app)
+    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/wall?{query}")
+    dash_duo.wait_for_contains_text(".page-message", message, timeout=10)
+    assert dash_duo.get_logs() == []
