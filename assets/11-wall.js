@@ -21,13 +21,14 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
     },
 
     /* A click on a feed row flies the map to that report. */
-    flyToReport: function (clicks, features) {
+    flyToReport: function (clicks, features, crs) {
       const trigger = window.dash_clientside.callback_context.triggered_id;
       if (!trigger || !clicks.some((n) => n)) { return window.dash_clientside.no_update; }
       const feature = (features || []).find((f) => f.id === trigger.event);
       if (!feature) { return window.dash_clientside.no_update; }
       const [lon, lat] = feature.geometry.coordinates;
-      return {center: [lat, lon], zoom: 16, transition: "flyTo"};
+      const center = crs === "gcj02" ? window.commandCenter.gcj02(lat, lon) : [lat, lon];
+      return {center: center, zoom: 16, transition: "flyTo"};
     },
 
     /* A click on a grid opens its page. */

@@ -44,6 +44,7 @@ class Settings(BaseSettings):
     timezone: str = "Asia/Shanghai"  # the city's clock: periods and times on screen; storage is UTC
     tile_url: str = ""  # empty: no base map (offline); e.g. http://tiles.internal/{z}/{x}/{y}.png
     tile_attribution: str = ""
+    tile_crs: Literal["wgs84", "gcj02"] = "wgs84"  # gcj02 for Amap-style tiles: overlays are shifted to match
     secret_key: str = ""  # empty: a random key kept in var/secret_key, shared by the processes of one install
     host: str = "127.0.0.1"
     port: int = Field(8050, ge=1, le=65535)

@@ -23,6 +23,7 @@ class Wall:
     WORKERS = "wall-worker-markers"
     TRACKS = "wall-patrol-tracks"
     FEED = "wall-feed"
+    CRS = "wall-map-crs"  # the tiles' coordinate system, for the browser (wgs84 or gcj02)
     PATROL_CLOCK = "wall-patrol-interval"  # patrol positions and map colours refresh on this clock
 
 

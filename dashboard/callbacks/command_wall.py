@@ -136,6 +136,7 @@ clientside_callback(  # a click on a feed row flies the map to that report
     Output(ids.Wall.MAP, "viewport"),
     Input(ids.feed_row(ALL), "n_clicks"),
     State(ids.App.EVENTS, "data"),
+    State(ids.Wall.CRS, "data"),
     prevent_initial_call=True,
 )
 clientside_callback(  # a click on a grid opens its page

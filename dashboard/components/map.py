@@ -27,9 +27,16 @@ def base_layers() -> list[Any]:
     return [dl.TileLayer(url=settings.tile_url, attribution=settings.tile_attribution)]
 
 
+def overlay_options() -> dict[str, Any]:
+    """On GCJ-02 tiles every overlay is shifted from the stored WGS-84 so that it lines up."""
+    return {"coordsToLatLng": js("gcj02LatLng")} if get_settings().tile_crs == "gcj02" else {}
+
+
 def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
     """`ids` names the map's parts: MAP, CELLS, COUNTIES, EVENTS, WORKERS, TRACKS."""
+    shift = overlay_options()
     cells = dl.GeoJSON(
+        **shift,
         id=ids.CELLS,
         url="/assets/grid_cells.pbf",
         format="geobuf",
@@ -38,9 +45,15 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         hideout={"values": [], "breaks": [], "colours": [], "empty": EMPTY_COLOUR},
     )
     counties = dl.GeoJSON(
-        id=ids.COUNTIES, url="/assets/county_outlines.pbf", format="geobuf", style=js("countyStyle"), interactive=False
+        **shift,
+        id=ids.COUNTIES,
+        url="/assets/county_outlines.pbf",
+        format="geobuf",
+        style=js("countyStyle"),
+        interactive=False,
     )
     events = dl.GeoJSON(
+        **shift,
         id=ids.EVENTS,
         data={"type": "FeatureCollection", "features": []},
         cluster=True,
@@ -49,9 +62,11 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         superClusterOptions={"radius": 60, "maxZoom": 14},
     )
     workers = dl.GeoJSON(
-        id=ids.WORKERS, data={"type": "FeatureCollection", "features": []}, pointToLayer=js("workerMarker")
+        **shift, id=ids.WORKERS, data={"type": "FeatureCollection", "features": []}, pointToLayer=js("workerMarker")
     )
-    tracks = dl.GeoJSON(id=ids.TRACKS, data={"type": "FeatureCollection", "features": []}, style=js("trackStyle"))
+    tracks = dl.GeoJSON(
+        **shift, id=ids.TRACKS, data={"type": "FeatureCollection", "features": []}, style=js("trackStyle")
+    )
     overlays = dl.LayersControl(
         [
             dl.Overlay(dl.LayerGroup([cells, counties]), name=t("map.layer.grids"), checked=True),

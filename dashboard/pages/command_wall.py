@@ -7,6 +7,7 @@ from dashboard import ids
 from dashboard.components.cards import kpi_row, live_tile
 from dashboard.components.map import city_map
 from dashboard.components.page import page_frame
+from dashboard.config import get_settings
 from dashboard.data.grid_metrics import GridMetric
 from dashboard.i18n import t
 from dashboard.kpis import Headline
@@ -49,4 +50,5 @@ def layout(**_unused_query: str) -> html.Div:
         kpi_row("wall", list(Headline)),
         html.Div([map_panel, feed_panel], className="wall-body"),
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
+        dcc.Store(id=ids.Wall.CRS, data=get_settings().tile_crs),
     )
