@@ -59,6 +59,12 @@
   /* Start once Dash has drawn the layout (the store must exist before set_props can reach it). */
   function start() {
     if (!document.querySelector("#_dash-app-content, .shell")) { window.setTimeout(start, 200); return; }
+    /* ?push=off: poll only (a network that blocks streaming responses, and the benchmark's baseline) */
+    if (new URLSearchParams(window.location.search).get("push") === "off") {
+      setPolling(true);
+      window.setInterval(publish, 60000);
+      return;
+    }
     connect();
     window.setInterval(publish, 60000);  /* a page that mounted the store late still gets the reports */
   }
