@@ -87,6 +87,17 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_schema: s
     reset_cached()
 
 
+@pytest.fixture
+def token() -> str:
+    """The tiny city, one grid worker and a device token for the ingest API (tests/events.py)."""
+    from tests.events import add_worker
+    from tests.factories import add_city
+
+    with db.session_scope() as session:
+        add_city(session)
+        return add_worker(session)
+
+
 @pytest.fixture(scope="session")
 def dash_app():  # type: ignore[no-untyped-def]
     """One app per run: Dash hands each @callback to the first app that starts."""

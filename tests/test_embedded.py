@@ -70,16 +70,21 @@ def bare_environment(var_dir: Path, port: int) -> dict[str, str]:
     return {**env, "DASHBOARD_VAR_DIR": str(var_dir), "DASHBOARD_PORT": str(port)}
 
 
-def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
-    var_dir, port = tmp_path / "var", free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.embedded", "--threads", "4"],
+def start_embedded(var_dir: Path, port: int, *, threads: int) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "dashboard.embedded", "--threads", str(threads)]
+    return subprocess.Popen(
+        command,
         cwd=ROOT,
         env=bare_environment(var_dir, port),
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
     )
+
+
+def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
+    var_dir, port = tmp_path / "var", free_port()
+    process = start_embedded(var_dir, port, threads=4)
     try:
         status, body = wait_for(f"http://127.0.0.1:{port}/healthz", process)
         assert (status, json.loads(body)) == (200, {"database": "up", "redis": "up"})
@@ -118,14 +123,7 @@ def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
 
 def test_a_second_run_on_the_same_var_dir_is_refused_while_the_first_runs(tmp_path):
     var_dir, port = tmp_path / "var", free_port()
-    first = subprocess.Popen(
-        [sys.executable, "-m", "dashboard.embedded", "--threads", "2"],
-        cwd=ROOT,
-        env=bare_environment(var_dir, port),
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        text=True,
-    )
+    first = start_embedded(var_dir, port, threads=2)
     try:
         wait_for(f"http://127.0.0.1:{port}/healthz", first)
         second = subprocess.run(

@@ -11,15 +11,7 @@ from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.tokens import revoke_tokens
-from tests.events import DEVICE, add_worker, hazard_reported, incident_reported, incident_updated
-from tests.factories import add_city
-
-
-@pytest.fixture
-def token() -> str:
-    with session_scope() as session:
-        add_city(session)
-        return add_worker(session)
+from tests.events import DEVICE, hazard_reported, incident_reported, incident_updated
 
 
 @pytest.fixture

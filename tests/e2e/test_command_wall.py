@@ -28,13 +28,6 @@ XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
 
 
 @pytest.fixture
-def token() -> str:
-    with session_scope() as session:
-        add_city(session)
-        return add_worker(session)
-
-
-@pytest.fixture
 def consumer() -> Iterator[StreamConsumer]:
     """A real stream consumer, in a thread, for the length of the test."""
     worker, stop = StreamConsumer(get_redis(), block_ms=100, retry_seconds=0.2), threading.Event()
