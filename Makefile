@@ -3,25 +3,28 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-PYTEST := $(PY) -m pytest --headless -p no:cacheprovider
+PYTEST := $(PY) -m pytest --headless -p no:cacheprovider --durations=10
+# The PostgreSQL pass re-runs what uses the database; browser and database-free tests ran in the first pass.
+PG_ONLY := -m "not browser and not db_independent"
 
 .PHONY: run test test-sqlite test-postgres check clean
 
 run: $(VENV)/done  ## the app on the embedded default: its own redis-server, a SQLite file under var/
 	$(PY) -m dashboard.embedded
 
-test: $(VENV)/done  ## the whole suite on SQLite, then again on PostgreSQL when a server answers
+test: $(VENV)/done  ## the whole suite on SQLite, then every database test again on PostgreSQL when one answers
 	tools/ensure_test_services.sh
 	$(PYTEST)
 	@if pg_isready -q -h 127.0.0.1 -p 5432 2>/dev/null; then \
-		echo "== again on PostgreSQL"; DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST); \
+		echo "== again on PostgreSQL (the tests that use the database)"; \
+		DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) $(PG_ONLY); \
 	else echo "== no PostgreSQL server answers on 127.0.0.1:5432: the suite ran on SQLite only"; fi
 
 test-sqlite: $(VENV)/done
 	tools/ensure_test_services.sh && $(PYTEST)
 
 test-postgres: $(VENV)/done
-	tools/ensure_test_services.sh && DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST)
+	tools/ensure_test_services.sh && DATABASE_URL=$(TEST_POSTGRES_URL) $(PYTEST) $(PG_ONLY)
 
 check: $(VENV)/done  ## formatting, lint, types
 	$(VENV)/bin/ruff format --check .

@@ -104,6 +104,15 @@ def dash_app():  # type: ignore[no-untyped-def]
     return importlib.import_module("app").app
 
 
+DB_INDEPENDENT_DIRS = ("geography", "unit")  # whole folders of tests that never use the configured database
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if any(f"tests/{folder}/" in item.nodeid for folder in DB_INDEPENDENT_DIRS):
+            item.add_marker(pytest.mark.db_independent)
+
+
 def pytest_setup_options():  # type: ignore[no-untyped-def]
     """Chromium flags for dash[testing]: Debian's chromium, as root, on a machine with no outside network."""
     from selenium.webdriver.chrome.options import Options

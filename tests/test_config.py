@@ -8,6 +8,8 @@ import pytest
 
 from dashboard.config import ROOT, ConfigError, get_settings
 
+pytestmark = pytest.mark.db_independent
+
 BAD_SETTINGS = [
     ("DASHBOARD_PORT", "eighty", "DASHBOARD_PORT"),
     ("DASHBOARD_PORT", "70000", "DASHBOARD_PORT"),

@@ -27,7 +27,7 @@ from dashboard.formatting import headline_period
 from tests.events import add_worker, incident_reported
 from tests.factories import add_city
 
-pytestmark = pytest.mark.slow
+pytestmark = [pytest.mark.slow, pytest.mark.db_independent]  # the embedded default always uses its own SQLite
 
 
 def free_port() -> int:
