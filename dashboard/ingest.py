@@ -15,12 +15,11 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, jsonify, request
-from redis.exceptions import RedisError
 
 from dashboard.config import get_settings
 from dashboard.data.directories import Directory, GridPlace, grid_directory
 from dashboard.data.events import AnyEvent, Located, MalformedEvent, parse_event
-from dashboard.data.redis_client import get_redis
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.streams import append_events
 from dashboard.data.tokens import Device, TokenCache
 
@@ -103,7 +102,7 @@ def post_events() -> tuple[Response, int]:
             rejected.append({"index": index, "event_id": event_id, "problems": problems_of(error)})
     try:
         stream_ids = append_events(get_redis(), accepted, received_at=now) if accepted else []
-    except RedisError as error:
+    except REDIS_DOWN as error:
         log.error("stream unavailable: %s", error)
         response, status = problem(503, "the event stream is unavailable; nothing was written, retry later")
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -4,8 +4,9 @@ Each batch: entries a dead consumer left pending (XAUTOCLAIM) first, then new on
 delivered more than `max_deliveries` times go to the dead-letter stream with the reason and the original fields.
 The rest are stored in one database transaction (store.py), then the live state in Redis is told, then everything
 handled is acknowledged: an entry is acked only after its commit, so a crash anywhere redelivers it, and the
-idempotent writes make the redelivery harmless. While the database is down the consumer holds its batch, keeps it
-claimed (so no other consumer burns its delivery count) and retries until the database answers again.
+idempotent writes make the redelivery harmless. While a batch is being stored it is kept claimed (so no other
+consumer takes it over and burns its delivery count, however long a write waits), and while the database is down
+the consumer holds its batch and retries until the database answers again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,8 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from types import FrameType
@@ -42,7 +44,7 @@ from dashboard.data.directories import (
 from dashboard.data.events import AnyEvent, IncidentUpdated, Located, MalformedEvent, PatrolStarted, from_stream
 from dashboard.data.live import LiveState
 from dashboard.data.models import PatrolPosition
-from dashboard.data.redis_client import get_redis
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.store import Resolved, StoreResult, store_events
 from dashboard.data.streams import Entry, as_entries
 
@@ -87,6 +89,7 @@ class StreamConsumer:
         self.batch_size, self.block_ms = batch_size, block_ms
         self.reclaim_idle_ms, self.max_deliveries = reclaim_idle_ms, max_deliveries
         self.retry_seconds = retry_seconds
+        self.hold_seconds = min(5.0, max(reclaim_idle_ms, 300) / 3000)  # well within reclaim_idle_ms
         self.grids: Directory[GridPlace] = grid_directory()
         self.workers: Directory[int] = worker_directory()
         self.departments: Directory[int] = department_directory()
@@ -157,33 +160,45 @@ class StreamConsumer:
                 good.append((stream_id, event, self.resolve(event)))
             except MalformedEvent as error:
                 dead.append((stream_id, fields, str(error)))
+            except SQLAlchemyError as error:  # a directory reloading while the database is down
+                if is_outage(error):
+                    raise DatabaseUnavailable(str(error)) from error
+                raise
         stored_ids = self.store(good)
         self.park(dead)
         done = [*stored_ids, *(stream_id for stream_id, _, _ in dead)]
         return int(self.client.xack(self.stream, self.group, *done)) if done else 0
 
     def store(self, good: Sequence[tuple[str, AnyEvent, Resolved]]) -> list[str]:
-        """All in one transaction; if the database refuses the batch (not an outage), one by one, leaving the
-        entries it refuses pending (they come back, and after max_deliveries go to the dead-letter stream)."""
+        """All in one transaction; if the batch is refused (by the database, or by an error storing one of its
+        events; not an outage), one by one, leaving the entries refused pending (they come back, and after
+        max_deliveries go to the dead-letter stream). Redis errors and outages are raised: nothing is acked."""
         if not good:
             return []
         try:
             self._commit(good)
             return [stream_id for stream_id, _, _ in good]
-        except SQLAlchemyError as error:
-            if is_outage(error):
-                raise DatabaseUnavailable(str(error)) from error
+        except RedisError:
+            raise
+        except Exception as error:
+            self._raise_outage(error)
             log.warning("batch refused (%s); storing its %d events one by one", type(error).__name__, len(good))
         stored = []
         for item in good:
             try:
                 self._commit([item])
                 stored.append(item[0])
-            except SQLAlchemyError as error:
-                if is_outage(error):
-                    raise DatabaseUnavailable(str(error)) from error
-                log.error("entry %s refused by the database: %s; it stays pending", item[0], error)
+            except RedisError:
+                raise
+            except Exception as error:
+                self._raise_outage(error)
+                log.error("entry %s refused: %s: %s; it stays pending", item[0], type(error).__name__, error)
         return stored
+
+    @staticmethod
+    def _raise_outage(error: Exception) -> None:
+        if isinstance(error, SQLAlchemyError) and is_outage(error):
+            raise DatabaseUnavailable(str(error)) from error
 
     def _commit(self, good: Sequence[tuple[str, AnyEvent, Resolved]]) -> None:
         received = datetime.now(UTC).replace(tzinfo=None)
@@ -204,21 +219,45 @@ class StreamConsumer:
         pipe.execute()
 
     def hold(self, batch: Batch) -> None:
-        """Keep a batch claimed while the database is down, without counting a delivery (XCLAIM JUSTID)."""
+        """Keep a batch claimed, without counting a delivery (XCLAIM JUSTID resets the entries' idle time)."""
         ids: list[int | bytes | str | memoryview[int]] = [stream_id for stream_id, _ in batch.entries]
         if ids:
             self.client.xclaim(self.stream, self.group, self.name, 0, ids, justid=True)
 
+    @contextmanager
+    def holding(self, batch: Batch) -> Iterator[None]:
+        """Hold the batch every few seconds while it is being stored: a write waiting on a lock or on busy_timeout,
+        or a database outage, must not let another consumer take it over and count its deliveries up."""
+        if not batch.entries:
+            yield
+            return
+        done = threading.Event()
+
+        def keep_claimed() -> None:
+            while not done.wait(self.hold_seconds):
+                try:
+                    self.hold(batch)
+                except (RedisError, OSError, ValueError) as error:  # Redis down: the main loop finds out too
+                    log.warning("could not hold %d entries: %s", len(batch.entries), error)
+
+        keeper = threading.Thread(target=keep_claimed, name=f"hold-{self.name}", daemon=True)
+        keeper.start()
+        try:
+            yield
+        finally:
+            done.set()
+            keeper.join()
+
     # the loop ----------------------------------------------------------------------------------------------------
     def poll_once(self) -> int:
         batch = self.fetch()
-        while True:
-            try:
-                return self.process(batch)
-            except DatabaseUnavailable as error:
-                log.warning("database unavailable (%s); holding %d entries", error, len(batch.entries))
-                time.sleep(self.retry_seconds)
-                self.hold(batch)
+        with self.holding(batch):
+            while True:
+                try:
+                    return self.process(batch)
+                except DatabaseUnavailable as error:
+                    log.warning("database unavailable (%s); holding %d entries", error, len(batch.entries))
+                    time.sleep(self.retry_seconds)
 
     def prune_positions(self) -> None:
         """Drop GPS fixes older than the retention period (at most every ten minutes)."""
@@ -230,14 +269,17 @@ class StreamConsumer:
             session.execute(delete(PatrolPosition).where(PatrolPosition.recorded_at < cutoff))
 
     def run(self, stop: threading.Event) -> None:
-        self.ensure_group()
         log.info("consumer %s reading %s as group %s", self.name, self.stream, self.group)
+        ready = False
         while not stop.is_set():
             try:
+                if not ready:
+                    self.ensure_group()  # also after a start while Redis was down
+                    ready = True
                 self.poll_once()
                 self.prune_positions()
-            except RedisError as error:
-                log.warning("Redis unavailable (%s); retrying", error)
+            except REDIS_DOWN as error:  # RedisError, or a socket another thread's error handling closed
+                log.warning("Redis unavailable (%s: %s); retrying", type(error).__name__, error)
                 stop.wait(self.retry_seconds)
             except SQLAlchemyError as error:
                 log.warning("database error outside a batch (%s); retrying", error)

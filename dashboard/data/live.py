@@ -7,6 +7,7 @@ delivered again after a crash: hearing of an event twice never counts it twice.
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from typing import Any, cast
@@ -23,22 +24,29 @@ from dashboard.data.store import StoreResult
 DAY_TTL = int(timedelta(days=3).total_seconds())
 TRACK_TTL = int(timedelta(days=1).total_seconds())
 
-# KEYS: seen set, counts hash. ARGV: member, field, increment, ttl.
+# One call per batch, not per event. KEYS: seen set, counts hash. ARGV: ttl, then (member, field) pairs.
 COUNT_ONCE = """
-if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[2], ARGV[2], ARGV[3]) end
-if tonumber(ARGV[4]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[4]); redis.call('EXPIRE', KEYS[2], ARGV[4]) end
+for i = 2, #ARGV, 2 do
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1) end
+end
+if tonumber(ARGV[1]) > 0 then redis.call('EXPIRE', KEYS[1], ARGV[1]); redis.call('EXPIRE', KEYS[2], ARGV[1]) end
 """
-# KEYS: open set, counts hash, deadlines zset. ARGV: member, grid, deadline (epoch seconds).
+# KEYS: open set, counts hash, deadlines zset. ARGV: (member, grid, deadline in epoch seconds) triples.
 OPEN_HAZARD = """
-if redis.call('SADD', KEYS[1], ARGV[1]) == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], 1)
-  redis.call('ZADD', KEYS[3], ARGV[3], ARGV[2] .. '|' .. ARGV[1])
+for i = 1, #ARGV, 3 do
+  if redis.call('SADD', KEYS[1], ARGV[i]) == 1 then
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 1], 1)
+    redis.call('ZADD', KEYS[3], ARGV[i + 2], ARGV[i + 1] .. '|' .. ARGV[i])
+  end
 end
 """
+# KEYS: as OPEN_HAZARD. ARGV: (member, grid) pairs.
 CLOSE_HAZARD = """
-if redis.call('SREM', KEYS[1], ARGV[1]) == 1 then
-  redis.call('HINCRBY', KEYS[2], ARGV[2], -1)
-  redis.call('ZREM', KEYS[3], ARGV[2] .. '|' .. ARGV[1])
+for i = 1, #ARGV, 2 do
+  if redis.call('SREM', KEYS[1], ARGV[i]) == 1 then
+    redis.call('HINCRBY', KEYS[2], ARGV[i + 1], -1)
+    redis.call('ZREM', KEYS[3], ARGV[i + 1] .. '|' .. ARGV[i])
+  end
 end
 """
 # KEYS: positions hash. ARGV: worker, position json, time (epoch). Keeps the newest fix only.
@@ -101,33 +109,26 @@ class LiveState:
     def record(self, result: StoreResult, grid_codes: dict[int, str]) -> None:
         """Tell the live state what a committed batch changed; `grid_codes` maps grid ids to codes."""
         pipe = self.client.pipeline(transaction=False)
+        incidents: dict[date, list[str]] = defaultdict(list)
         for incident in result.incidents:
-            day = city_day(incident.reported_at, self.offset)
-            self._count_once(
-                keys=[self.keys.day(day, "seen"), self.keys.day(day, "incidents")],
-                args=[incident.event_id, grid_codes[incident.grid_id], 1, DAY_TTL],
-                client=pipe,
-            )
-        for hazard in result.hazards:
-            if str(hazard.status) in ("open", "rectifying"):
-                self._open(
-                    keys=[self.keys.open_hazards, self.keys.open_by_grid, self.keys.deadlines],
-                    args=[hazard.event_id, grid_codes[hazard.grid_id], epoch(hazard.deadline)],
-                    client=pipe,
-                )
-        for hazard in result.hazards_closed:
-            self._close(
-                keys=[self.keys.open_hazards, self.keys.open_by_grid, self.keys.deadlines],
-                args=[hazard.event_id, grid_codes[hazard.grid_id]],
-                client=pipe,
-            )
+            incidents[city_day(incident.reported_at, self.offset)] += [incident.event_id, grid_codes[incident.grid_id]]
+        for day, pairs in incidents.items():
+            self._count(pipe, day, "seen", "incidents", pairs)
+        hazards = [self.keys.open_hazards, self.keys.open_by_grid, self.keys.deadlines]
+        opened = [
+            value
+            for hazard in result.hazards
+            if str(hazard.status) in ("open", "rectifying")
+            for value in (hazard.event_id, grid_codes[hazard.grid_id], epoch(hazard.deadline))
+        ]
+        if opened:
+            self._open(keys=hazards, args=opened, client=pipe)
+        closed = [value for hazard in result.hazards_closed for value in (hazard.event_id, grid_codes[hazard.grid_id])]
+        if closed:
+            self._close(keys=hazards, args=closed, client=pipe)
+        patrolled: dict[date, list[str]] = defaultdict(list)
         for started, grid in result.patrols_started:
-            day = city_day(started.occurred_utc, self.offset)
-            self._count_once(
-                keys=[self.keys.day(day, "patrols_seen"), self.keys.day(day, "patrolled")],
-                args=[str(started.event_id), grid_codes[grid.id], 1, DAY_TTL],
-                client=pipe,
-            )
+            patrolled[city_day(started.occurred_utc, self.offset)] += [str(started.event_id), grid_codes[grid.id]]
             self._position(
                 pipe,
                 started.worker_code,
@@ -137,6 +138,8 @@ class LiveState:
                 started.occurred_utc,
                 grid_codes[grid.id],
             )
+        for day, pairs in patrolled.items():
+            self._count(pipe, day, "patrols_seen", "patrolled", pairs)
         for position in result.positions:
             self._position(
                 pipe, position.worker_code, str(position.ref), position.lat, position.lon, position.occurred_utc, None
@@ -144,6 +147,12 @@ class LiveState:
         for ended in result.patrols_ended:
             self._leave(keys=[self.keys.positions], args=[ended.worker_code, str(ended.ref)], client=pipe)
         pipe.execute()
+
+    def _count(self, pipe: Any, day: date, seen: str, counts: str, pairs: list[str]) -> None:
+        """Count each (member, grid) pair of `pairs` once in the day's `counts`, however often it is told."""
+        self._count_once(
+            keys=[self.keys.day(day, seen), self.keys.day(day, counts)], args=[DAY_TTL, *pairs], client=pipe
+        )
 
     def _position(
         self, pipe: Any, worker: str, patrol: str, lat: float, lon: float, at: datetime, grid: str | None
@@ -205,11 +214,7 @@ class LiveState:
         pipe = self.client.pipeline(transaction=False)
         for event_id, grid_id, started_at, ended_at, worker in patrols:
             member = event_id or f"log-{grid_id}-{started_at.isoformat()}"
-            self._count_once(
-                keys=[self.keys.day(today, "patrols_seen"), self.keys.day(today, "patrolled")],
-                args=[member, codes[grid_id], 1, DAY_TTL],
-                client=pipe,
-            )
+            self._count(pipe, today, "patrols_seen", "patrolled", [member, codes[grid_id]])
             if ended_at is None and event_id:
                 last = session.execute(
                     select(PatrolPosition.lat, PatrolPosition.lon, PatrolPosition.recorded_at)
