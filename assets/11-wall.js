@@ -6,7 +6,7 @@ window.dash_clientside = Object.assign({}, window.dash_clientside, {
       features = features || [];
       const span = (className, text) => ({type: "Span", namespace: "dash_html_components",
                                           props: {className: className, children: text}});
-      const rows = features.slice(0, 50).map(function (feature) {
+      const rows = features.slice(0, 20).map(function (feature) {  /* each row is five components to render */
         const p = feature.properties;
         const fresh = p.fresh && Date.now() - p.fresh < 10000;
         return {type: "Li", namespace: "dash_html_components", props: {

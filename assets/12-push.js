@@ -6,26 +6,36 @@
   const KEEP = 500;
   const held = [];
   const seen = new Set();
+  const PUBLISH_MS = 250;  /* at most four store updates a second, however fast reports arrive */
   let source = null;
   let pollTimer = null;
+  let polling = false;
+  let publishTimer = null;
 
   function publish() {
+    publishTimer = null;
     if (window.dash_clientside && window.dash_clientside.set_props) {
       window.dash_clientside.set_props(STORE, {data: held.slice()});
     }
   }
 
+  function schedulePublish() {
+    if (publishTimer === null) { publishTimer = window.setTimeout(publish, PUBLISH_MS); }
+  }
+
+  /* `features` newest first (as /events/recent answers) or a single pushed one. */
   function take(features, fresh) {
     let added = false;
-    features.forEach(function (feature) {
-      if (seen.has(feature.id)) { return; }
+    for (let i = features.length - 1; i >= 0; i--) {  /* oldest first, so the newest ends on top */
+      const feature = features[i];
+      if (seen.has(feature.id)) { continue; }
       seen.add(feature.id);
       if (fresh) { feature.properties.fresh = Date.now(); }
       held.unshift(feature);
       added = true;
-    });
+    }
     while (held.length > KEEP) { seen.delete(held.pop().id); }
-    if (added) { publish(); }
+    if (added) { schedulePublish(); }
   }
 
   function newestId() {
@@ -33,10 +43,13 @@
   }
 
   function poll() {
+    if (polling) { return; }  /* one request at a time */
+    polling = true;
     fetch("/events/recent?after=" + encodeURIComponent(newestId()))
       .then((response) => (response.ok ? response.json() : []))
       .then((features) => take(features, true))
-      .catch(() => {});
+      .catch(() => {})
+      .finally(() => { polling = false; });
   }
 
   function setPolling(on) {
