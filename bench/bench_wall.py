@@ -1,0 +1,112 @@
+"""The command wall's benchmarks, in headless Chromium against the app as production runs it. Prints each figure
+beside the issue's target with PASS/MISS; asserts nothing; exits 0 unless the benchmark itself broke.
+
+    .venv/bin/python -m bench.bench_wall [--seconds 60] [--minutes 60] [--rate 50] [--paint-runs 3] [--diagnose]
+
+The app (bench/wall_stack.py): a redis-server of its own, a temp SQLite file with the tiny test city and a device
+token, one `python -m dashboard.data.consumer` and `gunicorn app:server -k gthread --workers 1 --threads 32`.
+Reports go through the real ingest API, one event per POST (as a phone sends a report), `--rate` a second, the send
+time in the summary (bench/wall_load.py). Phases, in order:
+
+1. map first paint and bytes (bench/wall_paint.py), `--paint-runs` fresh profiles: performance.now() at the first
+   animation frame after window.commandCenter.cells holds all 7,369 cells; the bytes fetched by then (navigation +
+   Resource Timing transferSize), where the time goes, the largest resources and the Content-Encoding of each;
+2. event -> screen latency (bench/wall_latency.py), `--seconds` each: the push path (`/`), then the 1 s polling
+   baseline (`/?push=off`), timed in the page by a MutationObserver on the feed;
+3. first paint again with a full push backlog (500 reports in the stream), as a wall screen reloaded by day;
+   with `--diagnose`, the browser's cost of one pushed report broken down by part;
+4. bytes per live update (bench/wall_bytes.py), `--seconds`: /events frames read off a raw socket while reports
+   flow; the wall's periodic `/_dash-update-component` responses (Resource Timing, and per callback from the CDP
+   Network log); a first visit's push backlog; city-scale estimates of the periodic responses;
+5. memory (bench/wall_memory.py), `--minutes` (0 skips it) with a wall page open: the gunicorn worker's RSS at
+   start, after warm-up, at the end and its peak; the tab's renderer RSS and JS heap beside it.
+
+The figures are only as quiet as the machine: the load average is printed at the start and the end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import sys
+import tempfile
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from types import FrameType
+
+from bench.wall_bytes import measure_backlog, measure_update_bytes, print_estimates
+from bench.wall_latency import diagnose, measure_latency, print_latency
+from bench.wall_memory import measure_memory
+from bench.wall_paint import measure_backlog_paint, measure_first_paint
+from bench.wall_report import Verdict, table, verdict_rows
+from bench.wall_stack import Stack
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench.bench_wall", description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=60, help="each latency phase and the bytes phase (60)")
+    parser.add_argument("--minutes", type=float, default=60, help="the memory soak; 0 skips it (60)")
+    parser.add_argument("--rate", type=float, default=50, help="reports per second (50)")
+    parser.add_argument("--paint-runs", type=int, default=3, help="first-paint repeats, fresh profile each (3)")
+    parser.add_argument("--diagnose", action="store_true", help="also break one update's browser cost down by part")
+    return parser.parse_args(argv)
+
+
+def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
+    raise SystemExit(143)  # unwinds through every `finally`: browsers and services are stopped
+
+
+def run(args: argparse.Namespace, workdir: Path, stack: Stack) -> list[Verdict]:
+    print(machine())
+    stack.start()
+    print(f"app at {stack.base_url}: gunicorn gthread 1 worker x {stack.threads} threads, one consumer, {workdir}")
+    verdicts = measure_first_paint(stack, workdir, args.paint_runs)
+    push = measure_latency(stack, workdir, path="/", mode="push", seconds=args.seconds, rate=args.rate)
+    poll = measure_latency(stack, workdir, path="/?push=off", mode="poll", seconds=args.seconds, rate=args.rate)
+    verdicts += print_latency(push, poll)
+    measure_backlog_paint(stack, workdir, args.paint_runs)
+    if args.diagnose:
+        diagnose(stack, workdir, seconds=min(args.seconds, 15))
+    verdicts += measure_update_bytes(stack, workdir, seconds=args.seconds, rate=args.rate)
+    measure_backlog(stack)
+    print_estimates()
+    if args.minutes > 0:
+        verdicts += measure_memory(stack, workdir, minutes=args.minutes, rate=args.rate)
+    else:
+        verdicts.append(Verdict("worker RSS after the soak", "not run (--minutes 0)", "<= 300 MB", None))
+    print(f"\n{machine()}")
+    return verdicts
+
+
+def machine() -> str:
+    one, five, fifteen = os.getloadavg()
+    return f"machine: {os.cpu_count()} CPUs, load average {one:.2f} / {five:.2f} / {fifteen:.2f} (1 / 5 / 15 min)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    signal.signal(signal.SIGTERM, on_sigterm)
+    with tempfile.TemporaryDirectory(prefix="bench-wall-") as tmp:
+        workdir = Path(tmp)
+        stack = Stack(workdir)
+        try:
+            verdicts = run(args, workdir, stack)
+        except Exception:
+            traceback.print_exc()
+            for name in ("web", "consumer"):
+                print(f"\n--- {name}.log (tail)\n{stack.log_tail(name)}", file=sys.stderr)
+            return 1
+        finally:
+            stack.stop()
+    table(
+        "Summary (decimal units: 1 KB = 1,000 B, 1 MB = 10^6 B)",
+        ["metric", "figure", "target", "result"],
+        verdict_rows(verdicts),
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,164 @@
+"""The app as production runs it, for the wall benchmark: a redis-server of its own, a SQLite file with the tiny test
+city and a device token, one stream consumer process and `gunicorn app:server -k gthread`, every process stopped at
+the end (SIGTERM, then SIGKILL), whatever happened."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from contextlib import suppress
+from pathlib import Path
+from uuid import uuid4
+
+import psutil
+
+from dashboard import ingest
+from dashboard.config import ROOT, get_settings
+from dashboard.data import db
+from dashboard.data.db import session_scope, upgrade_to_head
+from dashboard.data.redis_client import get_redis, reset_redis
+from tests.events import add_worker
+from tests.factories import add_city
+from tests.servers import RedisServer, free_port
+
+CONSUMER = "bench-wall"
+
+
+def wait_for(condition: Callable[[], object], *, timeout: float, what: str, every: float = 0.05) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"timed out after {timeout:.0f} s waiting for {what}")
+        time.sleep(every)
+
+
+def answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return bool(response.status == 200)
+    except OSError:
+        return False
+
+
+def reset_process_caches() -> None:
+    """This process reads the same settings as the services: forget whatever was cached before they changed."""
+    get_settings.cache_clear()
+    db.reset_caches()
+    reset_redis()
+    ingest.reset_caches()
+
+
+def terminate(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
+    """SIGTERM, then SIGKILL after `timeout` seconds; children left behind (a gunicorn worker) are killed too."""
+    try:
+        children = psutil.Process(process.pid).children(recursive=True)
+    except psutil.NoSuchProcess:
+        children = []
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    for child in children:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()
+
+
+class Stack:
+    """Start with `start()`; `stop()` is safe to call at any point, also after a failed start."""
+
+    def __init__(self, workdir: Path, *, threads: int = 32) -> None:
+        self.workdir, self.threads = workdir, threads
+        self.redis = RedisServer(workdir / "redis")
+        self.port = free_port()
+        self.web: subprocess.Popen[bytes] | None = None
+        self.consumer: subprocess.Popen[bytes] | None = None
+        self.token = ""
+        self.worker_start_rss = 0
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def environment(self) -> dict[str, str]:
+        prefix = f"bench-wall:{uuid4().hex[:8]}:"
+        return {
+            "DATABASE_URL": f"sqlite:///{self.workdir / 'wall.db'}",
+            "REDIS_URL": self.redis.url,
+            "DASHBOARD_EVENT_STREAM": f"{prefix}events",
+            "DASHBOARD_DEAD_LETTER_STREAM": f"{prefix}dead",
+            "DASHBOARD_LIVE_PREFIX": f"{prefix}live:",
+            "DASHBOARD_VAR_DIR": str(self.workdir / "var"),
+            "PYTHONUNBUFFERED": "1",
+        }
+
+    def start(self) -> None:
+        self.redis.start()
+        os.environ.update(self.environment())  # this process seeds the database and reads the stream too
+        reset_process_caches()
+        upgrade_to_head(get_settings().database_url)
+        with session_scope() as session:
+            add_city(session)
+            self.token = add_worker(session)
+        self.consumer = self.spawn("consumer", [sys.executable, "-m", "dashboard.data.consumer", "--name", CONSUMER])
+        wait_for(self.consumer_reading, timeout=60, what="the stream consumer")
+        command = [
+            *(sys.executable, "-m", "gunicorn", "app:server", "-k", "gthread", "--workers", "1"),
+            *("--threads", str(self.threads), "--no-control-socket", "--bind", f"127.0.0.1:{self.port}"),
+        ]
+        self.web = self.spawn("web", command)
+        wait_for(lambda: answers(f"{self.base_url}/healthz") or self.web_exited(), timeout=120, what="gunicorn")
+        if self.web_exited():
+            raise RuntimeError(f"gunicorn exited: {self.log_tail('web')}")
+        self.worker_start_rss = self.worker().memory_info().rss
+
+    def spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
+        with (self.workdir / f"{name}.log").open("wb") as log:
+            return subprocess.Popen(command, cwd=ROOT, env=os.environ.copy(), stdout=log, stderr=subprocess.STDOUT)
+
+    def web_exited(self) -> bool:
+        return self.web is not None and self.web.poll() is not None
+
+    def consumer_reading(self) -> bool:
+        if self.consumer is not None and self.consumer.poll() is not None:
+            raise RuntimeError(f"the consumer exited: {self.log_tail('consumer')}")
+        try:
+            return bool(get_redis().xinfo_groups(get_settings().event_stream))  # the consumer made its group
+        except Exception:  # the stream does not exist yet
+            return False
+
+    def worker(self) -> psutil.Process:
+        """The gunicorn worker (not the master): the process that serves requests and holds the app's memory."""
+        assert self.web is not None
+        children = psutil.Process(self.web.pid).children()
+        if len(children) != 1:
+            raise RuntimeError(f"expected one gunicorn worker, found {len(children)}")
+        return children[0]
+
+    def consumer_backlog(self) -> tuple[int, int]:
+        """(entries not yet delivered to the group, entries delivered but not acknowledged)."""
+        groups = get_redis().xinfo_groups(get_settings().event_stream)
+        return int(groups[0].get("lag") or 0), int(groups[0]["pending"])
+
+    def newest_stream_id(self) -> str:
+        newest = get_redis().xrevrange(get_settings().event_stream, count=1)
+        return str(newest[0][0]) if newest else "0-0"
+
+    def log_tail(self, name: str, size: int = 3000) -> str:
+        path = self.workdir / f"{name}.log"
+        return path.read_text(errors="replace")[-size:] if path.exists() else "(no log)"
+
+    def stop(self) -> None:
+        for process in (self.web, self.consumer):
+            if process is not None:
+                terminate(process)
+        reset_redis()
+        db.reset_caches()
+        self.redis.stop(kill=True)
