@@ -17,19 +17,10 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 
-CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-dev-shm-usage",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--window-size=1600,1000",
-)
+FLAGS = ("--headless", *CHROMIUM_FLAGS)
 COMMAND_TIMEOUT_S = 300  # a command to a page whose main thread never frees up fails instead of hanging the run
 QUIT_TIMEOUT_S = 10
 

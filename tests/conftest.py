@@ -21,6 +21,7 @@ from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.models import Base
 from dashboard.data.redis_client import get_redis, reset_redis
+from tests.browser import CHROMIUM, CHROMIUM_FLAGS
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")  # read before any test rewrites the environment
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -118,16 +119,7 @@ def pytest_setup_options():  # type: ignore[no-untyped-def]
     from selenium.webdriver.chrome.options import Options
 
     options = Options()
-    options.binary_location = os.environ.get("CHROMIUM", "/usr/bin/chromium")
-    for flag in (
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-dev-shm-usage",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--window-size=1600,1000",
-    ):
+    options.binary_location = CHROMIUM
+    for flag in CHROMIUM_FLAGS:
         options.add_argument(flag)
     return options

@@ -28,6 +28,7 @@ from pydantic import (
     model_validator,
 )
 
+from dashboard.data.areas import GRID_CODE
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -42,7 +43,7 @@ CONTRACT_VERSION = 1
 MAX_SUMMARY = 2000  # characters of free text in a report
 MAX_FUTURE = timedelta(minutes=5)  # device clocks run a little fast; more than this is a broken clock
 MAX_AGE = timedelta(days=30)  # a phone may be offline for a while, not for months
-GRID_CODE_PATTERN = r"^\d{6}-\d{3}-\d{4}$"
+GRID_CODE_PATTERN = f"^{GRID_CODE.pattern}$"
 
 GridCode = Annotated[str, Field(pattern=GRID_CODE_PATTERN)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
