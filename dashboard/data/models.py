@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -205,7 +206,7 @@ class Incident(Base):
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"))
     subtype: Mapped[str] = mapped_column(String(32))
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
-    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"))  # county_code + filter
     county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
@@ -237,7 +238,6 @@ class Hazard(Base):
             "rectified_at IS NULL OR rectified_at >= found_at",
             name="rectified_after_found",
         ),
-        Index("ix_hazard_county_category_found", "county_code", "category", "found_at"),
         Index("ix_hazard_status_deadline", "status", "deadline"),
     )
 
@@ -247,7 +247,7 @@ class Hazard(Base):
     subtype: Mapped[str] = mapped_column(String(32))
     severity: Mapped[HazardSeverity] = mapped_column(vocabulary(HazardSeverity, "hazard_severity"))
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
-    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"))
     county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
@@ -268,17 +268,27 @@ class PatrolLog(Base):
     __table_args__ = (
         CheckConstraint("ended_at IS NULL OR ended_at >= started_at", name="ends_after_start"),
         CheckConstraint("distance_m >= 0 AND findings >= 0", name="not_negative"),
+        # What reads raw patrols: a worker's record over time (compliance), and the patrols since a moment (the live
+        # state: joined from the workers, one index range per worker). Counts by area come from rollups, so there is
+        # no index by grid, township, county or time alone: each would cost seconds per million rows at every load.
         Index("ix_patrol_log_worker_started", "worker_id", "started_at"),
-        Index("ix_patrol_log_county_started", "county_code", "started_at"),
+        # Only live patrols carry an event id: a partial index skips the millions of seeded rows without one.
+        Index(
+            "ix_patrol_log_event_id",
+            "event_id",
+            unique=True,
+            sqlite_where=text("event_id IS NOT NULL"),
+            postgresql_where=text("event_id IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    event_id: Mapped[str | None] = mapped_column(String(64), unique=True)  # the patrol.started event, when live
+    event_id: Mapped[str | None] = mapped_column(String(64))  # the patrol.started event, when live
     worker_id: Mapped[int] = mapped_column(ForeignKey("grid_worker.id"))
-    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
-    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"), index=True)
+    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
+    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"))
     county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
-    started_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     distance_m: Mapped[float] = mapped_column(Float, default=0.0)
     findings: Mapped[int] = mapped_column(Integer, default=0)  # reports filed during the patrol
@@ -330,12 +340,12 @@ class PatrolPosition(Base):
 class IncidentDaily(Base):
     """Rollup: incidents per city-clock day, grid, kind, subtype and place. `reported` counts by report day;
     `filed` and `solved` count criminal cases by filing day (solved: of those, solved by now); `resolved` counts
-    other incidents reported that day and resolved by now. Kept in step with `incident` by the stream consumer."""
+    other incidents reported that day and resolved by now. Kept in step with `incident` by the stream consumer.
+    A township is read through its county's index (a township code begins with its county's code)."""
 
     __tablename__ = "incident_daily"
     __table_args__ = (
         Index("ix_incident_daily_county_day", "county_code", "day"),
-        Index("ix_incident_daily_township_day", "township_code", "day"),
         Index("ix_incident_daily_grid_day", "grid_id", "day"),
     )
 
@@ -359,7 +369,6 @@ class HazardDaily(Base):
     __tablename__ = "hazard_daily"
     __table_args__ = (
         Index("ix_hazard_daily_county_day", "county_code", "day"),
-        Index("ix_hazard_daily_township_day", "township_code", "day"),
         Index("ix_hazard_daily_grid_day", "grid_id", "day"),
     )
 

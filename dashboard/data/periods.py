@@ -124,5 +124,10 @@ class Area:
     def grid(cls, code: str) -> Area:
         return cls(AreaLevel.GRID, code)
 
+    @property
+    def county_code(self) -> str | None:
+        """The county the area lies in: township and grid codes begin with their county's six digits."""
+        return None if self.code is None else self.code[:6]
+
 
 CITY = Area()

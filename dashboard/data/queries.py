@@ -90,8 +90,8 @@ def area_filter(area: Area) -> ColumnElement[bool]:
             return and_(True)
         case AreaLevel.COUNTY:
             return Incident.county_code == area.code
-        case AreaLevel.TOWNSHIP:
-            return Incident.township_code == area.code
+        case AreaLevel.TOWNSHIP:  # through the county's index: townships have none of their own
+            return and_(Incident.county_code == area.county_code, Incident.township_code == area.code)
         case AreaLevel.GRID:
             return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
 

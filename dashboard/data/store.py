@@ -84,6 +84,9 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> set[s
     VALUES list of 500 rows costs four times the client CPU to build and to parse."""
     if not rows:
         return set()
+    target: dict[str, Any] = {"index_elements": ["event_id"]}
+    if table.name == PatrolLog.__tablename__:  # its unique index is partial: only live patrols carry an event id
+        target["index_where"] = table.c.event_id.is_not(None)
     if session.get_bind().dialect.name == "postgresql":
         columns = list(rows[0])
         arrays = [
@@ -91,9 +94,9 @@ def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> set[s
             for name in columns
         ]
         unnested = postgresql.insert(table).from_select(columns, select(*arrays))  # zipped: same lengths
-        returning = unnested.on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
+        returning = unnested.on_conflict_do_nothing(**target).returning(table.c.event_id)
         return set(session.scalars(returning))
-    statement = sqlite.insert(table).on_conflict_do_nothing(index_elements=["event_id"]).returning(table.c.event_id)
+    statement = sqlite.insert(table).on_conflict_do_nothing(**target).returning(table.c.event_id)
     inserted: set[str] = set()
     for chunk in range(0, len(rows), 500):
         inserted.update(session.scalars(statement, rows[chunk : chunk + 500]).all())

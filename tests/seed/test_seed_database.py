@@ -17,9 +17,11 @@ from dashboard.data.db import get_engine, session_scope
 from dashboard.data.models import Base, Grid, GridWorker, Incident, PersonOfConcern, RentalHouse
 from dashboard.data.periods import Area, Period
 from dashboard.data.queries import headline_figures
+from dashboard.data.rollups import rebuild_rollups
 from dashboard.data.seed import SeedReport, seed_database
 from dashboard.data.seed.people import is_valid_id_number
 from dashboard.formatting import format_percent_change, format_point_change, headline_period
+from tests.reliability.traffic import rollup_rows
 from tests.seed.conftest import TODAY
 
 EARLY = date(2026, 2, 10)  # day 41 of the year: the headline figures cover the last full year
@@ -169,6 +171,15 @@ def digest() -> str:
             rows = connection.execute(text(f"SELECT * FROM {table} ORDER BY id")).all()
             fingerprint.update(repr(rows).encode())
     return fingerprint.hexdigest()
+
+
+def test_the_daily_rollups_count_what_the_stored_rows_say():
+    seed()
+    seeded = rollup_rows()
+    assert len(seeded) > 1000
+    with session_scope() as session:
+        rebuild_rollups(session.connection())
+    assert rollup_rows() == seeded
 
 
 def test_the_same_seed_gives_the_same_rows():

@@ -1,8 +1,8 @@
 """Fast writers for generated tables: one large transaction, secondary indexes dropped during the load and
 rebuilt after it (inside the same transaction, so a failure rolls back to the schema as it was).
 
-- SQLite: `executemany` over Python values converted column by column (times as the text SQLAlchemy stores),
-  foreign-key checks off and `synchronous=OFF` during the load;
+- SQLite: `executemany` over Python values converted column by column (times formatted by SQLite as the text
+  SQLAlchemy stores), foreign-key checks off and `synchronous=OFF` during the load;
 - PostgreSQL: `COPY ... FROM STDIN (FORMAT BINARY)` with the binary rows built by numpy; foreign keys, unique
   constraints and secondary indexes dropped and re-added (which validates them), sequences moved past the ids.
 
@@ -82,21 +82,23 @@ def chunks(n: int, size: int = CHUNK_ROWS) -> Iterator[slice]:
 
 
 @lru_cache(maxsize=1)
-def _day_texts() -> tuple[npt.NDArray[np.object_], npt.NDArray[np.object_]]:
-    """'YYYY-MM-DD' and 'YYYY-MM-DD ' for every day from 1970 to 2199 (index: days since 1970-01-01)."""
+def _day_texts() -> npt.NDArray[np.object_]:
+    """'YYYY-MM-DD' for every day from 1970 to 2199 (index: days since 1970-01-01)."""
     epoch = date(1970, 1, 1)
-    days = [(epoch + timedelta(days=i)).isoformat() for i in range((date(2200, 1, 1) - epoch).days)]
-    return np.array(days, dtype=object), np.array([day + " " for day in days], dtype=object)
+    return np.array([(epoch + timedelta(days=i)).isoformat() for i in range((date(2200, 1, 1) - epoch).days)], object)
 
 
-@lru_cache(maxsize=1)
-def _clock_texts() -> npt.NDArray[np.object_]:
-    """'HH:MM:SS.000000' for every second of a day (SQLAlchemy's SQLite DATETIME format)."""
-    return np.array([f"{s // 3600:02d}:{s // 60 % 60:02d}:{s % 60:02d}.000000" for s in range(86400)], dtype=object)
+# SQLAlchemy's SQLite DATETIME text, 'YYYY-MM-DD HH:MM:SS.000000', made by SQLite from UTC seconds: binding an
+# integer and formatting it in C costs less than building the string in Python.
+SQLITE_DATETIME = "datetime(?, 'unixepoch') || '.000000'"
+
+
+def sqlite_placeholder(column: Column) -> str:
+    return SQLITE_DATETIME if column.kind is Kind.TIME else "?"
 
 
 def sqlite_values(column: Column) -> list[Any]:
-    """The column as the Python values SQLAlchemy's SQLite dialect stores."""
+    """The column as the Python values to bind for `sqlite_placeholder(column)`."""
     values = column.values
     null = column.null if column.null is not None else np.zeros(len(values), dtype=bool)
     result: npt.NDArray[Any]
@@ -110,10 +112,9 @@ def sqlite_values(column: Column) -> list[Any]:
         case Kind.NUMBERED:
             return [f"{column.prefix}{number:0{column.width}d}" for number in values.tolist()]
         case Kind.TIME:
-            days, seconds = np.divmod(np.where(null, 0, values), 86400)
-            result = _day_texts()[1][days] + _clock_texts()[seconds]
+            result = values.astype(object) if column.has_nulls else values
         case Kind.DATE:
-            result = _day_texts()[0][values]
+            result = _day_texts()[values]
     if column.has_nulls:
         result = np.asarray(result, dtype=object)
         result[null] = None
@@ -183,7 +184,8 @@ class SqliteWriter:
 
     def write(self, table: Table, progress: Progress) -> None:
         names = ordered_columns(table)
-        statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
+        placeholders = ", ".join(sqlite_placeholder(table.columns[name]) for name in names)
+        statement = f"INSERT INTO {table.name} ({', '.join(names)}) VALUES ({placeholders})"
         for part in chunks(len(table)):
             rows = table.take(part)
             self.connection.executemany(statement, zip(*(sqlite_values(rows.columns[n]) for n in names), strict=True))

@@ -25,8 +25,8 @@ from tqdm import tqdm
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine, session_scope, upgrade_to_head
 from dashboard.data.queries import HeadlineFigures, headline_figures
-from dashboard.data.rollups import rebuild_rollups
-from dashboard.data.seed import registries
+from dashboard.data.rollups import utc_offset
+from dashboard.data.seed import daily, registries
 from dashboard.data.seed.bulk import Progress, open_writer
 from dashboard.data.seed.city import City, build_city
 from dashboard.data.seed.columns import Table
@@ -51,6 +51,8 @@ TABLES = (
     "incident",
     "hazard",
     "patrol_log",
+    "incident_daily",
+    "hazard_daily",
 )
 # Random streams, one per part, so that changing one part leaves the others' rows as they were.
 STREAMS = {
@@ -163,8 +165,6 @@ def seed_database(
             writer.analyze()
     finally:
         raw.close()
-    with timed(seconds, "rollups"), engine.begin() as connection:
-        rebuild_rollups(connection)  # the daily rollups the drill-downs read, from the rows just written
     figures = figures_text(seeder.window)
     message = f"seeded {sum(rows.values()):,} rows in {sum(seconds.values()):.1f} s"
     log.info("%s (%s profile, today %s, seed %d)", message, chosen.name, today, seed)
@@ -178,6 +178,7 @@ class Seeder:
         self.profile, self.window, self.seed, self.progress = profile, window, seed, progress
         self.city: City | None = None
         self.plan: Plan | None = None
+        self.offset_seconds = int(utc_offset().total_seconds())  # the city clock, for the daily rollups
 
     def phases(self) -> list[tuple[str, Callable[[], Iterator[Table]]]]:
         return [
@@ -219,11 +220,14 @@ class Seeder:
             rng=rng(self.seed, "incidents"),
         )
         yield table
+        yield daily.incident_daily(table, self.offset_seconds)
 
     def hazards(self) -> Iterator[Table]:
-        yield generate_hazards(
+        table = generate_hazards(
             self.the_city(), self.window, per_year=self.profile.hazards_per_year, rng=rng(self.seed, "hazards")
         )
+        yield table
+        yield daily.hazard_daily(table, self.offset_seconds)
 
     def patrols(self) -> Iterator[Table]:
         table, _ = generate_patrols(
@@ -268,7 +272,7 @@ def bar(description: str, total: int, enabled: bool, unit: str = "rows") -> Iter
 
 
 # Kept from the seeded rows, emptied with them on --reset.
-DERIVED = ("incident_daily", "hazard_daily", "patrol_position", "pending_update")
+DERIVED = ("patrol_position", "pending_update")
 
 
 def clear(connection: Any, backend: str) -> None:
