@@ -228,9 +228,10 @@ def parse_event(data: Any, *, now: datetime | None = None) -> AnyEvent:
 
 
 def stream_fields(event: AnyEvent, received_at: datetime) -> dict[str, str]:
-    """The entry the ingest API appends to the stream: the event, stamped with the server's time."""
+    """The entry the ingest API appends to the stream: the event, stamped with the server's time (also a field of
+    its own, so that a reader knows it before parsing the event)."""
     stamped = event.model_copy(update={"received_at": received_at})
-    return {"type": event.type, "event": stamped.to_json()}
+    return {"type": event.type, "event": stamped.to_json(), "received_at": received_at.isoformat()}
 
 
 def from_stream(fields: dict[str, str], *, now: datetime | None = None) -> AnyEvent:
@@ -238,13 +239,21 @@ def from_stream(fields: dict[str, str], *, now: datetime | None = None) -> AnyEv
     raw = fields.get("event")
     if raw is None:
         raise MalformedEvent("event: the stream entry has no 'event' field")
-    try:
-        data = json.loads(raw, parse_constant=lambda name: math.nan)
-    except ValueError as error:
-        raise MalformedEvent(f"event: not JSON ({error})") from None
-    received = data.get("received_at") if isinstance(data, dict) else None
+    received = fields["received_at"] if "received_at" in fields else stamp_inside(raw)
     try:
         at = datetime.fromisoformat(received) if isinstance(received, str) else None
     except ValueError:
         at = None
-    return parse_event(data, now=at or now)
+    try:  # straight from the JSON text: half the CPU of json.loads and then validating the dict
+        return EVENT.validate_json(raw, context={"now": at or now or datetime.now(UTC)})
+    except ValidationError as error:
+        raise MalformedEvent(summarise(describe(error))) from None
+
+
+def stamp_inside(raw: str) -> object:
+    """The `received_at` inside the event's JSON (entries written without it as a field of its own)."""
+    try:
+        data = json.loads(raw, parse_constant=lambda name: math.nan)
+    except ValueError:
+        return None
+    return data.get("received_at") if isinstance(data, dict) else None

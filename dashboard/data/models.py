@@ -206,8 +206,8 @@ class Incident(Base):
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"))
     subtype: Mapped[str] = mapped_column(String(32))
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
-    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"))  # county_code + filter
-    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
+    township_code: Mapped[str] = mapped_column(String(9))  # the grid's, copied: its foreign key vouches
+    county_code: Mapped[str] = mapped_column(String(6))  # for both (one check per row instead of three)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     place_type: Mapped[PlaceType] = mapped_column(vocabulary(PlaceType, "place_type"))
@@ -247,8 +247,8 @@ class Hazard(Base):
     subtype: Mapped[str] = mapped_column(String(32))
     severity: Mapped[HazardSeverity] = mapped_column(vocabulary(HazardSeverity, "hazard_severity"))
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
-    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"))
-    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
+    township_code: Mapped[str] = mapped_column(String(9))  # the grid's, copied: its foreign key vouches
+    county_code: Mapped[str] = mapped_column(String(6))  # for both (one check per row instead of three)
     lat: Mapped[float] = mapped_column(Float)
     lon: Mapped[float] = mapped_column(Float)
     status: Mapped[HazardStatus] = mapped_column(vocabulary(HazardStatus, "hazard_status"))
@@ -286,8 +286,8 @@ class PatrolLog(Base):
     event_id: Mapped[str | None] = mapped_column(String(64))  # the patrol.started event, when live
     worker_id: Mapped[int] = mapped_column(ForeignKey("grid_worker.id"))
     grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"))
-    township_code: Mapped[str] = mapped_column(ForeignKey("township.code"))
-    county_code: Mapped[str] = mapped_column(ForeignKey("county.code"))
+    township_code: Mapped[str] = mapped_column(String(9))  # the grid's, copied: its foreign key vouches
+    county_code: Mapped[str] = mapped_column(String(6))  # for both (one check per row instead of three)
     started_at: Mapped[datetime] = mapped_column(DateTime)
     ended_at: Mapped[datetime | None] = mapped_column(DateTime)
     distance_m: Mapped[float] = mapped_column(Float, default=0.0)

@@ -15,11 +15,12 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data.models import HazardDaily, IncidentDaily
+from dashboard.data.unnest import insert_unnested
 
 IncidentKey = tuple[date, int, str, str, str, str, str]  # day, grid, kind, subtype, place, township, county
 HazardKey = tuple[date, int, str, str, str, str]  # day, grid, category, severity, township, county
@@ -119,15 +120,23 @@ def _upsert(
     if not rows:
         return
     assert isinstance(table, Table)
-    dialect = session.get_bind().dialect.name
-    insert = postgresql.insert(table) if dialect == "postgresql" else sqlite.insert(table)
+    ordered = [rows[key] for key in sorted(rows)]  # concurrent consumers lock rows in one order: no deadlock
     primary_key = [column.name for column in table.primary_key.columns]
+    if session.get_bind().dialect.name == "postgresql":
+        unnested = insert_unnested(table, ordered)  # one statement for the batch
+        session.execute(
+            unnested.on_conflict_do_update(
+                index_elements=primary_key,
+                set_={name: table.c[name] + unnested.excluded[name] for name in counts},
+            )
+        )
+        return
+    insert = sqlite.insert(table)
     statement = insert.on_conflict_do_update(
         index_elements=primary_key,
         set_={name: table.c[name] + insert.excluded[name] for name in counts},
     )
-    # Sorted keys: concurrent consumers lock rollup rows in the same order, so they cannot deadlock.
-    session.execute(statement, [rows[key] for key in sorted(rows)])
+    session.execute(statement, ordered)
 
 
 def _day(column: str, dialect: str, offset_hours: float) -> str:

@@ -18,8 +18,8 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import ColumnElement, Table, any_, bindparam, delete, select, update
+from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,7 @@ from dashboard.data.events import (
 from dashboard.data.models import Department, Hazard, Incident, PatrolLog, PendingUpdate
 from dashboard.data.models import PatrolPosition as PositionRow
 from dashboard.data.rollups import RollupDeltas
+from dashboard.data.unnest import insert_unnested
 from dashboard.data.vocab import HazardSeverity, HazardStatus, IncidentStatus
 
 INCIDENT_STEPS = {
@@ -80,21 +81,14 @@ class StoreResult:
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> set[str]:
     """INSERT … ON CONFLICT (event_id) DO NOTHING; returns the event ids actually inserted. Every row has the same
-    keys. PostgreSQL gets one array per column, unnested side by side: a statement of a few parameters, where a
-    VALUES list of 500 rows costs four times the client CPU to build and to parse."""
+    keys. PostgreSQL gets one array per column (`insert_unnested`)."""
     if not rows:
         return set()
     target: dict[str, Any] = {"index_elements": ["event_id"]}
     if table.name == PatrolLog.__tablename__:  # its unique index is partial: only live patrols carry an event id
         target["index_where"] = table.c.event_id.is_not(None)
     if session.get_bind().dialect.name == "postgresql":
-        columns = list(rows[0])
-        arrays = [
-            func.unnest(bindparam(name, [row[name] for row in rows], type_=ARRAY(table.c[name].type)))
-            for name in columns
-        ]
-        unnested = postgresql.insert(table).from_select(columns, select(*arrays))  # zipped: same lengths
-        returning = unnested.on_conflict_do_nothing(**target).returning(table.c.event_id)
+        returning = insert_unnested(table, rows).on_conflict_do_nothing(**target).returning(table.c.event_id)
         return set(session.scalars(returning))
     statement = sqlite.insert(table).on_conflict_do_nothing(**target).returning(table.c.event_id)
     inserted: set[str] = set()

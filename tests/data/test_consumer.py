@@ -184,7 +184,7 @@ def test_malformed_entries_are_dead_lettered_with_their_reason_and_the_rest_stor
     assert drain(consumer()) == 5
     reasons = [letter["reason"] for letter in dead_letters()]
     assert reasons[0].startswith("lat: Input should be less than or equal to 90")
-    assert reasons[1].startswith("event: not JSON")
+    assert reasons[1].startswith("event: Invalid JSON")
     assert reasons[2] == "event: the stream entry has no 'event' field"
     assert reasons[3] == "grid_code: unknown grid '331004-009-0009'"
     assert json.loads(dead_letters()[3]["fields"])["event"]  # the original, ready to replay

@@ -1,4 +1,5 @@
-"""leaner indexes on the big tables: counts by area come from the daily rollups; partial unique patrol event ids
+"""leaner big tables: counts by area come from the daily rollups; partial unique patrol event ids; no foreign keys
+on the township and county codes records copy from their grid
 
 Revision ID: 0003
 Revises: 0002
@@ -33,15 +34,21 @@ DROPPED = {
 
 
 PRESENT = sa.text("event_id IS NOT NULL")
+# The township and county codes of a record are copied from its grid, whose foreign key vouches for them.
+COPIED_CODES = {"township_code": "township", "county_code": "county"}
+RECORDS = ("incident", "hazard", "patrol_log")
 
 
 def upgrade() -> None:
     for table, indexes in DROPPED.items():
         for name in indexes:
             op.drop_index(name, table_name=table)
-    # Patrol event ids: a partial unique index (only live patrols have one) instead of a unique constraint.
-    with op.batch_alter_table("patrol_log") as batch_op:
-        batch_op.drop_constraint("uq_patrol_log_event_id", type_="unique")
+    for table in RECORDS:
+        with op.batch_alter_table(table) as batch_op:
+            for column, parent in COPIED_CODES.items():
+                batch_op.drop_constraint(f"fk_{table}_{column}_{parent}", type_="foreignkey")
+            if table == "patrol_log":  # a partial unique index (only live patrols have an id) instead
+                batch_op.drop_constraint("uq_patrol_log_event_id", type_="unique")
     op.create_index(
         "ix_patrol_log_event_id",
         "patrol_log",
@@ -54,8 +61,12 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.drop_index("ix_patrol_log_event_id", table_name="patrol_log")
-    with op.batch_alter_table("patrol_log") as batch_op:
-        batch_op.create_unique_constraint("uq_patrol_log_event_id", ["event_id"])
+    for table in RECORDS:
+        with op.batch_alter_table(table) as batch_op:
+            for column, parent in COPIED_CODES.items():
+                batch_op.create_foreign_key(f"fk_{table}_{column}_{parent}", parent, [column], ["code"])
+            if table == "patrol_log":
+                batch_op.create_unique_constraint("uq_patrol_log_event_id", ["event_id"])
     for table, indexes in DROPPED.items():
         for name, columns in indexes.items():
             op.create_index(name, table, columns, unique=False)
