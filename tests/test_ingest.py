@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -63,6 +64,16 @@ def test_an_event_of_another_device_is_refused(client, token):
     response = post(client, incident_reported(device_id="someone-else"), token)
     assert response.status_code == 400
     assert response.json["rejected"][0]["problems"][0]["field"] == "device_id"
+
+
+@pytest.mark.parametrize(("days", "message"), [(-1, "before the hazard was found"), (400, "more than 365 days after")])
+def test_a_hazard_deadline_must_fall_within_a_year_of_its_discovery(client, token, days, message):
+    found = datetime.now(UTC) - timedelta(hours=1)
+    response = post(client, hazard_reported(found, deadline=(found + timedelta(days=days)).isoformat()), token)
+    assert response.status_code == 400
+    problem = response.json["rejected"][0]["problems"][0]
+    assert problem["field"] == "deadline" and message in problem["message"]
+    assert stream_length() == 0
 
 
 @pytest.mark.parametrize("header_token", [None, "not-a-token"])

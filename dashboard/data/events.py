@@ -43,6 +43,7 @@ CONTRACT_VERSION = 1
 MAX_SUMMARY = 2000  # characters of free text in a report
 MAX_FUTURE = timedelta(minutes=5)  # device clocks run a little fast; more than this is a broken clock
 MAX_AGE = timedelta(days=30)  # a phone may be offline for a while, not for months
+MAX_DEADLINE = timedelta(days=365)  # a rectification deadline a year out is a typing error, not a plan
 GRID_CODE_PATTERN = f"^{GRID_CODE.pattern}$"
 
 GridCode = Annotated[str, Field(pattern=GRID_CODE_PATTERN)]
@@ -164,6 +165,8 @@ class HazardReported(Located):
         found = info.data.get("occurred_at")
         if value is not None and found is not None and value < found:
             raise ValueError("before the hazard was found (occurred_at)")
+        if value is not None and found is not None and value - found > MAX_DEADLINE:
+            raise ValueError(f"more than {MAX_DEADLINE.days} days after the hazard was found (occurred_at)")
         return value
 
 
