@@ -29,6 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from dashboard.data.vocab import (
+    AuditAction,
     Education,
     HazardCategory,
     HazardSeverity,
@@ -39,6 +40,7 @@ from dashboard.data.vocab import (
     PlaceType,
     Platform,
     ReportSource,
+    Role,
     TownshipKind,
     values,
 )
@@ -381,3 +383,53 @@ class HazardDaily(Base):
     found: Mapped[int] = mapped_column(Integer, default=0)
     rectified: Mapped[int] = mapped_column(Integer, default=0)
     rectified_on_time: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class UserAccount(Base):
+    """A person (or a wall screen) who logs in. `area_code` is the scope: empty for the whole city, else a county
+    or township code. Passwords are stored as salted scrypt hashes; repeated failures lock the account a while."""
+
+    __tablename__ = "user_account"
+    __table_args__ = (CheckConstraint("failed_logins >= 0", name="failures_not_negative"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(64), default="")
+    password_hash: Mapped[str] = mapped_column(String(256))
+    role: Mapped[Role] = mapped_column(vocabulary(Role, "user_role"))
+    area_code: Mapped[str | None] = mapped_column(String(9))
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime)
+    disabled: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    session_version: Mapped[int] = mapped_column(Integer, default=0)  # bumped on a password or role change
+
+
+class LoginToken(Base):
+    """A long-lived token that logs a wall screen in (by URL, once; then a session cookie). Only its SHA-256 is
+    stored."""
+
+    __tablename__ = "login_token"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class AuditEntry(Base):
+    """审计日志: append-only and hash-chained. Each entry's `hash` is SHA-256 over the previous entry's hash and this
+    entry's content; `previous_hash` is unique, so the chain cannot fork. Editing or deleting a row breaks the chain
+    at that row (`dashboard.data.audit.verify_chain`); triggers refuse UPDATE and DELETE as well."""
+
+    __tablename__ = "audit_log"
+    __table_args__ = (Index("ix_audit_log_action_at", "action", "at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    actor: Mapped[str] = mapped_column(String(64), index=True)  # a username, or "system"
+    action: Mapped[AuditAction] = mapped_column(vocabulary(AuditAction, "audit_action"))
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, keys sorted
+    previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

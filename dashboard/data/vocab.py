@@ -135,3 +135,27 @@ HAZARD_SUBTYPES: dict[HazardCategory, tuple[str, ...]] = {
 def values(enum: type[StrEnum]) -> list[str]:
     """The code names of an enum, in declaration order (for CHECK constraints and dropdowns)."""
     return [member.value for member in enum]
+
+
+class Role(StrEnum):
+    """Who a user is (issue 6); what each may see and do is in `dashboard.access.roles`."""
+
+    ADMIN = "admin"  # 系统管理员
+    CITY_OPERATOR = "city_operator"  # 市级值班员: the whole city
+    COUNTY_LEADER = "county_leader"  # 县级领导: one county
+    TOWNSHIP_STAFF = "township_staff"  # 乡镇(街道)工作人员: one township
+    ANALYST = "analyst"  # 分析员: may export
+    WALL_SCREEN = "wall_screen"  # 大屏: a long-lived read-only token bound to an area
+
+
+class AuditAction(StrEnum):
+    LOGIN = "login"
+    LOGIN_FAILED = "login_failed"
+    LOCKED_OUT = "locked_out"
+    LOGOUT = "logout"
+    EXPORT = "export"
+    UNMASK = "unmask"
+    USER_CREATED = "user_created"
+    USER_CHANGED = "user_changed"
+    TOKEN_ISSUED = "token_issued"
+    TOKEN_REVOKED = "token_revoked"

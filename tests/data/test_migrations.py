@@ -4,35 +4,15 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from uuid import uuid4
 
-import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect, text
 
 from dashboard.config import ROOT
 from dashboard.data.db import build_engine, upgrade_to_head
 from dashboard.data.models import Base
-from tests.conftest import ON_POSTGRES, POSTGRES_URL, schema_url
-
-
-@pytest.fixture
-def empty_database(tmp_path: Path) -> Iterator[str]:
-    """A database with no tables at all: a new SQLite file, or a new PostgreSQL schema."""
-    if not ON_POSTGRES:
-        yield f"sqlite:///{tmp_path / 'migrated.db'}"
-        return
-    schema = f"migrate_{uuid4().hex[:10]}"
-    admin = create_engine(POSTGRES_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f"CREATE SCHEMA {schema}"))
-    yield schema_url(POSTGRES_URL, schema)
-    with admin.begin() as connection:
-        connection.execute(text(f"DROP SCHEMA {schema} CASCADE"))
-    admin.dispose()
 
 
 def test_upgrade_head_matches_the_models(empty_database: str):

@@ -1,0 +1,278 @@
+"""User accounts: create, check a password (with lockout), change role or password, issue wall-screen tokens.
+
+    python -m dashboard.data.users create NAME --role county_leader --area 331004 [--password P]
+    python -m dashboard.data.users set NAME [--role R] [--area CODE|city] [--password P] [--disable|--enable]
+    python -m dashboard.data.users token NAME        # a wall screen's login token, printed once
+    python -m dashboard.data.users list
+
+Passwords are hashed with scrypt (werkzeug). After `MAX_FAILURES` failed logins in a row an account is locked for
+`LOCKOUT`; every success, failure, lockout and change goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import hashlib
+import secrets
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from enum import Enum, StrEnum
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from dashboard.access.roles import SCOPE_LEVELS
+from dashboard.access.scope import area_of_code
+from dashboard.data import audit
+from dashboard.data.db import session_scope
+from dashboard.data.models import County, LoginToken, Township, UserAccount
+from dashboard.data.vocab import AuditAction, Role
+
+MAX_FAILURES = 5
+LOCKOUT = timedelta(minutes=15)
+MIN_PASSWORD = 10
+SYSTEM = "system"
+# A hash to check against when the user does not exist, so that a wrong name costs as long as a wrong password.
+_DUMMY_HASH = generate_password_hash("not a password of anyone")
+
+
+class Keep(Enum):
+    AREA = "keep the area as it is"
+
+
+class UserError(ValueError):
+    """A user operation refused; the message names the field."""
+
+
+class LoginOutcome(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"  # unknown user or wrong password: the same answer for both
+    LOCKED = "locked"
+    DISABLED = "disabled"
+
+
+@dataclass(frozen=True)
+class Login:
+    outcome: LoginOutcome
+    user: UserAccount | None = None
+    locked_until: datetime | None = None
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def check_password_strength(password: str) -> None:
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"password: at least {MIN_PASSWORD} characters")
+
+
+def area_problem(session: Session, role: Role, area_code: str | None) -> str | None:
+    """Why a role cannot be bound to this area (unknown code, or the wrong kind of area), or None."""
+    try:
+        area = area_of_code(area_code)
+    except ValueError as error:
+        return str(error)
+    if area.level not in SCOPE_LEVELS[role]:
+        allowed = " or ".join(sorted(level.value for level in SCOPE_LEVELS[role]))
+        return f"area: a {role} is bound to a {allowed}, not a {area.level.value}"
+    table = {"county": County, "township": Township}.get(area.level.value)
+    if table is not None and session.get(table, area_code) is None:
+        return f"area: no {area.level.value} {area_code}"
+    return None
+
+
+def find_user(session: Session, username: str) -> UserAccount | None:
+    return session.scalar(select(UserAccount).where(UserAccount.username == username))
+
+
+def create_user(
+    session: Session,
+    username: str,
+    password: str,
+    role: Role,
+    area_code: str | None = None,
+    *,
+    display_name: str = "",
+    actor: str = SYSTEM,
+) -> UserAccount:
+    username = username.strip()
+    if not username or len(username) > 64:
+        raise UserError("username: 1 to 64 characters")
+    if find_user(session, username) is not None:
+        raise UserError(f"username: {username!r} exists already")
+    check_password_strength(password)
+    if problem := area_problem(session, role, area_code):
+        raise UserError(problem)
+    user = UserAccount(
+        username=username,
+        display_name=display_name or username,
+        password_hash=generate_password_hash(password),
+        role=role,
+        area_code=area_code,
+        created_at=utc_now(),
+        failed_logins=0,
+        disabled=False,
+        session_version=0,
+    )
+    session.add(user)
+    session.flush()
+    audit.record(session, actor, AuditAction.USER_CREATED, {"user": username, "role": role, "area": area_code})
+    return user
+
+
+def update_user(
+    session: Session,
+    username: str,
+    *,
+    role: Role | None = None,
+    area_code: str | Keep | None = Keep.AREA,
+    password: str | None = None,
+    disabled: bool | None = None,
+    actor: str = SYSTEM,
+) -> UserAccount:
+    """Change what is given (area `None`: the whole city). The user's sessions end."""
+    user = find_user(session, username)
+    if user is None:
+        raise UserError(f"username: no user {username!r}")
+    changes: dict[str, object] = {}
+    new_role = role or user.role
+    new_area = user.area_code if isinstance(area_code, Keep) else area_code
+    if problem := area_problem(session, new_role, new_area):
+        raise UserError(problem)
+    if role is not None and role != user.role:
+        changes["role"] = f"{user.role} -> {role}"
+        user.role = role
+    if new_area != user.area_code:
+        changes["area"] = f"{user.area_code or 'city'} -> {new_area or 'city'}"
+        user.area_code = new_area
+    if password is not None:
+        check_password_strength(password)
+        user.password_hash = generate_password_hash(password)
+        user.failed_logins, user.locked_until = 0, None
+        changes["password"] = "changed"
+    if disabled is not None and disabled != user.disabled:
+        user.disabled = disabled
+        changes["disabled"] = disabled
+    if changes:
+        user.session_version += 1  # a changed role, scope or password logs the user out everywhere
+        audit.record(session, actor, AuditAction.USER_CHANGED, {"user": username, **changes})
+    return user
+
+
+def authenticate(session: Session, username: str, password: str, *, source: str = "") -> Login:
+    """Check a login. Counts failures, locks after MAX_FAILURES, and audits every attempt."""
+    user = find_user(session, username.strip())
+    now = utc_now()
+    detail = {"user": username[:64], "from": source}
+    if user is None:
+        check_password_hash(_DUMMY_HASH, password)
+        audit.record(session, username[:64] or "?", AuditAction.LOGIN_FAILED, {**detail, "reason": "wrong"})
+        return Login(LoginOutcome.WRONG)
+    if user.disabled:
+        audit.record(session, user.username, AuditAction.LOGIN_FAILED, {**detail, "reason": "disabled"})
+        return Login(LoginOutcome.DISABLED)
+    if user.locked_until is not None and user.locked_until > now:
+        audit.record(session, user.username, AuditAction.LOGIN_FAILED, {**detail, "reason": "locked"})
+        return Login(LoginOutcome.LOCKED, locked_until=user.locked_until)
+    if not check_password_hash(user.password_hash, password):
+        user.failed_logins += 1
+        audit.record(session, user.username, AuditAction.LOGIN_FAILED, {**detail, "reason": "wrong"})
+        if user.failed_logins >= MAX_FAILURES:
+            user.locked_until, user.failed_logins = now + LOCKOUT, 0
+            audit.record(session, user.username, AuditAction.LOCKED_OUT, {**detail, "until": user.locked_until})
+            return Login(LoginOutcome.LOCKED, locked_until=user.locked_until)
+        return Login(LoginOutcome.WRONG)
+    user.failed_logins, user.locked_until = 0, None
+    audit.record(session, user.username, AuditAction.LOGIN, detail)
+    return Login(LoginOutcome.OK, user)
+
+
+def token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_login_token(session: Session, username: str, *, actor: str = SYSTEM) -> str:
+    """A long-lived token for a wall-screen account; printed once, only its digest is kept."""
+    user = find_user(session, username)
+    if user is None:
+        raise UserError(f"username: no user {username!r}")
+    if user.role is not Role.WALL_SCREEN:
+        raise UserError(f"username: {username!r} is not a wall screen (role {user.role})")
+    token = secrets.token_urlsafe(32)
+    session.add(LoginToken(token_hash=token_digest(token), user_id=user.id, created_at=utc_now()))
+    audit.record(session, actor, AuditAction.TOKEN_ISSUED, {"user": username})
+    return token
+
+
+def user_for_token(session: Session, token: str) -> UserAccount | None:
+    return session.scalar(
+        select(UserAccount)
+        .join(LoginToken, LoginToken.user_id == UserAccount.id)
+        .where(LoginToken.token_hash == token_digest(token), LoginToken.revoked_at.is_(None), ~UserAccount.disabled)
+    )
+
+
+# ------------------------------------------------------------------------------------------------------------- CLI
+
+
+def _area(value: str) -> str | None:
+    return None if value in ("", "city") else value
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m dashboard.data.users", description=__doc__.splitlines()[0])
+    commands = parser.add_subparsers(dest="command", required=True)
+    create = commands.add_parser("create", help="a new user")
+    create.add_argument("username")
+    create.add_argument("--role", required=True, choices=[role.value for role in Role])
+    create.add_argument("--area", default="city", help="county or township code; 'city' for the whole city")
+    create.add_argument("--password", help="asked for when not given")
+    create.add_argument("--name", default="", help="display name")
+    change = commands.add_parser("set", help="change a user's role, area, password or state")
+    change.add_argument("username")
+    change.add_argument("--role", choices=[role.value for role in Role])
+    change.add_argument("--area")
+    change.add_argument("--password")
+    change.add_argument("--disable", action="store_true")
+    change.add_argument("--enable", action="store_true")
+    token = commands.add_parser("token", help="a wall screen's login token (printed once)")
+    token.add_argument("username")
+    commands.add_parser("list", help="every user")
+    args = parser.parse_args(argv)
+    try:
+        with session_scope() as session:
+            if args.command == "create":
+                password = args.password or getpass.getpass(f"password for {args.username}: ")
+                user = create_user(
+                    session, args.username, password, Role(args.role), _area(args.area), display_name=args.name
+                )
+                sys.stdout.write(f"created {user.username} ({user.role}, {user.area_code or 'city'})\n")
+            elif args.command == "set":
+                user = update_user(
+                    session,
+                    args.username,
+                    role=Role(args.role) if args.role else None,
+                    area_code=Keep.AREA if args.area is None else _area(args.area),
+                    password=args.password,
+                    disabled=True if args.disable else False if args.enable else None,
+                )
+                sys.stdout.write(f"updated {user.username} ({user.role}, {user.area_code or 'city'})\n")
+            elif args.command == "token":
+                sys.stdout.write(issue_login_token(session, args.username) + "\n")
+            else:
+                for user in session.scalars(select(UserAccount).order_by(UserAccount.username)):
+                    state = "disabled" if user.disabled else "active"
+                    sys.stdout.write(f"{user.username:<24}{user.role:<16}{user.area_code or 'city':<12}{state}\n")
+    except UserError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
