@@ -51,6 +51,24 @@ TEXT: dict[str, dict[Language, str]] = {
         "zh-CN": "没有这个页面，请从上方导航选择。",
         "en": "There is no such page; choose one from the navigation above.",
     },
+    # login
+    "login.username": {"zh-CN": "用户名", "en": "User name"},
+    "login.password": {"zh-CN": "密码", "en": "Password"},
+    "login.submit": {"zh-CN": "登录", "en": "Log in"},
+    "login.logout": {"zh-CN": "退出", "en": "Log out"},
+    "login.wrong": {"zh-CN": "用户名或密码错误。", "en": "Wrong user name or password."},
+    "login.locked": {
+        "zh-CN": "连续登录失败次数过多，账号已暂时锁定，请15分钟后再试。",
+        "en": "Too many failed logins: the account is locked for 15 minutes.",
+    },
+    "login.disabled": {
+        "zh-CN": "该账号已停用，请联系管理员。",
+        "en": "This account is disabled; ask an administrator.",
+    },
+    "login.bad_token": {
+        "zh-CN": "大屏登录令牌无效或已撤销。",
+        "en": "The wall screen's login token is not valid or was revoked.",
+    },
     # headline figures
     "figure.criminal_filed": {"zh-CN": "刑事立案数", "en": "Criminal cases filed"},
     "figure.solve_rate": {"zh-CN": "破案率", "en": "Solve rate"},

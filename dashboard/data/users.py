@@ -3,6 +3,7 @@
     python -m dashboard.data.users create NAME --role county_leader --area 331004 [--password P]
     python -m dashboard.data.users set NAME [--role R] [--area CODE|city] [--password P] [--disable|--enable]
     python -m dashboard.data.users token NAME        # a wall screen's login token, printed once
+    python -m dashboard.data.users revoke NAME       # its tokens revoked, its sessions ended
     python -m dashboard.data.users list
 
 Passwords are hashed with scrypt (werkzeug). After `MAX_FAILURES` failed logins in a row an account is locked for
@@ -209,6 +210,21 @@ def issue_login_token(session: Session, username: str, *, actor: str = SYSTEM) -
     return token
 
 
+def revoke_login_tokens(session: Session, username: str, *, actor: str = SYSTEM) -> int:
+    """Revoke every token of an account and end its sessions (the remember-me cookie of a wall screen too)."""
+    user = find_user(session, username)
+    if user is None:
+        raise UserError(f"username: no user {username!r}")
+    tokens = session.scalars(
+        select(LoginToken).where(LoginToken.user_id == user.id, LoginToken.revoked_at.is_(None))
+    ).all()
+    for token in tokens:
+        token.revoked_at = utc_now()
+    user.session_version += 1
+    audit.record(session, actor, AuditAction.TOKEN_REVOKED, {"user": username, "tokens": len(tokens)})
+    return len(tokens)
+
+
 def user_for_token(session: Session, token: str) -> UserAccount | None:
     return session.scalar(
         select(UserAccount)
@@ -242,6 +258,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     change.add_argument("--enable", action="store_true")
     token = commands.add_parser("token", help="a wall screen's login token (printed once)")
     token.add_argument("username")
+    revoke = commands.add_parser("revoke", help="revoke a wall screen's tokens and end its sessions")
+    revoke.add_argument("username")
     commands.add_parser("list", help="every user")
     args = parser.parse_args(argv)
     try:
@@ -264,6 +282,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                 sys.stdout.write(f"updated {user.username} ({user.role}, {user.area_code or 'city'})\n")
             elif args.command == "token":
                 sys.stdout.write(issue_login_token(session, args.username) + "\n")
+            elif args.command == "revoke":
+                count = revoke_login_tokens(session, args.username)
+                sys.stdout.write(f"revoked {count} token(s) of {args.username}\n")
             else:
                 for user in session.scalars(select(UserAccount).order_by(UserAccount.username)):
                     state = "disabled" if user.disabled else "active"

@@ -109,3 +109,7 @@ def test_a_wall_screen_token_logs_in_only_while_not_revoked(leader):
     with session_scope() as session:
         assert users.user_for_token(session, token).username == "wall-luqiao"
         assert users.user_for_token(session, token + "x") is None
+        assert users.revoke_login_tokens(session, "wall-luqiao") == 1
+    with session_scope() as session:
+        assert users.user_for_token(session, token) is None
+        assert users.find_user(session, "wall-luqiao").session_version == 1
