@@ -45,8 +45,8 @@ from dashboard.data.store import hazard_row, incident_row
 from tests.conftest import reset_cached, schema_url
 from tests.events import add_worker
 from tests.factories import add_city
-from tests.reliability.services import Launcher, RedisServer, Service
 from tests.reliability.traffic import burst, drained, pending, post_all, readers, records
+from tests.servers import Launcher, RedisServer, Service
 
 SENDERS = 4
 CORES = 2

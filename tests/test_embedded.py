@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -26,14 +25,9 @@ from dashboard.data.queries import headline_figures
 from dashboard.formatting import headline_period
 from tests.events import add_worker, incident_reported
 from tests.factories import add_city
+from tests.servers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.db_independent]  # the embedded default always uses its own SQLite
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def get(url: str) -> tuple[int, str]:

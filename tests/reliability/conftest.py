@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.data.redis_client import reset_redis
 from tests.conftest import reset_cached
-from tests.reliability.services import Launcher, RedisServer
+from tests.servers import Launcher, RedisServer
 
 
 @pytest.fixture(autouse=True)
@@ -22,7 +22,7 @@ def redis_server(isolated: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     reset_cached()
     yield server
     reset_redis()
-    server.stop()
+    server.stop(kill=True)  # a throwaway: no clean shutdown needed
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from sqlalchemy import make_url, text
 
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine
-from tests.reliability.services import Proxy
+from tests.servers import Proxy
 
 
 @contextmanager

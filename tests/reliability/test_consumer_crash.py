@@ -12,7 +12,6 @@ from dashboard.data.redis_client import get_redis
 from dashboard.data.store import store_events
 from tests.events import hazard_updated, now
 from tests.reliability.outages import writes_held
-from tests.reliability.services import Launcher, until
 from tests.reliability.traffic import (
     burst,
     dead_letters,
@@ -25,6 +24,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
+from tests.servers import Launcher, until
 
 
 def test_a_consumer_killed_mid_batch_leaves_its_entries_to_another_that_stores_them_once(

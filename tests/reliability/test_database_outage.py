@@ -18,7 +18,6 @@ import pytest
 from dashboard.config import get_settings
 from tests.events import incident_reported
 from tests.reliability.outages import database_proxy, writes_held
-from tests.reliability.services import Launcher, Proxy, until
 from tests.reliability.traffic import (
     burst,
     dead_letters,
@@ -31,6 +30,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
+from tests.servers import Launcher, Proxy, until
 
 pytestmark = pytest.mark.slow
 

@@ -12,9 +12,11 @@ from datetime import UTC, datetime
 
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import text
 
 from dashboard.config import get_settings
 from dashboard.data.consumer import StreamConsumer
+from dashboard.data.db import get_engine
 from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.redis_client import get_redis
 from tests.events import hazard_reported
@@ -73,9 +75,10 @@ def test_malformed_entries_are_dead_lettered_with_their_reason_and_every_valid_o
 
 
 def test_an_event_that_cannot_be_stored_stops_neither_the_consumer_nor_the_rest_of_its_batch(token: str) -> None:
-    # Valid by the contract, but its deadline (the last second of 9999, at UTC-12) is past the last moment Python can
-    # hold in UTC, so storing it raises OverflowError: like any entry the store keeps refusing, it is parked.
-    unstorable = hazard_reported(deadline="9999-12-31T23:59:59-12:00")
+    # Valid by the contract, but the database refuses its row (a trigger installed here stands for any refusal the
+    # contract cannot foresee): like any entry the store keeps refusing, it is parked.
+    unstorable = hazard_reported(summary=REFUSED)
+    refuse_rows_with(REFUSED)
     events = burst(99)
     push([*events[:50], unstorable, *events[50:]])
     consumer = StreamConsumer(get_redis(), name="consumer", reclaim_idle_ms=0, block_ms=10)
@@ -87,3 +90,29 @@ def test_an_event_that_cannot_be_stored_stops_neither_the_consumer_nor_the_rest_
     assert letter["reason"] == "not stored after 3 deliveries"
     assert json.loads(json.loads(letter["fields"])["event"])["event_id"] == unstorable["event_id"]
     assert pending() == 0
+
+
+REFUSED = "the database refuses this row"
+
+
+def refuse_rows_with(summary: str) -> None:
+    """A trigger that makes the database refuse any hazard with this summary."""
+    with get_engine().begin() as connection:
+        if connection.dialect.name == "postgresql":
+            connection.execute(
+                text(
+                    "CREATE OR REPLACE FUNCTION refuse_hazard() RETURNS trigger LANGUAGE plpgsql AS "
+                    f"$$ BEGIN IF NEW.summary = '{summary}' THEN RAISE EXCEPTION 'refused'; END IF; RETURN NEW; END $$"
+                )
+            )
+            connection.execute(text("DROP TRIGGER IF EXISTS refuse ON hazard"))  # the schema outlives the test
+            connection.execute(
+                text("CREATE TRIGGER refuse BEFORE INSERT ON hazard FOR EACH ROW EXECUTE FUNCTION refuse_hazard()")
+            )
+        else:
+            connection.execute(
+                text(
+                    f"CREATE TRIGGER refuse BEFORE INSERT ON hazard WHEN NEW.summary = '{summary}' "
+                    "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+                )
+            )

@@ -11,7 +11,6 @@ from typing import Any
 
 from dashboard.config import get_settings
 from dashboard.data.redis_client import get_redis
-from tests.reliability.services import Launcher, RedisServer, chunks, until
 from tests.reliability.traffic import (
     BATCH,
     burst,
@@ -25,6 +24,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
+from tests.servers import Launcher, RedisServer, chunks, until
 
 SENDERS = 4
 
@@ -96,7 +96,7 @@ def test_every_event_answered_202_is_stored_once_after_redis_is_killed_mid_burst
     )
 
     sending.go.set()  # the last batches go out, and Redis dies under them
-    redis_server.kill()
+    redis_server.stop(kill=True)
     answered_before_kill = sending.accepted_now()
     until(lambda: sending.refused, timeout=60, message="no request failed while Redis was down")
     redis_server.start()  # on the same directory: it loads the append-only file

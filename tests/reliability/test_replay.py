@@ -12,7 +12,6 @@ from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
-from tests.reliability.services import chunks
 from tests.reliability.traffic import (
     BATCH,
     burst,
@@ -24,6 +23,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
+from tests.servers import chunks
 
 
 def send(client: Any, token: str, events: list[dict[str, Any]]) -> None:

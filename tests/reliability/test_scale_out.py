@@ -8,7 +8,6 @@ from __future__ import annotations
 import re
 from collections import Counter
 
-from tests.reliability.services import Launcher, answering_workers, until
 from tests.reliability.traffic import (
     burst,
     dead_letters,
@@ -21,6 +20,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
+from tests.servers import Launcher, answering_workers, until
 
 
 def test_two_web_workers_and_two_consumers_store_every_event_of_a_burst_once(launcher: Launcher, token: str) -> None:

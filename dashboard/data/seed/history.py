@@ -22,7 +22,7 @@ import numpy.typing as npt
 from dashboard.data.periods import Period
 from dashboard.data.seed import calibration as cal
 from dashboard.data.seed.city import City
-from dashboard.data.seed.columns import Table, coded, floats, ints, numbered, times
+from dashboard.data.seed.columns import Column, Table, coded, floats, ints, numbered, times
 from dashboard.data.seed.distributions import (
     DAY,
     DEADLINE_DAYS,
@@ -216,6 +216,49 @@ def later(start: IntArray, delay: IntArray, happens: BoolArray, now: int) -> Int
 
 def in_span(moments: IntArray, span: tuple[int, int]) -> BoolArray:
     return (moments >= span[0]) & (moments < span[1])
+
+
+def record_table(
+    table_name: str,
+    event_prefix: str,
+    city: City,
+    rng: np.random.Generator,
+    *,
+    subtypes: list[str],
+    subtype: IntArray,
+    grid: IntArray,
+    department: IntArray,
+    at: IntArray,
+    what: dict[str, Column],
+    how: dict[str, Column],
+) -> Table:
+    """Incident or hazard rows: ids, `what` it is, where (grid, township, county, a point drawn in the grid cell),
+    `how` it stands, the department and a summary naming subtype and township; in order of `at`, ids 1..N."""
+    n = len(subtype)
+    lon, lat = PointSampler(city).sample(rng, grid)
+    township = city.township_of_grid[grid]
+    labels = [t(f"subtype.{name}", "zh-CN") for name in subtypes]
+    summaries = [f"{label}（{town.name}）" for label in labels for town in city.townships]
+    rows = Table(
+        table_name,
+        {
+            "id": ints(np.arange(1, n + 1)),
+            "event_id": numbered(event_prefix, np.arange(1, n + 1), 9),
+            **what,
+            "grid_id": ints(grid + 1),
+            "township_code": coded([town.code for town in city.townships], township),
+            "county_code": coded([county.code for county in city.counties], city.county_of_grid[grid]),
+            "lat": floats(lat),
+            "lon": floats(lon),
+            **how,
+            "department_id": ints(department),
+            "summary": coded(summaries, subtype * len(city.townships) + township),
+        },
+    )
+    ordered = rows.take(np.argsort(at, kind="stable"))
+    ordered.columns["id"] = rows.columns["id"]  # numbered in that order, not in the order drawn
+    ordered.columns["event_id"] = rows.columns["event_id"]
+    return ordered
 
 
 # ---------------------------------------------------------------------------------------------------------- incidents
@@ -497,23 +540,18 @@ class IncidentHistory:
         offsets = np.concatenate([[0], np.cumsum(city.rental_houses)[:-1]])
         is_rental = place == PLACE_INDEX[PlaceType.RENTAL_HOUSING]
         house = offsets[grid] + 1 + (rng.random(n) * np.maximum(city.rental_houses[grid], 1)).astype(np.int64)
-        lon, lat = PointSampler(city).sample(rng, grid)
-        township = city.township_of_grid[grid]
-        labels = [t(f"subtype.{name}", "zh-CN") for name in self.subtypes]
-        summaries = [f"{label}（{town.name}）" for label in labels for town in city.townships]
-        order = np.argsort(reported, kind="stable")
-        rows = Table(
+        return record_table(
             "incident",
-            {
-                "id": ints(np.arange(1, n + 1)),
-                "event_id": numbered("seed-i-", np.arange(1, n + 1), 9),
-                "kind": coded([k.value for k in self.KINDS], kind),
-                "subtype": coded(self.subtypes, subtype),
-                "grid_id": ints(grid + 1),
-                "township_code": coded([town.code for town in city.townships], township),
-                "county_code": coded([county.code for county in city.counties], city.county_of_grid[grid]),
-                "lat": floats(lat),
-                "lon": floats(lon),
+            "seed-i-",
+            city,
+            rng,
+            subtypes=self.subtypes,
+            subtype=subtype,
+            grid=grid,
+            department=department,
+            at=reported,
+            what={"kind": coded([k.value for k in self.KINDS], kind), "subtype": coded(self.subtypes, subtype)},
+            how={
                 "place_type": coded([place_type.value for place_type in PLACES], place),
                 "rental_house_id": ints(np.where(is_rental, house, 0), ~is_rental),
                 "source": coded([s.value for s in sources], source),
@@ -524,14 +562,8 @@ class IncidentHistory:
                 "handling_at": times(handling, handling == NULL),
                 "solved_at": times(solved, solved == NULL),
                 "closed_at": times(closed, closed == NULL),
-                "department_id": ints(department),
-                "summary": coded(summaries, subtype * len(city.townships) + township),
             },
         )
-        ordered = rows.take(order)
-        ordered.columns["id"] = rows.columns["id"]
-        ordered.columns["event_id"] = rows.columns["event_id"]
-        return ordered
 
 
 def generate_incidents(
@@ -611,35 +643,27 @@ def hazard_rows(
     department = np.array(
         [department_id(HAZARD_DEPARTMENT[categories[category_of[code]]], name) for code, name in enumerate(subtypes)]
     )[subtype]
-    lon, lat = PointSampler(city).sample(rng, grid)
-    township = city.township_of_grid[grid]
-    labels = [t(f"subtype.{name}", "zh-CN") for name in subtypes]
-    summaries = [f"{label}（{town.name}）" for label in labels for town in city.townships]
-    order = np.argsort(found, kind="stable")
-    rows = Table(
+    return record_table(
         "hazard",
-        {
-            "id": ints(np.arange(1, n + 1)),
-            "event_id": numbered("seed-h-", np.arange(1, n + 1), 9),
+        "seed-h-",
+        city,
+        rng,
+        subtypes=subtypes,
+        subtype=subtype,
+        grid=grid,
+        department=department,
+        at=found,
+        what={
             "category": coded([c.value for c in categories], category),
             "subtype": coded(subtypes, subtype),
             "severity": coded([s.value for s in HazardSeverity], major.astype(np.int64)),
-            "grid_id": ints(grid + 1),
-            "township_code": coded([town.code for town in city.townships], township),
-            "county_code": coded([county.code for county in city.counties], city.county_of_grid[grid]),
-            "lat": floats(lat),
-            "lon": floats(lon),
+        },
+        how={
             "status": coded([s.value for s in HazardStatus], status),
             "found_at": times(found),
             "deadline": times(deadline),
             "rectifying_at": times(rectifying, rectifying == NULL),
             "rectified_at": times(rectified, rectified == NULL),
             "closed_at": times(closed, closed == NULL),
-            "department_id": ints(department),
-            "summary": coded(summaries, subtype * len(city.townships) + township),
         },
     )
-    ordered = rows.take(order)
-    ordered.columns["id"] = rows.columns["id"]
-    ordered.columns["event_id"] = rows.columns["event_id"]
-    return ordered
