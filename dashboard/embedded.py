@@ -31,6 +31,7 @@ from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.live import LiveState
 from dashboard.data.redis_client import get_redis
 from dashboard.data.seed import seed_database
+from dashboard.data.users import FirstLogin, ensure_first_accounts
 
 log = logging.getLogger("dashboard.embedded")
 
@@ -140,6 +141,16 @@ def rebuild_live_state() -> None:
     log.info("live state rebuilt from the database")
 
 
+def say_first_logins(settings: Settings, first: FirstLogin) -> None:
+    """Printed once, on the first start: how to log in (nothing else knows the password)."""
+    base = f"http://{settings.host}:{settings.port}"
+    sys.stderr.write(
+        f"\n  first login: user admin, password {first.password}\n"
+        f"  (change it: python -m dashboard.data.users set admin --password NEW)\n"
+        f"  wall screen, no password: {base}/login?token={first.wall_token}\n\n"
+    )
+
+
 def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> None:
     """SIGTERM each, newest first (Redis last); SIGKILL whatever has not gone after `timeout` seconds."""
     for process in reversed(processes.values()):
@@ -194,11 +205,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         if not args.no_seed:
             report = seed_database(args.profile)
             log.info("%s", report.message)
+        with session_scope() as session:
+            first = ensure_first_accounts(session)
         rebuild_live_state()
         for number in range(args.consumers):
             processes[f"consumer-{number + 1}"] = subprocess.Popen(consumer_command(number + 1))
         processes["web"] = subprocess.Popen(web_command(settings, args.workers, args.threads))
         log.info("command center at http://%s:%d", settings.host, settings.port)
+        if first:
+            say_first_logins(settings, first)
         if not args.no_simulator and wait_for_web(settings, processes["web"]):
             processes["simulator"] = subprocess.Popen(simulator_command(settings, args.rate))
         while not stopping:

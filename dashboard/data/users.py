@@ -233,6 +233,23 @@ def user_for_token(session: Session, token: str) -> UserAccount | None:
     )
 
 
+@dataclass(frozen=True)
+class FirstLogin:
+    password: str  # the first admin's
+    wall_token: str  # a city-wide wall screen's
+
+
+def ensure_first_accounts(session: Session) -> FirstLogin | None:
+    """On an install with no accounts yet: an `admin` with a random password and a city-wide `wall` screen with a
+    token, both returned (to print once). None when accounts exist."""
+    if session.scalar(select(UserAccount.id).limit(1)) is not None:
+        return None
+    password = secrets.token_urlsafe(12)
+    create_user(session, "admin", password, Role.ADMIN, display_name="管理员")
+    create_user(session, "wall", secrets.token_urlsafe(24), Role.WALL_SCREEN, display_name="大屏")
+    return FirstLogin(password, issue_login_token(session, "wall"))
+
+
 # ------------------------------------------------------------------------------------------------------------- CLI
 
 

@@ -113,3 +113,14 @@ def test_a_wall_screen_token_logs_in_only_while_not_revoked(leader):
     with session_scope() as session:
         assert users.user_for_token(session, token) is None
         assert users.find_user(session, "wall-luqiao").session_version == 1
+
+
+def test_a_new_install_gets_an_admin_and_a_wall_screen_once():
+    with session_scope() as session:
+        first = users.ensure_first_accounts(session)
+    assert first is not None and len(first.password) >= users.MIN_PASSWORD
+    assert login(first.password, "admin").outcome is LoginOutcome.OK
+    with session_scope() as session:
+        wall = users.user_for_token(session, first.wall_token)
+        assert (wall.username, wall.role, wall.area_code) == ("wall", Role.WALL_SCREEN, None)
+        assert users.ensure_first_accounts(session) is None
