@@ -2,6 +2,8 @@
    the colours come from the layer's `hideout`, which the server updates without resending any geometry. */
 window.commandCenter = Object.assign(window.commandCenter || {}, {
   cells: new Set(),  /* codes of the grid cells drawn: tests and the watchdog read its size */
+  cellLayers: [],  /* the cells' polygons, by feature id - 1 */
+  colours: null,  /* the latest colours of the cells (a `hideout`, see recolour) */
   events: new Set(),  /* ids of the reports drawn on the map */
 
   /* WGS-84 to GCJ-02 (the offset Chinese map tiles such as Amap's use), the published algorithm; the Python side
@@ -42,7 +44,7 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
   },
 
   gridStyle: function (feature, context) {
-    const hideout = (context && context.hideout) || {};
+    const hideout = window.commandCenter.colours || (context && context.hideout) || {};
     const value = (hideout.values || [])[feature.properties.id - 1] || 0;
     return {
       weight: 0.4, color: "#3a5f8a", opacity: 0.6,
@@ -52,43 +54,71 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
 
   onEachGrid: function (feature, layer) {
     window.commandCenter.cells.add(feature.properties.code);
-    layer.bindTooltip(feature.properties.code, {sticky: true});
+    window.commandCenter.cellLayers[feature.properties.id - 1] = layer;
+  },
+
+  /* New colours for the cells: restyle those whose colour changed. (A new `hideout` for the layer would make
+     dash-leaflet rebuild all 7,369 polygons, which holds the page for a second or more.) */
+  recolour: function (hideout) {
+    const cc = window.commandCenter;
+    cc.colours = hideout;
+    cc.cellLayers.forEach(function (layer) {
+      const style = cc.gridStyle(layer.feature);
+      if (style.fillColor !== layer.options.fillColor || style.fillOpacity !== layer.options.fillOpacity) {
+        layer.setStyle(style);
+      }
+    });
+  },
+
+  /* One tooltip for all 7,369 cells (the layer's mouseover, mousemove and mouseout), instead of one bound to each. */
+  gridHover: function (event) {
+    const cc = window.commandCenter, map = event.target._map;
+    cc.gridTip = cc.gridTip || L.tooltip({direction: "top", offset: [0, -8]});
+    if (event.type === "mouseout" || !map) { cc.gridTip.remove(); return; }
+    cc.gridTip.setLatLng(event.latlng);
+    if (event.type === "mouseover") {
+      cc.gridTip.setContent(document.createTextNode(event.propagatedFrom.feature.properties.code)).openOn(map);
+    }
   },
 
   countyStyle: function () {
     return {weight: 2.2, color: "#9cc8f5", opacity: 0.9, fill: false, interactive: false};
   },
 
-  /* An incident or hazard: a circle coloured by its kind; the popup is built from text nodes, never HTML. */
+  /* An incident or hazard: a circle coloured by its kind; the popup, built when opened, is text nodes, never HTML. */
   eventMarker: function (feature, latlng) {
     const p = feature.properties;
     window.commandCenter.events.add(feature.id);
     const marker = L.circleMarker(latlng, {
       radius: 7, weight: 1.5, color: "#ffffff", fillColor: p.colour || "#ff9f43", fillOpacity: 0.95,
     });
-    const box = document.createElement("div");
-    box.className = "map-popup";
-    [p.title, p.place, p.time, p.summary].forEach(function (line) {
-      if (line) {
-        const row = document.createElement("div");
-        row.textContent = line;
-        box.appendChild(row);
-      }
+    return marker.bindPopup(function () {
+      const box = document.createElement("div");
+      box.className = "map-popup";
+      [p.title, p.place, p.time, p.summary].filter(Boolean).forEach(function (line) {
+        box.appendChild(document.createElement("div")).textContent = line;
+      });
+      return box;
     });
-    marker.bindPopup(box);
-    return marker;
   },
 
-  clusterMarker: function (feature, latlng, index, context) {
-    const count = feature.properties.point_count;
+  /* Reports (`kind` events) or workers on patrol (`kind` workers) close together at this zoom: their number; a
+     click zooms in on them. */
+  clusterMarker: function (count, latlng, kind) {
     const icon = L.divIcon({
       html: "<div><span>" + Number(count) + "</span></div>",
-      className: "marker-cluster marker-cluster-events", iconSize: L.point(36, 36),
+      className: "marker-cluster marker-cluster-" + kind, iconSize: L.point(36, 36),
     });
-    return L.marker(latlng, {icon: icon});
+    return L.marker(latlng, {icon: icon}).on("click", function () {
+      this._map.setView(latlng, this._map.getZoom() + 2);
+    });
   },
 
+  /* A worker on patrol, or the number of them in one square on screen (dashboard/components/map.py). */
   workerMarker: function (feature, latlng) {
+    if (feature.properties.count) {
+      return window.commandCenter.clusterMarker(feature.properties.count, latlng, "workers");
+    }
     const marker = L.circleMarker(latlng, {radius: 5, weight: 1, color: "#0b1622", fillColor: "#2ecc71",
                                            fillOpacity: 1});
     marker.bindTooltip(document.createTextNode(feature.properties.worker || ""));

@@ -71,7 +71,7 @@ def run(args: argparse.Namespace, workdir: Path, stack: Stack) -> list[Verdict]:
         diagnose(stack, workdir, seconds=min(args.seconds, 15))
     verdicts += measure_update_bytes(stack, workdir, seconds=args.seconds, rate=args.rate)
     measure_backlog(stack)
-    print_estimates()
+    verdicts += print_estimates()
     if args.minutes > 0:
         verdicts += measure_memory(stack, workdir, minutes=args.minutes, rate=args.rate)
     else:

@@ -18,7 +18,7 @@ from bench.wall_report import TARGET_UPDATE_BYTES, Verdict, kb, percentile, tabl
 from bench.wall_stack import Stack, wait_for
 
 CALLBACK_CYCLE_S = 5  # the wall's live clock (dashboard/pages/command_wall.py LIVE_MS)
-COLOUR_OUTPUT = "wall-grid-cells.hideout"  # its response marks one cycle
+COLOUR_OUTPUT = "wall-grid-colours.data"  # its response marks one cycle
 
 
 def callback_bytes(events: list[dict[str, Any]]) -> tuple[dict[str, list[int]], set[str]]:
@@ -133,12 +133,14 @@ def measure_backlog(stack: Stack) -> None:
     )
 
 
-def print_estimates() -> None:
+def print_estimates() -> list[Verdict]:
+    rows = estimates()
     table(
         "City-scale estimate of the periodic responses (the tiny test city has 4 grids, 1 worker and no patrols)",
         ["response", "JSON", "zstd-3", "gzip-6", "vs 25 KB"],
-        [
-            [what, kb(raw), kb(z), kb(g), "over" if z > TARGET_UPDATE_BYTES else "under"]
-            for what, raw, z, g in estimates()
-        ],
+        [[what, kb(raw), kb(z), kb(g), "over" if z > TARGET_UPDATE_BYTES else "under"] for what, raw, z, g in rows],
     )
+    patrol = max(z for what, _, z, _ in rows if what.startswith("patrol layer"))
+    return [
+        Verdict("patrol layer per refresh, city scale (est.)", kb(patrol), "<= 25.0 KB", patrol <= TARGET_UPDATE_BYTES)
+    ]

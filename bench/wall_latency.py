@@ -1,6 +1,6 @@
 """Event -> screen latency: reports POSTed at a fixed rate with their send time in the summary, timed in the page
 when their feed row appears; the push path and the 1 s polling baseline. `diagnose()` breaks the browser's cost of
-one update down by part, by patching the wall's renderFeed in the page (not the app as shipped)."""
+one update down by part, by switching the map's event layer off in the page (as a user can)."""
 
 from __future__ import annotations
 
@@ -146,7 +146,7 @@ def print_latency(push: Latency, poll: Latency) -> list[Verdict]:
 
 
 def diagnose(stack: Stack, workdir: Path, *, seconds: float) -> None:
-    """What one update of the events store costs the page, by part, at a rate the page keeps up with."""
+    """What one pushed report costs the page, by part, at a rate the page keeps up with."""
     rows = []
     for label, variant in RENDER_VARIANTS.items():
         result = measure_latency(
@@ -156,8 +156,7 @@ def diagnose(stack: Stack, workdir: Path, *, seconds: float) -> None:
         painted = result.painted()
         rows.append([label, f"{per_report:,.0f} ms", ms(percentile(painted, 50)), ms(percentile(painted, 95))])
     table(
-        f"Diagnosis: the page's long-task time per pushed report at {DIAGNOSE_RATE} reports/s, by what the wall's "
-        "renderFeed is allowed to update (patched in the browser; not the app as shipped)",
-        ["renderFeed outputs", "long tasks per report", "p50", "p95"],
+        f"Diagnosis: the page's long-task time per pushed report at {DIAGNOSE_RATE} reports/s, by what the wall draws",
+        ["drawn", "long tasks per report", "p50", "p95"],
         rows,
     )

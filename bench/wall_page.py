@@ -105,25 +105,12 @@ if (!document.querySelector(".feed") || !cc || cc.cells.size < {CELLS} || !push)
 return mode === "poll" ? push.polling() : push.state() === 1;
 """
 
-# --diagnose: what one update of the events store costs the page, by part. Each replaces the wall's clientside
-# renderFeed (assets/11-wall.js) with one that drops part of its output; "as shipped" leaves it alone.
+# --diagnose: what one pushed report costs the page, by part. The wall draws each report into the feed and onto the
+# map (assets/11-wall.js); a variant switches the map's event layer off, as a user can in its layer control.
 RENDER_VARIANTS = {
-    "as shipped": "",
-    "feed rows only (no map update)": """
-        const shipped = window.dash_clientside.wall.renderFeed;
-        window.dash_clientside.wall.renderFeed = (f) => [window.dash_clientside.no_update, shipped(f)[1]];""",
-    "map only (no feed rows)": """
-        const shipped = window.dash_clientside.wall.renderFeed;
-        window.dash_clientside.wall.renderFeed = (f) => [shipped(f)[0], window.dash_clientside.no_update];""",
-    "10 feed rows + map": """
-        const shipped = window.dash_clientside.wall.renderFeed;
-        window.dash_clientside.wall.renderFeed = function (f) {
-          const out = shipped(f);
-          return [out[0], Array.isArray(out[1]) ? out[1].slice(0, 10) : out[1]];
-        };""",
-    "neither (store update only)": """
-        window.dash_clientside.wall.renderFeed = () => [window.dash_clientside.no_update,
-                                                        window.dash_clientside.no_update];""",
+    "feed rows and map markers (as shipped)": "",
+    "feed rows only (event layer switched off)": """
+        document.querySelectorAll(".leaflet-control-layers-overlays input")[1].click();""",
 }
 
 

@@ -10,7 +10,6 @@ class App:
     REFRESH = "app-refresh-interval"  # slow clock for figures that re-query the database
     STATUS = "app-status-banner"  # shown while a data source is unreachable
     STATUS_CLOCK = "app-status-interval"  # how often the banner checks Redis and the database
-    EVENTS = "app-events-store"  # newest reports as GeoJSON features, newest first (assets/12-push.js fills it)
 
 
 class Wall:
@@ -18,22 +17,18 @@ class Wall:
     LEGEND = "wall-legend"
     MAP = "wall-map"
     CELLS = "wall-grid-cells"
+    COLOURS = "wall-grid-colours"  # a store: the cells' colours, applied in the browser (assets/10-map_layers.js)
     COUNTIES = "wall-county-outlines"
-    EVENTS = "wall-event-markers"
+    EVENTS = "wall-event-markers"  # a LayerGroup that assets/11-wall.js fills with the pushed reports
     WORKERS = "wall-worker-markers"
     TRACKS = "wall-patrol-tracks"
-    FEED = "wall-feed"
-    CRS = "wall-map-crs"  # the tiles' coordinate system, for the browser (wgs84 or gcj02)
+    FEED = "wall-feed"  # rows added in the browser by assets/11-wall.js
     PATROL_CLOCK = "wall-patrol-interval"  # patrol positions and map colours refresh on this clock
 
 
 def live_tile(metric: Any) -> dict[str, Any]:
     """The value of a live tile on the wall (`metric` a GridMetric value, or ALL)."""
     return {"type": "wall-live-value", "metric": metric}
-
-
-def feed_row(event_id: Any) -> dict[str, Any]:
-    return {"type": "wall-feed-row", "event": event_id}
 
 
 class WallMode:

@@ -30,7 +30,6 @@ def build_shell() -> html.Div:
             dcc.Location(id=ids.App.URL, refresh="callback-nav"),  # a callback may navigate, without a reload
             dcc.Interval(id=ids.App.REFRESH, interval=get_settings().refresh_ms),
             dcc.Interval(id=ids.App.STATUS_CLOCK, interval=STATUS_MS),
-            dcc.Store(id=ids.App.EVENTS, data=[]),  # filled in the browser by assets/12-push.js
             html.Div(id=ids.App.STATUS, className="status-banner", role="alert", hidden=True),
             html.Header(
                 [

@@ -23,6 +23,17 @@ from dashboard.ingest import api
 log = logging.getLogger(__name__)
 STREAM_ID = re.compile(r"\d+-\d+")
 BLOCK_MS = 15_000  # a blocking XREAD holds the thread this long, then a keep-alive line goes out
+# The wall's document names the map's geometry (as `fetch()` will ask for it) and the map's lazily loaded scripts at
+# once, so they download beside the other scripts instead of one after another once the layout has rendered.
+MAP_PRELOAD = ", ".join(
+    [
+        *(f"</assets/{layer}.pbf>; rel=preload; as=fetch; crossorigin" for layer in ("grid_cells", "county_outlines")),
+        *(
+            f"</_dash-component-suites/dash_leaflet/async-{chunk}.js>; rel=preload; as=script"
+            for chunk in ("GeoJSON", "geobuf")
+        ),
+    ]
+)
 
 
 def database_up() -> bool:
@@ -43,6 +54,12 @@ def redis_up() -> bool:
 
 def register_routes(server: Flask) -> None:
     server.register_blueprint(api)
+
+    @server.after_request
+    def preload_the_map(response: Response) -> Response:
+        if request.path == "/" and response.mimetype == "text/html":
+            response.headers.add("Link", MAP_PRELOAD)
+        return response
 
     @server.get("/healthz")
     def health() -> tuple[Response, int]:
@@ -74,20 +91,23 @@ def register_routes(server: Flask) -> None:
             return jsonify([])
 
 
-def _frame(feature: dict[str, object]) -> str:
-    return f"id: {feature['properties']['sid']}\ndata: {json.dumps(feature, ensure_ascii=False)}\n\n"  # type: ignore[index]
+def _frame(stream_id: str, data: object, event: str = "") -> str:
+    kind = f"event: {event}\n" if event else ""
+    return f"id: {stream_id}\n{kind}data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
 def _frames(last_id: str | None) -> Iterator[str]:
     client, stream, lang = get_redis(), get_settings().event_stream, get_settings().language
     yield "retry: 2000\n\n"  # the browser reconnects after 2 s when the stream ends
     try:
-        if last_id is None:
-            backlog = latest_features(client, lang)[::-1]  # oldest first, so the newest ends on top
-            for feature in backlog:
-                yield _frame(feature)
-            newest = client.xrevrange(stream, count=1)
-            last_id = str(newest[0][0]) if newest else "0-0"
+        if last_id is None:  # a first visit: the newest reports (up to 500), newest first, in one frame
+            newest = client.xrevrange(stream, count=1)  # read before the backlog, so nothing falls in between
+            backlog = latest_features(client, lang)
+            if backlog:  # resume after its newest report: the entries of other kinds after it are skipped below
+                last_id = str(backlog[0]["properties"]["sid"])
+                yield _frame(last_id, backlog, "backlog")
+            else:
+                last_id = str(newest[0][0]) if newest else "0-0"
         while True:
             reply = cast(list[Any], client.xread({stream: last_id}, block=BLOCK_MS, count=500))
             entries = as_entries(reply[0][1]) if reply else []
@@ -95,8 +115,10 @@ def _frames(last_id: str | None) -> Iterator[str]:
                 yield ": keep-alive\n\n"  # lets proxies, and dead clients, be noticed
                 continue
             for feature in features(entries, lang):
-                yield _frame(feature)
+                yield _frame(feature["properties"]["sid"], feature)
             last_id = entries[-1][0]
-    except REDIS_DOWN as error:
+    except REDIS_DOWN as error:  # Redis went away, or this process closed its client under the blocking read
         log.warning("push stream ended: %s: %s", type(error).__name__, error)
         return  # end the response; the browser reconnects by itself with Last-Event-ID
+    except SystemExit:  # how a stopping server ends its request threads (dash.testing's raises it in each)
+        return

@@ -1,5 +1,5 @@
-"""The command wall: colour the grid map by the chosen live figure, fill the live tiles, place the workers on patrol,
-and show new reports in the feed and on the map (in the browser, the moment they are pushed)."""
+"""The command wall: colour the grid map by the chosen live figure, fill the live tiles, place the workers on patrol.
+New reports go into the feed and onto the map without Dash: assets/11-wall.js draws them the moment they are pushed."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
 from dashboard import ids
+from dashboard.components.map import ZOOM, Bounds, inside, patrol_points
 from dashboard.config import get_settings
 from dashboard.data.areas import count_grids
 from dashboard.data.db import session_scope
@@ -44,7 +45,7 @@ def legend(metric: GridMetric) -> list[html.Span]:
 
 
 @callback(
-    Output(ids.Wall.CELLS, "hideout"),
+    Output(ids.Wall.COLOURS, "data"),
     Output(ids.Wall.LEGEND, "children"),
     Input(ids.Wall.METRIC, "value"),
     Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
@@ -78,22 +79,15 @@ def fill_live_tiles(_tick: int | None) -> list[str]:
     return texts
 
 
-def inside(bounds: list[list[float]] | None, lat: float, lon: float) -> bool:
-    if not bounds:
-        return False
-    (south, west), (north, east) = bounds
-    return south <= lat <= north and west <= lon <= east
-
-
 @callback(
     Output(ids.Wall.WORKERS, "data"),
     Output(ids.Wall.TRACKS, "data"),
     Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
+    Input(ids.Wall.MAP, "bounds"),  # moved or zoomed: redrawn at once, not at the next tick
     State(ids.Wall.MAP, "zoom"),
-    State(ids.Wall.MAP, "bounds"),
 )
-def show_patrols(_tick: int | None, zoom: float | None, bounds: list[list[float]] | None) -> tuple[Any, Any]:
-    """Every worker on patrol as a dot; close in, the tracks of those in view."""
+def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: float | None) -> tuple[Any, Any]:
+    """The workers on patrol in view (counted per square when there are many); close in, their tracks."""
     try:
         live = LiveState(get_redis())
         positions = live.positions()
@@ -105,14 +99,6 @@ def show_patrols(_tick: int | None, zoom: float | None, bounds: list[list[float]
         tracks = cast(list[list[str]], pipe.execute()) if shown else []
     except REDIS_DOWN:
         return no_update, no_update
-    workers = [
-        {
-            "type": "Feature",
-            "geometry": {"type": "Point", "coordinates": [fix["lon"], fix["lat"]]},
-            "properties": {"worker": worker},
-        }
-        for worker, fix in positions.items()
-    ]
     lines = [
         {
             "type": "Feature",
@@ -122,22 +108,13 @@ def show_patrols(_tick: int | None, zoom: float | None, bounds: list[list[float]
         for points in tracks
         if len(points) > 1
     ]
-    return {"type": "FeatureCollection", "features": workers}, {"type": "FeatureCollection", "features": lines}
+    workers = patrol_points(positions, zoom=zoom or ZOOM, bounds=bounds)
+    return workers, {"type": "FeatureCollection", "features": lines}
 
 
-clientside_callback(  # new reports onto the map and into the feed (assets/11-wall.js)
-    ClientsideFunction("wall", "renderFeed"),
-    Output(ids.Wall.EVENTS, "data"),
-    Output(ids.Wall.FEED, "children"),
-    Input(ids.App.EVENTS, "data"),
-)
-clientside_callback(  # a click on a feed row flies the map to that report
-    ClientsideFunction("wall", "flyToReport"),
-    Output(ids.Wall.MAP, "viewport"),
-    Input(ids.feed_row(ALL), "n_clicks"),
-    State(ids.App.EVENTS, "data"),
-    State(ids.Wall.CRS, "data"),
-    prevent_initial_call=True,
+clientside_callback(  # the colours onto the map, cell by cell (assets/10-map_layers.js)
+    ClientsideFunction("wall", "colourGrid"),
+    Input(ids.Wall.COLOURS, "data"),
 )
 clientside_callback(  # a click on a grid opens its page
     ClientsideFunction("wall", "openGrid"),

@@ -1,8 +1,12 @@
 """The city map: county outlines and the 7,369 grid cells (geometry fetched once, as geobuf, from assets/), drawn
-on canvas; layers for live events and patrols. The base map is a tile URL from configuration, or none (offline)."""
+on canvas; layers for live events (filled in the browser by assets/11-wall.js) and patrols. The base map is a tile
+URL from configuration, or none (offline)."""
 
 from __future__ import annotations
 
+import math
+from collections import defaultdict
+from statistics import fmean
 from typing import Any
 
 import dash_leaflet as dl
@@ -13,6 +17,9 @@ from dashboard.i18n import t
 
 TAIZHOU = (28.72, 121.13)  # the middle of the nine counties
 ZOOM = 9
+WORKER_DOTS = 300  # at most this many workers in view are drawn one by one; more are counted per square on screen
+SQUARE_PX = 60  # the side of such a square
+Bounds = list[list[float]]  # [[south, west], [north, east]], as dl.Map reports them
 
 
 def js(name: str) -> dict[str, str]:
@@ -42,6 +49,7 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         format="geobuf",
         style=js("gridStyle"),
         onEachFeature=js("onEachGrid"),
+        eventHandlers={kind: js("gridHover") for kind in ("mouseover", "mousemove", "mouseout")},  # one tooltip
         hideout={"values": [], "breaks": [], "colours": [], "empty": EMPTY_COLOUR},
     )
     counties = dl.GeoJSON(
@@ -52,15 +60,6 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         style=js("countyStyle"),
         interactive=False,
     )
-    events = dl.GeoJSON(
-        **shift,
-        id=ids.EVENTS,
-        data={"type": "FeatureCollection", "features": []},
-        cluster=True,
-        pointToLayer=js("eventMarker"),
-        clusterToLayer=js("clusterMarker"),
-        superClusterOptions={"radius": 60, "maxZoom": 14},
-    )
     workers = dl.GeoJSON(
         **shift, id=ids.WORKERS, data={"type": "FeatureCollection", "features": []}, pointToLayer=js("workerMarker")
     )
@@ -70,7 +69,7 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
     overlays = dl.LayersControl(
         [
             dl.Overlay(dl.LayerGroup([cells, counties]), name=t("map.layer.grids"), checked=True),
-            dl.Overlay(dl.LayerGroup([events]), name=t("map.layer.events"), checked=True),
+            dl.Overlay(dl.LayerGroup(id=ids.EVENTS), name=t("map.layer.events"), checked=True),  # 11-wall.js fills it
             dl.Overlay(dl.LayerGroup([tracks, workers]), name=t("map.layer.patrols"), checked=True),
         ],
         position="topright",
@@ -84,3 +83,44 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         style={"height": height, "background": "#0d1d2e"},
         attributionControl=bool(base_layers()),
     )
+
+
+def inside(bounds: Bounds | None, lat: float, lon: float) -> bool:
+    if not bounds:
+        return False
+    (south, west), (north, east) = bounds
+    return south <= lat <= north and west <= lon <= east
+
+
+def point(lat: float, lon: float, properties: dict[str, Any]) -> dict[str, Any]:
+    coordinates = [round(lon, 5), round(lat, 5)]  # a metre is enough
+    return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coordinates}, "properties": properties}
+
+
+def square(lat: float, lon: float, zoom: float) -> tuple[int, int]:
+    """Which SQUARE_PX square of the map (Web Mercator, at `zoom`) a position falls in."""
+    side = 256 * 2 ** round(zoom) / SQUARE_PX
+    x = (lon + 180) / 360 * side
+    y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * side
+    return int(x), int(y)
+
+
+def patrol_points(positions: dict[str, dict[str, Any]], *, zoom: float, bounds: Bounds | None) -> dict[str, Any]:
+    """The workers on patrol in view (all of them before the map has reported its bounds): a point each, with its
+    `worker`; or, when more than WORKER_DOTS are in view, a point per square on screen, with the `count` of workers
+    there, at their mean position. Either way a refresh stays a few KB, however many are out."""
+    fixes = [(worker, fix["lat"], fix["lon"]) for worker, fix in positions.items()]
+    if bounds:
+        fixes = [(worker, lat, lon) for worker, lat, lon in fixes if inside(bounds, lat, lon)]
+    if len(fixes) <= WORKER_DOTS:
+        return {"type": "FeatureCollection", "features": [point(lat, lon, {"worker": w}) for w, lat, lon in fixes]}
+    squares: dict[tuple[int, int], list[tuple[str, float, float]]] = defaultdict(list)
+    for fix in fixes:
+        squares[square(fix[1], fix[2], zoom)].append(fix)
+    features = [
+        point(fmean(lat for _, lat, _ in group), fmean(lon for _, _, lon in group), {"count": len(group)})
+        if len(group) > 1
+        else point(group[0][1], group[0][2], {"worker": group[0][0]})
+        for group in squares.values()
+    ]
+    return {"type": "FeatureCollection", "features": features}

@@ -1,5 +1,7 @@
 """指挥大屏, the command wall: live figures, the grid map coloured by a chosen figure, and the live feed."""
 
+from typing import Any
+
 import dash
 from dash import dcc, html
 
@@ -15,6 +17,11 @@ from dashboard.kpis import Headline
 dash.register_page(__name__, path="/", name=t("page.command_wall"), order=0)
 
 LIVE_MS = 5_000  # map colours, live tiles and patrols refresh this often; new reports arrive at once (pushed)
+
+
+def data(**values: str) -> dict[str, Any]:
+    """HTML data-* attributes, for the page's scripts in assets/."""
+    return {f"data-{name}": value for name, value in values.items()}
 
 
 def metric_picker() -> dcc.RadioItems:
@@ -36,11 +43,13 @@ def layout(**_unused_query: str) -> html.Div:
             city_map(ids.Wall),
         ],
         className="wall-map-panel",
+        **data(crs=get_settings().tile_crs),  # for assets/11-wall.js, which places the pushed reports
     )
     feed_panel = html.Section(
         [
             html.H2(t("feed.title")),
-            html.Ol(html.Li(t("feed.empty"), className="feed-empty"), id=ids.Wall.FEED, className="feed"),
+            # Rows are added in the browser by assets/11-wall.js; Dash renders the list empty and leaves it alone.
+            html.Ol(id=ids.Wall.FEED, className="feed", **data(empty=t("feed.empty"))),
         ],
         className="wall-feed-panel",
     )
@@ -50,5 +59,5 @@ def layout(**_unused_query: str) -> html.Div:
         kpi_row("wall", list(Headline)),
         html.Div([map_panel, feed_panel], className="wall-body"),
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
-        dcc.Store(id=ids.Wall.CRS, data=get_settings().tile_crs),
+        dcc.Store(id=ids.Wall.COLOURS),
     )

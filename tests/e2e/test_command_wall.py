@@ -15,9 +15,11 @@ from sqlalchemy import text
 
 from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
+from dashboard.data.events import parse_event
 from dashboard.data.live import LiveState
 from dashboard.data.models import PatrolLog
 from dashboard.data.redis_client import get_redis
+from dashboard.data.streams import append_events
 from tests.conftest import reset_cached
 from tests.events import add_worker, hazard_reported, incident_reported
 from tests.factories import add_city, hazard, incident
@@ -79,6 +81,26 @@ def test_a_posted_report_appears_in_the_feed_and_on_the_map_without_a_reload(das
     assert post(dash_duo, token, [report]) == 202
     until(lambda: consumer.stored >= 3, timeout=10)
     assert len(dash_duo.find_elements(".feed-row")) == 2
+    assert dash_duo.get_logs() == []
+
+
+def summaries_shown(dash_duo) -> list[str]:
+    return [summary.text for summary in dash_duo.find_elements(".feed-summary")]
+
+
+def test_a_wall_opened_later_shows_the_newest_reports_first_each_once(dash_app, dash_duo):
+    earlier = [f"早先的上报 {n:02d}" for n in range(30)]
+    append_events(get_redis(), [parse_event(incident_reported(summary=summary)) for summary in earlier])
+    dash_duo.start_server(dash_app)
+    newest_first = earlier[::-1][:20]  # the feed shows 20 rows
+    until(lambda: summaries_shown(dash_duo) == newest_first, timeout=10)
+    assert not any("fresh" in row.get_attribute("class") for row in dash_duo.find_elements(".feed-row"))  # not news
+    # to another page and back, without a reload: the same rows, each once
+    dash_duo.find_element('.topbar a[href="/trends"]').click()
+    dash_duo.wait_for_element_by_css_selector(".page-about, h1")
+    until(lambda: not dash_duo.find_elements(".feed"), timeout=10)
+    dash_duo.find_element('.topbar a[href="/"]').click()
+    until(lambda: summaries_shown(dash_duo) == newest_first, timeout=10)
     assert dash_duo.get_logs() == []
 
 
