@@ -6,6 +6,7 @@ import dash
 from flask_compress import Compress
 
 import dashboard.callbacks  # noqa: F401  (importing the package registers every @callback)
+from dashboard.access.login import install as install_access
 from dashboard.config import get_settings
 from dashboard.data.db import upgrade_to_head
 from dashboard.i18n import t
@@ -22,6 +23,7 @@ app = dash.Dash(
     serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
 )
 app.layout = build_shell
+install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
 register_routes(app.server)
 server = app.server
 server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the event stream, which must not buffer

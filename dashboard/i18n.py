@@ -51,6 +51,18 @@ TEXT: dict[str, dict[Language, str]] = {
         "zh-CN": "没有这个页面，请从上方导航选择。",
         "en": "There is no such page; choose one from the navigation above.",
     },
+    # access
+    "area.out_of_scope": {"zh-CN": "该区域不在本账号的权限范围内。", "en": "This area is outside this account's area."},
+    "grid.out_of_scope": {
+        "zh-CN": "网格 {code} 不在本账号的权限范围内。",
+        "en": "Grid {code} is outside this account's area.",
+    },
+    "role.admin": {"zh-CN": "系统管理员", "en": "Administrator"},
+    "role.city_operator": {"zh-CN": "市级值班员", "en": "City operator"},
+    "role.county_leader": {"zh-CN": "县级领导", "en": "County leader"},
+    "role.township_staff": {"zh-CN": "乡镇工作人员", "en": "Township staff"},
+    "role.analyst": {"zh-CN": "分析员", "en": "Analyst"},
+    "role.wall_screen": {"zh-CN": "大屏", "en": "Wall screen"},
     # login
     "login.username": {"zh-CN": "用户名", "en": "User name"},
     "login.password": {"zh-CN": "密码", "en": "Password"},

@@ -10,6 +10,7 @@ class App:
     REFRESH = "app-refresh-interval"  # slow clock for figures that re-query the database
     STATUS = "app-status-banner"  # shown while a data source is unreachable
     STATUS_CLOCK = "app-status-interval"  # how often the banner checks Redis and the database
+    LOGOUT = "app-logout"
 
 
 class Wall:

@@ -6,7 +6,9 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.access.current import NotLoggedIn, current_account
 from dashboard.config import get_settings
+from dashboard.data.feed import area_name
 from dashboard.i18n import t
 
 STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
@@ -23,6 +25,23 @@ def nav_links() -> list[dcc.Link]:
     return [dcc.Link(page["name"], href=page["relative_path"], className="nav-link") for page in pages]
 
 
+def user_box() -> html.Div:
+    """Who is logged in, their role and area, and the way out (empty outside a request: Dash's start-up check)."""
+    try:
+        account = current_account()
+    except NotLoggedIn:
+        return html.Div(className="user-box")
+    area = t("app.city") if account.area_code is None else area_name(account.area_code)
+    return html.Div(
+        [
+            html.Span(account.username, className="user-name"),
+            html.Span(f"{t(f'role.{account.role.value}')} · {area}", className="user-role"),
+            html.A(t("login.logout"), href="/logout", className="user-logout", id=ids.App.LOGOUT),
+        ],
+        className="user-box",
+    )
+
+
 def build_shell() -> html.Div:
     """Evaluated per page load (a function, not a value), after every page has registered."""
     return html.Div(
@@ -35,6 +54,7 @@ def build_shell() -> html.Div:
                 [
                     html.Div(t("app.title"), className="brand"),
                     html.Nav(nav_links(), className="nav"),
+                    user_box(),
                 ],
                 className="topbar",
             ),

@@ -13,9 +13,12 @@ from flask import Flask, Response, jsonify, request, stream_with_context
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
+from dashboard.access.current import current_scope
+from dashboard.access.scope import in_area
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine
 from dashboard.data.feed import features, features_after, latest_features
+from dashboard.data.periods import Area
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.streams import as_entries
 from dashboard.ingest import api
@@ -73,7 +76,7 @@ def register_routes(server: Flask) -> None:
         """New reports as they arrive. A reconnecting browser sends the last `id:` it got (a stream id) as
         Last-Event-ID and resumes right after it; a first visit gets the newest reports first."""
         resume = request.headers.get("Last-Event-ID", "")
-        frames = _frames(resume if STREAM_ID.fullmatch(resume) else None)
+        frames = _frames(resume if STREAM_ID.fullmatch(resume) else None, current_scope())
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
         return Response(stream_with_context(frames), mimetype="text/event-stream", headers=headers)
 
@@ -81,12 +84,12 @@ def register_routes(server: Flask) -> None:
     def recent_events() -> Response:
         """The fallback while the push stream is down: reports after `after` (a stream id), newest first."""
         after = request.args.get("after", "")
-        lang = get_settings().language
+        lang, area = get_settings().language, current_scope()
         try:
             if STREAM_ID.fullmatch(after):
                 newer, _ = features_after(get_redis(), after, lang)
-                return jsonify(newer[::-1])
-            return jsonify(latest_features(get_redis(), lang))
+                return jsonify(within_area(newer[::-1], area))
+            return jsonify(within_area(latest_features(get_redis(), lang), area))
         except REDIS_DOWN:
             return jsonify([])
 
@@ -96,16 +99,24 @@ def _frame(stream_id: str, data: object, event: str = "") -> str:
     return f"id: {stream_id}\n{kind}data: {json.dumps(data, ensure_ascii=False)}\n\n"
 
 
-def _frames(last_id: str | None) -> Iterator[str]:
+def within_area(features: list[dict[str, Any]], area: Area) -> list[dict[str, Any]]:
+    """Only the reports of the account's area."""
+    return [feature for feature in features if in_area(area, feature["properties"]["grid"])]
+
+
+def _frames(last_id: str | None, area: Area) -> Iterator[str]:
     client, stream, lang = get_redis(), get_settings().event_stream, get_settings().language
     yield "retry: 2000\n\n"  # the browser reconnects after 2 s when the stream ends
     try:
         if last_id is None:  # a first visit: the newest reports (up to 500), newest first, in one frame
             newest = client.xrevrange(stream, count=1)  # read before the backlog, so nothing falls in between
-            backlog = latest_features(client, lang)
+            everything = latest_features(client, lang)
+            backlog = within_area(everything, area)
             if backlog:  # resume after its newest report: the entries of other kinds after it are skipped below
                 last_id = str(backlog[0]["properties"]["sid"])
                 yield _frame(last_id, backlog, "backlog")
+            elif everything:
+                last_id = str(everything[0]["properties"]["sid"])
             else:
                 last_id = str(newest[0][0]) if newest else "0-0"
         while True:
@@ -114,7 +125,7 @@ def _frames(last_id: str | None) -> Iterator[str]:
             if not entries:
                 yield ": keep-alive\n\n"  # lets proxies, and dead clients, be noticed
                 continue
-            for feature in features(entries, lang):
+            for feature in within_area(features(entries, lang), area):
                 yield _frame(feature["properties"]["sid"], feature)
             last_id = entries[-1][0]
     except REDIS_DOWN as error:  # Redis went away, or this process closed its client under the blocking read

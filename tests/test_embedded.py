@@ -3,13 +3,16 @@ gunicorn, and everything stopped again on SIGTERM. Also `gunicorn app:server` on
 
 from __future__ import annotations
 
+import http.cookiejar
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
 import time
 import urllib.error
+import urllib.parse
 import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -23,6 +26,7 @@ from dashboard.config import ROOT
 from dashboard.data.db import build_engine
 from dashboard.data.queries import headline_figures
 from dashboard.formatting import headline_period
+from tests.accounts import PASSWORD
 from tests.events import add_worker, incident_reported
 from tests.factories import add_city
 from tests.servers import free_port
@@ -36,6 +40,15 @@ def get(url: str) -> tuple[int, str]:
             return response.status, response.read().decode()
     except urllib.error.HTTPError as error:
         return error.code, error.read().decode()
+
+
+def logged_in(base: str, username: str, password: str) -> urllib.request.OpenerDirector:
+    """A client that keeps cookies, logged in through the login form."""
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+    form = urllib.parse.urlencode({"username": username, "password": password}).encode()
+    with opener.open(f"{base}/login", data=form, timeout=10) as response:  # follows the redirect to the wall
+        assert response.status == 200 and response.url == f"{base}/"
+    return opener
 
 
 def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> tuple[int, str]:
@@ -88,8 +101,8 @@ def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
     try:
         status, body = wait_for(f"http://127.0.0.1:{port}/healthz", process)
         assert (status, json.loads(body)) == (200, {"database": "up", "redis": "up"})
-        status, page = get(f"http://127.0.0.1:{port}/")
-        assert status == 200 and "台州市网格化管理指挥中心" in page
+        status, page = get(f"http://127.0.0.1:{port}/")  # the login form, first
+        assert status == 200 and "台州市网格化管理指挥中心" in page and 'id="login-password"' in page
         assert (var_dir / "dashboard.db").exists() and (var_dir / "appendonly.aof").exists()
         assert (var_dir / "redis.sock").is_socket()
         # The whole pipeline: an event posted to its API reaches its SQLite file through its Redis and consumer.
@@ -119,6 +132,8 @@ def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
         output, _ = process.communicate(timeout=30)
     assert process.returncode == 0, output
     assert not (var_dir / "redis.sock").exists()  # Redis stopped with it
+    assert re.search(r"first login: user admin, password \S{12,}", output), output[-2000:]
+    assert f"http://127.0.0.1:{port}/login?token=" in output
 
 
 def test_a_second_run_on_the_same_var_dir_is_refused_while_the_first_runs(tmp_path):
@@ -153,6 +168,14 @@ def test_gunicorn_serves_the_same_app(tmp_path):
         capture_output=True,
         timeout=120,
     )
+    subprocess.run(
+        [sys.executable, "-m", "dashboard.data.users", "create", "admin", "--role", "admin", "--password", PASSWORD],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
     process = subprocess.Popen(
         [
             sys.executable,
@@ -172,9 +195,12 @@ def test_gunicorn_serves_the_same_app(tmp_path):
         text=True,
     )
     try:
-        status, layout = wait_for(f"http://127.0.0.1:{port}/_dash-layout", process)
-        assert status == 200 and "指挥大屏" in json.dumps(json.loads(layout), ensure_ascii=False)
-        assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200
+        base = f"http://127.0.0.1:{port}"
+        assert wait_for(f"{base}/_dash-layout", process)[0] == 401  # no login, no data
+        with logged_in(base, "admin", PASSWORD).open(f"{base}/_dash-layout", timeout=10) as response:
+            layout = json.loads(response.read())
+        assert "指挥大屏" in json.dumps(layout, ensure_ascii=False)
+        assert get(f"{base}/healthz")[0] == 200
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)

@@ -7,14 +7,11 @@ import json
 import threading
 from collections.abc import Iterator
 
-import pytest
-
 from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.streams import append_events
+from tests.accounts import signed_in_client
 from tests.events import incident_reported, patrol_started
-
-pytestmark = pytest.mark.db_independent
 
 
 def add_reports(count: int) -> list[str]:
@@ -38,7 +35,7 @@ def frames(chunks: Iterator[bytes], count: int) -> list[dict[str, str]]:
 
 def test_a_first_visit_gets_the_newest_reports_in_one_frame_newest_first(dash_app):
     summaries = add_reports(30)
-    response = dash_app.server.test_client().get("/events", buffered=False)
+    response = signed_in_client(dash_app).get("/events", buffered=False)
     chunks = iter(response.response)
     [backlog] = frames(chunks, 1)
     reports = json.loads(backlog["data"])
@@ -53,11 +50,11 @@ def test_a_first_visit_gets_the_newest_reports_in_one_frame_newest_first(dash_ap
 
 def test_a_reconnect_gets_only_what_came_after_its_last_event_id(dash_app):
     add_reports(3)
-    first = dash_app.server.test_client().get("/events", buffered=False)
+    first = signed_in_client(dash_app).get("/events", buffered=False)
     [backlog] = frames(iter(first.response), 1)
     first.close()
     append_events(get_redis(), [parse_event(incident_reported(summary="while away"))])
-    again = dash_app.server.test_client().get("/events", headers={"Last-Event-ID": backlog["id"]}, buffered=False)
+    again = signed_in_client(dash_app).get("/events", headers={"Last-Event-ID": backlog["id"]}, buffered=False)
     [pushed] = frames(iter(again.response), 1)
     assert "event" not in pushed and json.loads(pushed["data"])["properties"]["summary"] == "while away"
     again.close()
@@ -65,7 +62,7 @@ def test_a_reconnect_gets_only_what_came_after_its_last_event_id(dash_app):
 
 def test_the_stream_ends_quietly_when_its_redis_client_is_closed(dash_app, caplog):
     add_reports(1)
-    response = dash_app.server.test_client().get("/events", buffered=False)
+    response = signed_in_client(dash_app).get("/events", buffered=False)
     chunks = iter(response.response)
     frames(chunks, 1)
     closing = threading.Timer(0.5, reset_redis)  # closes the client this process's push streams read with

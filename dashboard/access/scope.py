@@ -35,6 +35,13 @@ def contains(outer: Area, inner: Area) -> bool:
     return path(inner).startswith(path(outer))
 
 
+def in_area(area: Area, grid_code: str | None) -> bool:
+    """Whether a grid (by its code; None: unknown) lies in the area."""
+    if area.code is None:
+        return True
+    return grid_code is not None and grid_code.replace("-", "").startswith(path(area))
+
+
 def within(scope: Area, asked: Area | None) -> Area:
     """The area to show: what was asked if it lies in the scope; the scope itself when nothing (or the city, or
     an area around the scope) was asked. Raises OutOfScope when the two do not overlap."""

@@ -10,12 +10,15 @@ from zoneinfo import ZoneInfo
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
 
 from dashboard import ids
+from dashboard.access.current import current_scope
+from dashboard.access.scope import in_area
 from dashboard.components.map import ZOOM, Bounds, inside, patrol_points
 from dashboard.config import get_settings
 from dashboard.data.areas import count_grids
 from dashboard.data.db import session_scope
 from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
 from dashboard.data.live import LiveState
+from dashboard.data.periods import Area
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.i18n import t
 
@@ -23,9 +26,14 @@ TRACK_ZOOM = 13  # tracks are drawn only this close in, for the workers in view
 TRACK_POINTS = 180  # the newest fixes of a track (three hours at one a minute)
 
 
-def grid_count() -> int:
+def grid_count(area: Area) -> int:
     with session_scope() as session:
-        return count_grids(session)
+        return count_grids(session, area)
+
+
+def scoped_values(values: dict[str, int], area: Area) -> dict[str, int]:
+    """Only the grids of the account's area: the others stay blank on its map and out of its totals."""
+    return values if area.code is None else {code: n for code, n in values.items() if in_area(area, code)}
 
 
 def city_now() -> tuple[datetime, datetime]:
@@ -57,22 +65,25 @@ def colour_grid_map(metric_name: str, _tick: int | None) -> tuple[Any, Any]:
         values = grid_values(LiveState(get_redis()), metric, today=local.date(), now=now)
     except REDIS_DOWN:
         return no_update, no_update  # the banner says why; the map keeps its last colours
-    return hideout(metric, values), legend(metric)
+    return hideout(metric, scoped_values(values, current_scope())), legend(metric)
 
 
 @callback(Output(ids.live_tile(ALL), "children"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"))
 def fill_live_tiles(_tick: int | None) -> list[str]:
     metrics = [GridMetric(output["id"]["metric"]) for output in ctx.outputs_list]
     now, local = city_now()
+    area = current_scope()
     try:
         live = LiveState(get_redis())
-        values = {metric: grid_values(live, metric, today=local.date(), now=now) for metric in metrics}
+        values = {
+            metric: scoped_values(grid_values(live, metric, today=local.date(), now=now), area) for metric in metrics
+        }
     except REDIS_DOWN:
         return [t("value.none")] * len(metrics)
     texts = []
     for metric in metrics:
         if metric is GridMetric.PATROL_COVERAGE:
-            total = grid_count() or 1
+            total = grid_count(area) or 1
             texts.append(f"{100 * len(values[metric]) / total:.1f}%")
         else:
             texts.append(f"{sum(values[metric].values()):,}")
@@ -88,9 +99,10 @@ def fill_live_tiles(_tick: int | None) -> list[str]:
 )
 def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: float | None) -> tuple[Any, Any]:
     """The workers on patrol in view (counted per square when there are many); close in, their tracks."""
+    area = current_scope()
     try:
         live = LiveState(get_redis())
-        positions = live.positions()
+        positions = {worker: fix for worker, fix in live.positions().items() if in_area(area, fix.get("grid"))}
         close = (zoom or 0) >= TRACK_ZOOM
         shown = [fix for fix in positions.values() if close and inside(bounds, fix["lat"], fix["lon"])]
         pipe = live.client.pipeline(transaction=False)

@@ -11,6 +11,7 @@ from dash import ALL, Input, Output, callback, ctx
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
+from dashboard.access.current import OutOfScope, scoped
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
@@ -34,8 +35,14 @@ def scope_period(name: str, today: date) -> tuple[Period, bool]:
 
 
 def scope_area(area: dict[str, Any]) -> Area:
+    """The area a page's tiles ask for (ValueError for a level or code that is not one)."""
     level = AreaLevel(area.get("level", "city"))
-    return Area(level, area.get("code") if level is not AreaLevel.CITY else None)
+    return Area(level, area.get("code") or None if level is not AreaLevel.CITY else None)
+
+
+def blank_tiles(count: int, why: str) -> tuple[list[Any], ...]:
+    none = t("value.none")
+    return [none] * count, [""] * count, [""] * count, [""] * count, [""] * count, [why]
 
 
 @callback(
@@ -56,19 +63,14 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
     period, early = scope_period(scopes[0]["period"], city_today())
     label = period_label(period, lang) + (f"（{t('period.early_year_note', lang)}）" if early else "")
     try:
+        area = scoped(scope_area(scopes[0]["area"]))  # what was asked, within the account's area
         with session_scope() as session:
-            figures = headline_figures(session, period, area=scope_area(scopes[0]["area"]))
+            figures = headline_figures(session, period, area=area)
+    except (OutOfScope, ValueError):
+        return blank_tiles(len(tiles), t("area.out_of_scope", lang))
     except SQLAlchemyError:
         log.exception("headline figures unavailable")
-        none = t("value.none", lang)
-        return (
-            [none] * len(tiles),
-            [""] * len(tiles),
-            [""] * len(tiles),
-            [""] * len(tiles),
-            [""] * len(tiles),
-            [t("status.unavailable", lang)],
-        )
+        return blank_tiles(len(tiles), t("status.unavailable", lang))
     texts = [tile_text(Headline(tile.split(":", 1)[1]), figures, lang) for tile in tiles]
     return (
         [text.value for text in texts],

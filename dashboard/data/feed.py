@@ -11,9 +11,10 @@ from zoneinfo import ZoneInfo
 
 from redis import Redis
 
+from dashboard.access.masking import mask_text
 from dashboard.config import Language, get_settings
 from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
-from dashboard.data.geography import load_townships
+from dashboard.data.geography import load_counties, load_townships
 from dashboard.data.streams import Entry, as_entries
 from dashboard.i18n import t
 
@@ -31,6 +32,18 @@ FEED_LENGTH = 500  # newest reports a browser keeps
 @lru_cache(maxsize=1)
 def township_names() -> dict[str, tuple[str, str]]:
     return {township.code: (township.name, township.name_en) for township in load_townships()}
+
+
+@lru_cache(maxsize=1)
+def county_names() -> dict[str, tuple[str, str]]:
+    return {county.code: (county.name, county.name_en) for county in load_counties()}
+
+
+def area_name(code: str, lang: Language | None = None) -> str:
+    """A county's or township's name (its code when the city has no such area)."""
+    names = (county_names() if len(code) == 6 else township_names()).get(code)
+    chosen = lang or get_settings().language
+    return code if names is None else names[0 if chosen == "zh-CN" else 1]
 
 
 def township_of(grid_code: str, lang: Language) -> str:
@@ -68,7 +81,7 @@ def to_feature(entry: Entry, lang: Language) -> dict[str, Any] | None:
             "place": f"{township_of(event.grid_code, lang)} · {event.grid_code}",
             "time": f"{local:%H:%M:%S}",
             "at": event.occurred_at.astimezone(UTC).isoformat(),
-            "summary": event.summary,
+            "summary": mask_text(event.summary),  # ID and phone numbers never reach the wall
         },
     }
 

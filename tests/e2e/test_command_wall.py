@@ -20,6 +20,7 @@ from dashboard.data.live import LiveState
 from dashboard.data.models import PatrolLog
 from dashboard.data.redis_client import get_redis
 from dashboard.data.streams import append_events
+from tests.accounts import sign_in
 from tests.conftest import reset_cached
 from tests.events import add_worker, hazard_reported, incident_reported
 from tests.factories import add_city, hazard, incident
@@ -53,7 +54,7 @@ def drawn(dash_duo, what: str) -> int:
 
 
 def test_the_map_draws_every_grid_and_the_county_outlines(dash_app, dash_duo):
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".leaflet-container")
     dash_duo._wait_for_callbacks()
     until(lambda: drawn(dash_duo, "cells") == 7369, timeout=20)
@@ -61,7 +62,7 @@ def test_the_map_draws_every_grid_and_the_county_outlines(dash_app, dash_duo):
 
 
 def test_a_posted_report_appears_in_the_feed_and_on_the_map_without_a_reload(dash_app, dash_duo, token, consumer):
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".feed")
     report = incident_reported(summary="出租房内电动车被盗")
     assert post(dash_duo, token, [report, hazard_reported()]) == 202
@@ -91,7 +92,7 @@ def summaries_shown(dash_duo) -> list[str]:
 def test_a_wall_opened_later_shows_the_newest_reports_first_each_once(dash_app, dash_duo):
     earlier = [f"早先的上报 {n:02d}" for n in range(30)]
     append_events(get_redis(), [parse_event(incident_reported(summary=summary)) for summary in earlier])
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     newest_first = earlier[::-1][:20]  # the feed shows 20 rows
     until(lambda: summaries_shown(dash_duo) == newest_first, timeout=10)
     assert not any("fresh" in row.get_attribute("class") for row in dash_duo.find_elements(".feed-row"))  # not news
@@ -105,7 +106,7 @@ def test_a_wall_opened_later_shows_the_newest_reports_first_each_once(dash_app, 
 
 
 def test_report_text_is_shown_as_text(dash_app, dash_duo, token, consumer):
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".feed")
     assert post(dash_duo, token, [incident_reported(summary=XSS)]) == 202
     dash_duo.wait_for_contains_text(".feed-summary", "<img src=x", timeout=10)
@@ -168,7 +169,7 @@ def test_live_tiles_show_what_the_database_holds(dash_app, dash_duo):
         overdue = scalar("SELECT count(*) FROM hazard WHERE status IN ('open', 'rectifying') AND deadline < :now")
         patrolled = scalar("SELECT count(DISTINCT grid_id) FROM patrol_log WHERE started_at >= :start")
         grids = scalar("SELECT count(*) FROM grid")
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     expected = {
         "incidents-today": f"{today}",
         "open-hazards": f"{open_}",
@@ -190,7 +191,7 @@ def test_redis_stopped_shows_a_banner_and_the_wall_recovers_by_itself(dash_app, 
     thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
     thread.start()
     try:
-        dash_duo.start_server(dash_app)
+        sign_in(dash_duo, dash_app)
         dash_duo.wait_for_element(".feed")
         assert post(dash_duo, token, [incident_reported(summary="断线前")]) == 202
         dash_duo.wait_for_contains_text(".feed", "断线前", timeout=10)

@@ -8,6 +8,7 @@ import pytest
 from dashboard.components.map import overlay_options
 from dashboard.config import get_settings
 from dashboard.data.coordinates import to_wgs84, wgs84_to_gcj02
+from tests.accounts import sign_in
 
 SEATS = [
     (28.68, 121.44),
@@ -24,7 +25,7 @@ SEATS = [
 
 @pytest.mark.browser
 def test_the_browser_shifts_to_gcj02_as_the_server_does(dash_app, dash_duo):
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".leaflet-container")
     shifted = dash_duo.driver.execute_script(
         "return arguments[0].map(([lat, lon]) => window.commandCenter.gcj02(lat, lon))", SEATS

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from dashboard.data.db import session_scope
+from tests.accounts import sign_in
 from tests.factories import add_city, incident
 
 pytestmark = pytest.mark.browser
@@ -40,7 +41,7 @@ def resources_from_elsewhere(dash_duo) -> list[str]:
 def test_every_page_loads_cleanly_and_offline(dash_app, dash_duo, path):
     with session_scope() as session:
         add_city(session)
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
     dash_duo.wait_for_element("h1")
     dash_duo.wait_for_element(".topbar .nav-link")
@@ -76,7 +77,7 @@ def test_wall_tiles_show_the_figures_of_the_stored_rows(dash_app, dash_duo):
         "rental-cases": ("1起", "无可比数据"),
     }
 
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     for figure, (value, change) in expected.items():
         dash_duo.wait_for_text_to_equal(f".kpi-{figure} .kpi-value", value, timeout=10)
         assert dash_duo.find_elements(f".kpi-{figure} .kpi-change span")[1].text == change
@@ -88,7 +89,7 @@ def test_wall_tiles_show_the_figures_of_the_stored_rows(dash_app, dash_duo):
 
 
 def test_the_navigation_opens_each_page(dash_app, dash_duo):
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_text_to_equal("h1", "指挥大屏")
     for link in ["案件趋势", "破案率", "出租房", "网格", "月度通报", "指挥大屏"]:
         next(item for item in dash_duo.find_elements(".nav-link") if item.text == link).click()
@@ -103,7 +104,7 @@ def test_the_navigation_opens_each_page(dash_app, dash_duo):
 def test_a_bad_grid_code_in_the_address_gets_a_clear_message(dash_app, dash_duo, code, message):
     with session_scope() as session:
         add_city(session)
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_page(url=f"{dash_duo.server_url}/grid?code={code}")
     dash_duo.wait_for_contains_text(".page-message", message, timeout=10)
     assert not dash_duo.find_element("#grid-tiles").is_displayed()
@@ -111,7 +112,7 @@ def test_a_bad_grid_code_in_the_address_gets_a_clear_message(dash_app, dash_duo,
 
 
 def test_the_chinese_webfont_is_served_from_the_app(dash_app, dash_duo):
-    dash_duo.start_server(dash_app)
+    sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element("h1")
     status = dash_duo.driver.execute_script(
         "return fetch('/assets/fonts/wqy-microhei-subset.woff2').then(r => [r.status, r.headers.get('content-type')])"
