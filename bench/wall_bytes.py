@@ -42,8 +42,9 @@ def callback_bytes(events: list[dict[str, Any]]) -> tuple[dict[str, list[int]], 
 
 def measure_update_bytes(stack: Stack, workdir: Path, *, seconds: float, rate: float) -> list[Verdict]:
     browser = Browser(workdir / "profile-bytes", network_log=True)
-    tap = StreamTap("127.0.0.1", stack.port, stack.newest_stream_id())
+    tap = StreamTap("127.0.0.1", stack.port, stack.newest_stream_id(), stack.cookie_header())
     try:
+        browser.driver.get(stack.login_url())
         browser.driver.get(f"{stack.base_url}/")
         wait_for(lambda: browser.js(READY, "push"), timeout=60, what="the wall ready", every=0.1)
         started = browser.js(WIDE_BUFFER)
@@ -119,7 +120,7 @@ def measure_update_bytes(stack: Stack, workdir: Path, *, seconds: float, rate: f
 
 def measure_backlog(stack: Stack) -> None:
     """A first visit to the push stream gets the newest reports (up to 500) at once; Resource Timing omits it."""
-    tap = StreamTap("127.0.0.1", stack.port, None)
+    tap = StreamTap("127.0.0.1", stack.port, None, stack.cookie_header())
     tap.start()
     try:
         wait_for(lambda: tap.frames and time.monotonic() - tap.last_byte_at > 1, timeout=30, what="the backlog")

@@ -63,6 +63,7 @@ def measure_latency(
     tag = f"{mode}{uuid4().hex[:6]}"
     browser = Browser(workdir / f"profile-latency-{tag}")
     try:
+        browser.driver.get(stack.login_url())
         browser.driver.get(f"{stack.base_url}{path}")
         wait_for(lambda: browser.js(READY, mode), timeout=120, what=f"the wall ready ({mode})", every=0.1)
         settle(browser)

@@ -104,9 +104,9 @@ class StreamTap(threading.Thread):
     """GET /events over a plain socket (HTTP/1.1, the browser's Accept-Encoding), from `last_id` on (or the
     first-visit backlog when None), recording every frame until `stop()`."""
 
-    def __init__(self, host: str, port: int, last_id: str | None) -> None:
+    def __init__(self, host: str, port: int, last_id: str | None, cookie: str) -> None:
         super().__init__(daemon=True, name="sse-tap")
-        self.host, self.port, self.last_id = host, port, last_id
+        self.host, self.port, self.last_id, self.cookie = host, port, last_id, cookie
         self.frames: list[Frame] = []
         self.headers: dict[str, str] = {}
         self.header_bytes = 0
@@ -121,6 +121,7 @@ class StreamTap(threading.Thread):
             "Accept: text/event-stream",
             "Accept-Encoding: gzip, deflate, br, zstd",
             "Cache-Control: no-cache",
+            f"Cookie: {self.cookie}",  # logged in, as the wall screen's browser is
         ]
         if self.last_id:
             lines.append(f"Last-Event-ID: {self.last_id}")

@@ -74,6 +74,7 @@ def measure_memory(stack: Stack, workdir: Path, *, minutes: float, rate: float) 
 
     sender = threading.Thread(target=send, daemon=True)
     try:
+        browser.driver.get(stack.login_url())
         browser.driver.get(f"{stack.base_url}/")
         wait_for(lambda: browser.js(READY, "push"), timeout=120, what="the wall ready", every=0.1)
         settle(browser)  # done with the push backlog

@@ -5,6 +5,7 @@ the end (SIGTERM, then SIGKILL), whatever happened."""
 from __future__ import annotations
 
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -16,12 +17,15 @@ from pathlib import Path
 from uuid import uuid4
 
 import psutil
+import requests
 
 from dashboard import ingest
 from dashboard.config import ROOT, get_settings
 from dashboard.data import db
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis, reset_redis
+from dashboard.data.users import create_user, issue_login_token
+from dashboard.data.vocab import Role
 from tests.events import add_worker
 from tests.factories import add_city
 from tests.servers import RedisServer, free_port
@@ -107,6 +111,8 @@ class Stack:
         with session_scope() as session:
             add_city(session)
             self.token = add_worker(session)
+            create_user(session, "bench-wall", secrets.token_urlsafe(16), Role.WALL_SCREEN)
+            self.login_token = issue_login_token(session, "bench-wall")
         self.consumer = self.spawn("consumer", [sys.executable, "-m", "dashboard.data.consumer", "--name", CONSUMER])
         wait_for(self.consumer_reading, timeout=60, what="the stream consumer")
         command = [
@@ -118,6 +124,19 @@ class Stack:
         if self.web_exited():
             raise RuntimeError(f"gunicorn exited: {self.log_tail('web')}")
         self.worker_start_rss = self.worker().memory_info().rss
+
+    def login_url(self, next_path: str = "/healthz") -> str:
+        """Where a browser logs in as the bench's wall screen (then lands on a page with no data: /healthz)."""
+        return f"{self.base_url}/login?token={self.login_token}&next={next_path}"
+
+    def http(self) -> requests.Session:
+        """An HTTP client logged in as the bench's wall screen."""
+        client = requests.Session()
+        client.get(self.login_url(), timeout=30).raise_for_status()
+        return client
+
+    def cookie_header(self) -> str:
+        return "; ".join(f"{name}={value}" for name, value in self.http().cookies.items())
 
     def spawn(self, name: str, command: list[str]) -> subprocess.Popen[bytes]:
         with (self.workdir / f"{name}.log").open("wb") as log:

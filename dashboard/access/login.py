@@ -175,7 +175,7 @@ def login() -> Response | str:
                 return page(t("login.bad_token"), next_path), 401  # type: ignore[return-value]
             audit.record(db, user.username, AuditAction.LOGIN, {"by": "token", "from": request.remote_addr})
             start_session(Account.of(user))
-        return redirect(next_path if next_path != "/" else "/wall")  # type: ignore[return-value]
+        return redirect(next_path if "next" in request.values else "/wall")  # type: ignore[return-value]
     if request.method == "GET":
         return page("", next_path)
     username, password = request.form.get("username", ""), request.form.get("password", "")
