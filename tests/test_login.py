@@ -97,3 +97,12 @@ def test_a_wall_screen_logs_in_by_token_and_stays_in(client):
     assert "gridcc_wall=" in ";".join(response.headers.getlist("Set-Cookie"))  # the remember-me cookie
     assert client.get("/records").text == "records of 331004"
     assert client.get("/login?token=not-a-token").status_code == 401
+
+
+def test_processes_of_one_install_share_one_secret_key(tmp_path, monkeypatch):
+    monkeypatch.setenv("DASHBOARD_SECRET_KEY", "")
+    var_dir = tmp_path / "var"
+    keys = {login.secret_key(var_dir) for _ in range(3)}
+    assert len(keys) == 1 and len(keys.pop()) >= 48
+    assert (var_dir / "secret_key").stat().st_mode & 0o077 == 0  # readable by its owner only
+    assert [path.name for path in var_dir.iterdir()] == ["secret_key"]  # no candidate left behind

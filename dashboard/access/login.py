@@ -11,9 +11,11 @@ once by URL (`/login?token=…`) and stay logged in (no expiry); people's sessio
 
 from __future__ import annotations
 
+import os
 import secrets
 import threading
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -109,7 +111,9 @@ def secret_key(var_dir: Path) -> str:
         candidate = path.with_suffix(f".{secrets.token_hex(4)}")
         candidate.write_text(secrets.token_urlsafe(48))
         candidate.chmod(0o600)
-        candidate.replace(path) if not path.exists() else candidate.unlink()  # the first process's key wins
+        with suppress(FileExistsError):  # a hard link never replaces: the first process's key wins, for all
+            os.link(candidate, path)
+        candidate.unlink()
     return path.read_text().strip()
 
 
