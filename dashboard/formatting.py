@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from enum import StrEnum
+from zoneinfo import ZoneInfo
 
 from dashboard.config import Language
 from dashboard.data.periods import Period
@@ -53,6 +54,11 @@ def trend(change: float | None, *, lower_is_better: bool, decimals: int = 2) -> 
     if round(change, decimals) == 0:
         return Trend.FLAT
     return Trend.GOOD if (change < 0) == lower_is_better else Trend.BAD
+
+
+def local_time(moment: datetime, zone: str) -> str:
+    """A stored (naive UTC) moment on the city's clock, to the second."""
+    return f"{moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M:%S}"
 
 
 def format_day(day: date, lang: Language) -> str:

@@ -43,6 +43,13 @@ class Grid:
     TILES = "grid-tiles"
 
 
+class Audit:
+    ACTOR = "audit-actor"  # filter: one user name
+    ACTIONS = "audit-actions"  # filter: kinds of entry
+    CHAIN = "audit-chain"  # whether the hash chain holds
+    TABLE = "audit-table"
+
+
 def kpi_scope(page: Any) -> dict[str, Any]:
     """A page's headline scope (which period and area its KPI tiles count): a dcc.Store, one per page."""
     return {"type": "kpi-scope", "page": page}

@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.access.current import NotLoggedIn, current_account
+from dashboard.access.roles import may_manage_users
 from dashboard.config import get_settings
 from dashboard.data.feed import area_name
 from dashboard.i18n import t
@@ -15,11 +16,16 @@ STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 
 
 OFF_NAV = {"dashboard.pages.not_found_404", "dashboard.pages.wall"}
+ADMIN_PAGES = {"dashboard.pages.audit"}  # in the navigation of administrators only (the page checks again)
 
 
 def nav_links() -> list[dcc.Link]:
+    try:
+        hidden = OFF_NAV if may_manage_users(current_account().role) else OFF_NAV | ADMIN_PAGES
+    except NotLoggedIn:
+        hidden = OFF_NAV | ADMIN_PAGES
     pages = sorted(
-        (page for page in dash.page_registry.values() if page["module"] not in OFF_NAV),
+        (page for page in dash.page_registry.values() if page["module"] not in hidden),
         key=lambda page: page["order"],
     )
     return [dcc.Link(page["name"], href=page["relative_path"], className="nav-link") for page in pages]

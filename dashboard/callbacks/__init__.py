@@ -1,5 +1,5 @@
 """Importing this package registers every @callback of the app."""
 
-from dashboard.callbacks import command_wall, grid_detail, headline, live
+from dashboard.callbacks import audit, command_wall, grid_detail, headline, live
 
-__all__ = ["command_wall", "grid_detail", "headline", "live"]
+__all__ = ["audit", "command_wall", "grid_detail", "headline", "live"]
