@@ -17,6 +17,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from dashboard import ingest
+from dashboard.access import login
 from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.models import Base
@@ -34,6 +35,7 @@ def reset_cached() -> None:
     db.reset_caches()
     reset_redis()
     ingest.reset_caches()
+    login.ACCOUNTS.clear()  # account ids repeat from one test's database to the next
 
 
 def schema_url(base: str, schema: str) -> str:

@@ -85,6 +85,11 @@ class AccountCache:
             self._seen[session_id] = (time.monotonic(), account)
         return account
 
+    def clear(self) -> None:
+        """Forget every account (after the database changed under the process, e.g. between tests)."""
+        with self._lock:
+            self._seen.clear()
+
 
 def _read_account(session_id: str) -> Account | None:
     number, _, version = session_id.partition(":")
