@@ -52,6 +52,10 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "There is no such page; choose one from the navigation above.",
     },
     # access
+    "area.bad": {
+        "zh-CN": "区域参数不正确：应为区县（6位）、乡镇（9位）或网格编号。",
+        "en": "area: not a county (6 digits), township (9 digits) or grid code.",
+    },
     "area.out_of_scope": {"zh-CN": "该区域不在本账号的权限范围内。", "en": "This area is outside this account's area."},
     "grid.out_of_scope": {
         "zh-CN": "网格 {code} 不在本账号的权限范围内。",

@@ -17,7 +17,7 @@ PASSWORD = "correct horse battery"
 
 @pytest.fixture
 def client(monkeypatch):
-    monkeypatch.setattr(login, "CACHE_SECONDS", 0.0)  # see account changes at once
+    monkeypatch.setattr(login.ACCOUNTS, "seconds", 0.0)  # see account changes at once
     with session_scope() as session:
         add_city(session)
         create_user(session, "luqiao", PASSWORD, Role.COUNTY_LEADER, "331004")

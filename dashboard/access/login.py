@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import threading
-import time
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import timedelta
@@ -28,6 +26,7 @@ from dashboard.access.scope import area_of_code
 from dashboard.config import get_settings
 from dashboard.data import audit
 from dashboard.data.db import session_scope
+from dashboard.data.expiring import Expiring
 from dashboard.data.models import UserAccount
 from dashboard.data.periods import Area
 from dashboard.data.users import LoginOutcome, authenticate, user_for_token
@@ -68,29 +67,6 @@ class Account:
         return cls(user.id, user.username, user.role, user.area_code, user.session_version)
 
 
-class AccountCache:
-    """One database read per session id per CACHE_SECONDS, not one per callback."""
-
-    def __init__(self) -> None:
-        self._seen: dict[str, tuple[float, Account | None]] = {}
-        self._lock = threading.Lock()
-
-    def load(self, session_id: str) -> Account | None:
-        with self._lock:
-            cached = self._seen.get(session_id)
-        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-            return cached[1]
-        account = _read_account(session_id)
-        with self._lock:
-            self._seen[session_id] = (time.monotonic(), account)
-        return account
-
-    def clear(self) -> None:
-        """Forget every account (after the database changed under the process, e.g. between tests)."""
-        with self._lock:
-            self._seen.clear()
-
-
 def _read_account(session_id: str) -> Account | None:
     number, _, version = session_id.partition(":")
     if not number.isdigit() or not version.isdigit():
@@ -102,7 +78,11 @@ def _read_account(session_id: str) -> Account | None:
         return Account.of(user)
 
 
-ACCOUNTS = AccountCache()
+ACCOUNTS: Expiring[str, Account | None] = Expiring(CACHE_SECONDS)  # one read per session id per CACHE_SECONDS
+
+
+def load_account(session_id: str) -> Account | None:
+    return ACCOUNTS.get(session_id, lambda: _read_account(session_id))
 
 
 def secret_key(var_dir: Path) -> str:
@@ -138,7 +118,7 @@ def install(server: Flask) -> None:
         REMEMBER_COOKIE_NAME="gridcc_wall",
     )
     manager = LoginManager(server)
-    manager.user_loader(ACCOUNTS.load)
+    manager.user_loader(load_account)
     manager.session_protection = "basic"
     server.register_blueprint(blueprint)
     server.before_request(guard)

@@ -66,8 +66,10 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
         area = scoped(scope_area(scopes[0]["area"]))  # what was asked, within the account's area
         with session_scope() as session:
             figures = headline_figures(session, period, area=area)
-    except (OutOfScope, ValueError):
+    except OutOfScope:
         return blank_tiles(len(tiles), t("area.out_of_scope", lang))
+    except ValueError:
+        return blank_tiles(len(tiles), t("area.bad", lang))
     except SQLAlchemyError:
         log.exception("headline figures unavailable")
         return blank_tiles(len(tiles), t("status.unavailable", lang))

@@ -11,7 +11,7 @@ import hashlib
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -19,14 +19,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from dashboard.data.models import AuditEntry
+from dashboard.data.periods import utc_now
 from dashboard.data.vocab import AuditAction
 
 GENESIS = "0" * 64  # the "previous hash" of the first entry
 ATTEMPTS = 5
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def entry_hash(previous_hash: str, at: datetime, actor: str, action: str, detail: str) -> str:

@@ -94,6 +94,11 @@ class Period:
         return to_utc(self.start), to_utc(self.end)
 
 
+def utc_now() -> datetime:
+    """Now, as the database stores moments: naive UTC."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
 class AreaLevel(StrEnum):
     CITY = "city"
     COUNTY = "county"

@@ -12,14 +12,14 @@ give identical answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data.models import Grid, Incident
-from dashboard.data.periods import CITY, Area, AreaLevel, Period
+from dashboard.data.periods import CITY, Area, AreaLevel, Period, utc_now
 from dashboard.data.vocab import IncidentKind, PlaceType
 
 
@@ -77,10 +77,6 @@ class HeadlineFigures:
     @property
     def current(self) -> CaseCounts:
         return self.year_over_year.current
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def area_filter(area: Area) -> ColumnElement[bool]:

@@ -8,17 +8,16 @@ import argparse
 import hashlib
 import secrets
 import sys
-import threading
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dashboard.data.db import session_scope
+from dashboard.data.expiring import Expiring
 from dashboard.data.models import DeviceToken
+from dashboard.data.periods import utc_now
 
 CACHE_SECONDS = 30.0  # a revoked token stops working within this long in every web worker
 
@@ -31,10 +30,6 @@ class Device:
 
 def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def issue_token(session: Session, device_id: str, worker_code: str | None = None) -> str:
@@ -68,22 +63,14 @@ class TokenCache:
     """Token checks for the web workers: one query per token per CACHE_SECONDS."""
 
     def __init__(self) -> None:
-        self._seen: dict[str, tuple[float, Device | None]] = {}
-        self._lock = threading.Lock()
+        self._seen: Expiring[str, Device | None] = Expiring(CACHE_SECONDS)
 
     def device(self, token: str) -> Device | None:
-        key = digest(token)
-        with self._lock:
-            cached = self._seen.get(key)
-        if cached and time.monotonic() - cached[0] < CACHE_SECONDS:
-            return cached[1]
-        with session_scope() as session:
-            device = find_device(session, token)
-        with self._lock:
-            if len(self._seen) > 100_000:
-                self._seen.clear()
-            self._seen[key] = (time.monotonic(), device)
-        return device
+        def look_up() -> Device | None:
+            with session_scope() as session:
+                return find_device(session, token)
+
+        return self._seen.get(digest(token), look_up)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

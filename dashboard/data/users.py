@@ -14,12 +14,11 @@ from __future__ import annotations
 
 import argparse
 import getpass
-import hashlib
 import secrets
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from enum import Enum, StrEnum
 
 from sqlalchemy import select
@@ -31,6 +30,8 @@ from dashboard.access.scope import area_of_code
 from dashboard.data import audit
 from dashboard.data.db import session_scope
 from dashboard.data.models import County, LoginToken, Township, UserAccount
+from dashboard.data.periods import utc_now
+from dashboard.data.tokens import digest
 from dashboard.data.vocab import AuditAction, Role
 
 MAX_FAILURES = 5
@@ -61,10 +62,6 @@ class Login:
     outcome: LoginOutcome
     user: UserAccount | None = None
     locked_until: datetime | None = None
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def check_password_strength(password: str) -> None:
@@ -193,10 +190,6 @@ def authenticate(session: Session, username: str, password: str, *, source: str 
     return Login(LoginOutcome.OK, user)
 
 
-def token_digest(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
 def issue_login_token(session: Session, username: str, *, actor: str = SYSTEM) -> str:
     """A long-lived token for a wall-screen account; printed once, only its digest is kept."""
     user = find_user(session, username)
@@ -205,7 +198,7 @@ def issue_login_token(session: Session, username: str, *, actor: str = SYSTEM) -
     if user.role is not Role.WALL_SCREEN:
         raise UserError(f"username: {username!r} is not a wall screen (role {user.role})")
     token = secrets.token_urlsafe(32)
-    session.add(LoginToken(token_hash=token_digest(token), user_id=user.id, created_at=utc_now()))
+    session.add(LoginToken(token_hash=digest(token), user_id=user.id, created_at=utc_now()))
     audit.record(session, actor, AuditAction.TOKEN_ISSUED, {"user": username})
     return token
 
@@ -229,7 +222,7 @@ def user_for_token(session: Session, token: str) -> UserAccount | None:
     return session.scalar(
         select(UserAccount)
         .join(LoginToken, LoginToken.user_id == UserAccount.id)
-        .where(LoginToken.token_hash == token_digest(token), LoginToken.revoked_at.is_(None), ~UserAccount.disabled)
+        .where(LoginToken.token_hash == digest(token), LoginToken.revoked_at.is_(None), ~UserAccount.disabled)
     )
 
 
