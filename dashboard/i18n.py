@@ -251,6 +251,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "category.public_order": {"zh-CN": "治安", "en": "Public order"},
     "category.environment": {"zh-CN": "环境", "en": "Environment"},
     "category.food_safety": {"zh-CN": "食品安全", "en": "Food safety"},
+    # drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+    # drill-downs: record tables and map analysis (issue 7)
 }
 
 MONTH_NAMES = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",

@@ -59,3 +59,9 @@ def kpi(part: str, tile: Any) -> dict[str, Any]:
     """A part of a KPI tile: `part` is value, change-yoy, change-pop or period; `tile` is '<page>:<figure>'
     (ALL inside a callback: only the visible page's tiles are in the browser)."""
     return {"type": f"kpi-{part}", "tile": tile}
+
+
+# drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+
+
+# drill-downs: record tables and map analysis (issue 7)

@@ -1,0 +1,34 @@
+"""What a drill-down page is asked for: a period, what it is compared with, an area and a kind of incident.
+
+One value object shared by the filter bar (which reads and writes it in the URL), the queries (which count with
+it) and the exports. The area is always the one the user may see: the caller intersects it with the account's
+scope before it reaches a query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from dashboard.data.periods import CITY, Area, Period
+from dashboard.data.vocab import IncidentKind
+
+
+class Compare(StrEnum):
+    LAST_YEAR = "yoy"  # 同比: the same span one year earlier
+    PREVIOUS = "prev"  # 环比: the span just before
+
+
+@dataclass(frozen=True)
+class DrillFilter:
+    period: Period
+    compare: Compare = Compare.LAST_YEAR
+    area: Area = CITY
+    kind: IncidentKind | None = None  # None: every kind
+
+    @property
+    def baseline(self) -> Period:
+        """The period the figures are compared with."""
+        if self.compare is Compare.LAST_YEAR:
+            return self.period.same_period_last_year()
+        return self.period.previous()
