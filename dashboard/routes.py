@@ -7,6 +7,7 @@ import json
 import logging
 import re
 from collections.abc import Iterator
+from functools import partial
 from typing import Any, cast
 
 from flask import Flask, Response, jsonify, request, stream_with_context
@@ -89,7 +90,7 @@ def register_routes(server: Flask) -> None:
             if STREAM_ID.fullmatch(after):
                 newer, _ = features_after(get_redis(), after, lang)
                 return jsonify(within_area(newer[::-1], area))
-            return jsonify(within_area(latest_features(get_redis(), lang), area))
+            return jsonify(latest_features(get_redis(), lang, keep=partial(in_area, area))[0])
         except REDIS_DOWN:
             return jsonify([])
 
@@ -108,17 +109,11 @@ def _frames(last_id: str | None, area: Area) -> Iterator[str]:
     client, stream, lang = get_redis(), get_settings().event_stream, get_settings().language
     yield "retry: 2000\n\n"  # the browser reconnects after 2 s when the stream ends
     try:
-        if last_id is None:  # a first visit: the newest reports (up to 500), newest first, in one frame
-            newest = client.xrevrange(stream, count=1)  # read before the backlog, so nothing falls in between
-            everything = latest_features(client, lang)
-            backlog = within_area(everything, area)
-            if backlog:  # resume after its newest report: the entries of other kinds after it are skipped below
-                last_id = str(backlog[0]["properties"]["sid"])
+        if last_id is None:  # a first visit: the area's newest reports (up to 500), newest first, in one frame
+            backlog, newest = latest_features(client, lang, keep=partial(in_area, area))
+            last_id = newest or "0-0"  # resume after the newest entry read: nothing falls in between
+            if backlog:
                 yield _frame(last_id, backlog, "backlog")
-            elif everything:
-                last_id = str(everything[0]["properties"]["sid"])
-            else:
-                last_id = str(newest[0][0]) if newest else "0-0"
         while True:
             reply = cast(list[Any], client.xread({stream: last_id}, block=BLOCK_MS, count=500))
             entries = as_entries(reply[0][1]) if reply else []

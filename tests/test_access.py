@@ -11,6 +11,7 @@ import pytest
 
 from dashboard.data.db import session_scope
 from dashboard.data.events import parse_event
+from dashboard.data.feed import FEED_LENGTH
 from dashboard.data.redis_client import get_redis
 from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
@@ -71,6 +72,14 @@ def test_a_county_leader_gets_only_the_reports_of_its_county(dash_app, two_count
     assert [report["grid"] for report in first_push_frame(leader)] == [LUQIAO_GRID]
     operator = signed_in_client(dash_app, "operator", Role.CITY_OPERATOR)
     assert sorted(report["grid"] for report in reports_seen(operator)) == [LUQIAO_GRID, WENLING_GRID]
+
+
+def test_a_county_leader_gets_its_own_newest_reports_even_behind_a_busy_city(dash_app, two_counties_reporting):
+    busy = [incident_reported(grid_code=WENLING_GRID, lat=28.005, lon=121.005) for _ in range(FEED_LENGTH + 100)]
+    append_events(get_redis(), [parse_event(event) for event in busy])
+    leader = signed_in_client(dash_app, "luqiao", Role.COUNTY_LEADER, area="331004")
+    assert [report["grid"] for report in reports_seen(leader)] == [LUQIAO_GRID]
+    assert [report["grid"] for report in first_push_frame(leader)] == [LUQIAO_GRID]
 
 
 def test_id_and_phone_numbers_in_report_text_reach_no_screen(dash_app, two_counties_reporting):

@@ -7,6 +7,7 @@ import json
 import threading
 from collections.abc import Iterator
 
+from dashboard.config import get_settings
 from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.streams import append_events
@@ -41,7 +42,8 @@ def test_a_first_visit_gets_the_newest_reports_in_one_frame_newest_first(dash_ap
     reports = json.loads(backlog["data"])
     assert backlog["event"] == "backlog"
     assert [report["properties"]["summary"] for report in reports] == summaries[::-1]
-    assert backlog["id"] == reports[0]["properties"]["sid"]  # a reconnect resumes after the newest report
+    newest_entry = get_redis().xrevrange(get_settings().event_stream, count=1)[0][0]
+    assert backlog["id"] == newest_entry  # a reconnect resumes after everything the backlog was read from
     append_events(get_redis(), [parse_event(incident_reported(summary="after the backlog"))])
     [pushed] = frames(chunks, 1)
     assert "event" not in pushed and json.loads(pushed["data"])["properties"]["summary"] == "after the backlog"

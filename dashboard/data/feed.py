@@ -4,6 +4,7 @@ All text stays text: the browser puts it in text nodes, never in HTML."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC
 from functools import lru_cache
 from typing import Any
@@ -25,7 +26,8 @@ COLOURS = {
     "criminal": "#ff5b5b",
     "hazard": "#3fa7ff",
 }
-INITIAL_SCAN = 5000  # entries read back on a first visit, to find the newest reports among patrol positions
+SCAN_PAGE = 5000  # entries read back at a time on a first visit, to find the newest reports among patrol positions
+SCAN_LIMIT = 50_000  # and no further back than this: an account of one township may find fewer than FEED_LENGTH
 FEED_LENGTH = 500  # newest reports a browser keeps
 
 
@@ -91,10 +93,23 @@ def features(entries: list[Entry], lang: Language) -> list[dict[str, Any]]:
     return [feature for feature in made if feature is not None]
 
 
-def latest_features(client: Redis, lang: Language) -> list[dict[str, Any]]:
-    """The newest reports in the stream, newest first (a first visit's backlog)."""
-    entries = as_entries(client.xrevrange(get_settings().event_stream, count=INITIAL_SCAN))
-    return features(entries, lang)[:FEED_LENGTH]
+def latest_features(
+    client: Redis, lang: Language, keep: Callable[[str], bool] = lambda _grid: True
+) -> tuple[list[dict[str, Any]], str | None]:
+    """The newest reports in the stream whose grid `keep` accepts, newest first (a first visit's backlog: up to
+    FEED_LENGTH, read back page by page so a small area gets its own newest, not its share of the city's), and the
+    id of the newest entry read (to resume from; None when the stream is empty)."""
+    stream, newest = get_settings().event_stream, None
+    shown: list[dict[str, Any]] = []
+    upper, scanned = "+", 0
+    while len(shown) < FEED_LENGTH and scanned < SCAN_LIMIT:
+        entries = as_entries(client.xrevrange(stream, max=upper, count=SCAN_PAGE))
+        if not entries:
+            break
+        newest = newest or entries[0][0]
+        shown += [feature for feature in features(entries, lang) if keep(feature["properties"]["grid"])]
+        upper, scanned = f"({entries[-1][0]}", scanned + len(entries)
+    return shown[:FEED_LENGTH], newest
 
 
 def features_after(client: Redis, last_id: str, lang: Language, count: int = 500) -> tuple[list[dict[str, Any]], str]:
