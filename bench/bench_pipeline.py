@@ -43,7 +43,7 @@ from dashboard.data.models import Base, Hazard, Incident
 from dashboard.data.redis_client import get_redis
 from dashboard.data.store import hazard_row, incident_row
 from tests.conftest import reset_cached, schema_url
-from tests.events import add_worker
+from tests.events import add_gateway
 from tests.factories import add_city
 from tests.reliability.traffic import burst, drained, pending, post_all, readers, records
 from tests.servers import Launcher, RedisServer, Service
@@ -259,7 +259,7 @@ def bench_database(
     with database(kind, postgres, workdir):
         with session_scope() as session:
             add_city(session)
-            token = add_worker(session)
+            token = add_gateway(session)  # reports from every grid
         launcher = Launcher(workdir)
         try:
             web, base = launcher.web(workers=2)

@@ -26,7 +26,7 @@ from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.users import create_user, issue_login_token
 from dashboard.data.vocab import Role
-from tests.events import add_worker
+from tests.events import add_gateway
 from tests.factories import add_city
 from tests.servers import RedisServer, free_port
 
@@ -110,7 +110,7 @@ class Stack:
         upgrade_to_head(get_settings().database_url)
         with session_scope() as session:
             add_city(session)
-            self.token = add_worker(session)
+            self.token = add_gateway(session)  # reports from every grid
             create_user(session, "bench-wall", secrets.token_urlsafe(16), Role.WALL_SCREEN)
             self.login_token = issue_login_token(session, "bench-wall")
         self.consumer = self.spawn("consumer", [sys.executable, "-m", "dashboard.data.consumer", "--name", CONSUMER])

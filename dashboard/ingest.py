@@ -1,6 +1,7 @@
 """The ingest API for the phone app: `POST /api/v1/events`, one event (a JSON object) or a batch (a JSON array).
 
-- A bearer token per device; the events must carry that device's id.
+- A bearer token per device; the events must carry that device's id. A worker's phone reports only from its
+  worker's grid (its scope); a gateway token (no worker: another system's bridge) reports from anywhere.
 - Each event is checked (docs/events.md); invalid ones are answered item by item and field by field, and nothing is
   written for them. The valid ones are appended to the Redis stream in one MULTI/EXEC, and the answer (202, or 400
   when some were invalid) comes only after Redis took them.
@@ -56,8 +57,14 @@ def check(item: Any, device: Device, now: datetime) -> AnyEvent:
         raise MalformedEvent(f"device_id: {event.device_id!r} is not the device this token was issued to")
     if device.worker_code and event.worker_code != device.worker_code:
         raise MalformedEvent(f"worker_code: {event.worker_code!r} is not the worker this device belongs to")
-    if isinstance(event, Located) and grids.get(event.grid_code) is None:
-        raise MalformedEvent(f"grid_code: unknown grid {event.grid_code!r}")
+    if isinstance(event, Located):
+        if grids.get(event.grid_code) is None:
+            raise MalformedEvent(f"grid_code: unknown grid {event.grid_code!r}")
+        if device.worker_code and event.grid_code != device.grid_code:
+            raise MalformedEvent(
+                f"grid_code: {event.grid_code!r} is outside the grid of worker {device.worker_code} "
+                f"({device.grid_code or 'no grid'}): a phone reports from its worker's grid only"
+            )
     return event
 
 

@@ -101,6 +101,17 @@ def token() -> str:
         return add_worker(session)
 
 
+@pytest.fixture
+def gateway() -> str:
+    """The tiny city, its worker and a gateway token: traffic from every grid of the city (tests/events.py)."""
+    from tests.events import add_gateway
+    from tests.factories import add_city
+
+    with db.session_scope() as session:
+        add_city(session)
+        return add_gateway(session)
+
+
 @pytest.fixture(scope="session")
 def dash_app():  # type: ignore[no-untyped-def]
     """One app per run: Dash hands each @callback to the first app that starts."""

@@ -36,6 +36,13 @@ def add_worker(session: Session) -> str:
     return issue_token(session, DEVICE, WORKER)
 
 
+def add_gateway(session: Session) -> str:
+    """The worker of `add_worker` and a gateway token for the same device id: bound to no worker, it may report
+    from any grid (as another system's bridge does), so traffic can spread over the city; returns the token."""
+    add_worker(session)
+    return issue_token(session, DEVICE)
+
+
 def now() -> datetime:
     return datetime.now(UTC)
 

@@ -11,8 +11,8 @@ import pytest
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.tokens import revoke_tokens
-from tests.events import DEVICE, hazard_reported, incident_reported, incident_updated
+from dashboard.data.tokens import issue_token, revoke_tokens
+from tests.events import DEVICE, WORKER, hazard_reported, incident_reported, incident_updated
 
 
 @pytest.fixture
@@ -26,18 +26,36 @@ def post(client: Any, body: Any, token: str | None, raw: bytes | None = None) ->
     return client.post("/api/v1/events", data=data, headers=headers, content_type="application/json")
 
 
+WORKER_GRID, NEIGHBOUR_GRID = "331004-001-0001", "331004-001-0002"  # the worker of tests/events.py works the first
+
+
 def stream_length() -> int:
     return int(get_redis().xlen(get_settings().event_stream))
 
 
 def test_a_batch_is_accepted_after_redis_took_it(client, token):
-    events = [incident_reported(), hazard_reported(), incident_reported(kind="dispute", subtype="wages")]
+    hazard = hazard_reported(grid_code=WORKER_GRID)
+    events = [incident_reported(), hazard, incident_reported(kind="dispute", subtype="wages")]
     response = post(client, events, token)
     assert response.status_code == 202
     assert [item["event_id"] for item in response.json["accepted"]] == [event["event_id"] for event in events]
     entries = get_redis().xrange(get_settings().event_stream)
     assert [json.loads(fields["event"])["event_id"] for _, fields in entries] == [e["event_id"] for e in events]
     assert all(json.loads(fields["event"])["received_at"] for _, fields in entries)
+
+
+def test_a_phone_reports_only_from_its_workers_grid_and_a_gateway_from_any(client, token):
+    elsewhere = [incident_reported(grid_code=NEIGHBOUR_GRID), hazard_reported(grid_code=NEIGHBOUR_GRID)]
+    response = post(client, [incident_reported(), *elsewhere], token)
+    assert response.status_code == 400
+    assert [item["index"] for item in response.json["rejected"]] == [1, 2]
+    [problem] = response.json["rejected"][0]["problems"]
+    assert problem["field"] == "grid_code" and WORKER in problem["message"] and WORKER_GRID in problem["message"]
+    assert stream_length() == 1  # the report from its own grid was kept
+    with session_scope() as session:
+        gateway = issue_token(session, DEVICE)
+    assert post(client, elsewhere, gateway).status_code == 202
+    assert stream_length() == 3
 
 
 def test_one_event_alone_is_accepted(client, token):

@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.data.db import session_scope
 from dashboard.data.expiring import Expiring
-from dashboard.data.models import DeviceToken
+from dashboard.data.models import DeviceToken, Grid, GridWorker
 from dashboard.data.periods import utc_now
 
 CACHE_SECONDS = 30.0  # a revoked token stops working within this long in every web worker
@@ -24,8 +24,11 @@ CACHE_SECONDS = 30.0  # a revoked token stops working within this long in every 
 
 @dataclass(frozen=True)
 class Device:
+    """A phone (bound to its worker, and so to the worker's grid) or a gateway of another system (neither)."""
+
     device_id: str
     worker_code: str | None
+    grid_code: str | None = None  # where the device may report from: its worker's grid
 
 
 def digest(token: str) -> str:
@@ -52,11 +55,12 @@ def revoke_tokens(session: Session, device_id: str) -> int:
 
 def find_device(session: Session, token: str) -> Device | None:
     row = session.execute(
-        select(DeviceToken.device_id, DeviceToken.worker_code).where(
-            DeviceToken.token_hash == digest(token), DeviceToken.revoked_at.is_(None)
-        )
+        select(DeviceToken.device_id, DeviceToken.worker_code, Grid.code)
+        .outerjoin(GridWorker, GridWorker.code == DeviceToken.worker_code)
+        .outerjoin(Grid, Grid.id == GridWorker.grid_id)
+        .where(DeviceToken.token_hash == digest(token), DeviceToken.revoked_at.is_(None))
     ).first()
-    return Device(row.device_id, row.worker_code) if row else None
+    return Device(*row) if row else None
 
 
 class TokenCache:

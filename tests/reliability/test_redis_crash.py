@@ -80,13 +80,13 @@ class Burst:
 
 
 def test_every_event_answered_202_is_stored_once_after_redis_is_killed_mid_burst(
-    redis_server: RedisServer, launcher: Launcher, token: str
+    redis_server: RedisServer, launcher: Launcher, gateway: str
 ) -> None:
     _, base = launcher.web(workers=2)
     consumer = launcher.consumer("c1", "--reclaim-idle-ms", "2000")
     until(lambda: readers() == 1, timeout=60, message=lambda: f"consumer not reading: {consumer.log()}")
     events = burst(10_000)
-    sending = Burst(base, token, events, paused_from=12)  # the last 8 batches of 500 wait for the moment of the kill
+    sending = Burst(base, gateway, events, paused_from=12)  # the last 8 batches of 500 wait for the moment of the kill
     sending.start()
     # Kill it mid-burst: the API taking batches, the consumer in the middle of storing them.
     until(

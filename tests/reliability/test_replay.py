@@ -33,13 +33,13 @@ def send(client: Any, token: str, events: list[dict[str, Any]]) -> None:
 
 
 def test_the_same_10000_events_replayed_three_times_leave_10000_records_and_every_counter_unchanged(
-    dash_app: Dash, token: str
+    dash_app: Dash, gateway: str
 ) -> None:
     client = dash_app.server.test_client()
     consumer = StreamConsumer(get_redis(), name="consumer", block_ms=10)
     consumer.ensure_group()
     events = burst(10_000)
-    send(client, token, events)
+    send(client, gateway, events)
     while consumer.poll_once():
         pass
     rollups, live, totals = rollup_rows(), live_state(), rollup_totals()
@@ -48,7 +48,7 @@ def test_the_same_10000_events_replayed_three_times_leave_10000_records_and_ever
     assert sum(sum(grids.values()) for grids in live["incidents"].values()) == totals["reported"]
 
     for _ in range(3):
-        send(client, token, events)
+        send(client, gateway, events)
     while consumer.poll_once():
         pass
     assert get_redis().xlen(consumer.stream) == 40_000  # every copy went through the stream and the consumer

@@ -23,13 +23,13 @@ from tests.reliability.traffic import (
 from tests.servers import Launcher, answering_workers, until
 
 
-def test_two_web_workers_and_two_consumers_store_every_event_of_a_burst_once(launcher: Launcher, token: str) -> None:
+def test_two_web_workers_and_two_consumers_store_every_event_of_a_burst_once(launcher: Launcher, gateway: str) -> None:
     web, base = launcher.web(workers=2)
     consumers = [launcher.consumer(name) for name in ("one", "two")]
     until(lambda: readers() == 2, timeout=60, message=lambda: "\n".join(c.log() for c in consumers))
     events = burst(10_000)
 
-    assert post_all(base, token, events, senders=4) == {202: 20}
+    assert post_all(base, gateway, events, senders=4) == {202: 20}
     until(
         lambda: records() == 10_000 and drained(),
         timeout=180,
