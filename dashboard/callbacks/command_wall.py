@@ -12,7 +12,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from dashboard import ids
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
-from dashboard.components.map import ZOOM, Bounds, inside, patrol_points
+from dashboard.components.map import ZOOM, Bounds, inside, patrol_points, track_lines
 from dashboard.config import get_settings
 from dashboard.data.areas import count_grids
 from dashboard.data.db import session_scope
@@ -111,17 +111,8 @@ def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: float | None) -
         tracks = cast(list[list[str]], pipe.execute()) if shown else []
     except REDIS_DOWN:
         return no_update, no_update
-    lines = [
-        {
-            "type": "Feature",
-            "properties": {},
-            "geometry": {"type": "LineString", "coordinates": [[float(x) for x in p.split(",")] for p in points]},
-        }
-        for points in tracks
-        if len(points) > 1
-    ]
     workers = patrol_points(positions, zoom=zoom or ZOOM, bounds=bounds)
-    return workers, {"type": "FeatureCollection", "features": lines}
+    return workers, track_lines(tracks, zoom=zoom or ZOOM)
 
 
 clientside_callback(  # the colours onto the map, cell by cell (assets/10-map_layers.js)

@@ -10,6 +10,7 @@ from statistics import fmean
 from typing import Any
 
 import dash_leaflet as dl
+import shapely
 
 from dashboard.config import get_settings
 from dashboard.data.grid_metrics import EMPTY_COLOUR
@@ -123,4 +124,26 @@ def patrol_points(positions: dict[str, dict[str, Any]], *, zoom: float, bounds: 
         else point(group[0][1], group[0][2], {"worker": group[0][0]})
         for group in squares.values()
     ]
+    return {"type": "FeatureCollection", "features": features}
+
+
+def pixel_degrees(zoom: float) -> float:
+    """About how many degrees of longitude one screen pixel spans at `zoom` (Web Mercator, 256 px tiles)."""
+    return 360 / (256 * 2 ** round(zoom))
+
+
+def track_lines(tracks: list[list[str]], *, zoom: float) -> dict[str, Any]:
+    """Today's tracks as lines, no finer than the screen shows: each simplified to half a pixel at `zoom`
+    (Douglas-Peucker, first and last fix kept) and rounded to a metre, so a refresh close in stays small."""
+    tolerance = pixel_degrees(zoom) / 2
+    features = []
+    for points in tracks:
+        if len(points) < 2:
+            continue
+        line = shapely.LineString([[float(x) for x in p.split(",")] for p in points])
+        simple = shapely.simplify(line, tolerance, preserve_topology=False)
+        coordinates = [[round(x, 5), round(y, 5)] for x, y in simple.coords]
+        features.append(
+            {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": coordinates}}
+        )
     return {"type": "FeatureCollection", "features": features}
