@@ -65,7 +65,7 @@ def test_a_posted_report_appears_in_the_feed_and_on_the_map_without_a_reload(das
     sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".feed")
     report = incident_reported(summary="出租房内电动车被盗")
-    assert post(dash_duo, token, [report, hazard_reported()]) == 202
+    assert post(dash_duo, token, [report, hazard_reported(grid_code=report["grid_code"])]) == 202
     dash_duo.wait_for_contains_text(".feed", "出租房内电动车被盗", timeout=10)
     assert "刑事案件 · 盗窃" in dash_duo.find_element(".feed").text
     assert "fresh" in dash_duo.find_elements(".feed-row")[0].get_attribute("class")  # new rows stand out
