@@ -1,7 +1,5 @@
 """Composition root: build the Dash app, wire callbacks, expose `server` for gunicorn (`gunicorn app:server`)."""
 
-import logging
-
 import dash
 from flask_compress import Compress
 
@@ -11,6 +9,7 @@ from dashboard.config import get_settings
 from dashboard.data.db import upgrade_to_head
 from dashboard.i18n import t
 from dashboard.layout import build_shell
+from dashboard.logs import configure_logging
 from dashboard.routes import register_routes
 
 settings = get_settings()  # a wrong setting stops here, with one line naming it
@@ -38,6 +37,6 @@ server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the ev
 Compress(server)
 
 if __name__ == "__main__":
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     upgrade_to_head()  # the development server migrates; production runs `alembic upgrade head` as a deploy step
     app.run(host=settings.host, port=settings.port, debug=False)

@@ -32,6 +32,7 @@ from dashboard.data.live import LiveState
 from dashboard.data.redis_client import get_redis
 from dashboard.data.seed import seed_database
 from dashboard.data.users import FirstLogin, ensure_first_accounts
+from dashboard.logs import configure_logging
 
 log = logging.getLogger("dashboard.embedded")
 
@@ -181,7 +182,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     args = parse_args(argv)
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)

@@ -42,6 +42,7 @@ from dashboard.data.seed.seeder import DEFAULT_SEED
 from dashboard.data.seed.seeder import rng as seed_rng
 from dashboard.data.tokens import issue_token
 from dashboard.data.vocab import HazardCategory, IncidentKind
+from dashboard.logs import configure_logging
 
 log = logging.getLogger("dashboard.simulate")
 DEVICE_PREFIX = "sim-"
@@ -327,7 +328,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     args = parse_args(argv)
     settings = get_settings()
     city, grid_ids, workers = load_city(args.seed)

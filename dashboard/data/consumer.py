@@ -47,6 +47,7 @@ from dashboard.data.models import PatrolPosition
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.store import Resolved, StoreResult, store_events
 from dashboard.data.streams import Entry, as_entries
+from dashboard.logs import configure_logging
 
 log = logging.getLogger("dashboard.consumer")
 
@@ -298,7 +299,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="take over entries another consumer left pending this long (default 30000)",
     )
     args = parser.parse_args(argv)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:

@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from dashboard.config import get_settings
 from dashboard.data.seed.profiles import PROFILES
 from dashboard.data.seed.seeder import DEFAULT_SEED, SeedReport, city_today, seed_database
+from dashboard.logs import configure_logging
 
 log = logging.getLogger("dashboard.data.seed")
 
@@ -104,7 +105,7 @@ def describe(report: SeedReport) -> str:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    configure_logging()
     args = parse_args(argv)
     try:
         report = seed_database(
