@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 
 class App:
@@ -62,6 +62,73 @@ def kpi(part: str, tile: Any) -> dict[str, Any]:
 
 
 # drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+class Drill:
+    """The filter bar and breadcrumbs of the drill-down pages: one page shows at a time, so they share these ids."""
+
+    PARAMS = "drill-params-store"  # what the address asks for (FilterParams.as_dict), written by the page's layout
+    FILTER = "drill-filter-store"  # what the figures count with: resolved for today, within the account's area
+    PERIOD = "drill-period-dropdown"
+    DATES = "drill-dates-picker"  # shown for a custom period only
+    COMPARE = "drill-compare-radio"
+    COUNTY = "drill-county-dropdown"
+    TOWNSHIP = "drill-township-dropdown"
+    GRID = "drill-grid-dropdown"
+    KIND = "drill-kind-dropdown"
+    MESSAGE = "drill-message"  # what was wrong with the address, if anything
+    CRUMBS = "drill-breadcrumbs"
+    SUMMARY = "drill-summary"  # the period, its baseline and the area, in words
+
+
+class Trends:
+    GRAIN = "trends-grain-radio"  # day, week or month buckets
+    SERIES = "trends-series-graph"
+    HEATMAP = "trends-heatmap-graph"
+    SUBTYPES = "trends-subtypes-graph"  # click a bar: the series show that subtype only
+    AREAS = "trends-areas-graph"  # click a bar: drill into that area
+    SELECTED = "trends-selected-store"  # the subtype picked in SUBTYPES: {"kind", "subtype"}, or None
+    SELECTION = "trends-selection"  # says what is picked
+    CLEAR = "trends-clear-button"
+
+
+class Solve:
+    AREAS = "solve-areas-graph"  # click a bar: drill into that area
+    SUBTYPES = "solve-subtypes-graph"  # click a bar: the days-to-solve chart shows that subtype only
+    MONTHS = "solve-months-graph"
+    DAYS = "solve-days-graph"
+    SELECTED = "solve-selected-store"  # the subtype picked in SUBTYPES, or None
+    SELECTION = "solve-selection"
+    CLEAR = "solve-clear-button"
+
+
+class Rental:
+    FACTS = "rental-facts"  # cases, share, change, rental houses, cases per 100 houses
+    AREAS = "rental-areas-graph"  # click a bar: drill into that area
+    GRIDS = "rental-grids-graph"  # click a bar: open that grid's page
 
 
 # drill-downs: record tables and map analysis (issue 7)
+def record(part: str, table: Any) -> dict[str, Any]:
+    """A part of a record table (dashboard/components/record_table.py): `part` is grid, kind, query, status, detail,
+    selected, unmask or full; `table` is the table's key on its page (MATCH or ALL inside a callback). A page makes
+    its tables follow its filter by writing DrillFilter data into ids.record("query", ALL)."""
+    return {"type": f"record-{part}", "table": table}
+
+
+def analysis(part: str, key: Any) -> dict[str, Any]:
+    """A part of an analysis map (dashboard/components/analysis_map.py): map, outline, heat, query, density, frames,
+    mode, day, slider, play, clock, hour, status; `key` the map's key on its page (MATCH inside a callback)."""
+    return {"type": f"analysis-{part}", "map": key}
+
+
+class GridDetail:
+    PERIOD = "grid-period-radio"  # the span the grid's tables and map count over
+    PROFILE = "grid-profile"  # where it lies, its worker, its population
+    BODY = "grid-body"  # shown once the code names a grid in the account's area
+    MAP = "grid-map"  # the key of its analysis map
+    TABLES: ClassVar[dict[str, str]] = {  # its record tables, by kind (dashboard.data.records.RecordKind)
+        "incidents": "grid-incidents",
+        "hazards": "grid-hazards",
+        "patrols": "grid-patrols",
+        "rental_houses": "grid-rental-houses",
+        "key_persons": "grid-key-persons",
+    }

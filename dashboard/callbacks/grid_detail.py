@@ -1,35 +1,134 @@
-"""Say what is wrong with the grid code in the address, and hide the tiles until it names a real grid."""
+"""The grid page: say what is wrong with the grid code in the address, or show the grid: its profile, and the
+period its map and record tables count over (the tables and the map fetch their own rows)."""
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from dash import Input, Output, callback
+from dash import Input, Output, callback, html, no_update
 
 from dashboard import ids
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
-from dashboard.data.areas import GRID_CODE, grid_exists
+from dashboard.components.breadcrumbs import breadcrumbs, trail
+from dashboard.config import Language, get_settings
+from dashboard.data.areas import GRID_CODE
 from dashboard.data.db import session_scope
+from dashboard.data.filters import DrillFilter
+from dashboard.data.grid_profile import GridProfile, grid_profile
+from dashboard.data.periods import CITY, Area, Period
+from dashboard.data.records import drill_to_data
+from dashboard.filter_url import FilterParams
+from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
 
 HIDDEN = {"display": "none"}
+AWAY = {"visibility": "hidden", "height": 0, "overflow": "hidden"}  # laid out though unseen: the map needs a size
+CRUMBS_PAGE = "/trends"  # the levels above a grid open as case trends of that area
+
+
+def city_today() -> date:
+    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def grid_period(choice: str | None, today: date) -> Period:
+    """The span the page counts over: the last 30 days (today included), this year to date, or last year."""
+    match choice:
+        case "ytd":
+            return Period.year_to_date(today)
+        case "last_year":
+            return Period.year(today.year - 1)
+        case _:
+            return Period(today - timedelta(days=29), today + timedelta(days=1))
+
+
+def fact(label: str, value: str) -> list[Any]:
+    return [html.Dt(label), html.Dd(value)]
+
+
+def profile_view(profile: GridProfile, scope: Area, lang: Language) -> list[Any]:
+    chinese = lang == "zh-CN"
+    county = profile.county_name[0 if chinese else 1]
+    township = profile.township_name[0 if chinese else 1]
+    grid_area = Area.grid(profile.code)
+    names = {
+        CITY: t("app.city", lang),
+        Area.county(profile.county_code): county,
+        Area.township(profile.township_code): township,
+        grid_area: f"{profile.name}（{profile.code}）",
+    }
+    aria: dict[str, Any] = {"aria-label": t("crumbs.label", lang)}
+    links: Any = breadcrumbs(trail(CRUMBS_PAGE, FilterParams(area=grid_area), names, scope))
+    crumbs = html.Nav(links, className="breadcrumbs grid-crumbs", **aria)
+    kind = t("gridpage.urban" if profile.urban else "gridpage.rural", lang)
+    size = t("gridpage.area_km2", lang, value=f"{profile.area_km2:.2f}")
+    workers = [
+        html.P(
+            t(
+                "gridpage.worker_line",
+                lang,
+                name=worker.name,
+                code=worker.code,
+                phone=worker.phone,  # masked
+                hired=format_day(worker.hire_date, lang),
+                education=t(f"records.education.{worker.education}", lang),
+                party=t("gridpage.party_member", lang) if worker.party_member else "",
+            ),
+            className="grid-worker-line",
+        )
+        for worker in profile.workers
+    ] or [html.P(t("gridpage.no_worker", lang), className="grid-worker-line")]
+    population = html.Dl(
+        [
+            *fact(t("gridpage.residents", lang), format_count(profile.residents)),
+            *fact(t("gridpage.migrants", lang), format_count(profile.migrants)),
+            *fact(t("gridpage.key_persons", lang), format_count(profile.key_persons)),
+            *fact(t("gridpage.special_persons", lang), format_count(profile.special_persons)),
+            *fact(t("gridpage.rental_houses", lang), format_count(profile.rental_houses)),
+        ],
+        className="grid-population",
+    )
+    return [
+        crumbs,
+        html.P(f"{kind} · {size}", className="grid-kind"),
+        html.Div([html.H3(t("gridpage.worker", lang)), *workers], className="grid-worker"),
+        html.Div([html.H3(t("gridpage.population", lang)), population], className="grid-people"),
+    ]
+
+
+QUERY_OUTPUTS = [Output(ids.record("query", key), "data") for key in ids.GridDetail.TABLES.values()]
 
 
 @callback(
     Output(ids.Grid.MESSAGE, "children"),
     Output(ids.Grid.TILES, "style"),
+    Output(ids.GridDetail.BODY, "style"),
+    Output(ids.GridDetail.PROFILE, "children"),
+    Output(ids.analysis("query", ids.GridDetail.MAP), "data"),
+    *QUERY_OUTPUTS,
     Input(ids.kpi_scope("grid"), "data"),
+    Input(ids.GridDetail.PERIOD, "value"),
 )
-def check_grid_code(scope: dict[str, Any]) -> tuple[str, dict[str, str]]:
+def show_grid(scope: dict[str, Any], choice: str | None) -> tuple[Any, ...]:
     code = str(scope["area"]["code"])
+    unchanged = (no_update,) * (1 + len(ids.GridDetail.TABLES))
+
+    def refuse(message: str) -> tuple[Any, ...]:
+        return message, HIDDEN, AWAY, None, *unchanged
+
     if not code:
-        return t("grid.none_chosen"), HIDDEN
+        return refuse(t("grid.none_chosen"))
     if not GRID_CODE.fullmatch(code):
-        return t("grid.bad_code", code=code), HIDDEN
-    if not in_area(current_scope(), code):
-        return t("grid.out_of_scope", code=code), HIDDEN
+        return refuse(t("grid.bad_code", code=code))
+    account_scope = current_scope()
+    if not in_area(account_scope, code):
+        return refuse(t("grid.out_of_scope", code=code))
     with session_scope() as session:
-        if not grid_exists(session, code):
-            return t("grid.unknown", code=code), HIDDEN
-    return "", {}
+        profile = grid_profile(session, code)
+    if profile is None:
+        return refuse(t("grid.unknown", code=code))
+    drill = drill_to_data(DrillFilter(grid_period(choice, city_today()), area=Area.grid(code)))
+    view = profile_view(profile, account_scope, get_settings().language)
+    return "", {}, {}, view, drill, *([drill] * len(ids.GridDetail.TABLES))

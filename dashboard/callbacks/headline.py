@@ -28,9 +28,14 @@ def city_today() -> date:
 
 
 def scope_period(name: str, today: date) -> tuple[Period, bool]:
-    """The period a page's tiles count, and whether it is the early-year fallback."""
+    """The period a page's tiles count, and whether it is the early-year fallback: `last_month`, the headline
+    period, or the span a drill-down page's filter chose, "YYYY-MM-DD/YYYY-MM-DD" (end exclusive; ValueError for
+    one that is not)."""
     if name == "last_month":
         return Period.last_full_month(today), False
+    if "/" in name:
+        start, end = (date.fromisoformat(part) for part in name.split("/", 1))
+        return Period(start, end), False
     return headline_period(today)
 
 
@@ -60,7 +65,10 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
     lang = get_settings().language
     if not scopes:
         return [], [], [], [], [], []
-    period, early = scope_period(scopes[0]["period"], city_today())
+    try:
+        period, early = scope_period(str(scopes[0]["period"]), city_today())
+    except ValueError:
+        return blank_tiles(len(tiles), t("period.bad", lang))
     label = period_label(period, lang) + (f"（{t('period.early_year_note', lang)}）" if early else "")
     try:
         area = scoped(scope_area(scopes[0]["area"]))  # what was asked, within the account's area

@@ -129,7 +129,7 @@ def patrol_points(positions: dict[str, dict[str, Any]], *, zoom: float, bounds: 
 
 def pixel_degrees(zoom: float) -> float:
     """About how many degrees of longitude one screen pixel spans at `zoom` (Web Mercator, 256 px tiles)."""
-    return 360 / (256 * 2 ** round(zoom))
+    return 360 / (256 * 2.0 ** round(zoom))
 
 
 def track_lines(tracks: list[list[str]], *, zoom: float) -> dict[str, Any]:

@@ -433,3 +433,241 @@ class AuditEntry(Base):
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON, keys sorted
     previous_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# The drill-down rollups (案件趋势, 破案率, 出租房): incidents counted per city-clock day or calendar month (`month`
+# is the month's first day) for the city, a county, a township or a grid, kept in step with `incident` like
+# `incident_daily` (see dashboard/data/rollups.py, DRILL_ROLLUPS). A period is read as its whole months from a
+# `*_month` table and its other days from the `*_day` table. On SQLite they are WITHOUT ROWID tables, stored in
+# primary-key order, so a range of days or months is one contiguous read. Counts: `reported` and `rental` (reported
+# in rental housing) by report day; `filed` and `solved` (of those filed, solved by now) by filing day, for criminal
+# cases.
+
+
+class IncidentCityDay(Base):
+    """The whole city per day (the city's daily series without reading nine counties' rows)."""
+
+    __tablename__ = "incident_city_day"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentCountyDay(Base):
+    __tablename__ = "incident_county_day"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentCountyMonth(Base):
+    __tablename__ = "incident_county_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentTownshipDay(Base):
+    __tablename__ = "incident_township_day"
+    __table_args__ = (
+        Index("ix_incident_township_day_county_day", "county_code", "day"),
+        {"sqlite_with_rowid": False},
+    )
+
+    township_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6))
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentTownshipMonth(Base):
+    __tablename__ = "incident_township_month"
+    __table_args__ = (
+        Index("ix_incident_township_month_county_month", "county_code", "month"),
+        {"sqlite_with_rowid": False},
+    )
+
+    township_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6))
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentGridMonth(Base):
+    """Per grid and month, by kind only (a grid's subtypes and days come from its few raw rows)."""
+
+    __tablename__ = "incident_grid_month"
+    __table_args__ = (
+        Index("ix_incident_grid_month_county_month", "county_code", "month"),
+        Index("ix_incident_grid_month_township_month", "township_code", "month"),
+        # The grids with the most rental-housing cases: about a third of the rows, read from the index alone.
+        Index(
+            "ix_incident_grid_month_rental",
+            "month",
+            "grid_id",
+            "kind",
+            "rental",
+            sqlite_where=text("rental > 0"),
+            postgresql_where=text("rental > 0"),
+        ),
+        {"sqlite_with_rowid": False},
+    )
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    grid_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    reported: Mapped[int] = mapped_column(Integer, default=0)
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+    filed: Mapped[int] = mapped_column(Integer, default=0)
+    solved: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentHourDay(Base):
+    """Reports per county, day, kind and city-clock hour (the heatmap's days outside whole months)."""
+
+    __tablename__ = "incident_hour_day"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentHourMonth(Base):
+    """Reports per county, month, kind, city-clock weekday (0 Monday) and hour."""
+
+    __tablename__ = "incident_hour_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CriminalSolveDay(Base):
+    """Criminal cases solved (by now), per county, filing day, subtype and whole days from filing to solving."""
+
+    __tablename__ = "criminal_solve_day"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CriminalSolveMonth(Base):
+    __tablename__ = "criminal_solve_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CriminalSolveTownshipDay(Base):
+    """The solve-time histogram per township (its filing days outside whole months)."""
+
+    __tablename__ = "criminal_solve_township_day"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    township_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CriminalSolveTownshipMonth(Base):
+    __tablename__ = "criminal_solve_township_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    township_code: Mapped[str] = mapped_column(String(9), primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RentalGridDay(Base):
+    """Rental-housing cases per grid, report day and kind (only grids and days with any): the grids' days outside
+    whole months, for the grids with the most cases."""
+
+    __tablename__ = "rental_grid_day"
+    __table_args__ = (
+        Index("ix_rental_grid_day_county_day", "county_code", "day"),
+        Index("ix_rental_grid_day_township_day", "township_code", "day"),
+        {"sqlite_with_rowid": False},
+    )
+
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    grid_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    rental: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class IncidentCityHourMonth(Base):
+    """Reports of the whole city per month, kind, city-clock weekday and hour (the city's heatmap in few rows)."""
+
+    __tablename__ = "incident_city_hour_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
+    weekday: Mapped[int] = mapped_column(Integer, primary_key=True)
+    hour: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reports: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class CriminalSolveCityMonth(Base):
+    """The whole city's solve-time histogram per filing month (the city's time to solve in few rows)."""
+
+    __tablename__ = "criminal_solve_city_month"
+    __table_args__ = ({"sqlite_with_rowid": False},)
+
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
+    days: Mapped[int] = mapped_column(Integer, primary_key=True)
+    cases: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,4 +1,8 @@
-"""The daily rollup tables (`incident_daily`, `hazard_daily`): kept in step with the raw rows.
+"""The rollup tables: kept in step with the raw rows.
+
+- `incident_daily`, `hazard_daily`: per day and grid (the seed's and the consumer's checks use them);
+- the drill-down rollups, `DRILL_ROLLUPS` (models.py): incident counts per county, township or grid and day or
+  month, the report heatmap per county (hour, weekday) and the criminal solve-time histogram per county.
 
 The stream consumer adds deltas in the same transaction as the rows they describe, so a rollup never counts an
 event twice and never misses one. `rebuild_rollups` recomputes both tables from the raw rows (after a bulk load,
@@ -19,7 +23,26 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
-from dashboard.data.models import HazardDaily, IncidentDaily
+from dashboard.data.models import (
+    Base,
+    CriminalSolveCityMonth,
+    CriminalSolveDay,
+    CriminalSolveMonth,
+    CriminalSolveTownshipDay,
+    CriminalSolveTownshipMonth,
+    HazardDaily,
+    IncidentCityDay,
+    IncidentCityHourMonth,
+    IncidentCountyDay,
+    IncidentCountyMonth,
+    IncidentDaily,
+    IncidentGridMonth,
+    IncidentHourDay,
+    IncidentHourMonth,
+    IncidentTownshipDay,
+    IncidentTownshipMonth,
+    RentalGridDay,
+)
 from dashboard.data.unnest import insert_unnested
 
 IncidentKey = tuple[date, int, str, str, str, str, str]  # day, grid, kind, subtype, place, township, county
@@ -36,6 +59,85 @@ def city_day(moment: datetime, offset: timedelta) -> date:
     return (moment + offset).date()
 
 
+def whole_days(filed: datetime, solved: datetime) -> int:
+    """Whole days from filing to solving, each moment truncated to the second; never below 0."""
+    return max(0, (solved.replace(microsecond=0) - filed.replace(microsecond=0)) // timedelta(days=1))
+
+
+Family = str  # "counts": reported, rental, filed, solved; "hours": reports; "solve": cases; "rental": rental
+MEASURES: dict[Family, tuple[str, ...]] = {
+    "counts": ("reported", "rental", "filed", "solved"),
+    "hours": ("reports",),
+    "solve": ("cases",),
+    "rental": ("rental",),
+}
+
+
+@dataclass(frozen=True)
+class DrillRollup:
+    """One drill-down rollup table: its time grain, its key columns after the time (in primary-key order, then the
+    area codes it copies) and what it counts."""
+
+    model: Any
+    time: str  # "day" or "month"
+    keys: tuple[str, ...]  # from: county_code, township_code, grid_id, kind, subtype, weekday, hour, days
+    family: Family
+
+    @property
+    def name(self) -> str:
+        return str(self.model.__tablename__)
+
+    @property
+    def table(self) -> Table:
+        return Base.metadata.tables[self.name]
+
+    @property
+    def measures(self) -> tuple[str, ...]:
+        return MEASURES[self.family]
+
+    def key(self, row: Any, moment: datetime, offset: timedelta) -> tuple[Any, ...]:
+        local = moment + offset
+        time = local.date() if self.time == "day" else local.date().replace(day=1)
+        values: list[Any] = [time]
+        for name in self.keys:
+            if name == "hour":
+                values.append(local.hour)
+            elif name == "weekday":
+                values.append(local.weekday())
+            elif name == "days":
+                values.append(whole_days(row.filed_at, row.solved_at))
+            elif name in ("kind",):
+                values.append(str(row.kind))
+            else:
+                values.append(getattr(row, name))
+        return tuple(values)
+
+
+COUNT_KEYS = {
+    "city": ("kind", "subtype"),
+    "county": ("county_code", "kind", "subtype"),
+    "township": ("township_code", "kind", "subtype", "county_code"),
+    "grid": ("grid_id", "kind", "township_code", "county_code"),
+}
+DRILL_ROLLUPS: tuple[DrillRollup, ...] = (
+    DrillRollup(IncidentCityDay, "day", COUNT_KEYS["city"], "counts"),
+    DrillRollup(IncidentCountyDay, "day", COUNT_KEYS["county"], "counts"),
+    DrillRollup(IncidentCountyMonth, "month", COUNT_KEYS["county"], "counts"),
+    DrillRollup(IncidentTownshipDay, "day", COUNT_KEYS["township"], "counts"),
+    DrillRollup(IncidentTownshipMonth, "month", COUNT_KEYS["township"], "counts"),
+    DrillRollup(IncidentGridMonth, "month", COUNT_KEYS["grid"], "counts"),
+    DrillRollup(IncidentHourDay, "day", ("county_code", "kind", "hour"), "hours"),
+    DrillRollup(IncidentHourMonth, "month", ("county_code", "kind", "weekday", "hour"), "hours"),
+    DrillRollup(IncidentCityHourMonth, "month", ("kind", "weekday", "hour"), "hours"),
+    DrillRollup(CriminalSolveDay, "day", ("county_code", "subtype", "days"), "solve"),
+    DrillRollup(CriminalSolveMonth, "month", ("county_code", "subtype", "days"), "solve"),
+    DrillRollup(CriminalSolveCityMonth, "month", ("subtype", "days"), "solve"),
+    DrillRollup(CriminalSolveTownshipDay, "day", ("township_code", "subtype", "days"), "solve"),
+    DrillRollup(CriminalSolveTownshipMonth, "month", ("township_code", "subtype", "days"), "solve"),
+    DrillRollup(RentalGridDay, "day", ("grid_id", "kind", "township_code", "county_code"), "rental"),
+)
+
+
 @dataclass
 class RollupDeltas:
     """Increments to add to the rollups, gathered over a batch of events and written at once."""
@@ -43,6 +145,22 @@ class RollupDeltas:
     offset: timedelta = field(default_factory=utc_offset)
     incidents: Counter[tuple[IncidentKey, str]] = field(default_factory=Counter)
     hazards: Counter[tuple[HazardKey, str]] = field(default_factory=Counter)
+    drill: Counter[tuple[int, tuple[Any, ...], str]] = field(default_factory=Counter)  # (rollup, key, measure)
+
+    def _drill(self, row: Any, moment: datetime, family: Family, **amounts: int) -> None:
+        for number, rollup in enumerate(DRILL_ROLLUPS):
+            if rollup.family == family:
+                key = rollup.key(row, moment, self.offset)
+                for measure, amount in amounts.items():
+                    if amount:
+                        self.drill[(number, key, measure)] += amount
+
+    def _drill_reported(self, row: Any) -> None:
+        rental = int(str(row.place_type) == "rental_housing")
+        self._drill(row, row.reported_at, "counts", reported=1, rental=rental)
+        self._drill(row, row.reported_at, "hours", reports=1)
+        if rental:
+            self._drill(row, row.reported_at, "rental", rental=1)
 
     def _incident_key(self, row: Any, moment: datetime) -> IncidentKey:
         day = city_day(moment, self.offset)
@@ -55,6 +173,7 @@ class RollupDeltas:
     def incident_stored(self, row: Any) -> None:
         """A new incident row (anything with the Incident columns)."""
         self.incidents[(self._incident_key(row, row.reported_at), "reported")] += 1
+        self._drill_reported(row)
         if row.filed_at is not None:
             self.incident_filed(row)
         elif row.solved_at is not None and str(row.kind) != "criminal":
@@ -64,8 +183,11 @@ class RollupDeltas:
         """`filed_at` was just set (on a row that may already be solved)."""
         key = self._incident_key(row, row.filed_at)
         self.incidents[(key, "filed")] += 1
-        if row.solved_at is not None:
+        solved = row.solved_at is not None
+        if solved:
             self.incidents[(key, "solved")] += 1
+            self._drill(row, row.filed_at, "solve", cases=1)
+        self._drill(row, row.filed_at, "counts", filed=1, solved=int(solved))
 
     def incident_solved(self, row: Any) -> None:
         """`solved_at` was just set."""
@@ -73,6 +195,8 @@ class RollupDeltas:
             self.incidents[(self._incident_key(row, row.reported_at), "resolved")] += 1
         elif row.filed_at is not None:
             self.incidents[(self._incident_key(row, row.filed_at), "solved")] += 1
+            self._drill(row, row.filed_at, "counts", solved=1)
+            self._drill(row, row.filed_at, "solve", cases=1)
 
     def hazard_stored(self, row: Any) -> None:
         self.hazards[(self._hazard_key(row), "found")] += 1
@@ -102,8 +226,12 @@ class RollupDeltas:
             ("found", "rectified", "rectified_on_time"),
             self.hazards.items(),
         )
+        for number, rollup in enumerate(DRILL_ROLLUPS):
+            deltas = [((key, measure), amount) for (n, key, measure), amount in self.drill.items() if n == number]
+            _upsert(session, rollup.table, (rollup.time, *rollup.keys), rollup.measures, deltas)
         self.incidents.clear()
         self.hazards.clear()
+        self.drill.clear()
 
 
 def _upsert(
@@ -146,7 +274,8 @@ def _day(column: str, dialect: str, offset_hours: float) -> str:
 
 
 def rebuild_rollups(connection: Connection) -> None:
-    """Recompute both rollup tables from the raw rows (in the caller's transaction)."""
+    """Recompute every rollup table from the raw rows (in the caller's transaction)."""
+    rebuild_drill_rollups(connection)
     dialect = connection.dialect.name
     hours = utc_offset().total_seconds() / 3600
     reported, filed, found = (_day(column, dialect, hours) for column in ("reported_at", "filed_at", "found_at"))
@@ -178,3 +307,74 @@ def rebuild_rollups(connection: Connection) -> None:
         GROUP BY {found}, grid_id, category, severity, township_code, county_code
     """)
     )
+
+
+def _drill_expression(name: str, moment: str, dialect: str, hours: float) -> str:
+    """The SQL of one key column of a drill-down rollup, for incidents counted at `moment`."""
+    if dialect == "postgresql":
+        local = f"({moment} + INTERVAL '{hours} hours')"
+        return {
+            "day": f"CAST({local} AS DATE)",
+            "month": f"CAST(date_trunc('month', {local}) AS DATE)",
+            "hour": f"CAST(EXTRACT(HOUR FROM {local}) AS INTEGER)",
+            "weekday": f"CAST(EXTRACT(ISODOW FROM {local}) AS INTEGER) - 1",
+            "days": "GREATEST(0, CAST(FLOOR(EXTRACT(EPOCH FROM date_trunc('second', solved_at) - "
+            "date_trunc('second', filed_at)) / 86400) AS INTEGER))",
+        }.get(name, name)
+    shift = f"'{hours:+g} hours'"
+    return {
+        "day": f"date({moment}, {shift})",
+        "month": f"date({moment}, {shift}, 'start of month')",
+        "hour": f"CAST(strftime('%H', {moment}, {shift}) AS INTEGER)",
+        "weekday": f"(CAST(strftime('%w', {moment}, {shift}) AS INTEGER) + 6) % 7",
+        "days": "MAX(0, (CAST(strftime('%s', solved_at) AS INTEGER) - CAST(strftime('%s', filed_at) AS INTEGER)) "
+        "/ 86400)",
+    }.get(name, name)
+
+
+def rebuild_drill_rollups(connection: Connection, only: Iterable[str] | None = None) -> None:
+    """Recompute every drill-down rollup (or those named in `only`) from the raw incident rows (in the caller's
+    transaction)."""
+    dialect = connection.dialect.name
+    hours = utc_offset().total_seconds() / 3600
+    wanted = None if only is None else set(only)
+    for rollup in DRILL_ROLLUPS:
+        if wanted is not None and rollup.name not in wanted:
+            continue
+        columns = (rollup.time, *rollup.keys)
+        measures = rollup.measures
+
+        def cohort(
+            moment: str,
+            values: dict[str, str],
+            where: str,
+            columns: tuple[str, ...] = columns,
+            measures: tuple[str, ...] = measures,
+        ) -> str:
+            keys = ", ".join(f"{_drill_expression(name, moment, dialect, hours)} AS {name}" for name in columns)
+            counted = ", ".join(f"{values.get(measure, '0')} AS {measure}" for measure in measures)
+            return f"SELECT {keys}, {counted} FROM incident WHERE {where}"
+
+        if rollup.family == "counts":
+            rental = "CASE WHEN place_type = 'rental_housing' THEN 1 ELSE 0 END"
+            solved = "CASE WHEN solved_at IS NOT NULL THEN 1 ELSE 0 END"
+            parts = [
+                cohort("reported_at", {"reported": "1", "rental": rental}, "1 = 1"),
+                cohort("filed_at", {"filed": "1", "solved": solved}, "filed_at IS NOT NULL"),
+            ]
+        elif rollup.family == "hours":
+            parts = [cohort("reported_at", {"reports": "1"}, "1 = 1")]
+        elif rollup.family == "rental":
+            parts = [cohort("reported_at", {"rental": "1"}, "place_type = 'rental_housing'")]
+        else:
+            parts = [cohort("filed_at", {"cases": "1"}, "filed_at IS NOT NULL AND solved_at IS NOT NULL")]
+        names = ", ".join(columns)
+        sums = ", ".join(f"SUM({measure})" for measure in measures)
+        union = " UNION ALL ".join(parts)
+        connection.execute(text(f"DELETE FROM {rollup.name}"))
+        connection.execute(
+            text(
+                f"INSERT INTO {rollup.name} ({names}, {', '.join(measures)}) "
+                f"SELECT {names}, {sums} FROM ({union}) AS cohorts GROUP BY {names}"
+            )
+        )

@@ -1,15 +1,51 @@
-"""案件趋势, case trends: criminal cases filed and other incidents over time."""
+"""案件趋势, case trends: incidents over time against last year or the period before, by hour and weekday, the top
+subtypes (click one: the series show it alone) and the areas one level down (click one: drill into it)."""
+
+from __future__ import annotations
 
 import dash
-from dash import html
+from dash import dcc, html
 
+from dashboard import ids
 from dashboard.components.cards import kpi_row
+from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
+from dashboard.filter_url import PeriodChoice, parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 
-dash.register_page(__name__, path="/trends", name=t("page.case_trends"), order=10)
+PATH = "/trends"
+GRAINS = {PeriodChoice.MONTH: "day", PeriodChoice.YEAR: "week", PeriodChoice.LAST_12_MONTHS: "month"}
+
+dash.register_page(__name__, path=PATH, name=t("page.case_trends"), order=10)
 
 
-def layout(**_unused_query: str) -> html.Div:
-    return page_frame("case_trends", kpi_row("trends", [Headline.CRIMINAL_FILED]))
+def layout(**query: str | list[str]) -> html.Div:
+    # Structure only (Dash calls this bare for validation): the callbacks scope the filter and query.
+    parsed = parse_query(query)
+    params = parsed.params
+    grain = dcc.RadioItems(
+        id=ids.Trends.GRAIN,
+        options=[{"label": t(f"chart.grain.{value}"), "value": value} for value in ("day", "week", "month")],
+        value=GRAINS.get(params.period, "week"),
+        inline=True,
+        className="filter-radio",
+    )
+    return page_frame(
+        "case_trends",
+        filter_bar(PATH, parsed),
+        kpi_row(
+            "trends", [Headline.CRIMINAL_FILED, Headline.RENTAL_CASES], area=kpi_area(params), period=kpi_period(params)
+        ),
+        dcc.Store(id=ids.Trends.SELECTED),
+        selection_line(ids.Trends.SELECTION, ids.Trends.CLEAR),
+        html.Div(
+            [
+                chart(ids.Trends.SERIES, grain, wide=True),
+                chart(ids.Trends.SUBTYPES),
+                chart(ids.Trends.AREAS),
+                chart(ids.Trends.HEATMAP, wide=True),
+            ],
+            className="drill-charts",
+        ),
+    )

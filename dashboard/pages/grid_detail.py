@@ -1,15 +1,21 @@
-"""网格, one grid: its headline figures (its map, registries, incidents and patrols arrive with the drill-downs)."""
+"""网格, one grid: where it lies, its outline and incident density, its worker and population, its headline figures,
+and the records behind them: incidents, hazards, patrols, rental houses and key persons (personal fields masked)."""
 
 import dash
-from dash import html
+from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.page import page_frame
+from dashboard.components.record_table import record_table
+from dashboard.data.records import RecordKind
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 
 dash.register_page(__name__, path="/grid", name=t("page.grid"), order=40)
+
+PERIODS = ("30d", "ytd", "last_year")
 
 
 def layout(code: str | None = None, **_unused_query: str) -> html.Div:
@@ -17,4 +23,29 @@ def layout(code: str | None = None, **_unused_query: str) -> html.Div:
     area = {"level": "grid", "code": (code or "").strip()}
     message = html.P(id=ids.Grid.MESSAGE, className="page-message")
     tiles = html.Div(kpi_row("grid", list(Headline), area=area), id=ids.Grid.TILES, style={"display": "none"})
-    return page_frame("grid", message, tiles)
+    period = html.Label(
+        [
+            t("gridpage.period"),
+            dcc.RadioItems(
+                id=ids.GridDetail.PERIOD,
+                options=[{"label": t(f"gridpage.period.{choice}"), "value": choice} for choice in PERIODS],
+                value=PERIODS[0],
+                inline=True,
+            ),
+        ],
+        className="grid-period",
+    )
+    body = html.Div(
+        [
+            html.Div(id=ids.GridDetail.PROFILE, className="grid-profile"),
+            period,
+            analysis_map(ids.GridDetail.MAP),
+            html.Div(
+                [record_table(key, RecordKind(kind)) for kind, key in ids.GridDetail.TABLES.items()],
+                className="grid-records",
+            ),
+        ],
+        id=ids.GridDetail.BODY,
+        style={"visibility": "hidden", "height": 0, "overflow": "hidden"},  # a map laid out while hidden has no size
+    )
+    return page_frame("grid", message, tiles, body)

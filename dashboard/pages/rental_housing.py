@@ -1,15 +1,30 @@
-"""出租房, rental housing: cases inside rental housing."""
+"""出租房, rental housing: cases inside rental housing, their share of all incidents and change, by area (click one:
+drill into it) and the grids with the most (click one: open its page), set against the rental houses registered."""
+
+from __future__ import annotations
 
 import dash
 from dash import html
 
+from dashboard import ids
 from dashboard.components.cards import kpi_row
+from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period
 from dashboard.components.page import page_frame
+from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 
-dash.register_page(__name__, path="/rental-housing", name=t("page.rental_housing"), order=30)
+PATH = "/rental-housing"
+
+dash.register_page(__name__, path=PATH, name=t("page.rental_housing"), order=30)
 
 
-def layout(**_unused_query: str) -> html.Div:
-    return page_frame("rental_housing", kpi_row("rental", [Headline.RENTAL_CASES]))
+def layout(**query: str | list[str]) -> html.Div:
+    parsed = parse_query(query)
+    return page_frame(
+        "rental_housing",
+        filter_bar(PATH, parsed),
+        kpi_row("rental", [Headline.RENTAL_CASES], area=kpi_area(parsed.params), period=kpi_period(parsed.params)),
+        html.Dl(id=ids.Rental.FACTS, className="drill-facts"),
+        html.Div([chart(ids.Rental.AREAS, wide=True), chart(ids.Rental.GRIDS, wide=True)], className="drill-charts"),
+    )

@@ -37,10 +37,12 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIndex
 
 from dashboard.data.models import Base
+from dashboard.data.rollups import DRILL_ROLLUPS
 from dashboard.data.seed.columns import Column, Kind, Table
 
 log = logging.getLogger(__name__)
 
+DRILL_TABLES = frozenset(rollup.name for rollup in DRILL_ROLLUPS)
 U8 = npt.NDArray[np.uint8]
 Progress = Callable[[int], None]
 CHUNK_ROWS = 200_000
@@ -409,9 +411,19 @@ class PostgresWriter:
         return sum(len(group) for group in self.constraints())
 
     def analyze(self) -> None:
-        """Fresh planner statistics for the loaded tables (only those: other schemas are none of ours)."""
+        """Fresh planner statistics for the loaded tables (only those: other schemas are none of ours). The
+        drill-down rollups are vacuumed too: their pages marked all-visible, a range of months is read from an index
+        alone (what autovacuum would do, some time later)."""
         self.connection.execute(f"ANALYZE {', '.join(self.tables)}")
         self.connection.commit()
+        rollups = [name for name in self.tables if name in DRILL_TABLES]
+        if rollups:
+            autocommit = self.connection.autocommit
+            self.connection.autocommit = True  # VACUUM runs outside a transaction
+            try:
+                self.connection.execute(f"VACUUM {', '.join(rollups)}")
+            finally:
+                self.connection.autocommit = autocommit
 
 
 def open_writer(engine: Engine, tables: Sequence[str]) -> tuple[Any, Writer]:

@@ -1,4 +1,5 @@
-"""The daily rollups (`incident_daily`, `hazard_daily`) of generated rows, computed from the arrays in memory.
+"""The rollups of generated rows (`incident_daily`, `hazard_daily`, the drill-down rollups), computed from the
+arrays in memory.
 
 They count exactly what `dashboard.data.rollups.rebuild_rollups` counts from the stored rows (a test holds the two
 to each other), but cost a sort of the arrays instead of two GROUP BY passes over millions of rows.
@@ -11,6 +12,7 @@ from collections.abc import Sequence
 import numpy as np
 import numpy.typing as npt
 
+from dashboard.data.rollups import DRILL_ROLLUPS, DrillRollup
 from dashboard.data.seed.columns import Column, Table, coded, dates, ints
 
 Ints = npt.NDArray[np.int64]
@@ -130,3 +132,85 @@ def hazard_daily(hazards: Table, offset_seconds: int) -> Table:
         ],
         ("found", "rectified", "rectified_on_time"),
     )
+
+
+def months_of(days: Ints) -> Ints:
+    """The first day of each day's calendar month, as days since 1970."""
+    return np.asarray(
+        np.asarray(days, "datetime64[D]").astype("datetime64[M]").astype("datetime64[D]").astype(np.int64), np.int64
+    )
+
+
+def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> Table:
+    """One drill-down rollup (`dashboard.data.rollups.DRILL_ROLLUPS`) of generated incidents: the same counts as
+    `rebuild_drill_rollups` computes from the stored rows."""
+    c = incidents.columns
+    solved = present(c["solved_at"])
+    filed = present(c["filed_at"])
+    rental = np.asarray(c["place_type"].categories)[c["place_type"].values] == "rental_housing"
+    everyone = np.ones(len(incidents), bool)
+    if rollup.family == "counts":
+        cohorts = [
+            ("reported_at", everyone, {"reported": everyone, "rental": rental}),
+            ("filed_at", filed, {"filed": everyone, "solved": solved}),
+        ]
+    elif rollup.family == "hours":
+        cohorts = [("reported_at", everyone, {"reports": everyone})]
+    elif rollup.family == "rental":
+        cohorts = [("reported_at", rental, {"rental": everyone})]
+    else:
+        cohorts = [("filed_at", filed & solved, {"cases": everyone})]
+    names = (rollup.time, *rollup.keys)
+    primary = [column.name for column in rollup.table.primary_key.columns]
+    order = [*primary, *(name for name in names if name not in primary)]  # pack in key order: rows come out sorted
+    parts: dict[str, list[Ints]] = {name: [] for name in names}
+    rows: list[Ints] = []
+    weights: dict[str, list[Ints]] = {measure: [] for measure in rollup.measures}
+    for moment, member, counted in cohorts:
+        index = np.flatnonzero(member)
+        local = c[moment].values[index].astype(np.int64) + offset_seconds
+        days = local // DAY
+        for name in names:
+            if name == "day":
+                values = days
+            elif name == "month":
+                values = months_of(days)
+            elif name == "hour":
+                values = (local % DAY) // 3600
+            elif name == "weekday":
+                values = (days + 3) % 7  # 1970-01-01 was a Thursday
+            elif name == "days":
+                spent = c["solved_at"].values[index].astype(np.int64) - c["filed_at"].values[index].astype(np.int64)
+                values = np.maximum(spent // DAY, 0)
+            else:
+                values = c[name].values[index].astype(np.int64)
+            parts[name].append(np.asarray(values, np.int64))
+        rows.append(index)
+        for measure in rollup.measures:
+            rows_counted = counted.get(measure)
+            weights[measure].append(
+                np.zeros(len(index), np.int64) if rows_counted is None else rows_counted[index].astype(np.int64)
+            )
+    columns = {name: np.concatenate(parts[name]) for name in names}
+    low = {name: int(values.min()) if len(values) else 0 for name, values in columns.items()}
+    key = Key([int(columns[name].max()) - low[name] + 1 if len(columns[name]) else 1 for name in order])
+    packed = key.pack([columns[name] - low[name] for name in order])
+    unique, inverse = np.unique(packed, return_inverse=True)
+    table = Table(rollup.name)
+    for name, part in zip(order, key.unpack(unique), strict=True):
+        values = part + low[name]
+        if name in ("day", "month"):
+            table.columns[name] = dates(values)
+        elif name in c and c[name].categories:
+            table.columns[name] = coded(c[name].categories, values)
+        else:
+            table.columns[name] = ints(values)
+    for measure in rollup.measures:
+        counts = np.bincount(inverse, weights=np.concatenate(weights[measure]), minlength=len(unique))
+        table.columns[measure] = ints(counts.astype(np.int64))
+    return table
+
+
+def drill_rollups(incidents: Table, offset_seconds: int) -> list[Table]:
+    """Every drill-down rollup of generated incidents."""
+    return [drill_rollup(incidents, rollup, offset_seconds) for rollup in DRILL_ROLLUPS]

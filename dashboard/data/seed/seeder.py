@@ -25,7 +25,7 @@ from tqdm import tqdm
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine, session_scope, upgrade_to_head
 from dashboard.data.queries import HeadlineFigures, headline_figures
-from dashboard.data.rollups import utc_offset
+from dashboard.data.rollups import DRILL_ROLLUPS, utc_offset
 from dashboard.data.seed import daily, registries
 from dashboard.data.seed.bulk import Progress, open_writer
 from dashboard.data.seed.city import City, build_city
@@ -53,6 +53,7 @@ TABLES = (
     "patrol_log",
     "incident_daily",
     "hazard_daily",
+    *(rollup.name for rollup in DRILL_ROLLUPS),
 )
 # Random streams, one per part, so that changing one part leaves the others' rows as they were.
 STREAMS = {
@@ -221,6 +222,7 @@ class Seeder:
         )
         yield table
         yield daily.incident_daily(table, self.offset_seconds)
+        yield from daily.drill_rollups(table, self.offset_seconds)
 
     def hazards(self) -> Iterator[Table]:
         table = generate_hazards(

@@ -1,0 +1,179 @@
+"""Map analysis: the area's outline and its incident density for the period, and the hour-by-hour replay of a day
+or week. The area is intersected with the account's scope here; stepping through the hours runs in the browser
+(assets/30-analysis-map.js)."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+from datetime import date, timedelta
+from typing import Any
+
+import shapely
+from dash import MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import ids
+from dashboard.access.current import OutOfScope, scoped
+from dashboard.components.map import TAIZHOU, ZOOM
+from dashboard.config import get_settings
+from dashboard.data.db import session_scope
+from dashboard.data.filters import DrillFilter
+from dashboard.data.geography import load_counties, load_townships
+from dashboard.data.heat import density, replay
+from dashboard.data.models import Grid
+from dashboard.data.periods import Area, AreaLevel
+from dashboard.data.records import RecordQueryError, drill_from_data
+from dashboard.formatting import format_count, format_day
+from dashboard.i18n import t
+
+log = logging.getLogger(__name__)
+CITY_VIEW = {"center": list(TAIZHOU), "zoom": ZOOM}
+
+
+def scoped_drill(query: Any) -> DrillFilter:
+    drill = drill_from_data(query)
+    return dataclasses.replace(drill, area=scoped(drill.area))
+
+
+def outline_of(area: Area) -> dict[str, Any] | None:
+    """The area's outline as GeoJSON (None for the city, or an area with no outline on file)."""
+    if area.level is AreaLevel.GRID:
+        with session_scope() as session:
+            geometry = session.scalar(select(Grid.geometry).where(Grid.code == area.code))
+        return None if geometry is None else json.loads(geometry)
+    found = {
+        AreaLevel.COUNTY: lambda: next((c.geometry for c in load_counties() if c.code == area.code), None),
+        AreaLevel.TOWNSHIP: lambda: next((s.geometry for s in load_townships() if s.code == area.code), None),
+    }.get(area.level, lambda: None)()
+    return None if found is None else dict(shapely.geometry.mapping(shapely.simplify(found, 0.0005)))
+
+
+def view_of(outline: dict[str, Any] | None) -> dict[str, Any]:
+    if outline is None:
+        return CITY_VIEW
+    west, south, east, north = shapely.geometry.shape(outline).bounds
+    return {"bounds": [[south, west], [north, east]], "options": {"padding": [20, 20]}}
+
+
+@callback(
+    Output(ids.analysis("density", MATCH), "data"),
+    Output(ids.analysis("outline", MATCH), "data"),
+    Output(ids.analysis("map", MATCH), "viewport"),
+    Output(ids.analysis("day", MATCH), "date"),
+    Input(ids.analysis("query", MATCH), "data"),
+    State(ids.analysis("day", MATCH), "date"),
+)
+def load_density(query: Any, day: str | None) -> tuple[Any, ...]:
+    if query is None:
+        return None, None, CITY_VIEW, day
+    try:
+        drill = scoped_drill(query)
+        with session_scope() as session:
+            found = density(session, drill)
+        outline = outline_of(drill.area)
+    except RecordQueryError as error:
+        return {"label": error.text()}, None, CITY_VIEW, day
+    except OutOfScope:
+        return {"label": t("area.out_of_scope")}, None, CITY_VIEW, day
+    except SQLAlchemyError:
+        log.exception("density unavailable")
+        return {"label": t("status.unavailable")}, None, CITY_VIEW, day
+    label = t("analysis.period_total", count=format_count(found.total)) if found.total else t("analysis.none")
+    data = {"points": found.points, "peak": found.peak, "label": label, "legend": legend(found.peak)}
+    in_period = day is not None and drill.period.start.isoformat() <= day < drill.period.end.isoformat()
+    shape = None if outline is None else {"type": "FeatureCollection", "features": [
+        {"type": "Feature", "geometry": outline, "properties": {}}]}  # fmt: skip
+    return data, shape, view_of(outline), day if in_period else drill.period.last_day.isoformat()
+
+
+def legend(peak: int) -> str:
+    return t("analysis.legend", peak=format_count(peak)) if peak else ""
+
+
+def first_day_of(mode: str, day: date) -> date:
+    """A day replays itself; a week replays Monday to Sunday of the week the day is in."""
+    return day - timedelta(days=day.weekday()) if mode == "week" else day
+
+
+@callback(
+    Output(ids.analysis("frames", MATCH), "data"),
+    Output(ids.analysis("slider", MATCH), "max"),
+    Output(ids.analysis("slider", MATCH), "value"),
+    Output(ids.analysis("slider", MATCH), "disabled"),
+    Input(ids.analysis("mode", MATCH), "value"),
+    Input(ids.analysis("day", MATCH), "date"),
+    Input(ids.analysis("query", MATCH), "data"),
+)
+def load_replay(mode: str | None, day: str | None, query: Any) -> tuple[Any, int, int, bool]:
+    if mode not in ("day", "week") or query is None:
+        return None, 23, 0, True
+    try:
+        chosen = date.fromisoformat(day or "")
+    except ValueError:
+        return replay_message(RecordQueryError("day", t("records.bad_date")).text())
+    days = 7 if mode == "week" else 1
+    first = first_day_of(mode, chosen)
+    try:
+        drill = scoped_drill(query)
+        with session_scope() as session:
+            found = replay(session, drill.area, first, days, drill.kind)
+    except RecordQueryError as error:
+        return replay_message(error.text())
+    except OutOfScope:
+        return replay_message(t("area.out_of_scope"))
+    except SQLAlchemyError:
+        log.exception("replay unavailable")
+        return replay_message(t("status.unavailable"))
+    labels = [
+        t(
+            "analysis.hour",
+            day=format_day(first + timedelta(days=hour // 24), get_settings().language),
+            hour=hour % 24,
+            count=format_count(int(sum(point[2] for point in frame))),
+        )
+        for hour, frame in enumerate(found.frames)
+    ]
+    data = {"frames": found.frames, "peak": found.peak or 1, "labels": labels, "legend": legend(found.peak)}
+    return data, len(found.frames) - 1, 0, False
+
+
+def replay_message(text: str) -> tuple[Any, int, int, bool]:
+    """No replay, and why (shown where the hour would be)."""
+    return {"frames": [[]], "peak": 1, "labels": [text], "legend": ""}, 0, 0, True
+
+
+clientside_callback(
+    ClientsideFunction("analysis", "draw"),
+    Output(ids.analysis("heat", MATCH), "data"),
+    Output(ids.analysis("hour", MATCH), "children"),
+    Output(ids.analysis("status", MATCH), "children"),
+    Input(ids.analysis("mode", MATCH), "value"),
+    Input(ids.analysis("slider", MATCH), "value"),
+    Input(ids.analysis("density", MATCH), "data"),
+    Input(ids.analysis("frames", MATCH), "data"),
+)
+clientside_callback(
+    ClientsideFunction("analysis", "play"),
+    Output(ids.analysis("clock", MATCH), "disabled"),
+    Output(ids.analysis("mode", MATCH), "value"),
+    Output(ids.analysis("slider", MATCH), "value", allow_duplicate=True),
+    Input(ids.analysis("play", MATCH), "n_clicks"),
+    State(ids.analysis("clock", MATCH), "disabled"),
+    State(ids.analysis("mode", MATCH), "value"),
+    State(ids.analysis("slider", MATCH), "value"),
+    State(ids.analysis("slider", MATCH), "max"),
+    prevent_initial_call=True,
+)
+clientside_callback(
+    ClientsideFunction("analysis", "tick"),
+    Output(ids.analysis("slider", MATCH), "value", allow_duplicate=True),
+    Output(ids.analysis("clock", MATCH), "disabled", allow_duplicate=True),
+    Input(ids.analysis("clock", MATCH), "n_intervals"),
+    State(ids.analysis("slider", MATCH), "value"),
+    State(ids.analysis("slider", MATCH), "max"),
+    State(ids.analysis("mode", MATCH), "value"),
+    prevent_initial_call=True,
+)

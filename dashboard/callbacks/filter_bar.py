@@ -1,0 +1,215 @@
+"""The drill-down filter bar: the address → the filter the figures count with (scoped, named, with breadcrumbs),
+and a changed control → a new address (which re-renders the page from it, without a reload)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+from urllib.parse import urlencode
+
+from dash import Input, Output, State, callback, ctx, html, no_update
+from dash.exceptions import PreventUpdate
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from dashboard import ids
+from dashboard.access.current import OutOfScope, current_scope, scoped
+from dashboard.access.scope import area_of_code, contains
+from dashboard.callbacks.headline import city_today
+from dashboard.components.breadcrumbs import breadcrumbs, lineage, trail
+from dashboard.components.filter_bar import area_values
+from dashboard.config import Language, get_settings
+from dashboard.data import area_tree
+from dashboard.data.db import session_scope
+from dashboard.data.periods import CITY, Area, AreaLevel
+from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter, filter_store, read_filter_store
+from dashboard.formatting import period_label
+from dashboard.i18n import t
+
+log = logging.getLogger(__name__)
+
+Options = list[dict[str, str]]
+
+
+def scoped_store(stored: dict[str, Any] | None) -> StoredFilter:
+    """The filter store as the client sent it, read again and limited to the account's area. The figures count
+    with this, never with the store as sent: a store is the client's to edit. PreventUpdate for a store that is
+    missing, malformed or asks only for another area (the bar itself says what is wrong with the address)."""
+    if not stored:
+        raise PreventUpdate  # the filter bar has not resolved the address yet
+    try:
+        shown = read_filter_store(stored)
+        return replace(shown, drill=replace(shown.drill, area=scoped(shown.drill.area)))
+    except (KeyError, ValueError, TypeError, AssertionError, OutOfScope) as error:
+        log.warning("filter store refused: %s", error)
+        raise PreventUpdate from error
+
+
+def overlaps(scope: Area, area: Area) -> bool:
+    return contains(scope, area) or contains(area, scope)
+
+
+def options(session: Session, parent: Area | None, scope: Area, lang: Language) -> Options:
+    """The areas one level below `parent` that the account may see (none when no parent is picked)."""
+    if parent is None:
+        return []
+    rows = area_tree.children(session, parent)
+    label = "name" if lang == "zh-CN" else "name_en"
+    return [
+        {"label": str(row[label]), "value": str(row["code"])}
+        for _, row in rows.iterrows()
+        if overlaps(scope, Area(AreaLevel(str(row["level"])), str(row["code"])))
+    ]
+
+
+def level_of(area: Area, level: AreaLevel) -> Area | None:
+    """The area of `level` that holds `area` (itself, when of that level), or None when `area` is above it."""
+    return next((each for each in lineage(area) if each.level is level), None)
+
+
+@callback(
+    Output(ids.Drill.FILTER, "data"),
+    Output(ids.Drill.MESSAGE, "children"),
+    Output(ids.Drill.CRUMBS, "children"),
+    Output(ids.Drill.SUMMARY, "children"),
+    Output(ids.Drill.COUNTY, "options"),
+    Output(ids.Drill.TOWNSHIP, "options"),
+    Output(ids.Drill.GRID, "options"),
+    Output(ids.Drill.COUNTY, "value"),  # set with the options, so the dropdown never drops a value it cannot find
+    Output(ids.Drill.TOWNSHIP, "value"),
+    Output(ids.Drill.GRID, "value"),
+    Input(ids.Drill.PARAMS, "data"),
+)
+def resolve_filter(asked: dict[str, Any]) -> tuple[Any, ...]:
+    lang = get_settings().language
+    params = FilterParams.from_dict(
+        {key: asked.get(key) for key in ("period", "from", "to", "compare", "area", "kind")}
+    )
+    messages = [str(message) for message in asked.get("errors") or []]
+    path = str(asked.get("path") or "/")
+    scope = current_scope()
+    try:
+        area = scoped(params.area)
+    except OutOfScope:
+        messages.append(t("area.out_of_scope", lang))
+        area = scope
+    try:
+        with session_scope() as session:
+            try:
+                names = {level: area_tree.area_name(session, level, lang=lang) for level in lineage(area)}
+            except LookupError:
+                messages.append(t("area.unknown", lang, code=area.code))
+                area = scope
+                names = {level: area_tree.area_name(session, level, lang=lang) for level in lineage(area)}
+            params = params.with_area(area)
+            county, township = (level_of(area, level) for level in (AreaLevel.COUNTY, AreaLevel.TOWNSHIP))
+            choices = (
+                options(session, CITY, scope, lang),
+                options(session, county, scope, lang),
+                options(session, township, scope, lang),
+            )
+    except SQLAlchemyError:
+        log.exception("drill-down areas unavailable")
+        return None, [*messages, t("status.unavailable", lang)], [], "", [], [], [], no_update, no_update, no_update
+    drill = params.resolve(city_today(), area=area)
+    summary = t(
+        "filter.summary",
+        lang,
+        area=names[area],
+        period=period_label(drill.period, lang),
+        baseline=period_label(drill.baseline, lang),
+    )
+    crumbs = breadcrumbs(trail(path, params, names, scope))
+    return (
+        filter_store(drill, params, path),
+        [html_line(message) for message in messages],
+        crumbs,
+        summary,
+        *choices,
+        *area_values(params),  # the area shown: what was asked, or the account's own area
+    )
+
+
+def html_line(message: str) -> html.Div:
+    return html.Div(message, className="drill-message-line")
+
+
+def area_from_controls(
+    triggered: set[str], county: str | None, township: str | None, grid: str | None, shown: Area
+) -> Area:
+    """The area the area dropdowns now pick: the deepest one changed decides (a user changes one; the filter bar
+    sets all three to the area shown), and a cleared one goes up a level."""
+    if ids.Drill.GRID in triggered:
+        chain = [grid, township, county]
+    elif ids.Drill.TOWNSHIP in triggered:
+        chain = [township, county]
+    elif ids.Drill.COUNTY in triggered:
+        chain = [county]
+    else:
+        return shown
+    return area_of_code(next((code for code in chain if code), None))  # ValueError for a tampered value
+
+
+@callback(
+    Output(ids.App.URL, "search"),
+    Input(ids.Drill.PERIOD, "value"),
+    Input(ids.Drill.DATES, "start_date"),
+    Input(ids.Drill.DATES, "end_date"),
+    Input(ids.Drill.COMPARE, "value"),
+    Input(ids.Drill.COUNTY, "value"),
+    Input(ids.Drill.TOWNSHIP, "value"),
+    Input(ids.Drill.GRID, "value"),
+    Input(ids.Drill.KIND, "value"),
+    State(ids.Drill.FILTER, "data"),
+    prevent_initial_call=True,
+)
+def write_filter_to_url(
+    period: str | None,
+    start: str | None,
+    end: str | None,
+    compare: str | None,
+    county: str | None,
+    township: str | None,
+    grid: str | None,
+    kind: str | None,
+    shown: dict[str, Any] | None,
+) -> Any:
+    if not shown:
+        return no_update  # the page has not resolved its filter yet: nothing to change from
+    current = scoped_store(shown)
+    try:
+        triggered = {prop.rsplit(".", 1)[0] for prop in ctx.triggered_prop_ids}
+        area = area_from_controls(triggered, county, township, grid, current.drill.area)
+    except ValueError:
+        return no_update
+    query: dict[str, str | None] = {"period": period, "compare": compare, "area": area.code, "kind": kind}
+    if period == PeriodChoice.CUSTOM.value:
+        first, last = current.drill.period.start, current.drill.period.last_day  # until both days are picked
+        query |= {"from": (start or first.isoformat())[:10], "to": (end or last.isoformat())[:10]}
+    params = FilterParams.from_dict(query)
+    search = params.to_search()
+    return search if search != current.params.to_search() else no_update
+
+
+def drill_href(click: dict[str, Any] | None, stored: dict[str, Any] | None) -> Any:
+    """Where a click on an area's bar leads: that area on this page (same filters), or a grid's own page.
+    Bars carry [code, level] (or [grid code]) as customdata."""
+    points = (click or {}).get("points") or [{}]
+    custom = points[0].get("customdata")
+    if not stored or not isinstance(custom, list) or not custom:
+        return no_update
+    try:
+        area = area_of_code(str(custom[0]))
+    except ValueError:
+        return no_update
+    if area.level is AreaLevel.GRID:
+        return f"/grid?{urlencode({'code': area.code})}"
+    return scoped_store(stored).link(area)  # the page checks the area it is sent to against the account's
+
+
+def picked(click: dict[str, Any] | None) -> list[Any] | None:
+    """The customdata of the clicked point, if any."""
+    points = (click or {}).get("points") or [{}]
+    custom = points[0].get("customdata")
+    return custom if isinstance(custom, list) and custom else None

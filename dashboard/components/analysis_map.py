@@ -1,0 +1,75 @@
+"""Map analysis: where incidents cluster over a period (a density layer of weighted circles), and a replay of one
+day or week hour by hour (a slider, and a play button that steps it). The area's outline is drawn too.
+
+Any page embeds one with a key and the DrillFilter data in its `ids.analysis("query", key)` store (given here, or
+written by a page callback). The server sends aggregated points once per choice (dashboard/data/heat.py); moving
+through the hours happens in the browser (assets/30-analysis-map.js), without a round trip per hour.
+"""
+
+from __future__ import annotations
+
+import dash_leaflet as dl
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.components.map import TAIZHOU, ZOOM, base_layers, overlay_options
+from dashboard.data.filters import DrillFilter
+from dashboard.data.records import drill_to_data
+from dashboard.i18n import t
+
+STEP_MS = 1_000  # one hour of the replay per second while playing
+MODES = ("period", "day", "week")
+
+
+def js(name: str) -> dict[str, str]:
+    return {"variable": f"analysisMap.{name}"}
+
+
+def analysis_map(key: str, drill: DrillFilter | None = None, *, height: str = "26rem") -> html.Section:
+    shift = overlay_options()
+    outline = dl.GeoJSON(
+        id=ids.analysis("outline", key), data=None, style=js("outlineStyle"), interactive=False, **shift
+    )
+    heat = dl.GeoJSON(id=ids.analysis("heat", key), data=None, pointToLayer=js("heatPoint"), **shift)
+    controls = html.Div(
+        [
+            dcc.RadioItems(
+                id=ids.analysis("mode", key),
+                options=[{"label": t(f"analysis.mode.{mode}"), "value": mode} for mode in MODES],
+                value="period",
+                inline=True,
+                className="analysis-mode",
+            ),
+            html.Label(
+                [t("analysis.day"), dcc.DatePickerSingle(id=ids.analysis("day", key), display_format="YYYY-MM-DD")],
+                className="analysis-day",
+            ),
+            html.Button("▶", id=ids.analysis("play", key), className="analysis-play", title=t("analysis.play")),
+            html.Div(
+                dcc.Slider(id=ids.analysis("slider", key), min=0, max=23, step=1, value=0, marks=None, disabled=True),
+                className="analysis-slider",
+            ),
+        ],
+        className="analysis-controls",
+    )
+    return html.Section(
+        [
+            html.H3(t("analysis.title")),
+            dcc.Store(id=ids.analysis("query", key), data=None if drill is None else drill_to_data(drill)),
+            dcc.Store(id=ids.analysis("density", key)),
+            dcc.Store(id=ids.analysis("frames", key)),
+            dcc.Interval(id=ids.analysis("clock", key), interval=STEP_MS, disabled=True),
+            controls,
+            html.Div(id=ids.analysis("hour", key), className="analysis-hour", role="status"),
+            dl.Map(
+                [*base_layers(), outline, heat],
+                id=ids.analysis("map", key),
+                center=list(TAIZHOU),
+                zoom=ZOOM,
+                style={"height": height, "background": "#0d1d2e"},
+                attributionControl=bool(base_layers()),
+            ),
+            html.Div(id=ids.analysis("status", key), className="analysis-legend"),
+        ],
+        className="analysis-map",
+    )

@@ -1,0 +1,144 @@
+"""Where incidents cluster: density points for a heatmap, aggregated on the server so the wire stays small.
+
+Over a county or the city, incidents are summed per grid (at the grid's centroid) from the daily rollup, so a
+city-year over millions of incidents is at most one point per grid (7,369). Inside one grid, where a single
+centroid says nothing, raw incidents are summed per cell of CELL_DEGREES (about 50 m). The replay of one day or
+week hour by hour reads the raw incidents of those days (by report time, on the city's clock) the same way.
+Points are [lat, lon, weight] lists, ready for JSON.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy.orm import Session
+
+from dashboard.config import get_settings
+from dashboard.data.filters import DrillFilter
+from dashboard.data.models import Grid, Incident, IncidentDaily
+from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.data.vocab import IncidentKind
+
+CELL_DEGREES = 0.0005  # inside one grid: cells about 50 m across
+REPLAY_DAYS = (1, 7)  # a day or a week, hour by hour
+Point = list[float]  # [lat, lon, weight] (the weight a whole number)
+
+
+@dataclass(frozen=True)
+class Density:
+    points: list[Point]
+    total: int  # incidents counted
+
+    @property
+    def peak(self) -> int:
+        return int(max((point[2] for point in self.points), default=0))
+
+
+@dataclass(frozen=True)
+class Replay:
+    start: date  # the first day, on the city's clock
+    days: int
+    frames: list[list[Point]]  # one per hour, 24 × days
+
+    @property
+    def peak(self) -> int:
+        return int(max((point[2] for frame in self.frames for point in frame), default=0))
+
+    @property
+    def total(self) -> int:
+        return int(sum(point[2] for frame in self.frames for point in frame))
+
+
+def rollup_area(area: Area) -> ColumnElement[bool]:
+    match area.level:
+        case AreaLevel.CITY:
+            return true()
+        case AreaLevel.COUNTY:
+            return IncidentDaily.county_code == area.code
+        case AreaLevel.TOWNSHIP:  # through the county's index, as the queries do
+            return and_(IncidentDaily.county_code == area.county_code, IncidentDaily.township_code == area.code)
+        case _:
+            return IncidentDaily.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
+
+
+def incident_area(area: Area) -> ColumnElement[bool]:
+    match area.level:
+        case AreaLevel.CITY:
+            return true()
+        case AreaLevel.COUNTY:
+            return Incident.county_code == area.code
+        case AreaLevel.TOWNSHIP:
+            return and_(Incident.county_code == area.county_code, Incident.township_code == area.code)
+        case _:
+            return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
+
+
+def cell(lat: float, lon: float) -> tuple[float, float]:
+    """The centre of the CELL_DEGREES cell a position falls in."""
+    return round(round(lat / CELL_DEGREES) * CELL_DEGREES, 5), round(round(lon / CELL_DEGREES) * CELL_DEGREES, 5)
+
+
+def density(session: Session, drill: DrillFilter) -> Density:
+    """Incidents reported in the period (of the filter's kind, or all), in the area, as weighted points."""
+    if drill.area.level is AreaLevel.GRID:
+        start, end = drill.period.utc_bounds(get_settings().timezone)
+        query = select(Incident.lat, Incident.lon).where(
+            incident_area(drill.area), Incident.reported_at >= start, Incident.reported_at < end
+        )
+        if drill.kind is not None:
+            query = query.where(Incident.kind == drill.kind)
+        cells: dict[tuple[float, float], int] = defaultdict(int)
+        for lat, lon in session.execute(query):
+            cells[cell(lat, lon)] += 1
+        points: list[Point] = [[lat, lon, weight] for (lat, lon), weight in sorted(cells.items())]
+        return Density(points, sum(cells.values()))
+    weight = func.sum(IncidentDaily.reported)
+    summed = (
+        select(Grid.centroid_lat, Grid.centroid_lon, weight)
+        .join(Grid, Grid.id == IncidentDaily.grid_id)
+        .where(rollup_area(drill.area), IncidentDaily.day >= drill.period.start, IncidentDaily.day < drill.period.end)
+        .group_by(Grid.id, Grid.centroid_lat, Grid.centroid_lon)
+        .having(weight > 0)
+        .order_by(Grid.id)
+    )
+    if drill.kind is not None:
+        summed = summed.where(IncidentDaily.kind == drill.kind)
+    summed_points: list[Point] = [
+        [round(lat, 5), round(lon, 5), int(total)] for lat, lon, total in session.execute(summed)
+    ]
+    return Density(summed_points, int(sum(point[2] for point in summed_points)))
+
+
+def replay(session: Session, area: Area, first_day: date, days: int, kind: IncidentKind | None = None) -> Replay:
+    """The incidents of `days` days from `first_day` (city clock), hour by hour: one list of points per hour."""
+    if days not in REPLAY_DAYS:
+        raise ValueError(f"days: a replay is 1 or 7 days, not {days!r}")
+    start, end = Period(first_day, first_day + timedelta(days=days)).utc_bounds(get_settings().timezone)
+    by_grid = area.level is not AreaLevel.GRID
+    place: Any = (Incident.grid_id, Incident.grid_id) if by_grid else (Incident.lat, Incident.lon)
+    query = select(Incident.reported_at, *place).where(
+        incident_area(area), Incident.reported_at >= start, Incident.reported_at < end
+    )
+    if kind is not None:
+        query = query.where(Incident.kind == kind)
+    rows = session.execute(query).all()
+    centroids: dict[int, tuple[float, float]] = {}
+    if by_grid and rows:
+        grid_ids = sorted({row[1] for row in rows})
+        for chunk in range(0, len(grid_ids), 1000):
+            found = select(Grid.id, Grid.centroid_lat, Grid.centroid_lon).where(
+                Grid.id.in_(grid_ids[chunk : chunk + 1000])
+            )
+            centroids.update({grid_id: (round(lat, 5), round(lon, 5)) for grid_id, lat, lon in session.execute(found)})
+    hours: list[dict[tuple[float, float], int]] = [defaultdict(int) for _ in range(24 * days)]
+    for reported_at, first, second in rows:
+        hour = int((reported_at - start).total_seconds() // 3600)
+        hours[hour][centroids[first] if by_grid else cell(first, second)] += 1
+    frames: list[list[Point]] = [
+        [[lat, lon, weight] for (lat, lon), weight in sorted(frame.items())] for frame in hours
+    ]
+    return Replay(first_day, days, frames)

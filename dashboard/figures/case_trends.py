@@ -1,0 +1,146 @@
+"""案件趋势 figures: incidents over time against the baseline, by hour and weekday, top subtypes, by area."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.config import Language
+from dashboard.figures.common import (
+    BASELINE,
+    CURRENT,
+    SELECTED,
+    SERIES_COLOURS,
+    baseline_name,
+    change_colour,
+    empty,
+    percent_text,
+    styled,
+    vocab_label,
+)
+from dashboard.i18n import t
+
+
+def case_trend(frame: pd.DataFrame, *, family: str, compare: str, lang: Language) -> go.Figure:
+    """One solid line per series (kind, or subtype under a kind filter) over the period, and a dashed line of the
+    same colour for its baseline, bucket by bucket. Expects the columns of `dashboard.data.trends.case_trend`;
+    `family` ("kind" or "subtype") names the series' vocabulary."""
+    title = t("chart.case_trend", lang)
+    shown = frame[frame["start"].notna()]
+    if shown.empty or int(shown["current"].sum()) + int(shown["baseline"].sum()) == 0:
+        return empty(title, t("empty.no_incidents", lang))
+    fig = go.Figure()
+    against = baseline_name(compare, lang)
+    for index, (series, rows) in enumerate(shown.groupby("series", sort=True)):
+        colour, name = SERIES_COLOURS[index % len(SERIES_COLOURS)], vocab_label(family, str(series), lang)
+        days = [str(day) for day in rows["start"]]
+        baseline_days = [str(day) if day is not None else "" for day in rows["baseline_start"]]
+        fig.add_scatter(
+            x=days,
+            y=list(rows["current"]),
+            name=name,
+            mode="lines+markers",
+            line={"color": colour},
+            legendgroup=str(series),
+            meta=["current", str(series)],
+            hovertemplate=f"{name}<br>%{{x}}: %{{y}}<extra></extra>",
+        )
+        fig.add_scatter(
+            x=days,
+            y=list(rows["baseline"]),
+            name=f"{name}（{against}）",
+            mode="lines",
+            line={"color": colour, "dash": "dash", "width": 1.5},
+            opacity=0.7,
+            legendgroup=str(series),
+            meta=["baseline", str(series)],
+            customdata=baseline_days,
+            hovertemplate=f"{name}（{against}）<br>%{{customdata}}: %{{y}}<extra></extra>",
+        )
+    fig.update_layout(hovermode="x unified")
+    return styled(fig, title)
+
+
+def hour_weekday(frame: pd.DataFrame, *, lang: Language) -> go.Figure:
+    """Reports by hour (x) and weekday (y, Monday on top) in the period. Expects weekday, hour, reports."""
+    title = t("chart.hour_weekday", lang)
+    if frame.empty or int(frame["reports"].sum()) == 0:
+        return empty(title, t("empty.no_incidents", lang))
+    grid = frame.pivot_table(index="weekday", columns="hour", values="reports", aggfunc="sum", fill_value=0)
+    grid = grid.reindex(index=range(7), columns=range(24), fill_value=0)
+    fig = go.Figure(
+        go.Heatmap(
+            z=grid.to_numpy().tolist(),
+            x=list(range(24)),
+            y=[t(f"weekday.{day}", lang) for day in range(7)],
+            colorscale="YlOrRd",
+            hovertemplate=t("chart.hour_weekday.hover", lang) + "<extra></extra>",
+            colorbar={"title": {"text": ""}},
+        )
+    )
+    fig.update_yaxes(autorange="reversed")
+    fig.update_xaxes(dtick=2, title_text=t("chart.hour", lang))
+    return styled(fig, title)
+
+
+def top_subtypes(frame: pd.DataFrame, *, compare: str, lang: Language, selected: str | None = None) -> go.Figure:
+    """The most reported subtypes, most on top; each bar green when it fell against the baseline, red when it rose;
+    grey diamonds mark the baseline. Click a bar to select it. Expects kind, subtype, current, baseline, change."""
+    title = t("chart.top_subtypes", lang)
+    if frame.empty:
+        return empty(title, t("empty.no_incidents", lang))
+    rows = frame.iloc[::-1]  # plotly draws the first category at the bottom
+    labels = [vocab_label("subtype", str(code), lang) for code in rows["subtype"]]
+    custom: list[Any] = [[str(kind), str(code)] for kind, code in zip(rows["kind"], rows["subtype"], strict=True)]
+    fig = go.Figure()
+    fig.add_bar(
+        y=labels,
+        x=list(rows["current"]),
+        orientation="h",
+        name=t("chart.current", lang),
+        marker={
+            "color": [change_colour(change, lower_is_better=True) for change in rows["change"]],
+            "line": {"color": SELECTED, "width": [3 if code == selected else 0 for code in rows["subtype"]]},
+        },
+        text=[
+            f"{n}（{percent_text(change, lang)}）" for n, change in zip(rows["current"], rows["change"], strict=True)
+        ],
+        textposition="auto",
+        customdata=custom,
+        meta=["current"],
+    )
+    fig.add_scatter(
+        y=labels,
+        x=list(rows["baseline"]),
+        mode="markers",
+        name=baseline_name(compare, lang),
+        marker={"color": BASELINE, "symbol": "diamond", "size": 10},
+        customdata=custom,
+        meta=["baseline"],
+    )
+    fig.update_layout(clickmode="event", margin={"l": 120})
+    return styled(fig, title)
+
+
+def area_counts(frame: pd.DataFrame, *, value: str, title: str, lang: Language) -> go.Figure:
+    """One bar per area one level down (click one to drill into it). Expects code, name, name_en, level, `value`."""
+    if frame.empty:
+        return empty(title, t("empty.no_areas", lang))
+    labels = [
+        str(name if lang == "zh-CN" else name_en) for name, name_en in zip(frame["name"], frame["name_en"], strict=True)
+    ]
+    fig = go.Figure(
+        go.Bar(
+            x=labels,
+            y=list(frame[value]),
+            marker={"color": CURRENT},
+            text=list(frame[value]),
+            textposition="auto",
+            customdata=[[str(code), str(level)] for code, level in zip(frame["code"], frame["level"], strict=True)],
+            hovertemplate="%{x}: %{y}<extra></extra>",
+            meta=["current"],
+        )
+    )
+    return styled(fig, title)

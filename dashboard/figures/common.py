@@ -1,0 +1,103 @@
+"""What every drill-down figure shares: the look, the empty figure, and colours that know which way is good news."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import plotly.graph_objects as go
+
+from dashboard.config import Language
+from dashboard.formatting import MINUS, Trend, trend
+from dashboard.i18n import TEXT as TEXTS
+from dashboard.i18n import t
+
+CURRENT = "#3fa7ff"  # the period shown
+BASELINE = "#8da2b8"  # what it is compared with
+TREND_COLOURS = {Trend.GOOD: "#2ecc71", Trend.BAD: "#ff5b5b", Trend.FLAT: "#c9d3de", Trend.NONE: "#c9d3de"}
+SERIES_COLOURS = ["#3fa7ff", "#ff9f43", "#b084f5", "#f6c343", "#2ecc71", "#ff5b5b", "#4dd0e1", "#f48fb1", "#aed581"]
+FONT = "#e6edf5"
+SELECTED = "#ffffff"  # the outline of a selected bar
+GRIDLINES = "#1f3a5a"
+
+
+def number(value: Any) -> float | None:
+    """A float, or None for NaN/None (pandas' missing values)."""
+    if value is None:
+        return None
+    value = float(value)
+    return None if math.isnan(value) else value
+
+
+def styled(fig: go.Figure, title: str) -> go.Figure:
+    """The dark look of the command center; blank axis titles unless a builder sets them."""
+    fig.update_layout(
+        title={"text": title, "x": 0.01},
+        paper_bgcolor="rgba(0,0,0,0)",
+        plot_bgcolor="rgba(0,0,0,0)",
+        font={"color": FONT},
+        legend={"orientation": "h", "y": -0.15, "title_text": ""},
+        margin={"l": 50, "r": 20, "t": 50, "b": 40},
+        hoverlabel={"namelength": -1},
+    )
+    fig.update_xaxes(gridcolor=GRIDLINES, zerolinecolor=GRIDLINES)
+    fig.update_yaxes(gridcolor=GRIDLINES, zerolinecolor=GRIDLINES)
+    return fig
+
+
+def empty(title: str, message: str) -> go.Figure:
+    """A figure that says why it is blank, instead of bare axes."""
+    fig = go.Figure()
+    fig.add_annotation(text=message, x=0.5, y=0.5, xref="paper", yref="paper", showarrow=False, font={"size": 16})
+    fig.update_xaxes(visible=False)
+    fig.update_yaxes(visible=False)
+    return styled(fig, title)
+
+
+def change_colour(change: Any, *, lower_is_better: bool) -> str:
+    """Green for good news (a fall in cases, a rise in a solve rate), red for bad, grey for none."""
+    return TREND_COLOURS[trend(number(change), lower_is_better=lower_is_better, decimals=1)]
+
+
+def percent_text(change: Any, lang: Language) -> str:
+    """+12.5% / −37.3%, or 'no baseline'."""
+    value = number(change)
+    if value is None:
+        return t("change.none", lang)
+    text = f"{abs(value):.1f}"
+    sign = "" if float(text) == 0 else ("+" if value > 0 else MINUS)
+    return f"{sign}{text}%"
+
+
+def points_text(change: Any, lang: Language) -> str:
+    """+4.8个百分点 / −1.2 pts, or 'no baseline'."""
+    value = number(change)
+    if value is None:
+        return t("change.none", lang)
+    text = f"{abs(value):.1f}"
+    sign = "" if float(text) == 0 else ("+" if value > 0 else MINUS)
+    return f"{sign}{text}{t('unit.points', lang)}"
+
+
+def rate_text(rate: Any, lang: Language) -> str:
+    value = number(rate)
+    return t("value.none", lang) if value is None else f"{value:.1f}%"
+
+
+def baseline_name(compare: str, lang: Language) -> str:
+    """去年同期 or 上一周期: what the dashed lines and grey markers stand for."""
+    return t(f"chart.baseline.{compare}", lang)
+
+
+def area_label(row: Any, lang: Language) -> str:
+    return str(row["name"] if lang == "zh-CN" else row["name_en"])
+
+
+def vocab_label(family: str, code: str, lang: Language) -> str:
+    """The label of a kind or subtype code; the code itself when the vocabulary has no such entry."""
+    key = f"{family}.{code}"
+    return t(key, lang) if key in TEXTS else code
+
+
+def subtype_label(code: str, lang: Language) -> str:
+    return t("chart.all_subtypes", lang) if code == "all" else vocab_label("subtype", code, lang)

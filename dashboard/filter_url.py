@@ -1,0 +1,272 @@
+"""The drill-down filter in the address: `?period=year&compare=yoy&area=331004&kind=criminal` and back.
+
+The URL holds what the user chose (`period=year` is "this year to date", whatever today is), so a link reopens the
+same view; `FilterParams.resolve(today)` turns it into the `DrillFilter` the queries count with. Defaults are left
+out of the URL: `/trends` is the whole city, this year to date, against the same period last year, every kind.
+
+Parsing never raises: each bad value becomes a `FieldError` naming the parameter and the value, and that field
+falls back to its default, so the page shows the default view for it and says why.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from enum import StrEnum
+from urllib.parse import parse_qs, urlencode
+
+from dashboard.access.scope import area_of_code
+from dashboard.config import Language
+from dashboard.data.filters import Compare, DrillFilter
+from dashboard.data.periods import CITY, Area, AreaLevel, Period, shift_months
+from dashboard.data.vocab import IncidentKind
+from dashboard.i18n import t
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100  # custom dates outside these years are typing mistakes or probes
+MAX_CUSTOM_DAYS = 3660  # ten years: longer spans are refused rather than counted
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
+SHOWN_CHARACTERS = 40  # how much of a bad value a message repeats
+
+
+class PeriodChoice(StrEnum):
+    MONTH = "month"  # this month to date
+    YEAR = "year"  # this year to date
+    LAST_12_MONTHS = "12m"  # the twelve whole months before this one
+    CUSTOM = "custom"  # from .. to, both days included
+
+
+class Param(StrEnum):
+    """The URL parameters, by the names they have in the address."""
+
+    PERIOD = "period"
+    FROM = "from"
+    TO = "to"
+    COMPARE = "compare"
+    AREA = "area"
+    KIND = "kind"
+
+
+@dataclass(frozen=True)
+class FieldError:
+    """One bad parameter: which, the value as given, and why (an i18n key under `filter.hint.`)."""
+
+    param: Param
+    value: str
+    reason: str
+
+    def message(self, lang: Language | None = None) -> str:
+        shown = self.value if len(self.value) <= SHOWN_CHARACTERS else self.value[:SHOWN_CHARACTERS] + "…"
+        return t(
+            "filter.bad_value",
+            lang,
+            field=self.param.value,
+            label=t(f"filter.field.{self.param.value}", lang),
+            value=shown,
+            hint=t(f"filter.hint.{self.reason}", lang),
+        )
+
+
+@dataclass(frozen=True)
+class FilterParams:
+    """What the address asks for, before it meets today's date and the account's scope."""
+
+    period: PeriodChoice = PeriodChoice.YEAR
+    start: date | None = None  # custom periods only: the first day
+    end: date | None = None  # custom periods only: the last day, included
+    compare: Compare = Compare.LAST_YEAR
+    area: Area = CITY
+    kind: IncidentKind | None = None  # None: every kind
+
+    def __post_init__(self) -> None:
+        if (self.period is PeriodChoice.CUSTOM) != (self.start is not None and self.end is not None):
+            raise ValueError("a custom period needs both days, and only a custom period has them")
+        if self.start is not None and self.end is not None and self.end < self.start:
+            raise ValueError(f"period: {self.end} is before {self.start}")
+
+    def period_for(self, today: date) -> Period:
+        """The calendar span the choice means on `today` (the city's date)."""
+        first_of_month = today.replace(day=1)
+        match self.period:
+            case PeriodChoice.MONTH:
+                return Period(first_of_month, today + timedelta(days=1))
+            case PeriodChoice.YEAR:
+                return Period.year_to_date(today)
+            case PeriodChoice.LAST_12_MONTHS:
+                return Period(shift_months(first_of_month, -12), first_of_month)
+            case PeriodChoice.CUSTOM:
+                assert self.start is not None and self.end is not None
+                return Period(self.start, self.end + timedelta(days=1))
+
+    def resolve(self, today: date, *, area: Area | None = None) -> DrillFilter:
+        """The filter to count with; `area` replaces the asked one (the caller's scoped area)."""
+        return DrillFilter(self.period_for(today), self.compare, self.area if area is None else area, self.kind)
+
+    def with_area(self, area: Area) -> FilterParams:
+        return replace(self, area=area)
+
+    def to_query(self) -> dict[str, str]:
+        """The parameters that differ from the defaults, in a fixed order."""
+        query: dict[str, str] = {}
+        if self.period is not PeriodChoice.YEAR:
+            query[Param.PERIOD.value] = self.period.value
+        if self.start is not None and self.end is not None:
+            query[Param.FROM.value], query[Param.TO.value] = self.start.isoformat(), self.end.isoformat()
+        if self.compare is not Compare.LAST_YEAR:
+            query[Param.COMPARE.value] = self.compare.value
+        if self.area.code is not None:
+            query[Param.AREA.value] = self.area.code
+        if self.kind is not None:
+            query[Param.KIND.value] = self.kind.value
+        return query
+
+    def to_search(self) -> str:
+        """The query string, '?' included ('' for the default view)."""
+        query = self.to_query()
+        return f"?{urlencode(query)}" if query else ""
+
+    def link(self, path: str) -> str:
+        return f"{path}{self.to_search()}"
+
+    def as_dict(self) -> dict[str, str | None]:
+        """A JSON-able form, for a dcc.Store (read back with `from_dict`)."""
+        return {
+            "period": self.period.value,
+            "from": None if self.start is None else self.start.isoformat(),
+            "to": None if self.end is None else self.end.isoformat(),
+            "compare": self.compare.value,
+            "area": self.area.code,
+            "kind": None if self.kind is None else self.kind.value,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, str | None]) -> FilterParams:
+        """The inverse of `as_dict`; a tampered store is parsed like an address (bad fields take defaults)."""
+        return parse_query({key: value for key, value in data.items() if value is not None}).params
+
+
+@dataclass(frozen=True)
+class Parsed:
+    params: FilterParams
+    errors: list[FieldError] = field(default_factory=list)
+
+    def messages(self, lang: Language | None = None) -> list[str]:
+        return [error.message(lang) for error in self.errors]
+
+
+def parse_day(name: Param, raw: str, errors: list[FieldError]) -> date | None:
+    try:  # fromisoformat alone would take 20260105 and 2026-W01-1 as well
+        day = date.fromisoformat(raw) if ISO_DAY.fullmatch(raw) else None
+    except ValueError:
+        day = None
+    if day is None or not FIRST_YEAR <= day.year <= LAST_YEAR:
+        errors.append(FieldError(name, raw, "date"))
+        return None
+    return day
+
+
+def parse_period(query: Mapping[str, str], errors: list[FieldError]) -> tuple[PeriodChoice, date | None, date | None]:
+    raw = query.get(Param.PERIOD.value, "")
+    start_raw, end_raw = query.get(Param.FROM.value, ""), query.get(Param.TO.value, "")
+    if not raw and (start_raw or end_raw):
+        raw = PeriodChoice.CUSTOM.value  # ?from=…&to=… alone means a custom period
+    if not raw:
+        return PeriodChoice.YEAR, None, None
+    try:
+        choice = PeriodChoice(raw)
+    except ValueError:
+        errors.append(FieldError(Param.PERIOD, raw, "period"))
+        return PeriodChoice.YEAR, None, None
+    if choice is not PeriodChoice.CUSTOM:
+        return choice, None, None  # stray from/to beside a named period are not used: nothing to complain about
+    before = len(errors)
+    if not start_raw or not end_raw:
+        missing = Param.FROM if not start_raw else Param.TO
+        errors.append(FieldError(missing, "", "missing"))
+        return PeriodChoice.YEAR, None, None
+    start, end = parse_day(Param.FROM, start_raw, errors), parse_day(Param.TO, end_raw, errors)
+    if start is None or end is None or len(errors) > before:
+        return PeriodChoice.YEAR, None, None
+    if end < start:
+        errors.append(FieldError(Param.TO, end_raw, "order"))
+        return PeriodChoice.YEAR, None, None
+    if (end - start).days >= MAX_CUSTOM_DAYS:
+        errors.append(FieldError(Param.TO, end_raw, "span"))
+        return PeriodChoice.YEAR, None, None
+    return choice, start, end
+
+
+def parse_query(query: Mapping[str, str | list[str]]) -> Parsed:
+    """The filter a query asks for (as Dash hands it to `layout()`, or `parse_qs` gives it), and what was wrong."""
+    errors: list[FieldError] = []
+    single: dict[str, str] = {}
+    for name in Param:
+        value = query.get(name.value)
+        if isinstance(value, list):  # ?kind=a&kind=b: which one was meant is anyone's guess
+            errors.append(FieldError(name, ",".join(value), "repeated"))
+        elif value is not None:
+            single[name.value] = str(value).strip()
+    period, start, end = parse_period(single, errors)
+    compare = Compare.LAST_YEAR
+    if raw := single.get(Param.COMPARE.value, ""):
+        try:
+            compare = Compare(raw)
+        except ValueError:
+            errors.append(FieldError(Param.COMPARE, raw, "compare"))
+    area = CITY
+    if raw := single.get(Param.AREA.value, ""):
+        try:
+            area = area_of_code(raw)
+        except ValueError:
+            errors.append(FieldError(Param.AREA, raw, "area"))
+    kind = None
+    if (raw := single.get(Param.KIND.value, "")) and raw != "all":
+        try:
+            kind = IncidentKind(raw)
+        except ValueError:
+            errors.append(FieldError(Param.KIND, raw, "kind"))
+    return Parsed(FilterParams(period, start, end, compare, area, kind), errors)
+
+
+def parse_search(search: str | None) -> Parsed:
+    """The same, from a query string as `dcc.Location.search` holds it ('?' optional)."""
+    text = (search or "").removeprefix("?")
+    parsed = parse_qs(text, keep_blank_values=True)
+    return parse_query({key: values[0] if len(values) == 1 else values for key, values in parsed.items()})
+
+
+def filter_store(drill: DrillFilter, params: FilterParams, path: str) -> dict[str, object]:
+    """What the filter store holds: the filter the figures count with, and the address that shows it."""
+    return {
+        "start": drill.period.start.isoformat(),
+        "end": drill.period.end.isoformat(),  # exclusive
+        "compare": drill.compare.value,
+        "level": drill.area.level.value,
+        "area": drill.area.code,
+        "kind": None if drill.kind is None else drill.kind.value,
+        "params": params.as_dict(),
+        "path": path,
+    }
+
+
+@dataclass(frozen=True)
+class StoredFilter:
+    drill: DrillFilter  # resolved for today, within the account's area
+    params: FilterParams  # the address of this view (its area the one shown)
+    path: str  # the page
+
+    def link(self, area: Area) -> str:
+        """This page, these filters, another area."""
+        return self.params.with_area(area).link(self.path)
+
+
+def read_filter_store(data: Mapping[str, object]) -> StoredFilter:
+    """The inverse of `filter_store` (ValueError or KeyError for a store that is not one)."""
+    period = Period(date.fromisoformat(str(data["start"])), date.fromisoformat(str(data["end"])))
+    area = Area(AreaLevel(str(data["level"])), None if data["area"] is None else str(data["area"]))
+    kind = None if data["kind"] is None else IncidentKind(str(data["kind"]))
+    params = data["params"]
+    assert isinstance(params, Mapping)
+    drill = DrillFilter(period, Compare(str(data["compare"])), area, kind)
+    return StoredFilter(drill, FilterParams.from_dict(params), str(data["path"]))

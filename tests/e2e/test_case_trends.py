@@ -1,0 +1,64 @@
+"""案件趋势 in a real browser: a deep link opens its view, a filter change rewrites the address, a click on a
+county's bar drills into it, the breadcrumb leads back, the same address reopens the same view, and a bad value in
+the address is named on the page."""
+
+from __future__ import annotations
+
+import pytest
+from dash.testing.wait import until
+
+from dashboard.data.vocab import Role
+from tests.accounts import sign_in
+from tests.drill_data import add_drill_city
+from tests.e2e.drill import click_bar, crumbs, open_view, path_and_query, summary, texts
+
+pytestmark = pytest.mark.browser
+VIEW = "/trends?period=custom&from=2025-03-01&to=2025-08-31"
+
+
+def test_filter_drill_back_and_reopen(dash_app, dash_duo):
+    add_drill_city()
+    sign_in(dash_duo, dash_app)
+    open_view(dash_duo, VIEW, "#trends-series-graph .scatterlayer .trace")
+    assert crumbs(dash_duo) == ["台州市"]
+    assert summary(dash_duo) == "台州市，2025年3月1日 至 2025年8月31日，对比2024年3月1日 至 2024年8月31日"
+
+    dash_duo.find_element("#drill-compare-radio input[value='prev']").click()  # 环比
+    until(lambda: path_and_query(dash_duo) == VIEW + "&compare=prev", timeout=10)
+    until(lambda: summary(dash_duo).endswith("对比2024年9月1日 至 2025年2月28日"), timeout=10)
+
+    click_bar(dash_duo, "#trends-areas-graph", 0, 2)  # 路桥区, the first of two counties
+    until(lambda: path_and_query(dash_duo) == VIEW + "&compare=prev&area=331004", timeout=10)
+    until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)
+    drilled = summary(dash_duo)
+    assert drilled.startswith("路桥区，")
+
+    dash_duo.find_element(".crumbs a.crumb-link").click()  # 台州市
+    until(lambda: path_and_query(dash_duo) == VIEW + "&compare=prev", timeout=10)
+    until(lambda: crumbs(dash_duo) == ["台州市"], timeout=10)
+
+    dash_duo.driver.back()  # the browser's own back button returns to the county
+    until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)
+
+    open_view(dash_duo, VIEW + "&compare=prev&area=331004", "#trends-series-graph .scatterlayer .trace")
+    until(lambda: summary(dash_duo) == drilled, timeout=10)  # the deep link reopens the same view
+    assert dash_duo.find_element("#drill-compare-radio input[value='prev']").is_selected()
+
+    dash_duo.driver.get(f"{dash_duo.server_url}/trends?kind=arson&area=331004")
+    until(lambda: "地址参数 kind（类别）的值“arson”无效" in "".join(texts(dash_duo, "#drill-message")), timeout=10)
+    until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)  # the good parameter still counts
+    assert dash_duo.get_logs() == []
+    dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
+
+
+def test_a_county_leader_asking_for_another_county_is_told_and_shown_its_own(dash_app, dash_duo):
+    add_drill_city()
+    sign_in(dash_duo, dash_app, "luqiao", Role.COUNTY_LEADER, area="331004")
+    open_view(dash_duo, VIEW + "&area=331081", "#trends-series-graph .scatterlayer .trace")
+    until(lambda: "该区域不在本账号的权限范围内" in "".join(texts(dash_duo, "#drill-message")), timeout=10)
+    until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)
+    assert not dash_duo.find_elements(".crumbs a.crumb-link")  # the whole city is not this account's to open
+    assert path_and_query(dash_duo) == VIEW + "&area=331081"  # the address is left as asked, the message stays
+    assert "该区域不在本账号的权限范围内" in "".join(texts(dash_duo, "#drill-message"))
+    assert dash_duo.get_logs() == []
+    dash_duo.driver.get("about:blank")

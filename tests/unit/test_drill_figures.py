@@ -1,0 +1,86 @@
+"""The drill-down figure builders, pure: frames in, figures out; labels in Chinese, colours that read a fall in
+cases (and a rise in a solve rate) as good news, and a blank figure that says why it is blank."""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+import pandas as pd
+
+from dashboard.figures import case_trends, rental_housing, solve_rates
+from dashboard.figures.common import TREND_COLOURS
+from dashboard.formatting import Trend
+
+GOOD, BAD = TREND_COLOURS[Trend.GOOD], TREND_COLOURS[Trend.BAD]
+
+
+def test_the_case_trend_draws_each_kind_and_its_baseline_dashed():
+    frame = pd.DataFrame(
+        {
+            "bucket": [0, 0, 1, 1],
+            "start": [date(2025, 3, 1), date(2025, 3, 1), date(2025, 3, 8), date(2025, 3, 8)],
+            "baseline_start": [date(2024, 3, 1), date(2024, 3, 1), date(2024, 3, 8), date(2024, 3, 8)],
+            "series": ["criminal", "dispute", "criminal", "dispute"],
+            "current": [3, 1, 2, 0],
+            "baseline": [5, 1, 4, 2],
+        }
+    )
+    fig = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN")
+    assert [trace.name for trace in fig.data] == [
+        "刑事案件",
+        "刑事案件（去年同期）",
+        "矛盾纠纷",
+        "矛盾纠纷（去年同期）",
+    ]
+    assert list(fig.data[0].y) == [3, 2] and list(fig.data[1].y) == [5, 4] and fig.data[1].line.dash == "dash"
+    assert list(fig.data[0].x) == ["2025-03-01", "2025-03-08"]
+
+
+def test_an_empty_frame_gives_a_figure_that_says_why():
+    frame = pd.DataFrame(columns=["bucket", "start", "baseline_start", "series", "current", "baseline"])
+    fig = case_trends.case_trend(frame, family="kind", compare="prev", lang="zh-CN")
+    assert fig.layout.annotations[0].text == "本期没有案事件" and not fig.data
+    en = solve_rates.rate_by_area(pd.DataFrame(), compare="yoy", lang="en")
+    assert en.layout.annotations[0].text == "This area has no areas below it"
+
+
+def test_a_fall_in_cases_is_green_and_a_rise_red():
+    frame = pd.DataFrame(
+        {"kind": ["criminal", "criminal", "dispute"], "subtype": ["theft", "fraud", "wages"],
+         "current": [10, 8, 5], "baseline": [20, 4, 0], "change": [-50.0, 100.0, math.nan]}
+    )  # fmt: skip
+    fig = case_trends.top_subtypes(frame, compare="yoy", lang="zh-CN", selected="fraud")
+    bars = fig.data[0]
+    assert list(bars.y) == ["劳资纠纷", "诈骗", "盗窃"]  # the most reported on top
+    assert list(bars.marker.color) == [TREND_COLOURS[Trend.NONE], BAD, GOOD]
+    assert list(bars.text) == ["5（无可比数据）", "8（+100.0%）", "10（−50.0%）"]
+    assert list(bars.marker.line.width) == [0, 3, 0]  # the selected subtype is outlined
+
+
+def test_a_rise_in_the_solve_rate_is_green_and_its_change_is_in_points():
+    frame = pd.DataFrame(
+        {"code": ["331004", "331081"], "name": ["路桥区", "温岭市"], "name_en": ["Luqiao", "Wenling"],
+         "level": ["county", "county"], "filed": [10, 0], "solved": [8, 0], "rate": [80.0, math.nan],
+         "baseline_filed": [10, 5], "baseline_solved": [7, 5], "baseline_rate": [70.0, 100.0],
+         "change_points": [10.0, math.nan]}
+    )  # fmt: skip
+    fig = solve_rates.rate_by_area(frame, compare="yoy", lang="zh-CN")
+    bars = fig.data[0]
+    assert list(bars.x) == ["路桥区", "温岭市"] and list(bars.y) == [80.0, 0.0]
+    assert list(bars.text) == ["80.0%（+10.0个百分点）", "—（无可比数据）"]
+    assert list(bars.marker.color) == [GOOD, TREND_COLOURS[Trend.NONE]]
+    assert [list(custom) for custom in bars.customdata] == [["331004", "county"], ["331081", "county"]]
+
+
+def test_rental_facts_read_the_summary_row():
+    frame = pd.DataFrame(
+        [{"rental": 30, "total": 120, "share": 25.0, "baseline_rental": 40, "baseline_total": 100,
+          "baseline_share": 40.0, "change": -25.0, "share_change_points": -15.0, "rental_houses": 200,
+          "per_100_houses": 15.0, "baseline_per_100_houses": 20.0}]
+    )  # fmt: skip
+    facts = {fact.key: fact for fact in rental_housing.rental_facts(frame, compare="yoy", lang="zh-CN")}
+    assert facts["rental"].value == "30起" and facts["change"].value == "−25.0%"
+    assert facts["change"].trend is Trend.GOOD and facts["change"].label == "较去年同期"
+    assert facts["share"].value == "25.0%（−15.0个百分点）" and facts["houses"].value == "200"
+    assert facts["per_100"].value == "15.0（去年同期 20.0）"
