@@ -16,6 +16,22 @@ window.analysisMap = Object.assign(window.analysisMap || {}, {
     });
   },
 
+  /* the areas one level down: thin lines, a faint fill that takes the pointer (and the click) */
+  areaStyle: function () {
+    return {color: "#6f93b8", weight: 1, opacity: 0.8, fillColor: "#3fa7ff", fillOpacity: 0.03,
+            className: "analysis-area"};
+  },
+
+  areaHover: function () {
+    return {weight: 2.5, color: "#ffffff", fillOpacity: 0.12};
+  },
+
+  /* the area's name on hover, as text (never HTML) */
+  areaTip: function (feature, layer) {
+    const name = (feature.properties && feature.properties.name) || "";
+    layer.bindTooltip(document.createTextNode(name), {sticky: true});
+  },
+
   features: function (points, peak) {
     return {
       type: "FeatureCollection",

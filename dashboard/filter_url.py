@@ -1,4 +1,5 @@
-"""The drill-down filter in the address: `?period=year&compare=yoy&area=331004&kind=criminal` and back.
+"""The drill-down filter in the address: `?period=year&compare=yoy&area=331004&kind=criminal&subtype=theft` and back
+(and `grain=day|week|month`, the buckets of the case-trend chart, so a deep link reopens the same chart).
 
 The URL holds what the user chose (`period=year` is "this year to date", whatever today is), so a link reopens the
 same view; `FilterParams.resolve(today)` turns it into the `DrillFilter` the queries count with. Defaults are left
@@ -21,13 +22,14 @@ from dashboard.access.scope import area_of_code
 from dashboard.config import Language
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel, Period, shift_months
-from dashboard.data.vocab import IncidentKind
+from dashboard.data.vocab import SUBTYPES, IncidentKind
 from dashboard.i18n import t
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # custom dates outside these years are typing mistakes or probes
 MAX_CUSTOM_DAYS = 3660  # ten years: longer spans are refused rather than counted
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 SHOWN_CHARACTERS = 40  # how much of a bad value a message repeats
+GRAINS = ("day", "week", "month")  # the buckets of the case-trend chart (dashboard.data.trends.GRAINS)
 
 
 class PeriodChoice(StrEnum):
@@ -46,6 +48,8 @@ class Param(StrEnum):
     COMPARE = "compare"
     AREA = "area"
     KIND = "kind"
+    SUBTYPE = "subtype"
+    GRAIN = "grain"
 
 
 @dataclass(frozen=True)
@@ -78,8 +82,16 @@ class FilterParams:
     compare: Compare = Compare.LAST_YEAR
     area: Area = CITY
     kind: IncidentKind | None = None  # None: every kind
+    subtype: str | None = None  # None: every subtype; else one of SUBTYPES[kind] (or of any kind, without a kind)
+    grain: str | None = None  # the case-trend buckets; None: the period's default (day, week or month)
 
     def __post_init__(self) -> None:
+        if self.subtype is not None and kind_of(self.subtype) not in (self.kind or kind_of(self.subtype), None):
+            raise ValueError(f"subtype: {self.subtype!r} is not a subtype of {self.kind}")
+        if self.subtype is not None and kind_of(self.subtype) is None:
+            raise ValueError(f"subtype: {self.subtype!r} is not a subtype")
+        if self.grain is not None and self.grain not in GRAINS:
+            raise ValueError(f"grain: {self.grain!r} is not one of {GRAINS}")
         if (self.period is PeriodChoice.CUSTOM) != (self.start is not None and self.end is not None):
             raise ValueError("a custom period needs both days, and only a custom period has them")
         if self.start is not None and self.end is not None and self.end < self.start:
@@ -101,10 +113,19 @@ class FilterParams:
 
     def resolve(self, today: date, *, area: Area | None = None) -> DrillFilter:
         """The filter to count with; `area` replaces the asked one (the caller's scoped area)."""
-        return DrillFilter(self.period_for(today), self.compare, self.area if area is None else area, self.kind)
+        chosen = self.area if area is None else area
+        kind = self.kind if self.subtype is None else kind_of(self.subtype)  # a picked subtype counts with its kind
+        return DrillFilter(self.period_for(today), self.compare, chosen, kind, self.subtype)
 
     def with_area(self, area: Area) -> FilterParams:
         return replace(self, area=area)
+
+    def with_subtype(self, subtype: str | None) -> FilterParams:
+        """The same view with one subtype picked (ValueError for one not of the kind), or none."""
+        return replace(self, subtype=subtype)
+
+    def with_grain(self, grain: str | None) -> FilterParams:
+        return replace(self, grain=grain)
 
     def to_query(self) -> dict[str, str]:
         """The parameters that differ from the defaults, in a fixed order."""
@@ -119,6 +140,10 @@ class FilterParams:
             query[Param.AREA.value] = self.area.code
         if self.kind is not None:
             query[Param.KIND.value] = self.kind.value
+        if self.subtype is not None:
+            query[Param.SUBTYPE.value] = self.subtype
+        if self.grain is not None:
+            query[Param.GRAIN.value] = self.grain
         return query
 
     def to_search(self) -> str:
@@ -138,6 +163,8 @@ class FilterParams:
             "compare": self.compare.value,
             "area": self.area.code,
             "kind": None if self.kind is None else self.kind.value,
+            "subtype": self.subtype,
+            "grain": self.grain,
         }
 
     @classmethod
@@ -226,7 +253,34 @@ def parse_query(query: Mapping[str, str | list[str]]) -> Parsed:
             kind = IncidentKind(raw)
         except ValueError:
             errors.append(FieldError(Param.KIND, raw, "kind"))
-    return Parsed(FilterParams(period, start, end, compare, area, kind), errors)
+    subtype = parse_subtype(single, kind, errors)
+    grain = None
+    if raw := single.get(Param.GRAIN.value, ""):
+        if raw in GRAINS:
+            grain = raw
+        else:
+            errors.append(FieldError(Param.GRAIN, raw, "grain"))
+    return Parsed(FilterParams(period, start, end, compare, area, kind, subtype, grain), errors)
+
+
+def kind_of(subtype: str) -> IncidentKind | None:
+    """The kind a subtype belongs to (each belongs to one), or None for a code that is no subtype."""
+    return next((kind for kind, subtypes in SUBTYPES.items() if subtype in subtypes), None)
+
+
+def parse_subtype(query: Mapping[str, str], kind: IncidentKind | None, errors: list[FieldError]) -> str | None:
+    """The subtype asked for: one of the kind's subtypes (dashboard.data.vocab.SUBTYPES), or of any kind without a
+    kind (the kind shown stays "all"; the figures count that subtype of its kind). With a bad kind, none is used."""
+    raw = query.get(Param.SUBTYPE.value, "")
+    if not raw or raw == "all":
+        return None
+    if kind is None and query.get(Param.KIND.value, "") not in ("", "all"):
+        return None  # the kind itself was bad (and named): the subtype cannot be checked against it
+    owner = kind_of(raw)
+    if owner is None or (kind is not None and owner is not kind):
+        errors.append(FieldError(Param.SUBTYPE, raw, "subtype"))
+        return None
+    return raw
 
 
 def parse_search(search: str | None) -> Parsed:
@@ -245,6 +299,7 @@ def filter_store(drill: DrillFilter, params: FilterParams, path: str) -> dict[st
         "level": drill.area.level.value,
         "area": drill.area.code,
         "kind": None if drill.kind is None else drill.kind.value,
+        "subtype": drill.subtype,
         "params": params.as_dict(),
         "path": path,
     }
@@ -266,7 +321,8 @@ def read_filter_store(data: Mapping[str, object]) -> StoredFilter:
     period = Period(date.fromisoformat(str(data["start"])), date.fromisoformat(str(data["end"])))
     area = Area(AreaLevel(str(data["level"])), None if data["area"] is None else str(data["area"]))
     kind = None if data["kind"] is None else IncidentKind(str(data["kind"]))
+    subtype = data.get("subtype")
     params = data["params"]
     assert isinstance(params, Mapping)
-    drill = DrillFilter(period, Compare(str(data["compare"])), area, kind)
+    drill = DrillFilter(period, Compare(str(data["compare"])), area, kind, None if subtype is None else str(subtype))
     return StoredFilter(drill, FilterParams.from_dict(params), str(data["path"]))

@@ -256,6 +256,19 @@ TEXT: dict[str, dict[Language, str]] = {
     "category.environment": {"zh-CN": "环境", "en": "Environment"},
     "category.food_safety": {"zh-CN": "食品安全", "en": "Food safety"},
     # drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+    "filter.field.subtype": {"zh-CN": "子类", "en": "subtype"},
+    "filter.field.grain": {"zh-CN": "图表粒度", "en": "chart grain"},
+    "filter.hint.subtype": {
+        "zh-CN": "应为所选类别下的一个子类代码，如 theft、fraud、neighbourhood",
+        "en": "use a subtype code of the chosen kind, such as theft, fraud or neighbourhood",
+    },
+    "filter.hint.grain": {"zh-CN": "应为 day、week 或 month", "en": "use day, week or month"},
+    "drillmap.hint": {
+        "zh-CN": "点击地图上的区域进入下一级，点击网格打开网格页",
+        "en": "Click an area on the map to drill into it, a grid to open its page",
+    },
+    "records.title.rental_incidents": {"zh-CN": "出租房内案事件", "en": "Incidents in rental housing"},
+    "records.title.criminal_cases": {"zh-CN": "刑事案件", "en": "Criminal cases"},
     "filter.period": {"zh-CN": "统计时段", "en": "Period"},
     "filter.period.month": {"zh-CN": "本月", "en": "This month"},
     "filter.period.year": {"zh-CN": "本年", "en": "This year"},

@@ -62,6 +62,19 @@ def kpi(part: str, tile: Any) -> dict[str, Any]:
 
 
 # drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+class DrillViews:
+    """The analysis map (ids.analysis(part, key)) and record tables (ids.record(part, key)) of the area pages, by key;
+    a map's clickable areas are ids.analysis("areas", key)."""
+
+    TRENDS_MAP = "trends-map"
+    TRENDS_TABLE = "trends-incidents"
+    SOLVE_MAP = "solve-map"
+    SOLVE_TABLE = "solve-cases"
+    RENTAL_MAP = "rental-map"
+    RENTAL_TABLE = "rental-incidents"
+    RENTAL_HOUSES = "rental-houses"
+
+
 class Drill:
     """The filter bar and breadcrumbs of the drill-down pages: one page shows at a time, so they share these ids."""
 

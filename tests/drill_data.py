@@ -5,6 +5,8 @@ from __future__ import annotations
 import random
 from datetime import datetime, timedelta
 
+from sqlalchemy import text
+
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.models import RentalHouse
 from dashboard.data.rollups import rebuild_rollups
@@ -47,4 +49,8 @@ def add_drill_city() -> dict[str, int]:
             )
     with get_engine().begin() as connection:  # rows written here, not through the stream consumer
         rebuild_rollups(connection)
+        # the registry's count per grid, as the seeder writes it: equal to the grid's rental_house rows
+        connection.execute(
+            text("UPDATE grid SET rental_houses = (SELECT COUNT(*) FROM rental_house r WHERE r.grid_id = grid.id)")
+        )
     return grids

@@ -124,7 +124,7 @@ def test_an_unknown_area_and_a_bad_value_are_said_and_the_default_is_shown(dash_
 def test_case_trend_figures_equal_sql_over_the_raw_rows(dash_app, city):
     with signed_in(dash_app):
         stored = resolved()[0]
-        series, subtypes, areas, heatmap = update_case_trend_figures(stored, "week", None)
+        series, subtypes, areas, heatmap = update_case_trend_figures(stored, "week")
     period = rows("SELECT kind, subtype, reported_at, county_code FROM incident WHERE reported_at >= :s AND "
                   "reported_at < :e", s=START, e=END)  # fmt: skip
     baseline = rows("SELECT kind, subtype, reported_at FROM incident WHERE reported_at >= :s AND reported_at < :e",
@@ -165,8 +165,8 @@ def test_case_trend_figures_equal_sql_over_the_raw_rows(dash_app, city):
 
 def test_a_picked_subtype_filters_the_series_to_it(dash_app, city):
     with signed_in(dash_app):
-        stored = resolved()[0]
-        series, subtypes, *_ = update_case_trend_figures(stored, "month", {"kind": "criminal", "subtype": "fraud"})
+        stored = resolved(SEARCH + "&subtype=fraud")[0]
+        series, subtypes, *_ = update_case_trend_figures(stored, "month")
     period = rows("SELECT reported_at FROM incident WHERE subtype = 'fraud' AND reported_at >= :s AND reported_at < :e",
                   s=START, e=END)  # fmt: skip
     months = Counter(local(row.reported_at).month for row in period)
@@ -184,7 +184,7 @@ def solve_rate(solved: int, filed: int) -> float | None:
 def test_solve_rate_figures_equal_sql_over_the_raw_rows(dash_app, city):
     with signed_in(dash_app):
         stored = resolved(SEARCH + "&area=331004", "/solve-rates")[0]
-        areas, subtypes, days, months = update_solve_rate_figures(stored, None)
+        areas, subtypes, days, months = update_solve_rate_figures(stored)
     sql = ("SELECT township_code AS area, subtype, filed_at, solved_at FROM incident WHERE kind = 'criminal' "
            "AND county_code = '331004' AND filed_at >= :s AND filed_at < :e")  # fmt: skip
     now, then = rows(sql, s=START, e=END), rows(sql, s=BASE_START, e=BASE_END)

@@ -19,6 +19,7 @@ from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
 from dashboard.components.map import TAIZHOU, ZOOM
 from dashboard.config import get_settings
+from dashboard.data import area_tree
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.geography import load_counties, load_townships
@@ -30,7 +31,11 @@ from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
-CITY_VIEW = {"center": list(TAIZHOU), "zoom": ZOOM}
+CITY_VIEW = {
+    "center": list(TAIZHOU),
+    "zoom": ZOOM,
+    "options": {"animate": False},
+}  # no animation: a page may go mid-way
 
 
 def scoped_drill(query: Any) -> DrillFilter:
@@ -55,7 +60,7 @@ def view_of(outline: dict[str, Any] | None) -> dict[str, Any]:
     if outline is None:
         return CITY_VIEW
     west, south, east, north = shapely.geometry.shape(outline).bounds
-    return {"bounds": [[south, west], [north, east]], "options": {"padding": [20, 20]}}
+    return {"bounds": [[south, west], [north, east]], "options": {"padding": [20, 20], "animate": False}}
 
 
 @callback(
@@ -89,6 +94,56 @@ def load_density(query: Any, day: str | None) -> tuple[Any, ...]:
     return data, shape, view_of(outline), day if in_period else drill.period.last_day.isoformat()
 
 
+AREA_TOLERANCE = 0.0005  # degrees (about 50 m): county and township outlines simplified for the wire
+
+
+def child_areas(area: Area, lang: str) -> list[dict[str, Any]]:
+    """The areas one level down from `area` as GeoJSON features (code, level, name): a city's counties, a county's
+    townships, a township's grids; none for a grid. `area` is already within the account's scope, so are these.
+    The areas and names are the database's (dashboard.data.area_tree); county and township outlines come from the
+    geography files the city was seeded from (simplified), grid outlines from the database."""
+    with session_scope() as session:
+        rows = area_tree.children(session, area)
+        grids: dict[str, Any] = {}
+        if area.level is AreaLevel.TOWNSHIP:
+            found = select(Grid.code, Grid.geometry).where(Grid.township_code == area.code)
+            grids = {code: json.loads(geometry) for code, geometry in session.execute(found)}
+    outlines: dict[str, Any] = {}
+    if area.level is AreaLevel.CITY:
+        outlines = {county.code: county.geometry for county in load_counties()}
+    elif area.level is AreaLevel.COUNTY:
+        outlines = {township.code: township.geometry for township in load_townships()}
+    features = []
+    for _, row in rows.iterrows():
+        code = str(row["code"])
+        shape = outlines.get(code)
+        geometry = (
+            grids.get(code) if shape is None else shapely.geometry.mapping(shapely.simplify(shape, AREA_TOLERANCE))
+        )
+        if geometry is None:
+            continue  # no outline on file: nothing to draw or click
+        name = str(row["name"] if lang == "zh-CN" else row["name_en"])
+        properties = {"code": code, "level": str(row["level"]), "name": name}
+        features.append({"type": "Feature", "geometry": geometry, "properties": properties})
+    return features
+
+
+@callback(Output(ids.analysis("areas", MATCH), "data"), Input(ids.analysis("query", MATCH), "data"))
+def load_areas(query: Any) -> Any:
+    """The clickable areas one level down from the (scoped) area of the map's filter."""
+    if query is None:
+        return None
+    try:
+        drill = scoped_drill(query)
+        features = child_areas(drill.area, get_settings().language)
+    except (RecordQueryError, OutOfScope):
+        return None  # the density callback says what is wrong
+    except SQLAlchemyError:
+        log.exception("map areas unavailable")
+        return None
+    return {"type": "FeatureCollection", "features": features}
+
+
 def legend(peak: int) -> str:
     return t("analysis.legend", peak=format_count(peak)) if peak else ""
 
@@ -119,7 +174,7 @@ def load_replay(mode: str | None, day: str | None, query: Any) -> tuple[Any, int
     try:
         drill = scoped_drill(query)
         with session_scope() as session:
-            found = replay(session, drill.area, first, days, drill.kind)
+            found = replay(session, drill.area, first, days, drill.kind, drill.subtype)
     except RecordQueryError as error:
         return replay_message(error.text())
     except OutOfScope:

@@ -1,5 +1,7 @@
-"""案件趋势: read the filter the bar resolved, query the trends, hand the frames to the figure builders; a click on
-a subtype selects it (the series show it alone), a click on an area drills into it."""
+"""案件趋势: read the filter the bar resolved, query the trends, hand the frames to the figure builders. A click on
+a subtype picks it in the address (every chart but the subtype chart, the map and the table then count that subtype
+alone; the subtype chart outlines it); a click on an area, as a bar or on the map, drills into it; the grain of the
+series is in the address too."""
 
 from __future__ import annotations
 
@@ -12,25 +14,24 @@ from dash import Input, Output, State, callback, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.callbacks.filter_bar import drill_href, picked, scoped_store
+from dashboard.callbacks.filter_bar import (
+    drill_href,
+    grain_href,
+    map_drill_href,
+    picked,
+    scoped_store,
+    subtype_href,
+    view_query,
+)
 from dashboard.config import get_settings
 from dashboard.data import rental, trends
 from dashboard.data.db import session_scope
-from dashboard.data.vocab import IncidentKind
 from dashboard.figures import case_trends as figures
 from dashboard.figures.common import empty, vocab_label
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
-
-
-def selected_subtype(selected: dict[str, Any] | None) -> tuple[IncidentKind, str] | None:
-    if not selected:
-        return None
-    try:
-        return IncidentKind(str(selected["kind"])), str(selected["subtype"])
-    except (KeyError, ValueError):
-        return None
+MAP, TABLE = ids.DrillViews.TRENDS_MAP, ids.DrillViews.TRENDS_TABLE
 
 
 @callback(
@@ -40,67 +41,89 @@ def selected_subtype(selected: dict[str, Any] | None) -> tuple[IncidentKind, str
     Output(ids.Trends.HEATMAP, "figure"),
     Input(ids.Drill.FILTER, "data"),
     Input(ids.Trends.GRAIN, "value"),
-    Input(ids.Trends.SELECTED, "data"),
 )
-def update_case_trend_figures(
-    stored: dict[str, Any] | None, grain: str, selected: dict[str, Any] | None
-) -> tuple[go.Figure, ...]:
+def update_case_trend_figures(stored: dict[str, Any] | None, grain: str) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
     f, compare = shown.drill, shown.drill.compare.value
-    pick = selected_subtype(selected)
+    # the subtype chart is the one a subtype is picked in: it shows every subtype of the kind the bar chose
+    unpicked = replace(f, kind=shown.params.kind, subtype=None)
     bucket: trends.Grain = next((each for each in trends.GRAINS if each == grain), "week")
     try:
         with session_scope() as session:
-            if pick is None:
-                series = trends.case_trend(session, f, grain=bucket)
-            else:  # under a kind filter the series are subtypes: keep the picked one
-                series = trends.case_trend(session, replace(f, kind=pick[0]), grain=bucket)
-                series = series[series["series"] == pick[1]]
-            top = trends.top_subtypes(session, f)
+            series = trends.case_trend(session, f, grain=bucket)
+            top = trends.top_subtypes(session, unpicked)
             by_area = rental.rental_by_area(session, f)
             heat = trends.hour_weekday(session, f)
     except SQLAlchemyError:
         log.exception("case trends unavailable")
         blank = empty("", t("status.unavailable", lang))
         return blank, blank, blank, blank
-    family = "subtype" if pick is not None or f.kind is not None else "kind"
+    if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
+        series = series[series["series"] == f.subtype]
+    family = "subtype" if f.kind is not None else "kind"
     return (
         figures.case_trend(series, family=family, compare=compare, lang=lang),
-        figures.top_subtypes(top, compare=compare, lang=lang, selected=None if pick is None else pick[1]),
+        figures.top_subtypes(top, compare=compare, lang=lang, selected=f.subtype),
         figures.area_counts(by_area, value="total", title=t("chart.incidents_by_area", lang), lang=lang),
         figures.hour_weekday(heat, lang=lang),
     )
 
 
 @callback(
-    Output(ids.Trends.SELECTED, "data"),
+    Output(ids.analysis("query", MAP), "data"),
+    Output(ids.record("query", TABLE), "data"),
+    Input(ids.Drill.FILTER, "data"),
+)
+def follow_trend_filter(stored: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The map and the table count with the page's filter (scoped again here: the store is the client's)."""
+    query = view_query(stored)
+    return query, query
+
+
+@callback(
+    Output(ids.App.URL, "href", allow_duplicate=True),
     Input(ids.Trends.SUBTYPES, "clickData"),
     Input(ids.Trends.CLEAR, "n_clicks"),
-    State(ids.Trends.SELECTED, "data"),
+    State(ids.Drill.FILTER, "data"),
     prevent_initial_call=True,
 )
-def select_subtype(click: dict[str, Any] | None, _clear: int | None, selected: dict[str, Any] | None) -> Any:
+def select_subtype(click: dict[str, Any] | None, _clear: int | None, stored: dict[str, Any] | None) -> Any:
+    """A subtype's bar picks it (a second click lets go); the clear button lets go. Bars carry [kind, subtype]."""
     if ctx.triggered_id == ids.Trends.CLEAR:
-        return None
+        return subtype_href(None, stored)
     custom = picked(click)
     if custom is None or len(custom) < 2:
         return no_update
-    choice = {"kind": str(custom[0]), "subtype": str(custom[1])}
-    return None if choice == selected else choice  # a second click on the same bar lets go
+    return subtype_href(custom[1], stored)
 
 
-@callback(Output(ids.Trends.SELECTION, "children"), Input(ids.Trends.SELECTED, "data"))
-def show_subtype_selection(selected: dict[str, Any] | None) -> str:
-    pick = selected_subtype(selected)
+@callback(Output(ids.Trends.SELECTION, "children"), Input(ids.Drill.FILTER, "data"))
+def show_subtype_selection(stored: dict[str, Any] | None) -> str:
+    subtype = scoped_store(stored).drill.subtype
     lang = get_settings().language
-    return "" if pick is None else t("selection.shown", lang, name=vocab_label("subtype", pick[1], lang))
+    return "" if subtype is None else t("selection.shown", lang, name=vocab_label("subtype", subtype, lang))
+
+
+@callback(
+    Output(ids.App.URL, "href", allow_duplicate=True),
+    Input(ids.Trends.GRAIN, "value"),
+    State(ids.Drill.FILTER, "data"),
+    prevent_initial_call=True,
+)
+def write_grain_to_url(grain: str | None, stored: dict[str, Any] | None) -> Any:
+    return grain_href(grain, stored)
 
 
 @callback(
     Output(ids.App.URL, "href", allow_duplicate=True),
     Input(ids.Trends.AREAS, "clickData"),
+    Input(ids.analysis("areas", MAP), "clickData"),
     State(ids.Drill.FILTER, "data"),
     prevent_initial_call=True,
 )
-def drill_into_trend_area(click: dict[str, Any] | None, stored: dict[str, Any] | None) -> Any:
-    return drill_href(click, stored)
+def drill_into_trend_area(
+    click: dict[str, Any] | None, feature: dict[str, Any] | None, stored: dict[str, Any] | None
+) -> Any:
+    if ctx.triggered_id == ids.Trends.AREAS:
+        return drill_href(click, stored)
+    return map_drill_href(feature, stored)

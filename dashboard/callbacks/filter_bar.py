@@ -23,6 +23,8 @@ from dashboard.config import Language, get_settings
 from dashboard.data import area_tree
 from dashboard.data.db import session_scope
 from dashboard.data.periods import CITY, Area, AreaLevel
+from dashboard.data.records import drill_to_data
+from dashboard.data.vocab import IncidentKind, PlaceType
 from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter, filter_store, read_filter_store
 from dashboard.formatting import period_label
 from dashboard.i18n import t
@@ -44,6 +46,19 @@ def scoped_store(stored: dict[str, Any] | None) -> StoredFilter:
     except (KeyError, ValueError, TypeError, AssertionError, OutOfScope) as error:
         log.warning("filter store refused: %s", error)
         raise PreventUpdate from error
+
+
+def view_query(
+    stored: dict[str, Any] | None, *, criminal: bool = False, place: PlaceType | None = None
+) -> dict[str, Any]:
+    """What a page's analysis map and record tables count with (their `query` stores): the filter bar's filter, read
+    again and scoped (scoped_store); `criminal`: criminal cases only (a subtype of another kind let go); `place`:
+    incidents in one kind of place only."""
+    drill = scoped_store(stored).drill
+    if criminal:
+        subtype = drill.subtype if drill.kind is IncidentKind.CRIMINAL else None
+        drill = replace(drill, kind=IncidentKind.CRIMINAL, subtype=subtype)
+    return drill_to_data(drill, place=place)
 
 
 def overlaps(scope: Area, area: Area) -> bool:
@@ -84,7 +99,7 @@ def level_of(area: Area, level: AreaLevel) -> Area | None:
 def resolve_filter(asked: dict[str, Any]) -> tuple[Any, ...]:
     lang = get_settings().language
     params = FilterParams.from_dict(
-        {key: asked.get(key) for key in ("period", "from", "to", "compare", "area", "kind")}
+        {key: asked.get(key) for key in ("period", "from", "to", "compare", "area", "kind", "subtype", "grain")}
     )
     messages = [str(message) for message in asked.get("errors") or []]
     path = str(asked.get("path") or "/")
@@ -184,6 +199,9 @@ def write_filter_to_url(
     except ValueError:
         return no_update
     query: dict[str, str | None] = {"period": period, "compare": compare, "area": area.code, "kind": kind}
+    kept = current.params  # what no control of the bar shows: the picked subtype (of the same kind), the grain
+    same_kind = kind == (None if kept.kind is None else kept.kind.value)
+    query |= {"subtype": kept.subtype if same_kind else None, "grain": kept.grain}
     if period == PeriodChoice.CUSTOM.value:
         first, last = current.drill.period.start, current.drill.period.last_day  # until both days are picked
         query |= {"from": (start or first.isoformat())[:10], "to": (end or last.isoformat())[:10]}
@@ -195,17 +213,57 @@ def write_filter_to_url(
 def drill_href(click: dict[str, Any] | None, stored: dict[str, Any] | None) -> Any:
     """Where a click on an area's bar leads: that area on this page (same filters), or a grid's own page.
     Bars carry [code, level] (or [grid code]) as customdata."""
-    points = (click or {}).get("points") or [{}]
-    custom = points[0].get("customdata")
-    if not stored or not isinstance(custom, list) or not custom:
+    custom = picked(click)
+    if not stored or custom is None:
         return no_update
+    return area_href(custom[0], stored)
+
+
+def map_drill_href(feature: dict[str, Any] | None, stored: dict[str, Any] | None) -> Any:
+    """Where a click on an area of the analysis map leads (its GeoJSON feature carries the code), as drill_href."""
+    properties = feature.get("properties") if isinstance(feature, dict) else None
+    if not stored or not isinstance(properties, dict) or not properties.get("code"):
+        return no_update
+    return area_href(properties["code"], stored)
+
+
+def area_href(code: Any, stored: dict[str, Any]) -> Any:
     try:
-        area = area_of_code(str(custom[0]))
+        area = area_of_code(str(code))
     except ValueError:
         return no_update
     if area.level is AreaLevel.GRID:
-        return f"/grid?{urlencode({'code': area.code})}"
+        return f"/grid?{urlencode({'code': area.code})}"  # the grid page checks the grid against the account's area
     return scoped_store(stored).link(area)  # the page checks the area it is sent to against the account's
+
+
+def subtype_href(subtype: Any, stored: dict[str, Any] | None) -> Any:
+    """This view with `subtype` picked (in the address, so every figure and table of the page counts with it, and a
+    link reopens it), or let go when it is picked already; None lets go. A code that is no subtype of the view's
+    kind changes nothing."""
+    if not stored:
+        return no_update
+    shown = scoped_store(stored)
+    chosen = None if subtype is None or str(subtype) == shown.params.subtype else str(subtype)
+    try:
+        params = shown.params.with_subtype(chosen)
+    except ValueError:
+        return no_update
+    return params.with_area(shown.drill.area).link(shown.path)
+
+
+def grain_href(grain: Any, stored: dict[str, Any] | None) -> Any:
+    """This view with the case-trend chart at `grain` (day, week or month), so a link reopens the same chart."""
+    if not stored:
+        return no_update
+    shown = scoped_store(stored)
+    if grain == shown.params.grain:
+        return no_update
+    try:
+        params = shown.params.with_grain(None if grain is None else str(grain))
+    except ValueError:
+        return no_update
+    return params.with_area(shown.drill.area).link(shown.path)
 
 
 def picked(click: dict[str, Any] | None) -> list[Any] | None:

@@ -27,6 +27,7 @@ from dashboard.data.records import (
     drill_from_data,
     fetch_record,
     fetch_records,
+    place_from_data,
     table_of,
     unmask,
 )
@@ -58,6 +59,7 @@ def serve_records(request: dict[str, Any] | None, kind: str, query: dict[str, An
     try:
         drill = drill_from_data(query)
         drill = dataclasses.replace(drill, area=scoped(drill.area))  # never wider than the account's area
+        place = place_from_data(query)  # incidents in one kind of place (the rental-housing page's cases)
         with session_scope() as session:
             page = fetch_records(
                 session,
@@ -67,6 +69,7 @@ def serve_records(request: dict[str, Any] | None, kind: str, query: dict[str, An
                 end=request.get("endRow"),  # type: ignore[arg-type]
                 sort_model=request.get("sortModel"),
                 filter_model=request.get("filterModel"),
+                place=place,
             )
     except RecordQueryError as error:
         return EMPTY, error.text()

@@ -1,5 +1,6 @@
 """出租房: read the filter the bar resolved, query the rental-housing cases, hand the frames to the figure builders;
-a click on an area drills into it, a click on a grid opens that grid's page."""
+a click on an area (a bar, or on the map) drills into it, a click on a grid opens that grid's page. The map counts
+the page's incidents; the tables list the cases in rental housing and the area's rental houses."""
 
 from __future__ import annotations
 
@@ -10,15 +11,17 @@ from dash import Input, Output, State, callback, ctx, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.callbacks.filter_bar import drill_href, scoped_store
+from dashboard.callbacks.filter_bar import drill_href, map_drill_href, scoped_store, view_query
 from dashboard.config import get_settings
 from dashboard.data import rental
 from dashboard.data.db import session_scope
+from dashboard.data.vocab import PlaceType
 from dashboard.figures import rental_housing as figures
 from dashboard.figures.common import empty
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
+MAP, CASES, HOUSES = ids.DrillViews.RENTAL_MAP, ids.DrillViews.RENTAL_TABLE, ids.DrillViews.RENTAL_HOUSES
 
 
 def facts_list(facts: list[figures.Fact]) -> list[html.Div]:
@@ -57,14 +60,33 @@ def update_rental_figures(stored: dict[str, Any] | None) -> tuple[Any, ...]:
 
 
 @callback(
+    Output(ids.analysis("query", MAP), "data"),
+    Output(ids.record("query", CASES), "data"),
+    Output(ids.record("query", HOUSES), "data"),
+    Input(ids.Drill.FILTER, "data"),
+)
+def follow_rental_filter(stored: dict[str, Any] | None) -> tuple[Any, Any, Any]:
+    """The map and the registry count with the page's filter, the cases table with its cases in rental housing
+    (scoped again here: the store is the client's)."""
+    return view_query(stored), view_query(stored, place=PlaceType.RENTAL_HOUSING), view_query(stored)
+
+
+@callback(
     Output(ids.App.URL, "href", allow_duplicate=True),
     Input(ids.Rental.AREAS, "clickData"),
     Input(ids.Rental.GRIDS, "clickData"),
+    Input(ids.analysis("areas", MAP), "clickData"),
     State(ids.Drill.FILTER, "data"),
     prevent_initial_call=True,
 )
 def drill_into_rental_area(
-    area_click: dict[str, Any] | None, grid_click: dict[str, Any] | None, stored: dict[str, Any] | None
+    area_click: dict[str, Any] | None,
+    grid_click: dict[str, Any] | None,
+    feature: dict[str, Any] | None,
+    stored: dict[str, Any] | None,
 ) -> Any:
-    click = grid_click if ctx.triggered_id == ids.Rental.GRIDS else area_click
-    return drill_href(click, stored)
+    if ctx.triggered_id == ids.Rental.GRIDS:
+        return drill_href(grid_click, stored)
+    if ctx.triggered_id == ids.Rental.AREAS:
+        return drill_href(area_click, stored)
+    return map_drill_href(feature, stored)

@@ -1,9 +1,11 @@
-"""破案率: read the filter the bar resolved, query the solve rates, hand the frames to the figure builders; a click
-on a subtype selects it (the days-to-solve chart shows it alone), a click on an area drills into it."""
+"""破案率: read the filter the bar resolved, query the solve rates, hand the frames to the figure builders. A click
+on a subtype picks it in the address (the area, month and days-to-solve charts, the map and the table then count
+that subtype alone; the subtype chart outlines it); a click on an area, as a bar or on the map, drills into it."""
 
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 from typing import Any
 
 import plotly.graph_objects as go
@@ -11,7 +13,7 @@ from dash import Input, Output, State, callback, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.callbacks.filter_bar import drill_href, picked, scoped_store
+from dashboard.callbacks.filter_bar import drill_href, map_drill_href, picked, scoped_store, subtype_href, view_query
 from dashboard.config import get_settings
 from dashboard.data import solve_rates
 from dashboard.data.db import session_scope
@@ -20,6 +22,7 @@ from dashboard.figures.common import empty, subtype_label
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
+MAP, TABLE = ids.DrillViews.SOLVE_MAP, ids.DrillViews.SOLVE_TABLE
 
 
 @callback(
@@ -28,58 +31,74 @@ log = logging.getLogger(__name__)
     Output(ids.Solve.DAYS, "figure"),
     Output(ids.Solve.MONTHS, "figure"),
     Input(ids.Drill.FILTER, "data"),
-    Input(ids.Solve.SELECTED, "data"),
 )
-def update_solve_rate_figures(stored: dict[str, Any] | None, selected: str | None) -> tuple[go.Figure, ...]:
+def update_solve_rate_figures(stored: dict[str, Any] | None) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
     f, compare = shown.drill, shown.drill.compare.value
+    unpicked = replace(f, kind=shown.params.kind, subtype=None)  # the chart a subtype is picked in shows them all
     try:
         with session_scope() as session:
             by_area = solve_rates.solve_rates(session, f, by="area")
-            by_subtype = solve_rates.solve_rates(session, f, by="subtype")
+            by_subtype = solve_rates.solve_rates(session, unpicked, by="subtype")
             by_month = solve_rates.solve_rates(session, f, by="month")
             days = solve_rates.time_to_solve(session, f)
     except SQLAlchemyError:
         log.exception("solve rates unavailable")
         blank = empty("", t("status.unavailable", lang))
         return blank, blank, blank, blank
-    pick = selected if isinstance(selected, str) and selected in set(by_subtype["subtype"]) else None
     return (
         figures.rate_by_area(by_area, compare=compare, lang=lang),
-        figures.rate_by_subtype(by_subtype, compare=compare, lang=lang, selected=pick),
-        figures.time_to_solve(days, compare=compare, lang=lang, selected=pick),
+        figures.rate_by_subtype(by_subtype, compare=compare, lang=lang, selected=f.subtype),
+        figures.time_to_solve(days, compare=compare, lang=lang, selected=f.subtype),
         figures.rate_by_month(by_month, compare=compare, lang=lang),
     )
 
 
 @callback(
-    Output(ids.Solve.SELECTED, "data"),
+    Output(ids.analysis("query", MAP), "data"),
+    Output(ids.record("query", TABLE), "data"),
+    Input(ids.Drill.FILTER, "data"),
+)
+def follow_solve_filter(stored: dict[str, Any] | None) -> tuple[Any, Any]:
+    """The map and the table: the criminal cases of the page's filter (scoped again here)."""
+    query = view_query(stored, criminal=True)
+    return query, query
+
+
+@callback(
+    Output(ids.App.URL, "href", allow_duplicate=True),
     Input(ids.Solve.SUBTYPES, "clickData"),
     Input(ids.Solve.CLEAR, "n_clicks"),
-    State(ids.Solve.SELECTED, "data"),
+    State(ids.Drill.FILTER, "data"),
     prevent_initial_call=True,
 )
-def select_solve_subtype(click: dict[str, Any] | None, _clear: int | None, selected: str | None) -> Any:
+def select_solve_subtype(click: dict[str, Any] | None, _clear: int | None, stored: dict[str, Any] | None) -> Any:
+    """A subtype's bar picks it (a second click lets go); the clear button lets go. Bars carry [subtype]."""
     if ctx.triggered_id == ids.Solve.CLEAR:
-        return None
+        return subtype_href(None, stored)
     custom = picked(click)
-    if custom is None:
+    if custom is None or str(custom[0]) == "all":
         return no_update
-    choice = str(custom[0])
-    return None if choice == selected else choice  # a second click on the same bar lets go
+    return subtype_href(custom[0], stored)
 
 
-@callback(Output(ids.Solve.SELECTION, "children"), Input(ids.Solve.SELECTED, "data"))
-def show_solve_selection(selected: str | None) -> str:
+@callback(Output(ids.Solve.SELECTION, "children"), Input(ids.Drill.FILTER, "data"))
+def show_solve_selection(stored: dict[str, Any] | None) -> str:
+    subtype = scoped_store(stored).drill.subtype
     lang = get_settings().language
-    return "" if not selected else t("selection.shown", lang, name=subtype_label(str(selected), lang))
+    return "" if subtype is None else t("selection.shown", lang, name=subtype_label(subtype, lang))
 
 
 @callback(
     Output(ids.App.URL, "href", allow_duplicate=True),
     Input(ids.Solve.AREAS, "clickData"),
+    Input(ids.analysis("areas", MAP), "clickData"),
     State(ids.Drill.FILTER, "data"),
     prevent_initial_call=True,
 )
-def drill_into_solve_area(click: dict[str, Any] | None, stored: dict[str, Any] | None) -> Any:
-    return drill_href(click, stored)
+def drill_into_solve_area(
+    click: dict[str, Any] | None, feature: dict[str, Any] | None, stored: dict[str, Any] | None
+) -> Any:
+    if ctx.triggered_id == ids.Solve.AREAS:
+        return drill_href(click, stored)
+    return map_drill_href(feature, stored)

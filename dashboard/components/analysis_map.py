@@ -1,5 +1,7 @@
 """Map analysis: where incidents cluster over a period (a density layer of weighted circles), and a replay of one
-day or week hour by hour (a slider, and a play button that steps it). The area's outline is drawn too.
+day or week hour by hour (a slider, and a play button that steps it). The area's outline is drawn too, and the
+areas one level down (county outlines of the city, townships of a county, grids of a township): a page that lets
+them be clicked (`drillable=True`) listens to `ids.analysis("areas", key)`'s clickData and drills into the area.
 
 Any page embeds one with a key and the DrillFilter data in its `ids.analysis("query", key)` store (given here, or
 written by a page callback). The server sends aggregated points once per choice (dashboard/data/heat.py); moving
@@ -25,10 +27,21 @@ def js(name: str) -> dict[str, str]:
     return {"variable": f"analysisMap.{name}"}
 
 
-def analysis_map(key: str, drill: DrillFilter | None = None, *, height: str = "26rem") -> html.Section:
+def analysis_map(
+    key: str, drill: DrillFilter | None = None, *, height: str = "26rem", drillable: bool = False
+) -> html.Section:
     shift = overlay_options()
     outline = dl.GeoJSON(
         id=ids.analysis("outline", key), data=None, style=js("outlineStyle"), interactive=False, **shift
+    )
+    areas = dl.GeoJSON(  # the areas one level down, named on hover; clickable where the page drills
+        id=ids.analysis("areas", key),
+        data=None,
+        style=js("areaStyle"),
+        hoverStyle=js("areaHover"),
+        onEachFeature=js("areaTip"),
+        interactive=drillable,
+        **shift,
     )
     heat = dl.GeoJSON(id=ids.analysis("heat", key), data=None, pointToLayer=js("heatPoint"), **shift)
     controls = html.Div(
@@ -62,7 +75,7 @@ def analysis_map(key: str, drill: DrillFilter | None = None, *, height: str = "2
             controls,
             html.Div(id=ids.analysis("hour", key), className="analysis-hour", role="status"),
             dl.Map(
-                [*base_layers(), outline, heat],
+                [*base_layers(), areas, outline, heat],
                 id=ids.analysis("map", key),
                 center=list(TAIZHOU),
                 zoom=ZOOM,
@@ -70,6 +83,7 @@ def analysis_map(key: str, drill: DrillFilter | None = None, *, height: str = "2
                 attributionControl=bool(base_layers()),
             ),
             html.Div(id=ids.analysis("status", key), className="analysis-legend"),
+            html.P(t("drillmap.hint"), className="analysis-hint") if drillable else None,
         ],
-        className="analysis-map",
+        className="analysis-map analysis-map-drillable" if drillable else "analysis-map",
     )

@@ -52,8 +52,9 @@ def column_def(column: Column) -> dict[str, Any]:
     return definition
 
 
-def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *, page_size: int = PAGE_SIZE
-                 ) -> html.Section:  # fmt: skip
+def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *, page_size: int = PAGE_SIZE,
+                 title: str | None = None) -> html.Section:  # fmt: skip
+    """`title`: the table's heading (default: the kind of record's)."""
     table = TABLES[kind]
     grid = dag.AgGrid(
         id=ids.record("grid", key),
@@ -77,7 +78,7 @@ def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *
     )
     return html.Section(
         [
-            html.H3(t(f"records.title.{kind.value}")),
+            html.H3(title or t(f"records.title.{kind.value}")),
             html.Div(id=ids.record("status", key), className="record-status", role="status"),
             dcc.Store(id=ids.record("kind", key), data=kind.value),
             dcc.Store(id=ids.record("query", key), data=None if drill is None else drill_to_data(drill)),

@@ -10,7 +10,7 @@ rows where they do not. The public modules only shape these counts; the 口径 l
 
 Each takes `by`, the dimensions to group by: `day` (city-clock date), `month` (its month's first day), `kind`,
 `subtype`, `child` (the code of the next area level down: county, township or grid code; a grid's own code for a
-grid) and `grid` (grid code).
+grid) and `grid` (grid code). Each also takes `subtype` (keyword; with a kind): only incidents of that subtype.
 Days are city-clock days: a period [start, end) holds the incidents whose city-clock day falls in it.
 
 Where the counts come from (dashboard/data/rollups.py, DRILL_ROLLUPS): a period is split into its whole calendar
@@ -20,17 +20,21 @@ a county's townships from the township rollups (solve times too), of a township'
 the raw rows of the days outside whole months (the rental cases of any area's grids: plus `rental_grid_day`); a
 grid's from its own raw rows (a few hundred a year, through the grid index), and so does a township's heatmap
 (through the county's index by kind and report time).
+
+A subtype filter is answered by the rollups keyed by subtype (the city, county and township counts and the solve-time
+histograms); the others have no subtype column, so under a subtype these come from the raw rows instead (a subtype
+is a small share of its kind, read through the county's index by kind and report time): the counts of a township's
+grids (`grid` grain), the report heatmap (`hour_counts`) and the rental cases by grid (`rental_by_grid`).
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, true
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, true, union_all
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
@@ -88,9 +92,13 @@ def _area_clause(area: Area) -> ColumnElement[bool]:
             return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
 
 
-def _kind_clause(kind: IncidentKind | None) -> ColumnElement[bool]:
+def _kind_clause(kind: IncidentKind | None, subtype: str | None = None) -> ColumnElement[bool]:
     # Every kind spelled out: the index (county_code, kind, reported_at) then serves a report-time range for each.
-    return Incident.kind.in_([k.value for k in IncidentKind]) if kind is None else Incident.kind == str(kind)
+    if kind is None:
+        return Incident.kind.in_([k.value for k in IncidentKind])
+    if subtype is not None:
+        return and_(Incident.kind == str(kind), Incident.subtype == subtype)
+    return Incident.kind == str(kind)
 
 
 def _day_expression(session: Session, column: Any) -> Any:
@@ -207,8 +215,10 @@ def _rollup(
     by: Sequence[str],
     measures: Sequence[str],
     extra: Sequence[ColumnElement[bool]] = (),
+    subtype: str | None = None,
 ) -> pd.DataFrame:
-    """Counts from one rollup table over [span.start, span.end) of its time column."""
+    """Counts from one rollup table over [span.start, span.end) of its time column (of one subtype when given: the
+    table must be keyed by subtype)."""
     table = model.__table__
     time = table.c.month if "month" in table.c else table.c.day
     dims: list[Any] = []
@@ -235,6 +245,8 @@ def _rollup(
         where.append(table.c.township_code == area.code)
     if kind is not None and "kind" in table.c:
         where.append(table.c.kind == str(kind))
+    if subtype is not None:
+        where.append(table.c.subtype == subtype)  # a KeyError here: the caller asked a table without subtypes
     query = select(*dims, *(func.sum(table.c[m]).label(m) for m in measures)).where(*where)
     if joined:
         query = query.join(Grid, Grid.id == table.c.grid_id)
@@ -243,12 +255,12 @@ def _rollup(
     return _frame(session.execute(query).all(), [*names, *measures], measures)
 
 
-def _counts_grain(area: Area, by: Sequence[str]) -> str:
+def _counts_grain(area: Area, by: Sequence[str], subtype: str | None = None) -> str:
     """Which count rollups answer: city, county, township or grid (or raw for a grid's own rows)."""
     if area.level is AreaLevel.GRID:
         return "own"
     if _needs_grid(area, by):
-        return "raw" if ("subtype" in by or "day" in by) else "grid"
+        return "raw" if ("subtype" in by or "day" in by or subtype is not None) else "grid"
     if area.level is AreaLevel.TOWNSHIP or ("child" in by and area.level is AreaLevel.COUNTY):
         return "township"
     return "city" if area.level is AreaLevel.CITY and "child" not in by else "county"
@@ -270,9 +282,30 @@ def _counts(
     measures: Sequence[str],
     raw: Any,
     own: Any,
+    subtype: str | None = None,
 ) -> pd.DataFrame:
     _check(by)
-    grain = _counts_grain(area, by)
+    # Kept on the session for the rest of the request: a page's figures share counts (the rental page's summary is
+    # the sum of its areas' rows, a trend's baseline may be another figure's period).
+    memo: dict[tuple[Any, ...], pd.DataFrame] = session.info.setdefault("drill_counts", {})
+    key = (tuple(measures), period, area, kind, subtype, tuple(by))
+    if key not in memo:
+        memo[key] = _counts_uncached(session, period, area, kind, by, measures, raw, own, subtype)
+    return memo[key].copy()
+
+
+def _counts_uncached(
+    session: Session,
+    period: Period,
+    area: Area,
+    kind: IncidentKind | None,
+    by: Sequence[str],
+    measures: Sequence[str],
+    raw: Any,
+    own: Any,
+    subtype: str | None,
+) -> pd.DataFrame:
+    grain = _counts_grain(area, by, subtype)
     frames: list[pd.DataFrame] = []
     if grain == "own":
         return own(period)
@@ -287,31 +320,43 @@ def _counts(
         else:
             month_table, day_table = COUNT_TABLES[grain]
             if months is not None:
-                frames.append(_rollup(session, month_table, months, area, kind, by, measures))
-            frames += [_rollup(session, day_table, span, area, kind, by, measures) for span in days]
+                frames.append(_rollup(session, month_table, months, area, kind, by, measures, subtype=subtype))
+            frames += [_rollup(session, day_table, span, area, kind, by, measures, subtype=subtype) for span in days]
     return _finish(frames, by, measures)
 
 
 def incident_counts(
-    session: Session, period: Period, area: Area, kind: IncidentKind | None, *, by: Sequence[str] = ()
+    session: Session,
+    period: Period,
+    area: Area,
+    kind: IncidentKind | None,
+    *,
+    by: Sequence[str] = (),
+    subtype: str | None = None,
 ) -> pd.DataFrame:
     """Columns: *by, reported, rental."""
 
     def raw(span: Period) -> pd.DataFrame:
         rental = func.coalesce(func.sum(case((Incident.place_type == PlaceType.RENTAL_HOUSING.value, 1), else_=0)), 0)
         measures = {"reported": func.count(), "rental": rental}
-        return _raw(session, span, area, [_kind_clause(kind)], Incident.reported_at, _raw_by(by), measures)
+        return _raw(session, span, area, [_kind_clause(kind, subtype)], Incident.reported_at, _raw_by(by), measures)
 
     def own(span: Period) -> pd.DataFrame:
         rows = grid_rows(session, area)
-        rows = rows[_in(rows["reported_day"], span) & _of_kind(rows, kind)]
+        rows = rows[_in(rows["reported_day"], span) & _of_kind(rows, kind, subtype)]
         return _tally(rows.assign(day=rows["reported_day"], one=1), area, by, {"reported": "one", "rental": "rental"})
 
-    return _counts(session, period, area, kind, by, ("reported", "rental"), raw, own)
+    return _counts(session, period, area, kind, by, ("reported", "rental"), raw, own, subtype)
 
 
 def criminal_counts(
-    session: Session, period: Period, area: Area, kind: IncidentKind | None, *, by: Sequence[str] = ()
+    session: Session,
+    period: Period,
+    area: Area,
+    kind: IncidentKind | None,
+    *,
+    by: Sequence[str] = (),
+    subtype: str | None = None,
 ) -> pd.DataFrame:
     """Columns: *by, filed, solved. Criminal cases only (a kind other than criminal gives no cases)."""
     if kind not in (None, IncidentKind.CRIMINAL):
@@ -320,16 +365,16 @@ def criminal_counts(
 
     def raw(span: Period) -> pd.DataFrame:
         solved = func.coalesce(func.sum(case((Incident.solved_at.is_not(None), 1), else_=0)), 0)
-        where = [Incident.kind == IncidentKind.CRIMINAL.value, Incident.filed_at.is_not(None)]
+        where = [_kind_clause(IncidentKind.CRIMINAL, subtype), Incident.filed_at.is_not(None)]
         measures = {"filed": func.count(), "solved": solved}
         return _raw(session, span, area, where, Incident.filed_at, _raw_by(by), measures)
 
     def own(span: Period) -> pd.DataFrame:
         rows = grid_rows(session, area)
-        rows = rows[_in(rows["filed_day"], span) & (rows["kind"] == IncidentKind.CRIMINAL.value)]
+        rows = rows[_in(rows["filed_day"], span) & _of_kind(rows, IncidentKind.CRIMINAL, subtype)]
         return _tally(rows.assign(day=rows["filed_day"], one=1), area, by, {"filed": "one", "solved": "solved"})
 
-    frame = _counts(session, period, area, IncidentKind.CRIMINAL, by, ("filed", "solved"), raw, own)
+    frame = _counts(session, period, area, IncidentKind.CRIMINAL, by, ("filed", "solved"), raw, own, subtype)
     if "kind" in frame:
         frame = frame[frame["kind"] == IncidentKind.CRIMINAL.value].reset_index(drop=True)
     return frame
@@ -341,15 +386,18 @@ def _raw_by(by: Sequence[str]) -> list[str]:
     return list(dict.fromkeys(names))
 
 
-def hour_counts(session: Session, period: Period, area: Area, kind: IncidentKind | None) -> pd.DataFrame:
-    """Columns: weekday (0 Monday … 6 Sunday), hour (0–23), reports; only cells with reports."""
+def hour_counts(
+    session: Session, period: Period, area: Area, kind: IncidentKind | None, *, subtype: str | None = None
+) -> pd.DataFrame:
+    """Columns: weekday (0 Monday … 6 Sunday), hour (0–23), reports; only cells with reports. Under a subtype: from
+    the raw rows (the heatmap rollups have no subtype)."""
     if area.level is AreaLevel.GRID:
         rows = grid_rows(session, area)
-        rows = rows[_in(rows["reported_day"], period) & _of_kind(rows, kind)]
+        rows = rows[_in(rows["reported_day"], period) & _of_kind(rows, kind, subtype)]
         frame = rows.groupby(["weekday", "hour"]).size().rename("reports").reset_index()
         return frame.astype("int64")
-    if area.level is AreaLevel.TOWNSHIP:
-        return _raw_hours(session, period, area, kind)
+    if area.level is AreaLevel.TOWNSHIP or subtype is not None:
+        return _raw_hours(session, period, area, kind, subtype)
     months, days = split(period)
     frames = []
     if months is not None:
@@ -364,10 +412,12 @@ def hour_counts(session: Session, period: Period, area: Area, kind: IncidentKind
     return frame[frame["reports"] > 0].astype("int64").reset_index(drop=True)
 
 
-def _raw_hours(session: Session, period: Period, area: Area, kind: IncidentKind | None) -> pd.DataFrame:
+def _raw_hours(
+    session: Session, period: Period, area: Area, kind: IncidentKind | None, subtype: str | None = None
+) -> pd.DataFrame:
     start, end = period.utc_bounds(get_settings().timezone)
     query = select(Incident.reported_at).where(
-        Incident.reported_at >= start, Incident.reported_at < end, _area_clause(area), _kind_clause(kind)
+        Incident.reported_at >= start, Incident.reported_at < end, _area_clause(area), _kind_clause(kind, subtype)
     )
     moments = pd.Series([row[0] for row in session.execute(query)], dtype="datetime64[us]") + utc_offset()
     frame = pd.DataFrame({"weekday": moments.dt.day_of_week, "hour": moments.dt.hour})
@@ -376,7 +426,13 @@ def _raw_hours(session: Session, period: Period, area: Area, kind: IncidentKind 
 
 
 def solve_days(
-    session: Session, period: Period, area: Area, kind: IncidentKind | None, *, by: Sequence[str] = ()
+    session: Session,
+    period: Period,
+    area: Area,
+    kind: IncidentKind | None,
+    *,
+    by: Sequence[str] = (),
+    subtype: str | None = None,
 ) -> pd.DataFrame:
     """Columns: *by (subtype at most), days, cases."""
     keys = [*by, "days"]
@@ -384,7 +440,8 @@ def solve_days(
         return _empty(keys, ("cases",))
     if area.level is AreaLevel.GRID:
         rows = grid_rows(session, area)
-        rows = rows[_in(rows["filed_day"], period) & rows["solved"].astype(bool) & (rows["kind"] == "criminal")]
+        criminal = _of_kind(rows, IncidentKind.CRIMINAL, subtype)
+        rows = rows[_in(rows["filed_day"], period) & rows["solved"].astype(bool) & criminal]
         frame = rows[["subtype", "days"]].assign(cases=1)
     else:
         township = area.level is AreaLevel.TOWNSHIP
@@ -394,9 +451,10 @@ def solve_days(
         day_table = CriminalSolveTownshipDay if township else CriminalSolveDay
         months, days = split(period)
         frames = []
+        keys_by = ("subtype", "days")
         if months is not None:
-            frames.append(_rollup(session, month_table, months, area, None, ("subtype", "days"), ("cases",)))
-        frames += [_rollup(session, day_table, span, area, None, ("subtype", "days"), ("cases",)) for span in days]
+            frames.append(_rollup(session, month_table, months, area, None, keys_by, ("cases",), subtype=subtype))
+        frames += [_rollup(session, day_table, span, area, None, keys_by, ("cases",), subtype=subtype) for span in days]
         frame = pd.concat(frames, ignore_index=True)
     if frame.empty:
         return _empty(keys, ("cases",))
@@ -447,8 +505,9 @@ def _in(days: pd.Series, period: Period) -> pd.Series:
     return (days >= pd.Timestamp(period.start)) & (days < pd.Timestamp(period.end))
 
 
-def _of_kind(rows: pd.DataFrame, kind: IncidentKind | None) -> pd.Series:
-    return rows["kind"].notna() if kind is None else rows["kind"] == str(kind)
+def _of_kind(rows: pd.DataFrame, kind: IncidentKind | None, subtype: str | None = None) -> pd.Series:
+    keep = rows["kind"].notna() if kind is None else rows["kind"] == str(kind)
+    return keep if subtype is None else keep & (rows["subtype"] == subtype)
 
 
 def _tally(rows: pd.DataFrame, area: Area, by: Sequence[str], measures: dict[str, str]) -> pd.DataFrame:
@@ -468,61 +527,57 @@ def _tally(rows: pd.DataFrame, area: Area, by: Sequence[str], measures: dict[str
 
 
 def rental_by_grid(
-    session: Session, period: Period, area: Area, kind: IncidentKind | None, *, grids: Sequence[str] | None = None
+    session: Session,
+    period: Period,
+    area: Area,
+    kind: IncidentKind | None,
+    *,
+    grids: Sequence[str] | None = None,
+    subtype: str | None = None,
+    limit: int | None = None,
 ) -> pd.DataFrame:
-    """Columns: grid (code), rental: rental-housing cases per grid of the area with any (or of `grids` only)."""
-    if area.level is AreaLevel.GRID:
-        frame = incident_counts(session, period, area, kind, by=("grid",))
-        return frame[frame["rental"] > 0][["grid", "rental"]].reset_index(drop=True)
-    codes = {
-        int(grid_id): str(code) for grid_id, code in session.execute(select(Grid.id, Grid.code).where(_grid_area(area)))
-    }
-    ids = None if grids is None else [grid_id for grid_id, code in codes.items() if code in set(grids)]
+    """Columns: grid (code), rental: rental-housing cases per grid of the area with any (or of `grids` only), most
+    first, then by code; the first `limit` of them when given. Under a subtype: from the raw rows (the grid rollups
+    have no subtype).
+
+    One statement: the grid-month rollup over the whole months and `rental_grid_day` over the other days, summed
+    per grid id in SQL, then joined to the grid for its code (only the summed rows: a few thousand at most)."""
+    if area.level is AreaLevel.GRID or subtype is not None:
+        frame = incident_counts(session, period, area, kind, by=("grid",), subtype=subtype)
+        if grids is not None:
+            frame = frame[frame["grid"].isin(list(grids))]
+        frame = frame[frame["rental"] > 0][["grid", "rental"]]
+        frame = frame.sort_values(["rental", "grid"], ascending=[False, True], kind="stable")
+        return (frame if limit is None else frame.head(limit)).reset_index(drop=True)
+    chosen = None if grids is None else select(Grid.id).where(Grid.code.in_(list(grids)))
     months, days = split(period)
-    parts: list[tuple[int, int]] = []
-    if months is not None:
-        table = IncidentGridMonth.__table__
-        where = [table.c.month >= months.start, table.c.month < months.end, table.c.rental > 0]
+    parts: list[Any] = []
+    spans = ([(IncidentGridMonth.__table__, months)] if months is not None else []) + [
+        (RentalGridDay.__table__, span) for span in days
+    ]
+    for table, span in spans:
+        time = table.c.month if "month" in table.c else table.c.day
+        where = [time >= span.start, time < span.end, table.c.rental > 0]
         if area.level is AreaLevel.COUNTY:
             where.append(table.c.county_code == area.code)
         elif area.level is AreaLevel.TOWNSHIP:
             where.append(table.c.township_code == area.code)
         if kind is not None:
             where.append(table.c.kind == str(kind))
-        if ids is not None:
-            where.append(table.c.grid_id.in_(ids))
-        query = select(table.c.grid_id, func.sum(table.c.rental)).where(*where).group_by(table.c.grid_id)
-        parts += [(int(grid_id), int(n)) for grid_id, n in session.execute(query)]
-    daily = RentalGridDay.__table__
-    for span in days:
-        where = [daily.c.day >= span.start, daily.c.day < span.end]
-        if area.level is AreaLevel.COUNTY:
-            where.append(daily.c.county_code == area.code)
-        elif area.level is AreaLevel.TOWNSHIP:
-            where.append(daily.c.township_code == area.code)
-        if kind is not None:
-            where.append(daily.c.kind == str(kind))
-        if ids is not None:
-            where.append(daily.c.grid_id.in_(ids))
-        # Summed here, not in SQL: a GROUP BY grid_id would have SQLite sort the rows anyway.
-        found: Counter[int] = Counter()
-        for grid_id, n in session.execute(select(daily.c.grid_id, daily.c.rental).where(*where)):
-            found[int(grid_id)] += int(n)
-        parts += list(found.items())
-    if not parts:
-        return pd.DataFrame({"grid": pd.Series(dtype=object), "rental": pd.Series(dtype="int64")})
-    frame = pd.DataFrame(parts, columns=["grid_id", "rental"]).groupby("grid_id", as_index=False)["rental"].sum()
-    frame["grid"] = [codes.get(grid_id, "") for grid_id in frame["grid_id"]]
-    frame = frame[frame["grid"] != ""]
-    return frame[["grid", "rental"]].astype({"rental": "int64"}).reset_index(drop=True)
-
-
-def _grid_area(area: Area) -> ColumnElement[bool]:
-    match area.level:
-        case AreaLevel.COUNTY:
-            return Grid.county_code == area.code
-        case AreaLevel.TOWNSHIP:
-            return Grid.township_code == area.code
-        case AreaLevel.GRID:
-            return Grid.code == area.code
-    return true()
+        if chosen is not None:
+            where.append(table.c.grid_id.in_(chosen))
+        parts.append(select(table.c.grid_id, table.c.rental).where(*where))
+    combined: Any = parts[0] if len(parts) == 1 else union_all(*parts)
+    cases = combined.subquery()
+    per_grid = select(cases.c.grid_id, func.sum(cases.c.rental).label("rental")).group_by(cases.c.grid_id).subquery()
+    query = (
+        select(Grid.code, per_grid.c.rental)
+        .join(Grid, Grid.id == per_grid.c.grid_id)
+        .order_by(per_grid.c.rental.desc(), Grid.code)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    rows = [(str(code), int(rental)) for code, rental in session.execute(query)]
+    return pd.DataFrame(
+        {"grid": pd.Series([row[0] for row in rows], dtype=object), "rental": [row[1] for row in rows]}
+    ).astype({"rental": "int64"})

@@ -1,4 +1,5 @@
-"""What a drill-down page is asked for: a period, what it is compared with, an area and a kind of incident.
+"""What a drill-down page is asked for: a period, what it is compared with, an area, a kind of incident and, within
+that kind, a subtype.
 
 One value object shared by the filter bar (which reads and writes it in the URL), the queries (which count with
 it) and the exports. The area is always the one the user may see: the caller intersects it with the account's
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dashboard.data.periods import CITY, Area, Period
-from dashboard.data.vocab import IncidentKind
+from dashboard.data.vocab import SUBTYPES, IncidentKind
 
 
 class Compare(StrEnum):
@@ -25,6 +26,16 @@ class DrillFilter:
     compare: Compare = Compare.LAST_YEAR
     area: Area = CITY
     kind: IncidentKind | None = None  # None: every kind
+    subtype: str | None = None  # None: every subtype of the kind; a subtype needs its kind (SUBTYPES[kind])
+
+    def __post_init__(self) -> None:
+        if self.subtype is None:
+            return
+        if self.kind is None:
+            raise ValueError(f"subtype: {self.subtype!r} needs a kind (choose the kind first)")
+        if self.subtype not in SUBTYPES[self.kind]:
+            choices = ", ".join(SUBTYPES[self.kind])
+            raise ValueError(f"subtype: {self.subtype!r} is not a subtype of {self.kind}; choose from {choices}")
 
     @property
     def baseline(self) -> Period:

@@ -91,6 +91,8 @@ def density(session: Session, drill: DrillFilter) -> Density:
         )
         if drill.kind is not None:
             query = query.where(Incident.kind == drill.kind)
+        if drill.subtype is not None:
+            query = query.where(Incident.subtype == drill.subtype)
         cells: dict[tuple[float, float], int] = defaultdict(int)
         for lat, lon in session.execute(query):
             cells[cell(lat, lon)] += 1
@@ -107,13 +109,22 @@ def density(session: Session, drill: DrillFilter) -> Density:
     )
     if drill.kind is not None:
         summed = summed.where(IncidentDaily.kind == drill.kind)
+    if drill.subtype is not None:
+        summed = summed.where(IncidentDaily.subtype == drill.subtype)
     summed_points: list[Point] = [
         [round(lat, 5), round(lon, 5), int(total)] for lat, lon, total in session.execute(summed)
     ]
     return Density(summed_points, int(sum(point[2] for point in summed_points)))
 
 
-def replay(session: Session, area: Area, first_day: date, days: int, kind: IncidentKind | None = None) -> Replay:
+def replay(
+    session: Session,
+    area: Area,
+    first_day: date,
+    days: int,
+    kind: IncidentKind | None = None,
+    subtype: str | None = None,
+) -> Replay:
     """The incidents of `days` days from `first_day` (city clock), hour by hour: one list of points per hour."""
     if days not in REPLAY_DAYS:
         raise ValueError(f"days: a replay is 1 or 7 days, not {days!r}")
@@ -125,6 +136,8 @@ def replay(session: Session, area: Area, first_day: date, days: int, kind: Incid
     )
     if kind is not None:
         query = query.where(Incident.kind == kind)
+    if subtype is not None:
+        query = query.where(Incident.subtype == subtype)
     rows = session.execute(query).all()
     centroids: dict[int, tuple[float, float]] = {}
     if by_grid and rows:

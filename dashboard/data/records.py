@@ -265,7 +265,7 @@ def area_clause(table: Table, area: Area) -> ColumnElement[bool]:
     return model.grid_id.in_(grid_ids_in(area))  # type: ignore[no-any-return]
 
 
-def base_query(table: Table, drill: DrillFilter) -> Select[Any]:
+def base_query(table: Table, drill: DrillFilter, place: PlaceType | None = None) -> Select[Any]:
     query = select(*(column.expression for column in table.columns)).select_from(table.model)
     for target, on in table.joins:
         query = query.join(target, on)
@@ -275,6 +275,10 @@ def base_query(table: Table, drill: DrillFilter) -> Select[Any]:
         query = query.where(table.moment.expression >= start, table.moment.expression < end)
     if table.kind is RecordKind.INCIDENTS and drill.kind is not None:
         query = query.where(Incident.kind == drill.kind)
+    if table.kind is RecordKind.INCIDENTS and drill.subtype is not None:
+        query = query.where(Incident.subtype == drill.subtype)
+    if table.kind is RecordKind.INCIDENTS and place is not None:
+        query = query.where(Incident.place_type == place)
     return query
 
 
@@ -495,12 +499,14 @@ def fetch_records(
     sort_model: Any = None,
     filter_model: Any = None,
     lang: Language | None = None,
+    place: PlaceType | None = None,
 ) -> RecordPage:
-    """Rows `start`..`end` of a kind of record in the drill filter's area (and period, and kind of incident), as the
-    sort and filter models ask; personal fields masked. Raises RecordQueryError naming the field of a bad request."""
+    """Rows `start`..`end` of a kind of record in the drill filter's area (and period, kind and subtype of incident,
+    and place: incidents in rental housing), as the sort and filter models ask; personal fields masked. Raises
+    RecordQueryError naming the field of a bad request."""
     table = table_of(kind)
     start, end = block(start, end)
-    query = base_query(table, drill).where(*where(table, filter_model))
+    query = base_query(table, drill, place).where(*where(table, filter_model))
     ordering = order_by(table, sort_model)
     result = session.execute(query.order_by(*ordering).offset(start).limit(end - start))
     chosen = lang or get_settings().language
@@ -572,13 +578,27 @@ def unmask(session: Session, kind: RecordKind | str, record_id: Any, *, actor: s
 # --- the page's filter, as the record tables and the analysis map keep it in a dcc.Store ---
 
 
-def drill_to_data(drill: DrillFilter) -> dict[str, Any]:
-    return {
+def drill_to_data(drill: DrillFilter, *, place: PlaceType | None = None) -> dict[str, Any]:
+    """`place` narrows an incident table to one place type (the rental-housing page's cases)."""
+    data = {
         "period": {"start": drill.period.start.isoformat(), "end": drill.period.end.isoformat()},
         "compare": drill.compare.value,
         "area": {"level": drill.area.level.value, "code": drill.area.code},
         "kind": None if drill.kind is None else drill.kind.value,
+        "subtype": drill.subtype,
     }
+    return data if place is None else {**data, "place": place.value}
+
+
+def place_from_data(data: Any) -> PlaceType | None:
+    """The place type a table's store narrows to (None: every place); RecordQueryError naming `place` if bad."""
+    raw = data.get("place") if isinstance(data, Mapping) else None
+    if raw is None:
+        return None
+    try:
+        return PlaceType(raw)
+    except ValueError:
+        raise RecordQueryError("place", t("records.bad_filter")) from None
 
 
 def drill_from_data(data: Any) -> DrillFilter:
@@ -606,7 +626,11 @@ def drill_from_data(data: Any) -> DrillFilter:
         compare = Compare(data.get("compare") or Compare.LAST_YEAR.value)
     except ValueError:
         raise RecordQueryError("compare", t("records.bad_filter")) from None
-    return DrillFilter(period=period, compare=compare, area=area, kind=kind)
+    subtype = data.get("subtype")
+    try:
+        return DrillFilter(period=period, compare=compare, area=area, kind=kind, subtype=subtype)
+    except (TypeError, ValueError):
+        raise RecordQueryError("subtype", t("records.bad_filter")) from None
 
 
 def column_names(kind: RecordKind) -> list[str]:

@@ -1,9 +1,10 @@
 """出租房: incidents whose place is rental housing, for a drill-down filter, against its baseline.
 
-口径: rental-housing cases = incidents of any kind (or of f.kind) whose place is rental housing, by report time
-(city clock); share = of all incidents (of that kind) reported in the period and area, in percent; change = of the
-count, in percent against the baseline (NaN when the baseline is 0); rental houses = `rental_house` rows of the
-area's grids (the registry as it is now); per 100 houses = cases / houses × 100 (NaN without houses).
+口径: rental-housing cases = incidents of any kind (or of f.kind, of f.subtype when set) whose place is rental
+housing, by report time (city clock); share = of all incidents (of that kind and subtype) reported in the period and
+area, in percent; change = of the count, in percent against the baseline (NaN when the baseline is 0); rental
+houses = the registry's count per grid (`grid.rental_houses`, which the seed keeps equal to the grid's
+`rental_house` rows); per 100 houses = cases / houses × 100 (NaN without houses).
 
 - `rental_summary(session, f)` → one row: `rental`, `total`, `share`, `baseline_rental`, `baseline_total`,
   `baseline_share`, `change`, `share_change_points`, `rental_houses`, `per_100_houses`, `baseline_per_100_houses`.
@@ -18,6 +19,8 @@ Counts are int; shares, changes and rates float.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sqlalchemy import func, select, true
@@ -25,7 +28,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.data import drill
 from dashboard.data.filters import DrillFilter
-from dashboard.data.models import Grid, RentalHouse, Township
+from dashboard.data.models import Grid, Township
 from dashboard.data.periods import Area, AreaLevel
 from dashboard.data.solve_rates import area_rows
 from dashboard.data.trends import percent_change
@@ -56,46 +59,32 @@ def rental_houses(
     grids: list[str] | None = None,
 ) -> pd.DataFrame:
     """Rental houses of the area: `houses`, by `child` (the next level's code) or by `grid` (code) when asked;
-    only of `grids` (codes) when given. Counted per grid id from the rental_house index alone, then summed here;
-    kept on the session for the rest of the request (a page asks for several figures of the same area)."""
-    cache: dict[tuple[str, str | None], pd.DataFrame] = session.info.setdefault("drill_rental_houses", {})
-    frame = cache.get((area.level.value, area.code))
-    if frame is None and grids is not None:
-        frame = _houses_per_grid(session, area, grids)  # a few grids: counted on their own, not kept
-    elif frame is None:
-        frame = _houses_per_grid(session, area)
-        cache[(area.level.value, area.code)] = frame
-    if grids is not None:
-        frame = frame[frame["grid"].isin(grids)]
+    only of `grids` (codes) when given. Summed in SQL from the grid registry's count (`grid.rental_houses`, which the
+    seeder writes equal to the grid's `rental_house` rows; the stream consumer never adds houses)."""
     if by_grid:
-        return frame[["grid", "houses"]]
-    if by_child:
+        key: Any = Grid.code
+    elif by_child:
         level = drill.child_level(area)
-        column = {AreaLevel.COUNTY: "county", AreaLevel.TOWNSHIP: "township"}.get(level, "grid")
-        return frame.groupby(column, as_index=False)["houses"].sum().rename(columns={column: "child"})
-    return pd.DataFrame({"houses": [int(frame["houses"].sum())]})
-
-
-def _houses_per_grid(session: Session, area: Area, grids: list[str] | None = None) -> pd.DataFrame:
-    places = select(Grid.id, Grid.code, Grid.township_code, Grid.county_code).where(_grid_clause(area))  # type: ignore[arg-type]
+        key = {AreaLevel.COUNTY: Grid.county_code, AreaLevel.TOWNSHIP: Grid.township_code}.get(level, Grid.code)
+    else:
+        key = None
+    houses = func.coalesce(func.sum(Grid.rental_houses), 0).label("houses")
+    query = select(houses) if key is None else select(key, houses).group_by(key)
+    query = query.where(_grid_clause(area))  # type: ignore[arg-type]
     if grids is not None:
-        places = places.where(Grid.code.in_(grids))
-    frame = pd.DataFrame(
-        [tuple(row) for row in session.execute(places)], columns=["grid_id", "grid", "township", "county"]
-    )
-    counts = select(RentalHouse.grid_id, func.count()).group_by(RentalHouse.grid_id)
-    if area.level is not AreaLevel.CITY or grids is not None:
-        counts = counts.where(RentalHouse.grid_id.in_([int(grid_id) for grid_id in frame["grid_id"]]))
-    houses = pd.DataFrame([tuple(row) for row in session.execute(counts)], columns=["grid_id", "houses"])
-    frame = frame.merge(houses, how="left", on="grid_id")
-    frame["houses"] = frame["houses"].fillna(0).astype("int64")
-    return frame
+        query = query.where(Grid.code.in_(grids))
+    rows = [tuple(row) for row in session.execute(query)]
+    if key is None:
+        return pd.DataFrame({"houses": [int(rows[0][0])]})
+    frame = pd.DataFrame(rows, columns=["grid" if by_grid else "child", "houses"])
+    return frame.astype({"houses": "int64"})
 
 
 def rental_summary(session: Session, f: DrillFilter) -> pd.DataFrame:
     """The area's rental-housing cases, their share of all incidents and their change, in one row."""
-    now = drill.incident_counts(session, f.period, f.area, f.kind)
-    then = drill.incident_counts(session, f.baseline, f.area, f.kind)
+    # By the next level down, summed here: the same counts as `rental_by_area`, read once when a page shows both.
+    now = drill.incident_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("child",))
+    then = drill.incident_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("child",))
     houses = int(rental_houses(session, f.area)["houses"].sum())
     row = {
         "rental": int(now["rental"].sum()),
@@ -117,8 +106,12 @@ def rental_summary(session: Session, f: DrillFilter) -> pd.DataFrame:
 
 def rental_by_area(session: Session, f: DrillFilter) -> pd.DataFrame:
     """Rental-housing cases by the next area level down, with shares, changes and cases per 100 rental houses."""
-    now = drill.incident_counts(session, f.period, f.area, f.kind, by=("child",)).rename(columns={"child": "code"})
-    then = drill.incident_counts(session, f.baseline, f.area, f.kind, by=("child",)).rename(columns={"child": "code"})
+    now = drill.incident_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("child",)).rename(
+        columns={"child": "code"}
+    )
+    then = drill.incident_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("child",)).rename(
+        columns={"child": "code"}
+    )
     houses = rental_houses(session, f.area, by_child=True).rename(columns={"child": "code", "houses": "rental_houses"})
     frame = area_rows(session, f)
     frame = frame.merge(now.rename(columns={"reported": "total"}), how="left", on="code")
@@ -135,27 +128,28 @@ def rental_by_area(session: Session, f: DrillFilter) -> pd.DataFrame:
 
 def top_rental_grids(session: Session, f: DrillFilter, *, limit: int = 10) -> pd.DataFrame:
     """The area's grids with the most rental-housing cases in the period."""
-    now = drill.rental_by_grid(session, f.period, f.area, f.kind)
-    now = now.sort_values(["rental", "grid"], ascending=[False, True], kind="stable").head(limit)
+    now = drill.rental_by_grid(session, f.period, f.area, f.kind, subtype=f.subtype, limit=limit)
     codes = list(now["grid"])
-    then = drill.rental_by_grid(session, f.baseline, f.area, f.kind, grids=codes)
-    then = then[["grid", "rental"]].rename(columns={"rental": "baseline_rental"})
-    frame = now[["grid", "rental"]].merge(then, how="left", on="grid").rename(columns={"grid": "code"})
-    houses = rental_houses(session, f.area, by_grid=True, grids=codes)
-    houses = houses.rename(columns={"grid": "code", "houses": "rental_houses"})
-    frame = frame.merge(houses, how="left", on="code")
+    then = drill.rental_by_grid(session, f.baseline, f.area, f.kind, subtype=f.subtype, grids=codes)
+    baseline = dict(zip(then["grid"], then["rental"], strict=True))
     query = (
-        select(Grid.code, Grid.name, Grid.township_code, Township.name)
+        select(Grid.code, Grid.name, Grid.township_code, Township.name, Grid.rental_houses)
         .join(Township, Township.code == Grid.township_code)
         .where(Grid.code.in_(codes))
     )
-    labels = pd.DataFrame(
-        [tuple(row) for row in session.execute(query)], columns=["code", "name", "township_code", "township_name"]
+    labels: dict[str, tuple[Any, ...]] = {str(row[0]): tuple(row[1:]) for row in session.execute(query)}
+    frame = pd.DataFrame(
+        {
+            "code": pd.Series(codes, dtype=object),
+            "name": pd.Series([labels.get(code, (None,) * 4)[0] for code in codes], dtype=object),
+            "township_code": pd.Series([labels.get(code, (None,) * 4)[1] for code in codes], dtype=object),
+            "township_name": pd.Series([labels.get(code, (None,) * 4)[2] for code in codes], dtype=object),
+            "rental": now["rental"].to_numpy(dtype="int64"),
+            "baseline_rental": pd.Series([int(baseline.get(code, 0)) for code in codes], dtype="int64"),
+            "rental_houses": pd.Series([int(labels.get(code, (0,) * 4)[3] or 0) for code in codes], dtype="int64"),
+        }
     )
-    frame = frame.merge(labels, how="left", on="code")
-    for name in ("rental", "baseline_rental", "rental_houses"):
-        frame[name] = frame[name].fillna(0).astype("int64")
     frame["change"] = percent_change(frame["rental"], frame["baseline_rental"])
     frame["per_100_houses"] = _ratio(frame["rental"], frame["rental_houses"])
     columns = ["code", "name", "township_code", "township_name", "rental", "baseline_rental", "change"]
-    return frame.reset_index(drop=True)[[*columns, "rental_houses", "per_100_houses"]]
+    return frame[[*columns, "rental_houses", "per_100_houses"]]

@@ -2,7 +2,7 @@
 
 口径 (as in dashboard/data/queries.py): cases filed = incidents of kind `criminal` whose filing time falls in the
 period (city clock); solved = those of them solved by now; rate = solved / filed in percent; its change is in
-percentage points. A kind filter other than `criminal` leaves no cases.
+percentage points. A kind filter other than `criminal` leaves no cases; a subtype filter keeps that subtype only.
 
 - `solve_rates(session, f, *, by)`; every row has `filed`, `solved`, `baseline_filed`, `baseline_solved` (int),
   `rate`, `baseline_rate` (float percent, NaN when nothing was filed) and `change_points` (float, NaN when either
@@ -66,21 +66,28 @@ def area_rows(session: Session, f: DrillFilter) -> pd.DataFrame:
 def solve_rates(session: Session, f: DrillFilter, *, by: By = "area") -> pd.DataFrame:
     """Filed, solved and the solve rate by area one level down, by subtype or by month, against the baseline."""
     if by == "area":
-        now = drill.criminal_counts(session, f.period, f.area, f.kind, by=("child",)).rename(columns={"child": "code"})
-        then = drill.criminal_counts(session, f.baseline, f.area, f.kind, by=("child",))
+        now = drill.criminal_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("child",)).rename(
+            columns={"child": "code"}
+        )
+        then = drill.criminal_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("child",))
         frame = _with_metrics(area_rows(session, f), now, then.rename(columns={"child": "code"}), ["code"])
         return frame[["code", "name", "name_en", "level", *METRICS]]
     if by == "subtype":
-        now = drill.criminal_counts(session, f.period, f.area, f.kind, by=("subtype",))
-        then = drill.criminal_counts(session, f.baseline, f.area, f.kind, by=("subtype",))
+        now = drill.criminal_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("subtype",))
+        then = drill.criminal_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",))
         keys = pd.DataFrame({"subtype": sorted(set(now["subtype"]) | set(then["subtype"]))}, dtype=object)
         frame = _with_metrics(keys, now, then, ["subtype"])
         frame = frame.sort_values(["filed", "subtype"], ascending=[False, True], kind="stable").reset_index(drop=True)
         return frame[["subtype", *METRICS]]
     if by == "month":
         starts, baseline_starts = bucket_starts(f.period, "month"), bucket_starts(f.baseline, "month")
-        now = _by_bucket(drill.criminal_counts(session, f.period, f.area, f.kind, by=("month",)), starts)
-        then = _by_bucket(drill.criminal_counts(session, f.baseline, f.area, f.kind, by=("month",)), baseline_starts)
+        now = _by_bucket(
+            drill.criminal_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("month",)), starts
+        )
+        then = _by_bucket(
+            drill.criminal_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("month",)),
+            baseline_starts,
+        )
         buckets = max(len(starts), len(baseline_starts))
         frame = _with_metrics(pd.DataFrame({"bucket": np.arange(buckets, dtype="int64")}), now, then, ["bucket"])
         frame["start"] = [starts[b] if b < len(starts) else None for b in frame["bucket"]]
@@ -128,8 +135,10 @@ def _summaries(histogram: pd.DataFrame, prefix: str) -> pd.DataFrame:
 
 def time_to_solve(session: Session, f: DrillFilter) -> pd.DataFrame:
     """Median and 90th-percentile days from filing to solving, overall and by subtype, against the baseline."""
-    now = _summaries(drill.solve_days(session, f.period, f.area, f.kind, by=("subtype",)), "")
-    then = _summaries(drill.solve_days(session, f.baseline, f.area, f.kind, by=("subtype",)), "baseline_")
+    now = _summaries(drill.solve_days(session, f.period, f.area, f.kind, subtype=f.subtype, by=("subtype",)), "")
+    then = _summaries(
+        drill.solve_days(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",)), "baseline_"
+    )
     frame = now.merge(then, how="outer", on="subtype")
     for name in ("solved", "baseline_solved"):
         frame[name] = frame[name].fillna(0).astype("int64")

@@ -2,7 +2,7 @@
 
 Every function takes a session and a `DrillFilter` f (period, compare → f.baseline, area, kind); the area is the
 one the user may see (the caller intersects it with the account's scope). Incidents count by their report time
-(city clock); a kind filter keeps that kind only.
+(city clock); a kind filter keeps that kind only, a subtype filter (f.subtype, with its kind) that subtype only.
 
 - `case_trend(session, f, *, grain)`, grain "day", "week" or "month" → one row per bucket and series:
   `bucket` (int, 0 = the first bucket of the period), `start` (date: the bucket's first day in f.period, None when
@@ -79,8 +79,8 @@ def case_trend(session: Session, f: DrillFilter, *, grain: Grain = "day") -> pd.
     current_starts, baseline_starts = bucket_starts(f.period, grain), bucket_starts(f.baseline, grain)
     series = "subtype" if f.kind is not None else "kind"
     time = "month" if grain == "month" else "day"  # whole months come from the monthly rollups
-    current = drill.incident_counts(session, f.period, f.area, f.kind, by=(time, series))
-    baseline = drill.incident_counts(session, f.baseline, f.area, f.kind, by=(time, series))
+    current = drill.incident_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=(time, series))
+    baseline = drill.incident_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=(time, series))
     now = _bucketed(current, current_starts, series, "current")
     then = _bucketed(baseline, baseline_starts, series, "baseline")
     names = sorted(set(now["series"]) | set(then["series"]))
@@ -100,7 +100,7 @@ def hour_weekday(session: Session, f: DrillFilter) -> pd.DataFrame:
     """Reports by weekday and hour of the city clock, in the period and in the baseline (all 168 cells)."""
     frame = pd.MultiIndex.from_product([range(7), range(24)], names=["weekday", "hour"]).to_frame(index=False)
     for period, name in ((f.period, "reports"), (f.baseline, "baseline")):
-        counts = drill.hour_counts(session, period, f.area, f.kind).rename(columns={"reports": name})
+        counts = drill.hour_counts(session, period, f.area, f.kind, subtype=f.subtype).rename(columns={"reports": name})
         frame = frame.merge(counts, how="left", on=["weekday", "hour"])
         frame[name] = frame[name].fillna(0).astype("int64")
     return frame.astype("int64")
@@ -109,8 +109,8 @@ def hour_weekday(session: Session, f: DrillFilter) -> pd.DataFrame:
 def top_subtypes(session: Session, f: DrillFilter, *, limit: int = 10) -> pd.DataFrame:
     """The most reported subtypes in the period, with their baseline counts and change."""
     keys = ["kind", "subtype"]
-    current = drill.incident_counts(session, f.period, f.area, f.kind, by=keys)
-    baseline = drill.incident_counts(session, f.baseline, f.area, f.kind, by=keys)
+    current = drill.incident_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=keys)
+    baseline = drill.incident_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=keys)
     frame = current[[*keys, "reported"]].rename(columns={"reported": "current"})
     frame = frame.merge(baseline[[*keys, "reported"]].rename(columns={"reported": "baseline"}), how="left", on=keys)
     frame["baseline"] = frame["baseline"].fillna(0).astype("int64")

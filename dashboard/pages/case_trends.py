@@ -1,5 +1,6 @@
 """案件趋势, case trends: incidents over time against last year or the period before, by hour and weekday, the top
-subtypes (click one: the series show it alone) and the areas one level down (click one: drill into it)."""
+subtypes (click one: every other chart, the map and the table show it alone), the areas one level down (click a
+bar or an area on the map: drill into it), the density map with its replay, and the incidents behind it all."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
+from dashboard.components.record_table import record_table
+from dashboard.data.records import RecordKind
 from dashboard.filter_url import PeriodChoice, parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
@@ -27,7 +31,7 @@ def layout(**query: str | list[str]) -> html.Div:
     grain = dcc.RadioItems(
         id=ids.Trends.GRAIN,
         options=[{"label": t(f"chart.grain.{value}"), "value": value} for value in ("day", "week", "month")],
-        value=GRAINS.get(params.period, "week"),
+        value=params.grain or GRAINS.get(params.period, "week"),  # the address's, or the period's default
         inline=True,
         className="filter-radio",
     )
@@ -37,7 +41,6 @@ def layout(**query: str | list[str]) -> html.Div:
         kpi_row(
             "trends", [Headline.CRIMINAL_FILED, Headline.RENTAL_CASES], area=kpi_area(params), period=kpi_period(params)
         ),
-        dcc.Store(id=ids.Trends.SELECTED),
         selection_line(ids.Trends.SELECTION, ids.Trends.CLEAR),
         html.Div(
             [
@@ -47,5 +50,12 @@ def layout(**query: str | list[str]) -> html.Div:
                 chart(ids.Trends.HEATMAP, wide=True),
             ],
             className="drill-charts",
+        ),
+        html.Div(
+            [
+                analysis_map(ids.DrillViews.TRENDS_MAP, drillable=True),
+                record_table(ids.DrillViews.TRENDS_TABLE, RecordKind.INCIDENTS),
+            ],
+            className="drill-views",
         ),
     )

@@ -1,5 +1,6 @@
-"""出租房, rental housing: cases inside rental housing, their share of all incidents and change, by area (click one:
-drill into it) and the grids with the most (click one: open its page), set against the rental houses registered."""
+"""出租房, rental housing: cases inside rental housing, their share of all incidents and change, by area (click a bar
+or an area on the map: drill into it) and the grids with the most (click one: open its page), set against the
+rental houses registered; the density map with its replay, the cases in rental housing and the registry."""
 
 from __future__ import annotations
 
@@ -7,9 +8,12 @@ import dash
 from dash import html
 
 from dashboard import ids
+from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period
 from dashboard.components.page import page_frame
+from dashboard.components.record_table import record_table
+from dashboard.data.records import RecordKind
 from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
@@ -27,4 +31,14 @@ def layout(**query: str | list[str]) -> html.Div:
         kpi_row("rental", [Headline.RENTAL_CASES], area=kpi_area(parsed.params), period=kpi_period(parsed.params)),
         html.Dl(id=ids.Rental.FACTS, className="drill-facts"),
         html.Div([chart(ids.Rental.AREAS, wide=True), chart(ids.Rental.GRIDS, wide=True)], className="drill-charts"),
+        html.Div(
+            [
+                analysis_map(ids.DrillViews.RENTAL_MAP, drillable=True),
+                record_table(
+                    ids.DrillViews.RENTAL_TABLE, RecordKind.INCIDENTS, title=t("records.title.rental_incidents")
+                ),
+                record_table(ids.DrillViews.RENTAL_HOUSES, RecordKind.RENTAL_HOUSES),
+            ],
+            className="drill-views",
+        ),
     )

@@ -1,15 +1,19 @@
-"""破案率, solve rates: the share of criminal cases solved and its change in points, by area (click one: drill into
-it), subtype (click one: the days-to-solve chart shows it alone) and month, and the days a case takes."""
+"""破案率, solve rates: the share of criminal cases solved and its change in points, by area (click a bar or an area
+on the map: drill into it), subtype (click one: every other chart, the map and the table show it alone) and month,
+the days a case takes, the density map with its replay, and the criminal cases behind it all."""
 
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import html
 
 from dashboard import ids
+from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
+from dashboard.components.record_table import record_table
+from dashboard.data.records import RecordKind
 from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
@@ -30,7 +34,6 @@ def layout(**query: str | list[str]) -> html.Div:
             area=kpi_area(parsed.params),
             period=kpi_period(parsed.params),
         ),
-        dcc.Store(id=ids.Solve.SELECTED),
         selection_line(ids.Solve.SELECTION, ids.Solve.CLEAR),
         html.Div(
             [
@@ -40,5 +43,12 @@ def layout(**query: str | list[str]) -> html.Div:
                 chart(ids.Solve.MONTHS, wide=True),
             ],
             className="drill-charts",
+        ),
+        html.Div(
+            [
+                analysis_map(ids.DrillViews.SOLVE_MAP, drillable=True),
+                record_table(ids.DrillViews.SOLVE_TABLE, RecordKind.INCIDENTS, title=t("records.title.criminal_cases")),
+            ],
+            className="drill-views",
         ),
     )

@@ -100,8 +100,12 @@ def child(row: Row, area: Area) -> str:
     return {AreaLevel.CITY: row.county, AreaLevel.COUNTY: row.township}.get(area.level, row.grid)
 
 
-def chosen(rows: list[Row], area: Area, kind: str | None) -> list[Row]:
-    return [row for row in rows if in_area(row, area) and (kind is None or row.kind == kind)]
+def chosen(rows: list[Row], area: Area, kind: str | None, subtype: str | None = None) -> list[Row]:
+    return [
+        row
+        for row in rows
+        if in_area(row, area) and (kind is None or row.kind == kind) and (subtype is None or row.subtype == subtype)
+    ]
 
 
 def within(day: date | None, period: Period) -> bool:
@@ -136,7 +140,7 @@ def whole_days(filed: datetime, solved: datetime) -> int:
 
 def check_trends(session: Any, f: DrillFilter, rows: list[Row]) -> None:
     kind = str(f.kind) if f.kind else None
-    mine = chosen(rows, f.area, kind)
+    mine = chosen(rows, f.area, kind, f.subtype)
     for grain in ("day", "week", "month"):
         expected: Counter[tuple[int, str, str]] = Counter()
         for which, period in (("current", f.period), ("baseline", f.baseline)):
@@ -178,7 +182,7 @@ def check_trends(session: Any, f: DrillFilter, rows: list[Row]) -> None:
 
 def check_solve_rates(session: Any, f: DrillFilter, rows: list[Row], areas: set[str]) -> None:
     kind = str(f.kind) if f.kind else None
-    cases = [row for row in chosen(rows, f.area, kind) if row.kind == "criminal" and row.filed is not None]
+    cases = [row for row in chosen(rows, f.area, kind, f.subtype) if row.kind == "criminal" and row.filed is not None]
 
     def counts(key: Any, period: Period) -> dict[Any, tuple[int, int]]:
         filed: Counter[Any] = Counter()
@@ -234,7 +238,7 @@ def check_solve_rates(session: Any, f: DrillFilter, rows: list[Row], areas: set[
 
 def check_rental(session: Any, f: DrillFilter, rows: list[Row], houses: dict[str, tuple[str, str, int]]) -> None:
     kind = str(f.kind) if f.kind else None
-    mine = chosen(rows, f.area, kind)
+    mine = chosen(rows, f.area, kind, f.subtype)
 
     def tally(period: Period, key: Any) -> tuple[Counter[Any], Counter[Any]]:
         everything: Counter[Any] = Counter()
@@ -303,12 +307,17 @@ def filters(today: date, areas: list[Area]) -> list[DrillFilter]:
     month = Period.last_full_month(today)
     last_year = Period.year(today.year - 1)
     combos = [
-        (ytd, Compare.LAST_YEAR, None),
-        (ragged, Compare.PREVIOUS, None),
-        (month, Compare.LAST_YEAR, IncidentKind.CRIMINAL),
-        (last_year, Compare.PREVIOUS, IncidentKind.DISPUTE),
+        (ytd, Compare.LAST_YEAR, None, None),
+        (ragged, Compare.PREVIOUS, None, None),
+        (month, Compare.LAST_YEAR, IncidentKind.CRIMINAL, None),
+        (last_year, Compare.PREVIOUS, IncidentKind.DISPUTE, None),
+        # a subtype, over whole months and ragged edges: the rollups keyed by subtype, and the raw rows where not
+        (ragged, Compare.LAST_YEAR, IncidentKind.CRIMINAL, "theft"),
+        (last_year, Compare.PREVIOUS, IncidentKind.DISPUTE, "neighbourhood"),
     ]
-    return [DrillFilter(period, compare, area, kind) for area in areas for period, compare, kind in combos]
+    return [
+        DrillFilter(period, compare, area, kind, subtype) for area in areas for period, compare, kind, subtype in combos
+    ]
 
 
 def sample_areas(rows: list[Row]) -> list[Area]:
@@ -412,3 +421,13 @@ def test_children_and_names_come_from_the_city_tables() -> None:
         assert area_tree.area_name(session, CITY) == "台州市"
         with pytest.raises(LookupError, match="unknown township code '331004009'"):
             area_tree.area_name(session, Area.township("331004009"))
+
+
+@pytest.mark.db_independent
+def test_a_subtype_needs_its_kind() -> None:
+    year = Period.year(2025)
+    assert DrillFilter(year, kind=IncidentKind.CRIMINAL, subtype="theft").subtype == "theft"
+    with pytest.raises(ValueError, match="subtype: 'theft' needs a kind"):
+        DrillFilter(year, subtype="theft")
+    with pytest.raises(ValueError, match="subtype: 'theft' is not a subtype of dispute"):
+        DrillFilter(year, kind=IncidentKind.DISPUTE, subtype="theft")
