@@ -98,7 +98,6 @@ class Trends:
     HEATMAP = "trends-heatmap-graph"
     SUBTYPES = "trends-subtypes-graph"  # click a bar: the series show that subtype only
     AREAS = "trends-areas-graph"  # click a bar: drill into that area
-    SELECTED = "trends-selected-store"  # the subtype picked in SUBTYPES: {"kind", "subtype"}, or None
     SELECTION = "trends-selection"  # says what is picked
     CLEAR = "trends-clear-button"
 
@@ -108,7 +107,6 @@ class Solve:
     SUBTYPES = "solve-subtypes-graph"  # click a bar: the days-to-solve chart shows that subtype only
     MONTHS = "solve-months-graph"
     DAYS = "solve-days-graph"
-    SELECTED = "solve-selected-store"  # the subtype picked in SUBTYPES, or None
     SELECTION = "solve-selection"
     CLEAR = "solve-clear-button"
 
