@@ -444,7 +444,16 @@ class AuditEntry(Base):
 # cases.
 
 
-class IncidentCityDay(Base):
+class CaseCounts:
+    """The counts the drill-down rollups keep, after each table's keys."""
+
+    reported: Mapped[int] = mapped_column(Integer, default=0, sort_order=1)
+    rental: Mapped[int] = mapped_column(Integer, default=0, sort_order=1)
+    filed: Mapped[int] = mapped_column(Integer, default=0, sort_order=1)
+    solved: Mapped[int] = mapped_column(Integer, default=0, sort_order=1)
+
+
+class IncidentCityDay(CaseCounts, Base):
     """The whole city per day (the city's daily series without reading nine counties' rows)."""
 
     __tablename__ = "incident_city_day"
@@ -453,13 +462,9 @@ class IncidentCityDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
     subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    rental: Mapped[int] = mapped_column(Integer, default=0)
-    filed: Mapped[int] = mapped_column(Integer, default=0)
-    solved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IncidentCountyDay(Base):
+class IncidentCountyDay(CaseCounts, Base):
     __tablename__ = "incident_county_day"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -467,13 +472,9 @@ class IncidentCountyDay(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
     subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    rental: Mapped[int] = mapped_column(Integer, default=0)
-    filed: Mapped[int] = mapped_column(Integer, default=0)
-    solved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IncidentCountyMonth(Base):
+class IncidentCountyMonth(CaseCounts, Base):
     __tablename__ = "incident_county_month"
     __table_args__ = ({"sqlite_with_rowid": False},)
 
@@ -481,13 +482,9 @@ class IncidentCountyMonth(Base):
     county_code: Mapped[str] = mapped_column(String(6), primary_key=True)
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
     subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    rental: Mapped[int] = mapped_column(Integer, default=0)
-    filed: Mapped[int] = mapped_column(Integer, default=0)
-    solved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IncidentTownshipDay(Base):
+class IncidentTownshipDay(CaseCounts, Base):
     __tablename__ = "incident_township_day"
     __table_args__ = (
         Index("ix_incident_township_day_county_day", "county_code", "day"),
@@ -499,13 +496,9 @@ class IncidentTownshipDay(Base):
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
     subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
     county_code: Mapped[str] = mapped_column(String(6))
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    rental: Mapped[int] = mapped_column(Integer, default=0)
-    filed: Mapped[int] = mapped_column(Integer, default=0)
-    solved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IncidentTownshipMonth(Base):
+class IncidentTownshipMonth(CaseCounts, Base):
     __tablename__ = "incident_township_month"
     __table_args__ = (
         Index("ix_incident_township_month_county_month", "county_code", "month"),
@@ -517,13 +510,9 @@ class IncidentTownshipMonth(Base):
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
     subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
     county_code: Mapped[str] = mapped_column(String(6))
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    rental: Mapped[int] = mapped_column(Integer, default=0)
-    filed: Mapped[int] = mapped_column(Integer, default=0)
-    solved: Mapped[int] = mapped_column(Integer, default=0)
 
 
-class IncidentGridMonth(Base):
+class IncidentGridMonth(CaseCounts, Base):
     """Per grid and month, by kind only (a grid's subtypes and days come from its few raw rows)."""
 
     __tablename__ = "incident_grid_month"
@@ -548,10 +537,6 @@ class IncidentGridMonth(Base):
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"), primary_key=True)
     township_code: Mapped[str] = mapped_column(String(9))
     county_code: Mapped[str] = mapped_column(String(6))
-    reported: Mapped[int] = mapped_column(Integer, default=0)
-    rental: Mapped[int] = mapped_column(Integer, default=0)
-    filed: Mapped[int] = mapped_column(Integer, default=0)
-    solved: Mapped[int] = mapped_column(Integer, default=0)
 
 
 class IncidentHourDay(Base):
