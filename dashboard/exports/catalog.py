@@ -1,0 +1,68 @@
+"""What can be exported: each chart or table a page shows, by name, rebuilt from the page's own URL query.
+
+A page registers each of its charts and tables once (`register`); the export route looks the name up, hands it
+the query the page was opened with and the account's scope, and turns what comes back into a file. The same
+builder serves the page and the export, so a download always shows what the screen shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.config import Language
+from dashboard.data.periods import Area
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    query: Mapping[str, str]  # the page's URL query, as the page parses it (bad values: ValueError naming the field)
+    scope: Area  # the account's area: a builder never shows anything outside it
+    lang: Language
+
+
+@dataclass(frozen=True)
+class ExportContent:
+    title: str  # as the page titles the chart or table, in the request's language
+    period: str  # the period shown, as text ("2026年10月", "2026-01-01 – 2026-10-31")
+    table: pd.DataFrame  # the rows behind it, columns already named in the request's language
+    figure: go.Figure | None = None  # None: a table only (PNG and SVG are refused)
+    notes: tuple[str, ...] = field(default=())  # key figures to print beside it (a deck slide uses them)
+
+    @property
+    def is_empty(self) -> bool:
+        return self.table.empty
+
+
+@dataclass(frozen=True)
+class Exportable:
+    name: str  # "<page>.<chart>", e.g. "trends.series", "monthly.county_ranking"
+    build: Callable[[ExportRequest], ExportContent]
+
+
+CATALOG: dict[str, Exportable] = {}
+
+
+def register(
+    name: str,
+) -> Callable[[Callable[[ExportRequest], ExportContent]], Callable[[ExportRequest], ExportContent]]:
+    """Decorator: `@register("trends.series")` over a builder `(ExportRequest) -> ExportContent`."""
+
+    def add(build: Callable[[ExportRequest], ExportContent]) -> Callable[[ExportRequest], ExportContent]:
+        if name in CATALOG:
+            raise ValueError(f"export {name!r} is registered twice")
+        CATALOG[name] = Exportable(name, build)
+        return build
+
+    return add
+
+
+def exportable(name: str) -> Exportable:
+    """The export by name (KeyError naming it when there is none)."""
+    try:
+        return CATALOG[name]
+    except KeyError:
+        raise KeyError(f"export: no chart or table is called {name!r}") from None
