@@ -86,15 +86,17 @@ def test_a_subtype_filters_the_solve_rate_charts_but_the_subtype_chart(dash_app,
     assert count == reported[0][0]  # the table lists the cases by report time, as every incident table does
 
 
-def test_the_rental_page_tables_hold_its_cases_in_rental_housing_and_its_rental_houses(dash_app, city):
+def test_the_rental_page_map_and_tables_hold_its_cases_in_rental_housing_and_its_rental_houses(dash_app, city):
     with signed_in(dash_app, Role.COUNTY_LEADER, "331004"):
         stored = resolved(SEARCH, "/rental-housing")[0]  # the city, asked by a county leader: Luqiao
-        _map, cases_query, houses_query = follow_rental_filter(stored)
+        map_query, cases_query, houses_query = follow_rental_filter(stored)
         cases, cases_count, _ = served("incidents", cases_query)
         houses, houses_count, _ = served("rental_houses", houses_query)
+        density = load_density(map_query, None)[0]
     expected = rows("SELECT id FROM incident WHERE place_type = 'rental_housing' AND county_code = '331004' "
                     "AND reported_at >= :s AND reported_at < :e", s=START, e=END)  # fmt: skip
     assert cases_count == len(expected)
+    assert sum(point[2] for point in density["points"]) == len(expected)  # the map: rental-housing cases only
     assert sorted(record["id"] for record in cases) == sorted(row.id for row in expected)
     registry = rows("SELECT r.id FROM rental_house r JOIN grid g ON g.id = r.grid_id WHERE g.county_code = '331004'")
     assert houses_count == len(registry) and sorted(h["id"] for h in houses) == sorted(r.id for r in registry)

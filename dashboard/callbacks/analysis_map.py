@@ -26,7 +26,7 @@ from dashboard.data.geography import load_counties, load_townships
 from dashboard.data.heat import density, replay
 from dashboard.data.models import Grid
 from dashboard.data.periods import Area, AreaLevel
-from dashboard.data.records import RecordQueryError, drill_from_data
+from dashboard.data.records import RecordQueryError, drill_from_data, place_from_data
 from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
 
@@ -77,7 +77,7 @@ def load_density(query: Any, day: str | None) -> tuple[Any, ...]:
     try:
         drill = scoped_drill(query)
         with session_scope() as session:
-            found = density(session, drill)
+            found = density(session, drill, place_from_data(query))
         outline = outline_of(drill.area)
     except RecordQueryError as error:
         return {"label": error.text()}, None, CITY_VIEW, day
@@ -174,7 +174,7 @@ def load_replay(mode: str | None, day: str | None, query: Any) -> tuple[Any, int
     try:
         drill = scoped_drill(query)
         with session_scope() as session:
-            found = replay(session, drill.area, first, days, drill.kind, drill.subtype)
+            found = replay(session, drill.area, first, days, drill.kind, drill.subtype, place_from_data(query))
     except RecordQueryError as error:
         return replay_message(error.text())
     except OutOfScope:

@@ -66,9 +66,10 @@ def update_rental_figures(stored: dict[str, Any] | None) -> tuple[Any, ...]:
     Input(ids.Drill.FILTER, "data"),
 )
 def follow_rental_filter(stored: dict[str, Any] | None) -> tuple[Any, Any, Any]:
-    """The map and the registry count with the page's filter, the cases table with its cases in rental housing
-    (scoped again here: the store is the client's)."""
-    return view_query(stored), view_query(stored, place=PlaceType.RENTAL_HOUSING), view_query(stored)
+    """The map and the cases table count the page's cases in rental housing, the registry its houses, with the
+    page's filter (scoped again here: the store is the client's)."""
+    rental = view_query(stored, place=PlaceType.RENTAL_HOUSING)
+    return rental, rental, view_query(stored)
 
 
 @callback(

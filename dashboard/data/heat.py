@@ -21,7 +21,7 @@ from dashboard.config import get_settings
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Grid, Incident, IncidentDaily
 from dashboard.data.periods import Area, AreaLevel, Period
-from dashboard.data.vocab import IncidentKind
+from dashboard.data.vocab import IncidentKind, PlaceType
 
 CELL_DEGREES = 0.0005  # inside one grid: cells about 50 m across
 REPLAY_DAYS = (1, 7)  # a day or a week, hour by hour
@@ -82,8 +82,9 @@ def cell(lat: float, lon: float) -> tuple[float, float]:
     return round(round(lat / CELL_DEGREES) * CELL_DEGREES, 5), round(round(lon / CELL_DEGREES) * CELL_DEGREES, 5)
 
 
-def density(session: Session, drill: DrillFilter) -> Density:
-    """Incidents reported in the period (of the filter's kind, or all), in the area, as weighted points."""
+def density(session: Session, drill: DrillFilter, place: PlaceType | None = None) -> Density:
+    """Incidents reported in the period (of the filter's kind, or all; in one kind of place, or anywhere), in the
+    area, as weighted points."""
     if drill.area.level is AreaLevel.GRID:
         start, end = drill.period.utc_bounds(get_settings().timezone)
         query = select(Incident.lat, Incident.lon).where(
@@ -93,6 +94,8 @@ def density(session: Session, drill: DrillFilter) -> Density:
             query = query.where(Incident.kind == drill.kind)
         if drill.subtype is not None:
             query = query.where(Incident.subtype == drill.subtype)
+        if place is not None:
+            query = query.where(Incident.place_type == place)
         cells: dict[tuple[float, float], int] = defaultdict(int)
         for lat, lon in session.execute(query):
             cells[cell(lat, lon)] += 1
@@ -111,6 +114,8 @@ def density(session: Session, drill: DrillFilter) -> Density:
         summed = summed.where(IncidentDaily.kind == drill.kind)
     if drill.subtype is not None:
         summed = summed.where(IncidentDaily.subtype == drill.subtype)
+    if place is not None:
+        summed = summed.where(IncidentDaily.place_type == place)
     summed_points: list[Point] = [
         [round(lat, 5), round(lon, 5), int(total)] for lat, lon, total in session.execute(summed)
     ]
@@ -124,20 +129,23 @@ def replay(
     days: int,
     kind: IncidentKind | None = None,
     subtype: str | None = None,
+    place: PlaceType | None = None,
 ) -> Replay:
     """The incidents of `days` days from `first_day` (city clock), hour by hour: one list of points per hour."""
     if days not in REPLAY_DAYS:
         raise ValueError(f"days: a replay is 1 or 7 days, not {days!r}")
     start, end = Period(first_day, first_day + timedelta(days=days)).utc_bounds(get_settings().timezone)
     by_grid = area.level is not AreaLevel.GRID
-    place: Any = (Incident.grid_id, Incident.grid_id) if by_grid else (Incident.lat, Incident.lon)
-    query = select(Incident.reported_at, *place).where(
+    position: Any = (Incident.grid_id, Incident.grid_id) if by_grid else (Incident.lat, Incident.lon)
+    query = select(Incident.reported_at, *position).where(
         incident_area(area), Incident.reported_at >= start, Incident.reported_at < end
     )
     if kind is not None:
         query = query.where(Incident.kind == kind)
     if subtype is not None:
         query = query.where(Incident.subtype == subtype)
+    if place is not None:
+        query = query.where(Incident.place_type == place)
     rows = session.execute(query).all()
     centroids: dict[int, tuple[float, float]] = {}
     if by_grid and rows:

@@ -12,7 +12,7 @@ from dashboard.data.filters import DrillFilter
 from dashboard.data.heat import density, replay
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.rollups import rebuild_rollups
-from dashboard.data.vocab import IncidentKind
+from dashboard.data.vocab import IncidentKind, PlaceType
 from tests.factories import add_city, incident, utc
 
 MARCH = Period(date(2025, 3, 1), date(2025, 4, 1))
@@ -31,7 +31,8 @@ def reports() -> None:
         for n in range(40):
             lat, lon = SPOTS[n % 3]
             session.add(incident(utc(date(2025, 3, 3 + n % 9), hour=n % 24), grid=grids[n % len(grids)],
-                                 kind="criminal" if n % 4 == 0 else "dispute", lat=lat, lon=lon))  # fmt: skip
+                                 kind="criminal" if n % 4 == 0 else "dispute", lat=lat, lon=lon,
+                                 place_type="rental_housing" if n % 3 == 1 else "residence"))  # fmt: skip
         session.add(incident(utc("2025-04-02"), lat=28.005, lon=121.005))  # outside the period
         session.flush()
         rebuild_rollups(session.connection())
@@ -77,6 +78,32 @@ def test_inside_one_grid_incidents_are_summed_per_small_cell(reports):
         **bounds(MARCH),
     )
     assert [tuple(point) for point in found.points] == [(lat, lon, float(count)) for lat, lon, count in expected]
+
+
+@pytest.mark.parametrize("area", [Area.county("331004"), Area.grid("331004-001-0001")], ids=["county", "grid"])
+def test_the_rental_housing_map_counts_only_cases_in_rental_housing(reports, area):
+    with session_scope() as session:
+        found = density(session, DrillFilter(MARCH, area=area), PlaceType.RENTAL_HOUSING)
+        everything = density(session, DrillFilter(MARCH, area=area))
+    [(expected,)] = rows(
+        "SELECT count(*) FROM incident i JOIN grid g ON g.id = i.grid_id WHERE g.code LIKE :prefix "
+        "AND i.place_type = 'rental_housing' AND i.reported_at >= :start AND i.reported_at < :end",
+        prefix=f"{area.code.replace('-', '')[:6]}%" if area.level.value == "county" else area.code,
+        **bounds(MARCH),
+    )
+    assert found.total == expected and 0 < expected < everything.total
+
+
+def test_a_rental_housing_replay_counts_only_cases_in_rental_housing(reports):
+    first = date(2025, 3, 3)
+    with session_scope() as session:
+        found = replay(session, CITY, first, 7, place=PlaceType.RENTAL_HOUSING)
+    [(expected,)] = rows(
+        "SELECT count(*) FROM incident WHERE place_type = 'rental_housing' AND reported_at >= :start "
+        "AND reported_at < :end",
+        **bounds(Period(first, first + timedelta(days=7))),
+    )
+    assert found.total == expected > 0
 
 
 @pytest.mark.parametrize("days", [1, 7])
