@@ -54,7 +54,7 @@ def bucket_of(days: pd.Series, starts: list[date]) -> np.ndarray:
     """The index of the bucket each day falls in (a month's first day: its month's bucket, the first bucket for the
     month the period starts in)."""
     edges = np.array(starts, dtype="datetime64[D]")
-    values = pd.to_datetime(days).to_numpy().astype("datetime64[D]")  # vectorised: ~20x faster than from dates
+    values: np.ndarray = pd.to_datetime(days).to_numpy().astype("datetime64[D]")  # vectorised: ~20x faster
     return np.maximum(np.searchsorted(edges, values, side="right") - 1, 0)
 
 
