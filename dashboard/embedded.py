@@ -211,6 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         rebuild_live_state()
         for number in range(args.consumers):
             processes[f"consumer-{number + 1}"] = subprocess.Popen(consumer_command(number + 1))
+        processes["warning"] = subprocess.Popen([sys.executable, "-m", "dashboard.warning"])  # issue 9: early warning
         processes["web"] = subprocess.Popen(web_command(settings, args.workers, args.threads))
         log.info("command center at http://%s:%d", settings.host, settings.port)
         if first:

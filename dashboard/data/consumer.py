@@ -41,10 +41,20 @@ from dashboard.data.directories import (
     grid_directory,
     worker_directory,
 )
-from dashboard.data.events import AnyEvent, IncidentUpdated, Located, MalformedEvent, PatrolStarted, from_stream
+from dashboard.data.events import (
+    AnyEvent,
+    HazardReported,
+    IncidentReported,
+    IncidentUpdated,
+    Located,
+    MalformedEvent,
+    PatrolStarted,
+    from_stream,
+)
 from dashboard.data.live import LiveState
 from dashboard.data.models import PatrolPosition
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.routing import get_routing, route_of
 from dashboard.data.store import Resolved, StoreResult, store_events
 from dashboard.data.streams import Entry, as_entries
 from dashboard.logs import configure_logging
@@ -94,6 +104,7 @@ class StreamConsumer:
         self.grids: Directory[GridPlace] = grid_directory()
         self.workers: Directory[int] = worker_directory()
         self.departments: Directory[int] = department_directory()
+        self.routing = get_routing()  # an incomplete matrix stops the consumer at start-up, naming the entry
         self.live = LiveState(client)
         self.stored = 0  # events this consumer stored (or found stored already), for tests and benchmarks
         self._last_prune = 0.0
@@ -144,6 +155,9 @@ class StreamConsumer:
                 raise MalformedEvent(f"worker_code: unknown worker {event.worker_code!r}")
         if isinstance(event, IncidentUpdated) and event.department and self.departments.get(event.department) is None:
             raise MalformedEvent(f"department: unknown department {event.department!r}")
+        if isinstance(event, IncidentReported | HazardReported):  # issue 9: department and deadline on ingest
+            route = route_of(event, self.routing)
+            return Resolved(grid=grid, department_id=self.departments.get(route.department), deadline=route.deadline)
         return Resolved(grid=grid, worker_id=worker_id)
 
     def process(self, batch: Batch) -> int:

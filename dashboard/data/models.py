@@ -199,6 +199,7 @@ class Incident(Base):
             name="closed_after_reported",
         ),
         Index("ix_incident_county_kind_reported", "county_code", "kind", "reported_at"),
+        Index("ix_incident_county_reported", "county_code", "reported_at"),  # a county's newest records, every kind
         Index("ix_incident_kind_filed", "kind", "filed_at"),
         Index("ix_incident_place_reported", "place_type", "reported_at"),
     )
@@ -223,6 +224,7 @@ class Incident(Base):
     solved_at: Mapped[datetime | None] = mapped_column(DateTime)  # solved (criminal) or resolved (others)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)  # issue 9: to close by, from the routing matrix
     summary: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -656,3 +658,67 @@ class CriminalSolveCityMonth(Base):
     subtype: Mapped[str] = mapped_column(String(32), primary_key=True)
     days: Mapped[int] = mapped_column(Integer, primary_key=True)
     cases: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Issue 9 (early warning, SLA, patrol compliance) ------------------------------------------------------------------
+
+
+class Alert(Base):
+    """预警: raised by the early-warning worker (dashboard/warning), one per rule, place and window (`key`).
+    Acknowledged and escalated by operators on the wall (who and when); an overdue record's alert escalates from
+    the township to the county by itself."""
+
+    __tablename__ = "alert"
+    __table_args__ = (Index("ix_alert_county_raised", "county_code", "raised_at"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key: Mapped[str] = mapped_column(String(160), unique=True)  # the idempotency key: rule, place and window
+    rule: Mapped[str] = mapped_column(String(32))  # spike | repeated_disputes | hazard_cluster | patrol_gap | overdue
+    county_code: Mapped[str] = mapped_column(String(6))
+    township_code: Mapped[str | None] = mapped_column(String(9))
+    grid_code: Mapped[str | None] = mapped_column(String(20))
+    subject: Mapped[str | None] = mapped_column(String(64))  # the event id of the record it is about, if one
+    raised_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the figures behind it (observed, expected, ...)
+    escalation: Mapped[str] = mapped_column(String(16), default="township")  # who handles it now: township | county
+    acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
+    acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
+    escalated_by: Mapped[str | None] = mapped_column(String(64))  # a username, or "system" (overdue)
+
+
+class PatrolWorkerDay(Base):
+    """Rollup: each worker's patrols per city-clock day they started on (`long_patrols`: of at least two hours;
+    `seconds`: finished patrols' total). Area codes are the worker's grid's. See dashboard/data/patrol_compliance.py.
+    """
+
+    __tablename__ = "patrol_worker_day"
+    __table_args__ = (
+        Index("ix_patrol_worker_day_day_county", "day", "county_code", "township_code", "long_patrols"),
+        {"sqlite_with_rowid": False},
+    )
+
+    worker_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    patrols: Mapped[int] = mapped_column(Integer, default=0)
+    long_patrols: Mapped[int] = mapped_column(Integer, default=0)
+    seconds: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class PatrolWorkerMonth(Base):
+    """Rollup: each worker's compliant days per calendar month (`month`: its first day), from `patrol_worker_day`;
+    long periods (a year to date) read their whole months here."""
+
+    __tablename__ = "patrol_worker_month"
+    __table_args__ = (
+        Index("ix_patrol_worker_month_month_county", "month", "county_code", "township_code", "compliant_days"),
+        {"sqlite_with_rowid": False},
+    )
+
+    worker_id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    month: Mapped[date] = mapped_column(Date, primary_key=True)
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    compliant_days: Mapped[int] = mapped_column(Integer, default=0)

@@ -30,6 +30,7 @@ from dashboard.data import audit
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PersonOfConcern, RentalHouse
 from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.data.sla import overdue_ids
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -514,6 +515,9 @@ def fetch_records(
         {column.name: column.show(value, chosen) for column, value in zip(table.columns, row, strict=True)}
         for row in result
     ]
+    if table.model in (Incident, Hazard):  # issue 9: overdue rows are highlighted (record_table.py, rowClassRules)
+        late = overdue_ids(session, table.model, [row["id"] for row in rows])
+        rows = [{**row, "overdue": row["id"] in late} for row in rows]
     capped = query.with_only_columns(table.model.id).order_by(None).limit(COUNT_CAP + 1).subquery()
     total = int(session.scalar(select(func.count()).select_from(capped)) or 0)
     return RecordPage(rows, total, total <= COUNT_CAP)

@@ -37,6 +37,7 @@ from dashboard.data.events import (
 )
 from dashboard.data.models import Department, Hazard, Incident, PatrolLog, PendingUpdate
 from dashboard.data.models import PatrolPosition as PositionRow
+from dashboard.data.patrol_compliance import refresh_worker_days
 from dashboard.data.rollups import RollupDeltas
 from dashboard.data.unnest import insert_unnested
 from dashboard.data.vocab import HazardSeverity, HazardStatus, IncidentStatus
@@ -63,6 +64,7 @@ class Resolved:
     grid: GridPlace | None = None
     worker_id: int | None = None
     department_id: int | None = None
+    deadline: timedelta | None = None  # from the report, by the routing matrix (dashboard/data/routing.py)
 
 
 @dataclass
@@ -104,7 +106,9 @@ def _among(session: Session, column: Any, values: Sequence[Any]) -> ColumnElemen
     return column.in_(values)  # type: ignore[no-any-return]
 
 
-def incident_row(event: IncidentReported, grid: GridPlace, department_id: int | None) -> dict[str, Any]:
+def incident_row(
+    event: IncidentReported, grid: GridPlace, department_id: int | None, deadline: timedelta | None = None
+) -> dict[str, Any]:
     at = event.occurred_utc
     return {
         "event_id": str(event.event_id),
@@ -122,13 +126,17 @@ def incident_row(event: IncidentReported, grid: GridPlace, department_id: int | 
         "reported_at": at,
         "filed_at": at if event.is_filed else None,
         "department_id": department_id,
+        "deadline": at + deadline if deadline is not None else None,
         "summary": event.summary,
     }
 
 
-def hazard_row(event: HazardReported, grid: GridPlace, department_id: int | None) -> dict[str, Any]:
+def hazard_row(
+    event: HazardReported, grid: GridPlace, department_id: int | None, routed: timedelta | None = None
+) -> dict[str, Any]:
     found = event.occurred_utc
-    deadline = naive_utc(event.deadline) if event.deadline else found + DEFAULT_DEADLINE[event.severity]
+    allowed = routed if routed is not None else DEFAULT_DEADLINE[event.severity]
+    deadline = naive_utc(event.deadline) if event.deadline else found + allowed
     return {
         "event_id": str(event.event_id),
         "category": event.category,
@@ -167,14 +175,32 @@ def store_events(session: Session, events: Sequence[tuple[AnyEvent, Resolved]], 
     _apply_waiting(session, stored_refs, result, deltas, received_at)
     result.waiting = waiting
     deltas.write(session)
+    _refresh_patrol_days(session, events)
     return result
+
+
+def _refresh_patrol_days(session: Session, events: Sequence[tuple[AnyEvent, Resolved]]) -> None:
+    """Issue 9: the patrol compliance rollup of the workers' days whose patrols started or ended in this batch."""
+    refs = {
+        str(e.event_id) if isinstance(e, PatrolStarted) else str(e.ref)
+        for e, _ in events
+        if isinstance(e, PatrolStarted | PatrolEnded)
+    }
+    if not refs:
+        return
+    rows = session.execute(
+        select(PatrolLog.worker_id, PatrolLog.started_at).where(_among(session, PatrolLog.event_id, sorted(refs)))
+    ).all()
+    refresh_worker_days(session, [(worker, started) for worker, started in rows])
 
 
 def _store_reports(
     session: Session, reports: Sequence[tuple[AnyEvent, Resolved]], result: StoreResult, deltas: RollupDeltas
 ) -> None:
     incidents = [
-        incident_row(e, r.grid, r.department_id) for e, r in reports if isinstance(e, IncidentReported) and r.grid
+        incident_row(e, r.grid, r.department_id, r.deadline)
+        for e, r in reports
+        if isinstance(e, IncidentReported) and r.grid
     ]
     inserted = _insert(session, Incident.__table__, incidents)  # type: ignore[arg-type]
     for row in incidents:
@@ -183,7 +209,11 @@ def _store_reports(
             result.incidents.append(incident)
             deltas.incident_stored(incident)
     result.incidents.extend(_stored_before(session, Incident, incidents, inserted))
-    hazards = [hazard_row(e, r.grid, r.department_id) for e, r in reports if isinstance(e, HazardReported) and r.grid]
+    hazards = [
+        hazard_row(e, r.grid, r.department_id, r.deadline)
+        for e, r in reports
+        if isinstance(e, HazardReported) and r.grid
+    ]
     inserted = _insert(session, Hazard.__table__, hazards)  # type: ignore[arg-type]
     for row in hazards:
         if row["event_id"] in inserted:

@@ -159,3 +159,5 @@ class AuditAction(StrEnum):
     USER_CHANGED = "user_changed"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"  # issue 9: an operator acknowledged an early-warning alert
+    ALERT_ESCALATED = "alert_escalated"  # issue 9: an operator (or the SLA clock) escalated one to the county

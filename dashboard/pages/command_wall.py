@@ -6,6 +6,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.alert_panel import alert_panel
 from dashboard.components.cards import kpi_row, live_tile
 from dashboard.components.map import city_map
 from dashboard.components.page import page_frame
@@ -57,7 +58,7 @@ def layout(**_unused_query: str) -> html.Div:
         "command_wall",
         live,
         kpi_row("wall", list(Headline)),
-        html.Div([map_panel, feed_panel], className="wall-body"),
+        html.Div([map_panel, html.Div([alert_panel(), feed_panel], className="wall-side")], className="wall-body"),
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
         dcc.Store(id=ids.Wall.COLOURS),
     )

@@ -20,19 +20,18 @@ import numpy as np
 import numpy.typing as npt
 
 from dashboard.data.periods import Period
+from dashboard.data.routing import get_routing
 from dashboard.data.seed import calibration as cal
 from dashboard.data.seed.city import City
 from dashboard.data.seed.columns import Column, Table, coded, floats, ints, numbered, times
 from dashboard.data.seed.distributions import (
     DAY,
-    DEADLINE_DAYS,
+    DEPARTMENT_ID,
     DISPATCH_TO_HANDLING,
     FILING_TO_SOLVED,
     FOUND_TO_RECTIFYING,
     HANDLING_TO_RESOLVED,
-    HAZARD_DEPARTMENT,
     HAZARD_SUBTYPE_MIX,
-    INCIDENT_DEPARTMENT,
     INCIDENT_SUBTYPE_MIX,
     MAJOR_HAZARD_SHARE,
     NEVER_RECTIFIED,
@@ -51,7 +50,6 @@ from dashboard.data.seed.distributions import (
     GridFeatures,
     HourlyWeights,
     PointSampler,
-    department_id,
     grid_weights,
     place_probabilities,
     sample_rows,
@@ -530,13 +528,13 @@ class IncidentHistory:
             for name, share in SOURCE_MIX[kind_name].items():
                 source_mix[kind == code, sources.index(name)] = share
         source = sample_rows(rng, source_mix)
-        department = np.array(
-            [
-                department_id(INCIDENT_DEPARTMENT[kind_name], name)
-                for kind_name in self.KINDS
-                for name in INCIDENT_SUBTYPE_MIX[kind_name]
-            ]
-        )[subtype]
+        routes = [
+            get_routing().incident(kind_name, name)
+            for kind_name in self.KINDS
+            for name in INCIDENT_SUBTYPE_MIX[kind_name]
+        ]
+        department = np.array([DEPARTMENT_ID[route.department] for route in routes])[subtype]  # the routing matrix
+        deadline = reported + np.array([int(route.deadline.total_seconds()) for route in routes])[subtype]
         offsets = np.concatenate([[0], np.cumsum(city.rental_houses)[:-1]])
         is_rental = place == PLACE_INDEX[PlaceType.RENTAL_HOUSING]
         house = offsets[grid] + 1 + (rng.random(n) * np.maximum(city.rental_houses[grid], 1)).astype(np.int64)
@@ -562,6 +560,7 @@ class IncidentHistory:
                 "handling_at": times(handling, handling == NULL),
                 "solved_at": times(solved, solved == NULL),
                 "closed_at": times(closed, closed == NULL),
+                "deadline": times(deadline),
             },
         )
 
@@ -625,11 +624,17 @@ def hazard_rows(
     category = category_of[subtype]
     major_share = np.array([MAJOR_HAZARD_SHARE[c] for c in categories])[category]
     major = rng.random(n) < major_share
-    general_days = np.array(DEADLINE_DAYS[HazardSeverity.GENERAL])
-    major_days = np.array(DEADLINE_DAYS[HazardSeverity.MAJOR])
-    days = np.where(
-        major, major_days[rng.integers(0, len(major_days), n)], general_days[rng.integers(0, len(general_days), n)]
-    )
+    routing = get_routing()  # deadlines and departments by the routing matrix, as live reports get them
+    allowed = {
+        severity: np.array(
+            [
+                routing.hazard(categories[category_of[code]], name, severity).deadline.days
+                for code, name in enumerate(subtypes)
+            ]
+        )[subtype]
+        for severity in HazardSeverity
+    }
+    days = np.where(major, allowed[HazardSeverity.MAJOR], allowed[HazardSeverity.GENERAL])
     deadline = found + days * 86400
     fixed = rng.random(n) >= NEVER_RECTIFIED
     rectified = later(found, (RECTIFY_FRACTION.sample_values(rng, n) * days * 86400).astype(np.int64), fixed, now)
@@ -641,7 +646,10 @@ def hazard_rows(
     closed = later(rectified, RECTIFIED_TO_CLOSED.sample(rng, n), rectified != NULL, now)
     status = np.select([closed != NULL, rectified != NULL, rectifying != NULL], [3, 2, 1], default=0)
     department = np.array(
-        [department_id(HAZARD_DEPARTMENT[categories[category_of[code]]], name) for code, name in enumerate(subtypes)]
+        [
+            DEPARTMENT_ID[routing.hazard(categories[category_of[code]], name, HazardSeverity.GENERAL).department]
+            for code, name in enumerate(subtypes)
+        ]
     )[subtype]
     return record_table(
         "hazard",

@@ -31,6 +31,7 @@ from dashboard.data.seed.bulk import Progress, open_writer
 from dashboard.data.seed.city import City, build_city
 from dashboard.data.seed.columns import Table
 from dashboard.data.seed.history import Plan, Window, generate_hazards, generate_incidents
+from dashboard.data.seed.patrol_days import patrol_worker_day, patrol_worker_month
 from dashboard.data.seed.patrols import generate_patrols
 from dashboard.data.seed.profiles import Profile, get_profile
 from dashboard.formatting import format_percent_change, format_point_change, period_label
@@ -51,6 +52,8 @@ TABLES = (
     "incident",
     "hazard",
     "patrol_log",
+    "patrol_worker_day",  # issue 9: patrol compliance
+    "patrol_worker_month",
     "incident_daily",
     "hazard_daily",
     *(rollup.name for rollup in DRILL_ROLLUPS),
@@ -241,6 +244,9 @@ class Seeder:
             rng=rng(self.seed, "patrols"),
         )
         yield table
+        days = patrol_worker_day(table, self.offset_seconds)  # issue 9: patrol compliance
+        yield days
+        yield patrol_worker_month(days)
 
 
 def collect(produce: Callable[[], Iterator[Table]]) -> list[Table]:

@@ -1,0 +1,104 @@
+"""/sla: the on-time closure rate by area, department and month, and the overdue list, for the month and area
+asked (within the account's area)."""
+
+from __future__ import annotations
+
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pandas as pd
+from dash import Input, Output, callback
+from sqlalchemy import select
+
+from dashboard import ids
+from dashboard.callbacks.month_area import area_options, join_messages, month_options, parse_area, parse_month
+from dashboard.components.month_area import table_rows
+from dashboard.config import get_settings
+from dashboard.data import area_tree, sla
+from dashboard.data.db import session_scope
+from dashboard.data.models import Department
+from dashboard.data.periods import AreaLevel, Period, shift_months
+from dashboard.figures.on_time import rate_bars, rate_lines
+from dashboard.i18n import t
+
+
+def label_departments(frame: pd.DataFrame) -> pd.DataFrame:
+    unassigned = frame["key"] == "unassigned"
+    return frame.assign(
+        name=frame["name"].where(~unassigned, t("sla.unassigned")),
+        name_en=frame["name_en"].where(~unassigned, t("sla.unassigned", "en")),
+    )
+
+
+@callback(
+    Output(ids.Sla.MONTH, "options"),
+    Output(ids.Sla.AREA, "options"),
+    Output(ids.Sla.MESSAGE, "children"),
+    Output(ids.Sla.BY_AREA, "figure"),
+    Output(ids.Sla.BY_DEPARTMENT, "figure"),
+    Output(ids.Sla.BY_MONTH, "figure"),
+    Output(ids.Sla.OVERDUE, "children"),
+    Input(ids.Sla.MONTH, "value"),
+    Input(ids.Sla.AREA, "value"),
+    Input(ids.Sla.RECORD, "value"),
+)
+def update_sla_page(month: Any, area: Any, record: Any) -> tuple[Any, ...]:
+    settings = get_settings()
+    lang = settings.language
+    period, month_problem = parse_month(month)
+    kind = sla.Record(record) if record in {r.value for r in sla.Record} else sla.Record.ALL
+    year = Period(shift_months(period.start, -11), period.end)
+    with session_scope() as session:
+        where, area_problem = parse_area(session, area)
+        by = sla.RateBy.COUNTY if where.level is AreaLevel.CITY else sla.RateBy.TOWNSHIP
+        options = area_options(session)
+        by_area = sla.on_time_rates(session, period, where, by=by, record=kind)
+        by_department = label_departments(
+            sla.on_time_rates(session, period, where, by=sla.RateBy.DEPARTMENT, record=kind)
+        )
+        by_month = sla.on_time_rates(session, year, where, by=sla.RateBy.MONTH, record=kind)
+        overdue = sla.overdue(session, where, limit=100)
+        departments: dict[str, str] = dict(session.execute(select(Department.code, Department.name)).all())
+        name = area_tree.area_name(session, where, lang=lang)
+    bars: dict[str, Any] = {"part": "on_time", "whole": "closed", "lang": lang, "empty_key": "empty.no_closed"}
+    months = by_month.assign(code="area", name=name, name_en=name, month=by_month["key"])
+    return (
+        month_options(period.start),
+        options,
+        join_messages(month_problem, area_problem),
+        rate_bars(by_area, title=t("sla.by_area", lang), **bars),
+        rate_bars(by_department, title=t("sla.by_department", lang), **bars),
+        rate_lines(months, x="month", title=t("sla.by_month", lang), **bars),
+        overdue_table(overdue, departments, zone=settings.timezone),
+    )
+
+
+def overdue_table(overdue: pd.DataFrame, departments: dict[str, str], *, zone: str) -> list[Any]:
+    tz = ZoneInfo(zone)
+    rows = []
+    for row in overdue.itertuples():
+        family = "kind" if row.record == "incident" else "category"
+        deadline = pd.Timestamp(row.deadline).tz_localize("UTC").tz_convert(tz)
+        rows.append(
+            [
+                t(f"record.{row.record}"),
+                t(f"{family}.{row.what}"),
+                t(f"subtype.{row.subtype}"),
+                row.grid,
+                departments.get(row.department or "", t("sla.unassigned")),
+                f"{deadline:%Y-%m-%d %H:%M}",
+                f"{row.hours_over:.0f}",
+                t(f"sla.level.{row.escalation}"),
+            ]
+        )
+    headers = [
+        t("column.record"),
+        t("column.what"),
+        t("column.subtype"),
+        t("column.grid"),
+        t("column.department"),
+        t("column.deadline"),
+        t("sla.hours_over"),
+        t("sla.escalation"),
+    ]
+    return table_rows(t("sla.overdue"), headers, rows, empty_text=t("empty.no_rows"))

@@ -1,0 +1,101 @@
+"""The wall's alert panel: redrawn when its county's (or the city's) alert version in Redis moves, and every half
+minute so acknowledged alerts leave; acknowledge and escalate, by operators of the alert's area, audited as
+themselves."""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+from dash import Input, Output, State, callback, ctx, no_update
+
+from dashboard import ids
+from dashboard.access.current import current_account, current_scope
+from dashboard.access.scope import area_of_code, contains
+from dashboard.components.alert_panel import alert_options, more_text
+from dashboard.config import get_settings
+from dashboard.data import area_tree
+from dashboard.data.db import session_scope
+from dashboard.data.models import Alert
+from dashboard.data.periods import AreaLevel
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.vocab import Role
+from dashboard.i18n import t
+from dashboard.warning import alerts
+
+HANDLERS = frozenset({Role.ADMIN, Role.CITY_OPERATOR, Role.COUNTY_LEADER, Role.TOWNSHIP_STAFF})
+REDRAW_TICKS = 15  # redraw at least every 15 ticks of two seconds
+
+
+def may_handle_alerts(role: Role) -> bool:
+    return role in HANDLERS
+
+
+def places_of(shown: list[dict[str, Any]]) -> dict[str, str]:
+    """Township and county names of the alerts shown (a grid is named by its code)."""
+    townships = sorted({a["township_code"] for a in shown if a["township_code"]})
+    counties = sorted({a["county_code"] for a in shown})
+    with session_scope() as session:
+        found = area_tree.names(session, AreaLevel.TOWNSHIP, townships)
+        found |= area_tree.names(session, AreaLevel.COUNTY, counties)
+    places = {code: name for code, (name, _en) in found.items()}
+    places |= {a["grid_code"]: a["grid_code"] for a in shown if a["grid_code"]}
+    return places
+
+
+@callback(
+    Output(ids.WallAlerts.PANEL, "options"),
+    Output(ids.WallAlerts.MORE, "children"),
+    Output(ids.WallAlerts.CONTROLS, "hidden"),
+    Output(ids.WallAlerts.SEEN, "data"),
+    Input(ids.WallAlerts.CLOCK, "n_intervals"),
+    State(ids.WallAlerts.SEEN, "data"),
+)
+def show_alerts(tick: int | None, seen: dict[str, int] | None) -> tuple[Any, Any, Any, Any]:
+    scope, tick = current_scope(), int(tick or 0)
+    try:
+        version = alerts.current_version(get_redis(), scope)
+    except REDIS_DOWN:
+        version = -1  # the banner says Redis is down; the alerts still come from the database
+    if (
+        isinstance(seen, dict)
+        and seen.get("version") == version
+        and 0 <= tick - int(seen.get("tick", 0)) < REDRAW_TICKS
+    ):
+        return no_update, no_update, no_update, no_update
+    with session_scope() as session:
+        shown, more = alerts.active_alerts(session, scope)
+    settings = get_settings()
+    options = alert_options(shown, places_of(shown), lang=settings.language, zone=settings.timezone)
+    may_act = may_handle_alerts(current_account().role)
+    return options, more_text(len(shown), more, settings.language), not may_act, {"version": version, "tick": tick}
+
+
+@callback(
+    Output(ids.WallAlerts.MESSAGE, "children"),
+    Output(ids.WallAlerts.SEEN, "data", allow_duplicate=True),
+    Input(ids.WallAlerts.ACKNOWLEDGE, "n_clicks"),
+    Input(ids.WallAlerts.ESCALATE, "n_clicks"),
+    State(ids.WallAlerts.PANEL, "value"),
+    prevent_initial_call=True,
+)
+def act_on_alert(_acknowledge: int | None, _escalate: int | None, picked: Any) -> tuple[Any, Any]:
+    account = current_account()
+    if not may_handle_alerts(account.role):
+        return t("alerts.not_allowed"), no_update
+    try:
+        alert_id = int(picked)
+    except (TypeError, ValueError):
+        return t("alerts.pick_one"), no_update
+    with session_scope() as session:
+        alert = session.get(Alert, alert_id)
+        if alert is None or not contains(account.scope, area_of_code(alert.township_code or alert.county_code)):
+            return t("alerts.out_of_scope"), no_update
+        county = alert.county_code
+        if ctx.triggered_id == ids.WallAlerts.ESCALATE:
+            alerts.escalate(session, alert_id, account.username)
+        else:
+            alerts.acknowledge(session, alert_id, account.username)
+    with contextlib.suppress(*REDIS_DOWN):
+        alerts.bump(get_redis(), county)
+    return "", None  # forget the version seen: the panel redraws on its next tick

@@ -1,0 +1,185 @@
+"""SLA (按期结案): deadlines from the routing matrix, what is overdue now, and the on-time closure rate.
+
+- An incident is closed when `closed_at` is set; a hazard when it is rectified (`rectified_at`: its deadline is a
+  rectification deadline). A record is on time when it closed no later than its deadline.
+- 按期结案率 on-time closure rate = closed on time / closed in the period (DOMAIN.md), by the closing moment.
+- Overdue: not closed and past its deadline. It is the township's to handle for `ESCALATE_AFTER`, then the
+  county's (the early-warning worker raises and escalates an alert for each).
+
+`on_time_rates(session, period, area, by=...)` → columns `key`, `name`, `name_en`, `closed`, `on_time`, `rate`
+(by department, township, county or month). `overdue(session, area, now=...)` → the overdue records, most overdue
+first: `record` (incident | hazard), `event_id`, `what` (kind or category), `subtype`, `grid`, `township_code`,
+`county_code`, `department`, `deadline`, `hours_over`, `escalation` (township | county).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import ColumnElement, select
+from sqlalchemy.orm import Session
+
+from dashboard.config import get_settings
+from dashboard.data import area_tree
+from dashboard.data.models import Department, Grid, Hazard, Incident
+from dashboard.data.periods import Area, AreaLevel, Period, utc_now
+
+ESCALATE_AFTER = timedelta(hours=24)  # overdue this long: the county's, no longer the township's
+RATE_COLUMNS = ["key", "name", "name_en", "closed", "on_time", "rate"]
+OVERDUE_COLUMNS = [
+    "record",
+    "event_id",
+    "what",
+    "subtype",
+    "grid",
+    "township_code",
+    "county_code",
+    "department",
+    "deadline",
+    "hours_over",
+    "escalation",
+]
+
+
+class RateBy(StrEnum):
+    DEPARTMENT = "department"
+    TOWNSHIP = "township"
+    COUNTY = "county"
+    MONTH = "month"
+
+
+class Record(StrEnum):
+    ALL = "all"
+    INCIDENT = "incident"
+    HAZARD = "hazard"
+
+
+def escalation(hours_over: float) -> str:
+    """Who handles an overdue record: the township first, the county after `ESCALATE_AFTER`."""
+    return "county" if hours_over >= ESCALATE_AFTER.total_seconds() / 3600 else "township"
+
+
+def _area_clause(model: Any, area: Area) -> ColumnElement[bool]:
+    match area.level:
+        case AreaLevel.COUNTY:
+            return model.county_code == area.code  # type: ignore[no-any-return]
+        case AreaLevel.TOWNSHIP:
+            return model.township_code == area.code  # type: ignore[no-any-return]
+        case AreaLevel.GRID:
+            return model.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()  # type: ignore[no-any-return]
+    return model.id.is_not(None)  # type: ignore[no-any-return]
+
+
+def _closing(model: Any) -> Any:
+    return model.closed_at if model is Incident else model.rectified_at
+
+
+def closed_rows(session: Session, period: Period, area: Area, record: Record = Record.ALL) -> pd.DataFrame:
+    """Records closed in the period: record, county_code, township_code, department, closed_at, on_time."""
+    start, end = period.utc_bounds(get_settings().timezone)
+    frames = []
+    for name, model in (("incident", Incident), ("hazard", Hazard)):
+        if record not in (Record.ALL, Record(name)):
+            continue
+        closing = _closing(model)
+        query = (
+            select(model.county_code, model.township_code, Department.code, closing, model.deadline)
+            .outerjoin(Department, Department.id == model.department_id)
+            .where(_area_clause(model, area), closing >= start, closing < end)
+        )
+        rows = pd.DataFrame(
+            [tuple(row) for row in session.execute(query)],
+            columns=["county_code", "township_code", "department", "closed_at", "deadline"],
+        )
+        rows["record"] = name
+        frames.append(rows)
+    rows = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+    if rows.empty:
+        return pd.DataFrame(columns=["record", "county_code", "township_code", "department", "closed_at", "on_time"])
+    closed_at, deadline = pd.to_datetime(rows["closed_at"]), pd.to_datetime(rows["deadline"])
+    rows["on_time"] = deadline.notna() & (closed_at <= deadline)
+    rows["closed_at"] = closed_at
+    return rows.drop(columns=["deadline"])
+
+
+def on_time_rates(
+    session: Session, period: Period, area: Area, *, by: RateBy, record: Record = Record.ALL
+) -> pd.DataFrame:
+    """按期结案率 per department, township, county or city-clock month (see the module's doc)."""
+    rows = closed_rows(session, period, area, record)
+    zone = get_settings().timezone
+    if by is RateBy.MONTH:
+        local = rows["closed_at"].dt.tz_localize("UTC").dt.tz_convert(zone) if not rows.empty else rows["closed_at"]
+        rows = rows.assign(key=local.dt.strftime("%Y-%m") if not rows.empty else [])
+    else:
+        column = {RateBy.DEPARTMENT: "department", RateBy.TOWNSHIP: "township_code", RateBy.COUNTY: "county_code"}[by]
+        rows = rows.assign(key=rows[column].fillna("unassigned") if not rows.empty else [])
+    if rows.empty:
+        return pd.DataFrame({name: [] for name in RATE_COLUMNS})
+    tally = rows.groupby("key", as_index=False).agg(closed=("on_time", "size"), on_time=("on_time", "sum"))
+    tally["on_time"] = tally["on_time"].astype(int)
+    tally["rate"] = tally["on_time"] / tally["closed"]
+    names = _names(session, by, list(tally["key"]))
+    tally["name"] = [names.get(key, (key, key))[0] for key in tally["key"]]
+    tally["name_en"] = [names.get(key, (key, key))[1] for key in tally["key"]]
+    return tally[RATE_COLUMNS].sort_values("key", ignore_index=True)
+
+
+def _names(session: Session, by: RateBy, keys: list[str]) -> dict[str, tuple[str, str]]:
+    if by is RateBy.DEPARTMENT:
+        query = select(Department.code, Department.name, Department.name_en).where(Department.code.in_(keys))
+        return {code: (name, name_en) for code, name, name_en in session.execute(query)}
+    if by is RateBy.COUNTY:
+        return area_tree.names(session, AreaLevel.COUNTY, keys)
+    if by is RateBy.TOWNSHIP:
+        return area_tree.names(session, AreaLevel.TOWNSHIP, keys)
+    return {}
+
+
+def overdue(session: Session, area: Area, *, now: datetime | None = None, limit: int = 500) -> pd.DataFrame:
+    """Records not closed and past their deadline, most overdue first (at most `limit`)."""
+    now = now or utc_now()
+    frames = []
+    for name, model, what in (("incident", Incident, Incident.kind), ("hazard", Hazard, Hazard.category)):
+        query = (
+            select(
+                model.event_id,
+                what,
+                model.subtype,
+                Grid.code,
+                model.township_code,
+                model.county_code,
+                Department.code,
+                model.deadline,
+            )
+            .join(Grid, Grid.id == model.grid_id)
+            .outerjoin(Department, Department.id == model.department_id)
+            .where(_area_clause(model, area), _closing(model).is_(None), model.deadline < now)
+            .order_by(model.deadline)
+            .limit(limit)
+        )
+        rows = pd.DataFrame([tuple(row) for row in session.execute(query)], columns=OVERDUE_COLUMNS[1:9])
+        rows.insert(0, "record", name)
+        frames.append(rows)
+    rows = (
+        pd.concat([frame for frame in frames if not frame.empty], ignore_index=True)
+        if any(not frame.empty for frame in frames)
+        else pd.DataFrame({name: [] for name in OVERDUE_COLUMNS})
+    )
+    if rows.empty:
+        return pd.DataFrame({name: [] for name in OVERDUE_COLUMNS})
+    rows["what"] = rows["what"].astype(str)
+    rows["hours_over"] = ((now - pd.to_datetime(rows["deadline"])).dt.total_seconds() / 3600).round(1)
+    rows["escalation"] = rows["hours_over"].map(escalation)
+    return rows.sort_values("hours_over", ascending=False, ignore_index=True).head(limit)[OVERDUE_COLUMNS]
+
+
+def overdue_ids(session: Session, model: Any, ids: list[int], *, now: datetime | None = None) -> set[int]:
+    """Which of these incidents or hazards (`model`, by row id) are overdue now (the record tables' highlight)."""
+    if not ids:
+        return set()
+    query = select(model.id).where(model.id.in_(ids), _closing(model).is_(None), model.deadline < (now or utc_now()))
+    return set(session.scalars(query))
