@@ -1,0 +1,24 @@
+"""incidents by county and report time: the record tables of a county or township read their newest page in
+milliseconds (the (county, kind, time) index serves one kind only, so a table of every kind sorted the county's year)
+
+Revision ID: 0007
+Revises: 0006
+Create Date: 2026-11-26 07:40:00
+"""
+
+from collections.abc import Sequence
+
+from alembic import op
+
+revision: str = "0007"
+down_revision: str | None = "0006"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_index("ix_incident_county_reported", "incident", ["county_code", "reported_at"])
+
+
+def downgrade() -> None:
+    op.drop_index("ix_incident_county_reported", table_name="incident")
