@@ -9,8 +9,9 @@ from dashboard import ids
 from dashboard.access.current import NotLoggedIn, current_account
 from dashboard.access.roles import may_manage_users
 from dashboard.config import get_settings
+from dashboard.data.active_city import city_name, city_title
 from dashboard.data.feed import area_name
-from dashboard.i18n import t
+from dashboard.i18n import current_language, t
 
 STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 
@@ -37,7 +38,7 @@ def user_box() -> html.Div:
         account = current_account()
     except NotLoggedIn:
         return html.Div(className="user-box")
-    area = t("app.city") if account.area_code is None else area_name(account.area_code)
+    area = city_name(current_language()) if account.area_code is None else area_name(account.area_code)
     return html.Div(
         [
             html.Span(account.username, className="user-name"),
@@ -58,7 +59,7 @@ def build_shell() -> html.Div:
             html.Div(id=ids.App.STATUS, className="status-banner", role="alert", hidden=True),
             html.Header(
                 [
-                    html.Div(t("app.title"), className="brand"),
+                    html.Div(city_title(), className="brand"),
                     html.Nav(nav_links(), className="nav"),
                     user_box(),
                 ],
@@ -66,7 +67,7 @@ def build_shell() -> html.Div:
             ),
             html.Header(  # shown only in wall mode (assets/13-wall-mode.js), instead of the navigation
                 [
-                    html.Div(t("app.title"), className="brand"),
+                    html.Div(city_title(), className="brand"),
                     html.Div(id=ids.WallMode.UPDATED, className="wall-updated"),
                     html.Div(id=ids.WallMode.CLOCK, className="wall-clock"),
                 ],

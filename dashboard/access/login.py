@@ -25,6 +25,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from dashboard.access.scope import area_of_code
 from dashboard.config import get_settings
 from dashboard.data import audit
+from dashboard.data.active_city import city_title
 from dashboard.data.db import session_scope
 from dashboard.data.expiring import Expiring
 from dashboard.data.models import UserAccount
@@ -212,7 +213,7 @@ def page(message: str, next_path: str) -> str:
     return render_template_string(
         LOGIN_PAGE,
         lang=get_settings().language,
-        title=t("app.title"),
+        title=city_title(),
         message=message,
         next_path=next_path,
         username_label=t("login.username"),

@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
-from dashboard.components.map import TAIZHOU, ZOOM
+from dashboard.components.map import city_center_zoom
 from dashboard.config import get_settings
 from dashboard.data import area_tree
 from dashboard.data.db import session_scope
@@ -31,11 +31,12 @@ from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
-CITY_VIEW = {
-    "center": list(TAIZHOU),
-    "zoom": ZOOM,
-    "options": {"animate": False},
-}  # no animation: a page may go mid-way
+
+
+def city_map_view() -> dict[str, Any]:
+    """The whole city's view (of the imported city, when there is one); no animation: a page may go mid-way."""
+    center, zoom = city_center_zoom()
+    return {"center": center, "zoom": zoom, "options": {"animate": False}}
 
 
 def scoped_drill(query: Any) -> DrillFilter:
@@ -58,7 +59,7 @@ def outline_of(area: Area) -> dict[str, Any] | None:
 
 def view_of(outline: dict[str, Any] | None) -> dict[str, Any]:
     if outline is None:
-        return CITY_VIEW
+        return city_map_view()
     west, south, east, north = shapely.geometry.shape(outline).bounds
     return {"bounds": [[south, west], [north, east]], "options": {"padding": [20, 20], "animate": False}}
 
@@ -73,19 +74,19 @@ def view_of(outline: dict[str, Any] | None) -> dict[str, Any]:
 )
 def load_density(query: Any, day: str | None) -> tuple[Any, ...]:
     if query is None:
-        return None, None, CITY_VIEW, day
+        return None, None, city_map_view(), day
     try:
         drill = scoped_drill(query)
         with session_scope() as session:
             found = density(session, drill, place_from_data(query))
         outline = outline_of(drill.area)
     except RecordQueryError as error:
-        return {"label": error.text()}, None, CITY_VIEW, day
+        return {"label": error.text()}, None, city_map_view(), day
     except OutOfScope:
-        return {"label": t("area.out_of_scope")}, None, CITY_VIEW, day
+        return {"label": t("area.out_of_scope")}, None, city_map_view(), day
     except SQLAlchemyError:
         log.exception("density unavailable")
-        return {"label": t("status.unavailable")}, None, CITY_VIEW, day
+        return {"label": t("status.unavailable")}, None, city_map_view(), day
     label = t("analysis.period_total", count=format_count(found.total)) if found.total else t("analysis.none")
     data = {"points": found.points, "peak": found.peak, "label": label, "legend": legend(found.peak)}
     in_period = day is not None and drill.period.start.isoformat() <= day < drill.period.end.isoformat()

@@ -14,7 +14,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.components.map import TAIZHOU, ZOOM, base_layers, overlay_options
+from dashboard.components.map import base_layers, city_center_zoom, overlay_options
 from dashboard.data.filters import DrillFilter
 from dashboard.data.records import drill_to_data
 from dashboard.i18n import t
@@ -77,8 +77,8 @@ def analysis_map(
             dl.Map(
                 [*base_layers(), areas, outline, heat],
                 id=ids.analysis("map", key),
-                center=list(TAIZHOU),
-                zoom=ZOOM,
+                center=city_center_zoom()[0],
+                zoom=city_center_zoom()[1],
                 style={"height": height, "background": "#0d1d2e"},
                 attributionControl=bool(base_layers()),
             ),

@@ -13,11 +13,12 @@ import dash_leaflet as dl
 import shapely
 
 from dashboard.config import get_settings
+from dashboard.data.active_city import city_view, layer_url
 from dashboard.data.grid_metrics import EMPTY_COLOUR
 from dashboard.i18n import t
 
 TAIZHOU = (28.72, 121.13)  # the middle of the nine counties
-ZOOM = 9
+ZOOM = 9  # an imported city has its own centre and zoom: city_center_zoom()
 WORKER_DOTS = 300  # at most this many workers in view are drawn one by one; more are counted per square on screen
 SQUARE_PX = 60  # the side of such a square
 Bounds = list[list[float]]  # [[south, west], [north, east]], as dl.Map reports them
@@ -26,6 +27,12 @@ Bounds = list[list[float]]  # [[south, west], [north, east]], as dl.Map reports 
 def js(name: str) -> dict[str, str]:
     """A function defined in assets/10-map_layers.js, by name."""
     return {"variable": f"commandCenter.{name}"}
+
+
+def city_center_zoom() -> tuple[list[float], int]:
+    """Where the city maps open: Taizhou's middle, or the imported city's (dashboard.data.active_city)."""
+    view = city_view()
+    return list(view.center), view.zoom
 
 
 def base_layers() -> list[Any]:
@@ -46,7 +53,7 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
     cells = dl.GeoJSON(
         **shift,
         id=ids.CELLS,
-        url="/assets/grid_cells.pbf",
+        url=layer_url("grid_cells"),
         format="geobuf",
         style=js("gridStyle"),
         onEachFeature=js("onEachGrid"),
@@ -56,7 +63,7 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
     counties = dl.GeoJSON(
         **shift,
         id=ids.COUNTIES,
-        url="/assets/county_outlines.pbf",
+        url=layer_url("county_outlines"),
         format="geobuf",
         style=js("countyStyle"),
         interactive=False,
@@ -78,8 +85,8 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
     return dl.Map(
         [*base_layers(), overlays],
         id=ids.MAP,
-        center=list(TAIZHOU),
-        zoom=ZOOM,
+        center=city_center_zoom()[0],
+        zoom=city_center_zoom()[1],
         preferCanvas=True,
         style={"height": height, "background": "#0d1d2e"},
         attributionControl=bool(base_layers()),

@@ -16,11 +16,12 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from dashboard.data.active_city import city_name
 from dashboard.data.models import County, Grid, Township
 from dashboard.data.periods import Area, AreaLevel
 
 COLUMNS = ["code", "name", "name_en", "level"]
-CITY_NAME = {"zh-CN": "台州市", "en": "Taizhou"}
+CITY_NAME = {"zh-CN": "台州市", "en": "Taizhou"}  # the default city; an imported one names itself (active_city)
 
 
 def children(session: Session, area: Area) -> pd.DataFrame:
@@ -63,7 +64,7 @@ def names(session: Session, level: AreaLevel, codes: list[str]) -> dict[str, tup
 def area_name(session: Session, area: Area, *, lang: Literal["zh-CN", "en"] = "zh-CN") -> str:
     """The area's name in `lang` (grids have Chinese names only)."""
     if area.level is AreaLevel.CITY or area.code is None:
-        return CITY_NAME[lang]
+        return city_name(lang)
     found = names(session, area.level, [area.code]).get(area.code)
     if found is None:
         raise LookupError(f"unknown {area.level.value} code {area.code!r}")

@@ -14,6 +14,7 @@ from redis import Redis
 
 from dashboard.access.masking import mask_text
 from dashboard.config import Language, get_settings
+from dashboard.data.active_city import city_files
 from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
 from dashboard.data.geography import load_counties, load_townships
 from dashboard.data.streams import Entry, as_entries
@@ -31,13 +32,21 @@ SCAN_LIMIT = 50_000  # and no further back than this: an account of one township
 FEED_LENGTH = 500  # newest reports a browser keeps
 
 
-@lru_cache(maxsize=1)
 def township_names() -> dict[str, tuple[str, str]]:
+    return _township_names(city_files().stamp)
+
+
+def county_names() -> dict[str, tuple[str, str]]:
+    return _county_names(city_files().stamp)
+
+
+@lru_cache(maxsize=2)
+def _township_names(_city: str) -> dict[str, tuple[str, str]]:  # per city: a new import brings its names
     return {township.code: (township.name, township.name_en) for township in load_townships()}
 
 
-@lru_cache(maxsize=1)
-def county_names() -> dict[str, tuple[str, str]]:
+@lru_cache(maxsize=2)
+def _county_names(_city: str) -> dict[str, tuple[str, str]]:
     return {county.code: (county.name, county.name_en) for county in load_counties()}
 
 

@@ -7,11 +7,13 @@ import json
 from datetime import date, datetime
 from enum import StrEnum
 from functools import lru_cache
+from pathlib import Path
 
 from dashboard.config import ROOT
+from dashboard.data.active_city import city_files
 from dashboard.data.live import LiveState
 
-WEB_CELLS = ROOT / "assets" / "grid_cells.geojson"
+WEB_CELLS = ROOT / "assets" / "grid_cells.geojson"  # Taizhou's; an imported city's is in its folder (active_city)
 
 
 class GridMetric(StrEnum):
@@ -37,10 +39,15 @@ COLOURS: dict[GridMetric, list[str]] = {
 EMPTY_COLOUR = "#1b3350"
 
 
-@lru_cache(maxsize=1)
 def web_cell_codes() -> tuple[str, ...]:
     """Grid codes in the order of the browser's cell layer (feature `id` n is position n - 1)."""
-    features = json.loads(WEB_CELLS.read_text(encoding="utf-8"))["features"]
+    files = city_files()
+    return _cell_codes(files.layers / WEB_CELLS.name, files.stamp)
+
+
+@lru_cache(maxsize=2)
+def _cell_codes(path: Path, _city: str) -> tuple[str, ...]:
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
     ordered = sorted(features, key=lambda feature: feature["properties"]["id"])
     return tuple(feature["properties"]["code"] for feature in ordered)
 

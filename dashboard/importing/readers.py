@@ -1,0 +1,90 @@
+"""Reading another system's tables: CSV (UTF-8 or GBK, quoted fields with commas and newlines) or XLSX, into a
+DataFrame of text cells with the header row's names. A file that cannot be read raises `ReadError`, whose message
+says what is wrong and what to do."""
+
+from __future__ import annotations
+
+import io
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+
+Encoding = Literal["auto", "utf-8", "gbk"]
+CODECS = {"utf-8": "utf-8-sig", "gbk": "gb18030"}  # gb18030 is the superset of GBK Windows writes; BOM tolerated
+
+
+class ReadError(Exception):
+    """The file cannot be read as a table."""
+
+
+def read_table(path: Path, *, encoding: Encoding = "auto", sheet: str | None = None) -> pd.DataFrame:
+    """Every cell as text (empty cells as ""), columns named by the header row, in file order."""
+    if not path.is_file():
+        raise ReadError(f"{path}: no such file")
+    if path.suffix.lower() in (".xlsx", ".xlsm"):
+        return read_xlsx(path, sheet)
+    if path.suffix.lower() not in (".csv", ".txt"):
+        raise ReadError(f"{path.name}: not a CSV or XLSX file (by its name)")
+    return read_csv(path.read_bytes(), encoding, name=path.name)
+
+
+def decode(data: bytes, encoding: Encoding, *, name: str) -> str:
+    """The file's text: UTF-8 first, then GBK when `auto`; a wrong encoding is named with the first bad byte."""
+    tried = ["utf-8", "gbk"] if encoding == "auto" else [encoding]
+    failures = []
+    for candidate in tried:
+        try:
+            return data.decode(CODECS[candidate])
+        except UnicodeDecodeError as error:
+            failures.append(f"not {candidate} (byte 0x{data[error.start]:02x} at offset {error.start})")
+    hint = (
+        ""
+        if encoding == "auto"
+        else f"; is it {'GBK' if encoding == 'utf-8' else 'UTF-8'}? set encoding in the mapping"
+    )
+    raise ReadError(f"{name}: cannot decode the text: {', '.join(failures)}{hint}")
+
+
+def read_csv(data: bytes, encoding: Encoding, *, name: str = "file") -> pd.DataFrame:
+    text = decode(data, encoding, name=name)
+    try:
+        frame = pd.read_csv(
+            io.StringIO(text),
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skipinitialspace=False,
+            engine="c",
+        )
+    except pd.errors.EmptyDataError:
+        raise ReadError(f"{name}: the file is empty (no header row)") from None
+    except pd.errors.ParserError as error:
+        raise ReadError(f"{name}: not a well-formed CSV: {error}") from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame
+
+
+def read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
+    try:
+        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+    except ValueError as error:  # e.g. no such sheet
+        raise ReadError(f"{path.name}: {error}") from None
+    except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
+        raise ReadError(f"{path.name}: not a readable XLSX workbook ({type(error).__name__})") from None
+    frame.columns = [str(column).strip() for column in frame.columns]
+    return frame.apply(lambda column: column.map(cell_text)).astype(str) if len(frame) else frame.astype(str)
+
+
+def cell_text(value: Any) -> str:
+    """A spreadsheet cell as text: times in ISO form, whole numbers without '.0', empty cells as ''."""
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NaT:
+        return ""
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e15:
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,486 @@
+"""Importing incidents or hazards from another system's table (readers.py) through a mapping (mapping.py).
+
+Every row is checked, column by column over the whole file at once (pandas and numpy, no per-row Python on the
+hot path), and is either accepted or rejected with its row number and the first reason found. Nothing is guessed:
+a row without coordinates, with a date no format of the mapping reads, with a value no value map knows, or at a
+point outside every grid is rejected. Positions are converted to WGS-84 (projection.py); a row with no grid code
+is put in the grid containing its point.
+
+Each record's identity is `import/<source>/<id>` (the source system named by the mapping, and the file's id
+column, or a hash of the row's cells when there is no id column), stored as the row's `event_id`, which is unique:
+importing the same file again inserts nothing. The rows are written in one transaction together with a rebuild of
+the rollup tables (rollup_deltas.py), so every page reads figures in step with the raw rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+import shapely
+from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy.schema import CreateIndex, DropIndex
+from tqdm import tqdm
+
+from dashboard.config import get_settings
+from dashboard.data.active_city import city_files
+from dashboard.data.models import Base, Grid, Hazard, Incident
+from dashboard.data.rollups import DRILL_ROLLUPS
+from dashboard.data.vocab import (
+    HAZARD_SUBTYPES,
+    SUBTYPES,
+    HazardCategory,
+    HazardSeverity,
+    HazardStatus,
+    IncidentKind,
+    IncidentStatus,
+    PlaceType,
+    ReportSource,
+    values,
+)
+from dashboard.importing.columns import seed_table, write_table
+from dashboard.importing.mapping import RecordMapping
+from dashboard.importing.projection import to_wgs84
+from dashboard.importing.report import ImportReport
+from dashboard.importing.rollup_deltas import add_hazard_rollups, add_incident_rollups
+
+log = logging.getLogger(__name__)
+
+Mask = npt.NDArray[np.bool_]
+ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")  # what XLSX cells become (readers.cell_text): always understood
+SOURCE_CODES_FILE = "grid_source_codes.json"  # an imported city's {code in its old system: our grid code}
+TRUE = frozenset({"1", "true", "yes", "y", "是", "已破", "已破案", "破案"})
+FALSE = frozenset({"0", "false", "no", "n", "否", "未破", "未破案"})
+DEFAULT_CODES = {"place_type": "other", "source": "citizen", "severity": "general"}
+INCIDENT_COLUMNS = (
+    "event_id", "kind", "subtype", "grid_id", "township_code", "county_code", "lat", "lon", "place_type", "source",
+    "status", "reported_at", "filed_at", "solved_at", "closed_at", "summary",
+)  # fmt: skip
+HAZARD_COLUMNS = (
+    "event_id", "category", "subtype", "severity", "grid_id", "township_code", "county_code", "lat", "lon", "status",
+    "found_at", "deadline", "rectified_at", "closed_at", "summary",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class GridLookup:
+    """The database's grids: by code (and by the code of the system a city was imported from), and a spatial index."""
+
+    by_code: dict[str, int]  # grid code (or source code) → grid id
+    ids: npt.NDArray[np.int64]  # in tree order
+    township: dict[int, str]
+    county: dict[int, str]
+    tree: shapely.STRtree
+
+
+def load_grid_lookup(connection: Connection) -> GridLookup:
+    rows = connection.execute(
+        select(Grid.id, Grid.code, Grid.township_code, Grid.county_code, Grid.geometry).order_by(Grid.code)
+    ).all()
+    by_code = {code: grid_id for grid_id, code, *_ in rows}
+    source_file = city_files().geography / SOURCE_CODES_FILE
+    if source_file.exists():
+        sources = json.loads(source_file.read_text(encoding="utf-8"))
+        by_code.update({source: by_code[code] for source, code in sources.items() if code in by_code})
+    geometries = shapely.from_geojson([row.geometry for row in rows]) if rows else np.array([], dtype=object)
+    tree = shapely.STRtree(geometries)
+    shapely.prepare(tree.geometries)
+    return GridLookup(
+        by_code=by_code,
+        ids=np.array([row.id for row in rows], dtype=np.int64),
+        township={row.id: row.township_code for row in rows},
+        county={row.id: row.county_code for row in rows},
+        tree=tree,
+    )
+
+
+class Checks:
+    """Reasons per row; the first reason found for a row is the one reported."""
+
+    def __init__(self, n: int) -> None:
+        self.reasons: npt.NDArray[np.object_] = np.full(n, None, dtype=object)
+
+    def flag(self, mask: Mask | pd.Series, reason: str | Callable[[npt.NDArray[np.int64]], Iterable[str]]) -> None:
+        where = np.flatnonzero(np.asarray(mask, dtype=bool) & pd.isna(self.reasons))
+        if len(where) == 0:
+            return
+        self.reasons[where] = list(reason(where)) if callable(reason) else reason
+
+    @property
+    def ok(self) -> Mask:
+        return np.asarray(pd.isna(self.reasons), dtype=bool)
+
+
+class Prepared:
+    """A table checked against a mapping: the accepted rows in our columns, and the report."""
+
+    def __init__(self, rows: pd.DataFrame, report: ImportReport) -> None:
+        self.rows = rows
+        self.report = report
+
+
+def prepare(frame: pd.DataFrame, mapping: RecordMapping, grids: GridLookup, report: ImportReport) -> Prepared:
+    """Check every row; the accepted ones come back in the model's columns (times naive UTC)."""
+    missing = [f"'{header}' ({name})" for name, header in mapping.columns.items() if header not in frame.columns]
+    if missing:
+        report.problems.append(f"missing columns: {', '.join(missing)}; the file has: {', '.join(frame.columns)}")
+        return Prepared(pd.DataFrame(), report)
+    report.total = len(frame)
+    if frame.empty:
+        report.problems.append("no rows under the header")
+        return Prepared(pd.DataFrame(), report)
+    rows = RowBuilder(frame.reset_index(drop=True), mapping, grids)
+    accepted = rows.build()
+    for position in np.flatnonzero(~rows.checks.ok):
+        report.reject(int(position) + 2, str(rows.checks.reasons[position]))
+    report.accepted = len(accepted)
+    return Prepared(accepted, report)
+
+
+class RowBuilder:
+    def __init__(self, frame: pd.DataFrame, mapping: RecordMapping, grids: GridLookup) -> None:
+        self.frame = frame
+        self.mapping = mapping
+        self.grids = grids
+        self.n = len(frame)
+        self.checks = Checks(self.n)
+        self.zone = get_settings().timezone
+        self._cells: dict[str, pd.Series] = {}
+
+    def cells(self, name: str) -> pd.Series:
+        """The mapped column, stripped, as Python strings; all empty when the field has no column."""
+        if name not in self._cells:
+            header = self.mapping.columns.get(name)
+            raw = [""] * self.n if header is None else [str(value).strip() for value in self.frame[header].tolist()]
+            self._cells[name] = pd.Series(raw, dtype=object)
+        return self._cells[name]
+
+    def build(self) -> pd.DataFrame:
+        out: dict[str, Any] = {"event_id": self.identities()}
+        lat, lon = self.coordinates()
+        if self.mapping.records == "incidents":
+            out.update(self.incident_fields())
+        else:
+            out.update(self.hazard_fields())
+        grid_id = self.locate(lat, lon)
+        out["grid_id"] = grid_id
+        out["lat"], out["lon"] = np.round(lat, 6), np.round(lon, 6)
+        out["summary"] = self.cells("summary").to_numpy()
+        ok = self.checks.ok
+        rows = pd.DataFrame({name: np.asarray(value)[ok] for name, value in out.items()})
+        rows["grid_id"] = rows["grid_id"].astype(np.int64)
+        rows["township_code"] = rows["grid_id"].map(self.grids.township)
+        rows["county_code"] = rows["grid_id"].map(self.grids.county)
+        columns = INCIDENT_COLUMNS if self.mapping.records == "incidents" else HAZARD_COLUMNS
+        return rows[list(columns)]
+
+    # ---------------------------------------------------------------------------------------------- identity
+
+    def identities(self) -> npt.NDArray[np.object_]:
+        if "id" in self.mapping.columns:
+            ids = self.cells("id")
+            self.checks.flag(ids == "", "id: empty")
+        else:  # no id column: the row's cells are its identity
+            joined = self.frame.astype(str).agg("\x1f".join, axis=1) if self.n else pd.Series([], dtype=str)
+            ids = pd.Series([hashlib.sha1(text.encode("utf-8")).hexdigest()[:24] for text in joined])
+        prefix = f"import/{self.mapping.source}/"
+        event_ids = np.array(
+            [
+                prefix + value
+                if len(prefix) + len(value) <= 64
+                else prefix + "#" + hashlib.sha1(value.encode()).hexdigest()[:24]  # fits String(64)
+                for value in ids.tolist()
+            ],
+            dtype=object,
+        )
+        frame = pd.Series(event_ids)
+        duplicate = frame.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
+        if duplicate.any():
+            first = {value: position for position, value in reversed(list(enumerate(event_ids)))}
+            self.checks.flag(
+                duplicate,
+                lambda rows: (f"duplicate id '{ids[r]}' (first at row {first[event_ids[r]] + 2})" for r in rows),
+            )
+        return event_ids
+
+    # ---------------------------------------------------------------------------------------------- positions
+
+    def coordinates(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        raw_lat, raw_lon = self.cells("lat"), self.cells("lon")
+        self.checks.flag((raw_lat == "") | (raw_lon == ""), "no coordinates")
+        lat = pd.to_numeric(raw_lat, errors="coerce").to_numpy(dtype=np.float64)
+        lon = pd.to_numeric(raw_lon, errors="coerce").to_numpy(dtype=np.float64)
+        self.checks.flag(np.isnan(lat), lambda rows: (f"lat: not a number '{raw_lat[r]}'" for r in rows))
+        self.checks.flag(np.isnan(lon), lambda rows: (f"lon: not a number '{raw_lon[r]}'" for r in rows))
+        with np.errstate(invalid="ignore"):
+            outside = (np.abs(lat) > 90) | (np.abs(lon) > 180)
+        self.checks.flag(outside, lambda rows: (f"coordinates out of range ({lat[r]}, {lon[r]})" for r in rows))
+        good = self.checks.ok
+        lat, lon = np.where(good, lat, 0.0), np.where(good, lon, 0.0)
+        return to_wgs84(lat, lon, self.mapping.coordinates)
+
+    def locate(self, lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+        """The grid of each row: its grid code when it has one, else the grid containing its point (the grid with
+        the smallest code when the point is on a shared edge, as dashboard.data.geography.locate_grid)."""
+        codes = self.cells("grid_code")
+        given = (codes != "").to_numpy()
+        grid_id = np.zeros(self.n, dtype=np.int64)
+        known = codes.map(self.grids.by_code)
+        self.checks.flag(
+            given & known.isna().to_numpy(), lambda rows: (f"grid_code: unknown grid '{codes[r]}'" for r in rows)
+        )
+        found = given & known.notna().to_numpy()
+        grid_id[found] = known[found].astype(np.int64).to_numpy()
+        wanted = np.flatnonzero(~given & self.checks.ok)
+        if len(wanted):
+            points = shapely.points(lon[wanted], lat[wanted])
+            hits = self.grids.tree.query(points, predicate="intersects")
+            if hits.shape[1]:
+                first = pd.Series(hits[1]).groupby(hits[0]).min()
+                grid_id[wanted[first.index.to_numpy()]] = self.grids.ids[first.to_numpy()]
+        outside = np.zeros(self.n, dtype=bool)
+        outside[wanted] = grid_id[wanted] == 0
+        self.checks.flag(
+            outside, lambda rows: (f"point ({lat[r]:.5f}, {lon[r]:.5f}) is outside every grid" for r in rows)
+        )
+        return grid_id
+
+    # ---------------------------------------------------------------------------------------------- values
+
+    def times(self, name: str, *, required: bool = False) -> pd.Series:
+        """A time column on the city clock, as naive UTC (NaT where empty)."""
+        raw = self.cells(name)
+        parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
+        present = raw != ""
+        for fmt in dict.fromkeys((*self.mapping.date_formats, *ISO_FORMATS)):
+            todo = present & parsed.isna()
+            if not todo.any():
+                break
+            parsed[todo] = pd.to_datetime(raw[todo], format=fmt, errors="coerce")
+        if required:
+            self.checks.flag(~present, f"{name}: empty")
+        self.checks.flag(present & parsed.isna(), lambda rows: (f"{name}: unparseable date '{raw[r]}'" for r in rows))
+        local = parsed.dt.tz_localize(self.zone, ambiguous="NaT", nonexistent="NaT")
+        utc = local.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
+        now = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
+        self.checks.flag((utc > now).fillna(False), lambda rows: (f"{name}: in the future '{raw[r]}'" for r in rows))
+        return utc
+
+    def coded(self, name: str, allowed: Iterable[str], *, required: bool = True) -> pd.Series:
+        """A coded column through its value map (a code name in the file is taken as it is); empty cells and an
+        unmapped column take the mapping's default."""
+        raw = self.cells(name)
+        table = self.mapping.values.get(name, {})
+        default = self.mapping.defaults.get(name, DEFAULT_CODES.get(name, ""))
+        codes, uniques = pd.factorize(raw)  # a coded column has few distinct values: map those, not every row
+        mapped = [table.get(value, value) or default for value in uniques.tolist()]
+        result = pd.Series(np.asarray(mapped, dtype=object)[codes] if len(codes) else [], dtype=object)
+        allowed = set(allowed)
+        self.checks.flag(
+            ~result.isin(allowed) & (result != ""), lambda rows: (f"{name}: unknown value '{raw[r]}'" for r in rows)
+        )
+        if required:
+            self.checks.flag(result == "", f"{name}: empty")
+        return result
+
+    def flag_order(self, later: pd.Series, earlier: pd.Series, later_name: str, earlier_name: str) -> None:
+        self.checks.flag((later < earlier).fillna(False), f"{later_name} before {earlier_name}")
+
+    def incident_fields(self) -> dict[str, Any]:
+        kind = self.coded("kind", values(IncidentKind))
+        subtype = self.coded("subtype", {s for subtypes in SUBTYPES.values() for s in subtypes})
+        pairs = {(str(k), s) for k, subtypes in SUBTYPES.items() for s in subtypes}
+        fits = fitting(kind, subtype, pairs)
+        self.checks.flag(~fits, lambda rows: (f"subtype: '{subtype[r]}' is not a subtype of {kind[r]}" for r in rows))
+        reported = self.times("reported_at", required=True)
+        criminal = kind == IncidentKind.CRIMINAL.value
+        filed = self.times("filed_at").where(criminal)  # only criminal cases are filed (立案)
+        if self.mapping.filed_at_from == "reported_at":
+            filed = filed.where(filed.notna() | ~criminal, reported)
+        solved, closed = self.times("solved_at"), self.times("closed_at")
+        if "solved" in self.mapping.columns:
+            flag = self.coded("solved", {"true", "false"}, required=False).map(_yes_no)
+            raw_flag = self.cells("solved")
+            self.checks.flag(flag.isna(), lambda rows: (f"solved: not a yes/no value '{raw_flag[r]}'" for r in rows))
+            yes, no = flag.map(lambda v: v is True).astype(bool), flag.map(lambda v: v is False).astype(bool)
+            fallback = {"reported_at": reported, "filed_at": filed, "closed_at": closed}.get(
+                self.mapping.solved_at_from
+            )
+            if fallback is not None:
+                solved = solved.where(solved.notna() | ~yes, fallback)
+            self.checks.flag(yes & solved.isna(), "solved: marked solved but no solved_at (see solved_at_from)")
+            self.checks.flag(no & solved.notna(), "solved: marked not solved but solved_at is set")
+        self.flag_order(solved, reported, "solved_at", "reported_at")
+        self.flag_order(closed, reported, "closed_at", "reported_at")
+        if "status" in self.mapping.columns or "status" in self.mapping.defaults:
+            status = self.coded("status", values(IncidentStatus))
+        else:
+            done = np.where(criminal, IncidentStatus.SOLVED.value, IncidentStatus.RESOLVED.value)
+            status = pd.Series(np.where(closed.notna(), "closed", np.where(solved.notna(), done, "reported")))
+        return {
+            "kind": kind.to_numpy(),
+            "subtype": subtype.to_numpy(),
+            "place_type": self.coded("place_type", values(PlaceType)).to_numpy(),
+            "source": self.coded("source", values(ReportSource)).to_numpy(),
+            "status": status.to_numpy(),
+            "reported_at": reported.to_numpy(),
+            "filed_at": filed.to_numpy(),
+            "solved_at": solved.to_numpy(),
+            "closed_at": closed.to_numpy(),
+        }
+
+    def hazard_fields(self) -> dict[str, Any]:
+        category = self.coded("category", values(HazardCategory))
+        subtype = self.coded("subtype", {s for subtypes in HAZARD_SUBTYPES.values() for s in subtypes})
+        pairs = {(str(c), s) for c, subtypes in HAZARD_SUBTYPES.items() for s in subtypes}
+        fits = fitting(category, subtype, pairs)
+        self.checks.flag(
+            ~fits, lambda rows: (f"subtype: '{subtype[r]}' is not a subtype of {category[r]}" for r in rows)
+        )
+        found = self.times("found_at", required=True)
+        deadline = self.times("deadline", required=self.mapping.deadline_days is None)
+        if self.mapping.deadline_days is not None:
+            deadline = deadline.where(deadline.notna(), found + pd.Timedelta(days=self.mapping.deadline_days))
+        rectified, closed = self.times("rectified_at"), self.times("closed_at")
+        self.flag_order(deadline, found, "deadline", "found_at")
+        self.flag_order(rectified, found, "rectified_at", "found_at")
+        if "status" in self.mapping.columns or "status" in self.mapping.defaults:
+            status = self.coded("status", values(HazardStatus))
+        else:
+            status = pd.Series(np.where(closed.notna(), "closed", np.where(rectified.notna(), "rectified", "open")))
+        return {
+            "category": category.to_numpy(),
+            "subtype": subtype.to_numpy(),
+            "severity": self.coded("severity", values(HazardSeverity)).to_numpy(),
+            "status": status.to_numpy(),
+            "found_at": found.to_numpy(),
+            "deadline": deadline.to_numpy(),
+            "rectified_at": rectified.to_numpy(),
+            "closed_at": closed.to_numpy(),
+        }
+
+
+def fitting(first: pd.Series, second: pd.Series, pairs: set[tuple[str, str]]) -> pd.Series:
+    """Whether each row's (first, second) is one of `pairs`, checked once per distinct pair."""
+    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([first, second]))
+    ok = np.array([pair in pairs for pair in uniques.tolist()], dtype=bool)
+    return pd.Series(ok[codes] if len(codes) else [], dtype=bool)
+
+
+def _yes_no(value: str) -> bool | None:
+    lowered = value.strip().lower()
+    if lowered in TRUE:
+        return True
+    if lowered in FALSE or lowered == "":
+        return False
+    return None
+
+
+# -------------------------------------------------------------------------------------------------- writing
+
+
+def model_of(mapping: RecordMapping) -> Any:
+    return Incident if mapping.records == "incidents" else Hazard
+
+
+def stored_identities(connection: Connection, mapping: RecordMapping) -> set[str]:
+    """The identities of this source's records already in the database (one index range)."""
+    model = model_of(mapping)
+    prefix = f"import/{mapping.source}/"
+    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    query = select(model.event_id).where(model.event_id >= prefix, model.event_id < after)
+    return set(connection.scalars(query))
+
+
+def write_rows(connection: Connection, table: str, rows: pd.DataFrame, progress: Callable[[int], None]) -> None:
+    """Insert the rows (columns named as the table's) in the connection's transaction, by the seeder's writers."""
+    write_table(connection, seed_table(table, rows), progress)
+
+
+@contextmanager
+def bulk_load(connection: Connection, tables: Iterable[str] = ()) -> Iterator[None]:
+    """On SQLite, CHECK constraints are not evaluated while the import writes (as the seeder's bulk writer does):
+    every row passed the same checks in prepare() (vocabularies, coordinates, the order of times), and the rollup
+    counts come from those rows; foreign keys stay checked. A bigger page cache for the index updates. The
+    secondary indexes of `tables` are dropped for the load and built again after it (worth it when the import is
+    most of the rows), in the same transaction."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    indexes = [
+        index for name in tables for index in sorted(Base.metadata.tables[name].indexes, key=lambda i: str(i.name))
+    ]
+    connection.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
+    connection.exec_driver_sql("PRAGMA cache_size=-65536")
+    try:
+        for index in indexes:
+            connection.execute(DropIndex(index))
+        yield
+        for index in indexes:
+            connection.execute(CreateIndex(index))
+    finally:
+        connection.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
+        connection.exec_driver_sql("PRAGMA cache_size=-2000")
+
+
+def written_tables(mapping: RecordMapping) -> list[str]:
+    """The tables an import writes: the records' and their rollups'."""
+    if mapping.records == "incidents":
+        return ["incident", "incident_daily", *(rollup.name for rollup in DRILL_ROLLUPS)]
+    return ["hazard", "hazard_daily"]
+
+
+def most_of(connection: Connection, table: str, rows: int) -> bool:
+    """Whether `rows` new rows outnumber the table's stored ones (then rebuilding its indexes costs less)."""
+    stored = connection.scalar(select(func.count()).select_from(Base.metadata.tables[table]))
+    return rows > int(stored or 0)
+
+
+def add_rollups(connection: Connection, mapping: RecordMapping, rows: pd.DataFrame) -> None:
+    """The new rows' counts added onto the rollups (rollup_deltas.py), in the rows' transaction."""
+    if mapping.records == "incidents":
+        add_incident_rollups(connection, rows)
+    else:
+        add_hazard_rollups(connection, rows)
+
+
+def import_records(
+    engine: Engine,
+    frame: pd.DataFrame,
+    mapping: RecordMapping,
+    report: ImportReport,
+    *,
+    dry_run: bool,
+    skip_rejected: bool = False,
+    show_progress: bool = True,
+) -> ImportReport:
+    """Check the table; unless a dry run (or a row was rejected, and `skip_rejected` is off), insert the new rows
+    and rebuild the rollups, in one transaction: all of it, or nothing."""
+    report.dry_run = dry_run
+    with engine.begin() as connection:
+        prepared = prepare(frame, mapping, load_grid_lookup(connection), report)
+        if report.problems:
+            return report
+        stored = stored_identities(connection, mapping)
+        rows = prepared.rows[~prepared.rows["event_id"].isin(stored)] if stored else prepared.rows
+        report.already_imported = report.accepted - len(rows)
+        if dry_run or (report.rejected and not skip_rejected) or rows.empty:
+            return report
+        table = model_of(mapping).__tablename__
+        with bulk_load(connection, written_tables(mapping) if most_of(connection, table, len(rows)) else ()):
+            with tqdm(total=len(rows), unit="rows", desc=f"writing {table}", disable=not show_progress) as bar:
+                write_rows(connection, table, rows, bar.update)
+            with tqdm(total=1, desc="adding to the rollups", disable=not show_progress) as bar:
+                add_rollups(connection, mapping, rows)
+                bar.update(1)
+        report.written = len(rows)
+    return report

@@ -1,0 +1,172 @@
+"""Importing a grid map: the sample city's grids replace Taizhou's, and the app's geography, maps and names follow;
+bad polygons, overlaps, duplicate and ill-formed codes are reported by feature and change nothing."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import geobuf
+import pytest
+from sqlalchemy import select
+
+from dashboard.components.map import city_center_zoom
+from dashboard.data import geography
+from dashboard.data.active_city import city_files, city_folder, city_name, layer_url
+from dashboard.data.areas import GRID_CODE
+from dashboard.data.db import session_scope
+from dashboard.data.grid_metrics import web_cell_codes
+from dashboard.data.models import County, Grid, Township
+from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
+
+
+def test_taizhou_is_the_city_until_one_is_imported() -> None:
+    assert not city_files().imported
+    assert city_name("zh-CN") == "台州市" and layer_url("grid_cells") == "/assets/grid_cells.pbf"
+    assert len(geography.load_counties()) == 9
+
+
+def test_imported_grids_become_the_city_the_app_shows(sample_grids: Sample) -> None:
+    source = json.loads(sample_grids.grids.read_text(encoding="utf-8"))["features"]
+    with session_scope() as session:
+        codes = session.scalars(select(Grid.code).order_by(Grid.code)).all()
+        counties = dict(session.execute(select(County.code, County.name)).all())
+        townships = dict(session.execute(select(Township.code, Township.name)).all())
+    assert len(codes) == len(source) == 24 and all(GRID_CODE.fullmatch(code) for code in codes)
+    assert counties == {f["properties"]["区县代码"]: f["properties"]["区县名称"] for f in source}
+    assert townships == {f["properties"]["乡镇街道代码"]: f["properties"]["乡镇街道名称"] for f in source}
+
+    assert city_name("zh-CN") == "样例市" and city_name("en") == "Sample City"
+    assert [grid.code for grid in geography.load_grids()] == codes
+    assert {county.code for county in geography.load_counties()} == set(counties)
+    lats = [p[1] for f in source for p in f["geometry"]["coordinates"][0]]
+    lons = [p[0] for f in source for p in f["geometry"]["coordinates"][0]]
+    (lat, lon), zoom = city_center_zoom()
+    assert min(lats) < lat < max(lats) and min(lons) < lon < max(lons) and zoom >= 10
+    assert layer_url("grid_cells").startswith("/city/grid_cells.pbf?v=")
+    assert web_cell_codes() == tuple(codes)  # the wall's cell layer, in the order its values are sent
+    cells = geobuf.decode((city_folder() / "grid_cells.pbf").read_bytes())
+    assert sorted(f["properties"]["code"] for f in cells["features"]) == codes
+
+    # The old system's code is the grid's source code: the feature's own square contains the grid it became.
+    sources = json.loads((city_folder() / "grid_source_codes.json").read_text(encoding="utf-8"))
+    for feature in source:
+        (west, south), _, (east, north), *_ = feature["geometry"]["coordinates"][0]
+        code = geography.locate_grid((south + north) / 2, (west + east) / 2)
+        assert code == sources[feature["properties"]["网格编号"]]
+
+
+def test_a_dry_run_reports_and_writes_nothing(sample: Sample) -> None:
+    before = table_counts()
+    report = import_grid_file(sample.grids, sample.grid_mapping, dry_run=True)
+    assert report.ok and report.accepted == 24 and report.written == 0
+    assert table_counts() == before and not city_files().imported
+
+
+def bad_features(path: Path) -> Path:
+    collection = json.loads(path.read_text(encoding="utf-8"))
+    features = collection["features"]
+    bowtie = [[122.0, 29.9], [122.02, 29.92], [122.02, 29.9], [122.0, 29.92], [122.0, 29.9]]
+    features[1]["geometry"]["coordinates"] = [bowtie]  # feature 2: self-intersecting
+    features[3]["properties"]["网格编号"] = features[2]["properties"]["网格编号"]  # feature 4: duplicate of 3
+    shifted = [[x + 0.01, y] for x, y in features[4]["geometry"]["coordinates"][0]]
+    features[5]["geometry"]["coordinates"] = [shifted]  # feature 6: half over feature 5
+    features[6]["properties"]["区县代码"] = "9901"  # feature 7: not a county code
+    features[7]["geometry"] = {"type": "Point", "coordinates": [122.0, 29.9]}  # feature 8
+    out = path.with_name("bad.geojson")
+    out.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    return out
+
+
+def test_bad_grids_are_reported_by_feature_and_nothing_changes(sample: Sample) -> None:
+    before = table_counts()
+    report = import_grid_file(bad_features(sample.grids), sample.grid_mapping)
+    reasons = {rejection.row: rejection.reason for rejection in report.rejected}
+    assert reasons[2].startswith("geometry: invalid polygon (Self-intersection")
+    assert reasons[4] == "duplicate code 'WG-0101-03' (first at feature 3)"
+    assert reasons[6] == "overlaps 'WG-0101-05' (feature 5) by 50.0% of the smaller grid"
+    assert reasons[7] == "区县代码 (county): '9901' is not a 6-digit county code"
+    assert reasons[8] == "geometry: a Point, not a Polygon or MultiPolygon"
+    assert len(reasons) == 5 and not report.ok and report.written == 0
+    assert "nothing imported: the database was not changed" in report.render()
+    assert table_counts() == before and not city_files().imported
+
+
+def test_codes_that_do_not_fit_are_refused_unless_generated(sample: Sample, tmp_path: Path) -> None:
+    keep = tmp_path / "keep.yaml"
+    keep.write_text(
+        sample.grid_mapping.read_text(encoding="utf-8").replace("codes: generate", "codes: keep"), encoding="utf-8"
+    )
+    report = import_grid_file(sample.grids, keep)
+    assert len(report.rejected) == 24
+    assert report.rejected[0].reason == "网格编号 (code): 'WG-0101-01' is not 990101-001-NNNN (or set codes: generate)"
+
+
+def test_extending_with_codes_already_stored_is_refused(sample_grids: Sample) -> None:
+    before = table_counts()
+    report = import_grid_file(sample_grids.grids, sample_grids.grid_mapping, replace=False)
+    assert report.problems == [
+        "24 grid codes are in the database already (990101-001-0001, 990101-001-0002, 990101-001-0003, "
+        "990101-001-0004, 990101-001-0005, 990101-001-0006, 990101-002-0001, 990101-002-0002, 990101-002-0003, "
+        "990101-002-0004); use --replace"
+    ]
+    assert table_counts() == before
+
+
+def test_replacing_the_city_empties_its_records(sample_city: Sample, tmp_path: Path) -> None:
+    from dashboard.data.vocab import Role
+    from tests.accounts import account
+
+    account("xihu", Role.COUNTY_LEADER, "990102")
+    collection = json.loads(sample_city.grids.read_text(encoding="utf-8"))
+    collection["features"] = [f for f in collection["features"] if f["properties"]["区县代码"] == "990101"]
+    east = tmp_path / "east.geojson"
+    east.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    assert table_counts()["incident"] > 0
+    report = import_grid_file(east, sample_city.grid_mapping, replace=True)
+    assert report.ok and report.written == 12
+    assert report.warnings == [
+        "1 accounts are scoped to areas the city no longer has: xihu (python -m dashboard.data.users set NAME "
+        "--area CODE)"
+    ]
+    assert table_counts()["incident"] == 0
+    report = import_grid_file(sample_city.grids, sample_city.grid_mapping, replace=True)
+    assert report.ok and report.written == 24 and report.warnings == []
+    counts = table_counts()
+    assert counts["incident"] == counts["incident_county_month"] == 0 and counts["grid"] == 24
+    again = import_record_file(sample_city.incidents, sample_city.incident_mapping)
+    assert again.written == again.total  # the records come back in the new grids
+
+
+@pytest.mark.parametrize("system", ["gcj02", "bd09"])
+def test_polygons_in_chinese_systems_are_stored_in_wgs84(sample: Sample, tmp_path: Path, system: str) -> None:
+    import numpy as np
+
+    from dashboard.importing.projection import wgs_to_bd, wgs_to_gcj
+
+    collection = json.loads(sample.grids.read_text(encoding="utf-8"))
+    shift = wgs_to_gcj if system == "gcj02" else wgs_to_bd
+    for feature in collection["features"]:
+        ring = np.array(feature["geometry"]["coordinates"][0])
+        lat, lon = shift(ring[:, 1], ring[:, 0])
+        feature["geometry"]["coordinates"] = [np.column_stack([lon, lat]).tolist()]
+    shifted = tmp_path / "shifted.geojson"
+    shifted.write_text(json.dumps(collection), encoding="utf-8")
+    mapping = tmp_path / "shifted.yaml"
+    mapping.write_text(sample.grid_mapping.read_text(encoding="utf-8").replace("wgs84", system), encoding="utf-8")
+    report = import_grid_file(shifted, mapping)
+    assert report.ok, report.render()
+    first = geography.load_grids()[0].geometry.bounds  # 990101-001-0001 is the sample's south-west square
+    assert np.allclose(first, (122.0, 29.9, 122.02, 29.92), atol=1e-6)
+
+
+def test_the_imported_layers_are_served_to_signed_in_browsers_only(dash_app, sample_grids: Sample) -> None:
+    from tests.accounts import signed_in_client
+
+    url = layer_url("grid_cells")
+    assert dash_app.server.test_client().get(url).status_code == 302  # to the login page
+    client = signed_in_client(dash_app)
+    response = client.get(url)
+    assert response.status_code == 200 and response.data == (city_folder() / "grid_cells.pbf").read_bytes()
+    assert client.get("/city/users.pbf").status_code == 404
+    assert f"<{url}>; rel=preload" in client.get("/").headers["Link"]
