@@ -7,6 +7,7 @@ import dashboard.callbacks  # noqa: F401  (importing the package registers every
 from dashboard.access.login import install as install_access
 from dashboard.config import get_settings
 from dashboard.data.db import upgrade_to_head
+from dashboard.exports.jobs import register_job_routes  # the monthly deck and PDF downloads (issue 8)
 from dashboard.i18n import t
 from dashboard.layout import build_shell
 from dashboard.logs import configure_logging
@@ -24,6 +25,7 @@ app = dash.Dash(
 app.layout = build_shell
 install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
 register_routes(app.server)
+register_job_routes(app.server)  # GET /monthly/download/<job>: a finished deck or PDF (issue 8)
 server = app.server
 server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the event stream, which must not buffer
     "text/html",

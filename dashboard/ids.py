@@ -143,3 +143,72 @@ class GridDetail:
         "rental_houses": "grid-rental-houses",
         "key_persons": "grid-key-persons",
     }
+
+
+# monthly report (issue 8): the 月度通报 page, its exports
+class Monthly:
+    MONTH = "monthly-month-dropdown"
+    AREA = "monthly-area-dropdown"  # the counties the account may see; empty: its whole area
+    QUERY = "monthly-query-store"  # the page's URL query (month, area), written by the layout
+    MESSAGE = "monthly-message"  # what was wrong with the address, or that the month has no data
+    SUMMARY = "monthly-summary"  # the generated paragraph
+    RANKING = "monthly-ranking-table"
+    RISING = "monthly-rising-graph"
+    HAZARDS = "monthly-hazards-graph"
+    PATROLS = "monthly-patrols-graph"
+    DECK = "monthly-deck-button"
+    PDF = "monthly-pdf-button"
+    JOB = "monthly-job-store"  # the export being built: its id
+    JOB_CLOCK = "monthly-job-interval"  # polls the job's progress while one runs
+    JOB_STATUS = "monthly-job-status"  # progress, then the download link
+    EXPORTS = "monthly-exports"  # the deck and PDF buttons: shown to roles that may export
+
+
+# exports (issue 8 part 2): the menu of links under each chart and table (dashboard/components/export_menu.py)
+def export_menu(name: Any) -> dict[str, Any]:
+    """The menu of the export `name` ("trends.series"; MATCH or ALL inside a callback)."""
+    return {"type": "export-menu", "export": name}
+
+
+def export_link(name: Any, fmt: Any) -> dict[str, Any]:
+    return {"type": "export-link", "export": name, "format": fmt}
+
+
+def export_extra(name: Any) -> dict[str, Any]:
+    """Query parameters the page keeps outside its address (the grid page's period), added to the menu's links."""
+    return {"type": "export-extra", "export": name}
+
+
+class WallAlerts:  # issue 9: the alert panel on the wall
+    PANEL = "wall-alerts-radio"  # the alerts as cards; picking one selects it for the buttons below
+    MORE = "wall-alerts-more"  # "N more alerts", or "no alerts"
+    CLOCK = "wall-alerts-interval"  # polls the alert version in Redis
+    SEEN = "wall-alerts-version-store"  # the version (and clock tick) the panel last drew
+    CONTROLS = "wall-alerts-controls"  # hidden for accounts that may not act (wall screens)
+    ACKNOWLEDGE = "wall-alerts-acknowledge-button"
+    ESCALATE = "wall-alerts-escalate-button"
+    MESSAGE = "wall-alerts-message"  # what became of the last acknowledge or escalate
+
+
+class Sla:  # issue 9: /sla, on-time closure (按期结案率)
+    MONTH = "sla-month-dropdown"
+    AREA = "sla-area-dropdown"
+    RECORD = "sla-record-radio"  # all, incidents or hazards
+    MESSAGE = "sla-message"  # names a bad month or area in the address
+    BY_AREA = "sla-by-area"
+    BY_DEPARTMENT = "sla-by-department"
+    BY_MONTH = "sla-by-month"
+    OVERDUE = "sla-overdue-table"
+
+
+class Patrols:  # issue 9: /patrols, patrol compliance (巡查合规)
+    MONTH = "patrols-month-dropdown"
+    AREA = "patrols-area-dropdown"
+    MESSAGE = "patrols-message"
+    BY_AREA = "patrols-by-area"
+    BY_MONTH = "patrols-by-month"
+    MAP = "patrols-coverage-map"
+    MIN_DAYS = "patrols-min-days-input"  # the exceptions list: workers below the rule on at least this many days
+    EXCEPTIONS = "patrols-exceptions-table"
+    WORKER_DAYS = "patrols-worker-days-table"
+    SUSPICIOUS = "patrols-suspicious-table"

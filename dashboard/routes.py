@@ -10,34 +10,40 @@ from collections.abc import Iterator
 from functools import partial
 from typing import Any, cast
 
-from flask import Flask, Response, jsonify, request, stream_with_context
+from flask import Flask, Response, abort, jsonify, request, send_file, stream_with_context
 from sqlalchemy import text
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
 from dashboard.config import get_settings
+from dashboard.data.active_city import LAYERS, city_files, layer_file, layer_url
 from dashboard.data.db import get_engine
 from dashboard.data.feed import features, features_after, latest_features
 from dashboard.data.periods import Area
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.streams import as_entries
+from dashboard.exports.routes import register_export_routes
 from dashboard.ingest import api
 
 log = logging.getLogger(__name__)
 STREAM_ID = re.compile(r"\d+-\d+")
 BLOCK_MS = 15_000  # a blocking XREAD holds the thread this long, then a keep-alive line goes out
-# The wall's document names the map's geometry (as `fetch()` will ask for it) and the map's lazily loaded scripts at
-# once, so they download beside the other scripts instead of one after another once the layout has rendered.
-MAP_PRELOAD = ", ".join(
-    [
-        *(f"</assets/{layer}.pbf>; rel=preload; as=fetch; crossorigin" for layer in ("grid_cells", "county_outlines")),
-        *(
-            f"</_dash-component-suites/dash_leaflet/async-{chunk}.js>; rel=preload; as=script"
-            for chunk in ("GeoJSON", "geobuf")
-        ),
-    ]
-)
+
+
+def map_preload() -> str:
+    """The wall's document names the map's geometry (as `fetch()` will ask for it; the imported city's, when there is
+    one) and the map's lazily loaded scripts at once, so they download beside the other scripts instead of one after
+    another once the layout has rendered."""
+    return ", ".join(
+        [
+            *(f"<{layer_url(layer)}>; rel=preload; as=fetch; crossorigin" for layer in LAYERS),
+            *(
+                f"</_dash-component-suites/dash_leaflet/async-{chunk}.js>; rel=preload; as=script"
+                for chunk in ("GeoJSON", "geobuf")
+            ),
+        ]
+    )
 
 
 def database_up() -> bool:
@@ -58,11 +64,20 @@ def redis_up() -> bool:
 
 def register_routes(server: Flask) -> None:
     server.register_blueprint(api)
+    register_export_routes(server)  # GET /export/<name>.<fmt>: charts and tables as files (issue 8)
 
     @server.after_request
     def preload_the_map(response: Response) -> Response:
         if request.path == "/" and response.mimetype == "text/html":
-            response.headers.add("Link", MAP_PRELOAD)
+            response.headers.add("Link", map_preload())
+        return response
+
+    @server.get("/city/<name>.pbf")
+    def city_layer(name: str) -> Response:
+        """An imported city's map layer (dashboard.data.active_city); the URL carries the import's version."""
+        if name not in LAYERS or not city_files().imported:
+            abort(404)
+        response = send_file(layer_file(name, ".pbf"), mimetype="application/octet-stream", max_age=86_400)
         return response
 
     @server.get("/healthz")

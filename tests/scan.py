@@ -22,13 +22,24 @@ from typing import Any
 
 from dash._utils import split_callback_id, stringify_id
 
+from dashboard.exports.catalog import CATALOG
+
 # Asked for on purpose: the other county, a township and a grid outside every scanned account's scope, and a
 # township of the same county (outside a township account's scope).
 OTHER_AREAS = ("331081", "331081001", "331081-001-0001", "331004002", "331004-002-0001")
 AREA_QUERIES = tuple(f"?area={code}" for code in OTHER_AREAS) + tuple(f"?code={code}" for code in OTHER_AREAS)
 OWN_AREA_QUERIES = ("?area=331004001", "?code=331004-001-0001")  # inside every scanned account's scope
 WILDCARDS = ('["ALL"]', '["MATCH"]', '["ALLSMALLER"]')
-INTERNAL_ROUTES = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|login|logout|healthz|api/v1/)")
+INTERNAL_ROUTES = re.compile(r"^/(_dash-|_reload-hash|_favicon|assets/|static/|login|logout|healthz|api/v1/)")
+# Routes with parts in their path: what the scan asks of each. Every chart and table of the export catalog, as CSV
+# (the rows themselves), with its own page's area and with others'.
+EXPANDED = {"/export/<path:filename>": lambda: [f"/export/{name}.csv" for name in sorted(CATALOG)]}
+EXPORT_QUERIES = ("?area=331081", "?code=331081-001-0001", "?area=331004002", "?code=331004-002-0001")
+NO_AREA_DATA = {
+    "/<path:path>",  # Dash's page router: scanned page by page
+    "/city/<name>.pbf",  # the shown city's map layers: outlines only, the same for every account
+    "/monthly/download/<job_id>",  # a finished deck or report: to the account whose job made it, and no other
+}
 STREAM_IDS = re.compile(r"\b\d{13}-\d+\b")  # where in the stream a frame stands: it moves with any report
 TIMES = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?|\b\d{1,2}:\d{2}(:\d{2})?\b")
 
@@ -263,10 +274,17 @@ class Scanner:
     def scan_routes(self, scan: Scan) -> None:
         for rule in self.app.server.url_map.iter_rules():
             path = rule.rule
-            if "GET" not in rule.methods or "<" in path or INTERNAL_ROUTES.match(path) or path in self.app_pages():
+            if "GET" not in rule.methods or INTERNAL_ROUTES.match(path) or path in self.app_pages():
                 continue
-            for query in ("", *AREA_QUERIES):
-                scan.answers[f"GET {path}{query}"] = self.get(path + query)
+            if "<" not in path:
+                for query in ("", *AREA_QUERIES):
+                    scan.answers[f"GET {path}{query}"] = self.get(path + query)
+            elif path in EXPANDED:
+                for concrete in EXPANDED[path]():
+                    for query in ("", *EXPORT_QUERIES):
+                        scan.answers[f"GET {concrete}{query}"] = self.get(concrete + query)
+            elif path not in NO_AREA_DATA:
+                scan.unreachable.append(f"route {path}")  # a new route with parts in its path: say what to ask it
 
     def get(self, url: str) -> Answer:
         response = self.client.get(url, buffered=False)

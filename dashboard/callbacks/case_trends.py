@@ -9,9 +9,11 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.callbacks.filter_bar import (
@@ -23,15 +25,58 @@ from dashboard.callbacks.filter_bar import (
     subtype_href,
     view_query,
 )
-from dashboard.config import get_settings
+from dashboard.config import Language, get_settings
 from dashboard.data import rental, trends
 from dashboard.data.db import session_scope
 from dashboard.figures import case_trends as figures
 from dashboard.figures.common import empty, vocab_label
+from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 MAP, TABLE = ids.DrillViews.TRENDS_MAP, ids.DrillViews.TRENDS_TABLE
+
+
+Chart = tuple[pd.DataFrame, go.Figure]  # the rows behind a chart, and the chart: the page and its export share them
+DEFAULT_GRAINS: dict[PeriodChoice, trends.Grain] = {
+    PeriodChoice.MONTH: "day",
+    PeriodChoice.YEAR: "week",
+    PeriodChoice.LAST_12_MONTHS: "month",
+}
+
+
+def default_grain(params: FilterParams) -> trends.Grain:
+    """The series' buckets: the address's grain, or the period's (a month by day, a year by week, 12 months by
+    month, a custom span by week)."""
+    chosen = params.grain or DEFAULT_GRAINS.get(params.period, "week")
+    return next((each for each in trends.GRAINS if each == chosen), "week")
+
+
+def trend_series_chart(session: Session, shown: StoredFilter, lang: Language, *, grain: trends.Grain) -> Chart:
+    f = shown.drill
+    series = trends.case_trend(session, f, grain=grain)
+    if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
+        series = series[series["series"] == f.subtype]
+    family = "subtype" if f.kind is not None else "kind"
+    return series, figures.case_trend(series, family=family, compare=f.compare.value, lang=lang)
+
+
+def trend_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    f = shown.drill
+    # the subtype chart is the one a subtype is picked in: it shows every subtype of the kind the bar chose
+    top = trends.top_subtypes(session, replace(f, kind=shown.params.kind, subtype=None))
+    return top, figures.top_subtypes(top, compare=f.compare.value, lang=lang, selected=f.subtype)
+
+
+def trend_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    by_area = rental.rental_by_area(session, shown.drill)
+    title = t("chart.incidents_by_area", lang)
+    return by_area, figures.area_counts(by_area, value="total", title=title, lang=lang)
+
+
+def trend_heatmap_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    heat = trends.hour_weekday(session, shown.drill)
+    return heat, figures.hour_weekday(heat, lang=lang)
 
 
 @callback(
@@ -44,29 +89,20 @@ MAP, TABLE = ids.DrillViews.TRENDS_MAP, ids.DrillViews.TRENDS_TABLE
 )
 def update_case_trend_figures(stored: dict[str, Any] | None, grain: str) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    f, compare = shown.drill, shown.drill.compare.value
-    # the subtype chart is the one a subtype is picked in: it shows every subtype of the kind the bar chose
-    unpicked = replace(f, kind=shown.params.kind, subtype=None)
     bucket: trends.Grain = next((each for each in trends.GRAINS if each == grain), "week")
     try:
         with session_scope() as session:
-            series = trends.case_trend(session, f, grain=bucket)
-            top = trends.top_subtypes(session, unpicked)
-            by_area = rental.rental_by_area(session, f)
-            heat = trends.hour_weekday(session, f)
+            charts = [
+                trend_series_chart(session, shown, lang, grain=bucket),
+                trend_subtypes_chart(session, shown, lang),
+                trend_areas_chart(session, shown, lang),
+                trend_heatmap_chart(session, shown, lang),
+            ]
     except SQLAlchemyError:
         log.exception("case trends unavailable")
         blank = empty("", t("status.unavailable", lang))
         return blank, blank, blank, blank
-    if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
-        series = series[series["series"] == f.subtype]
-    family = "subtype" if f.kind is not None else "kind"
-    return (
-        figures.case_trend(series, family=family, compare=compare, lang=lang),
-        figures.top_subtypes(top, compare=compare, lang=lang, selected=f.subtype),
-        figures.area_counts(by_area, value="total", title=t("chart.incidents_by_area", lang), lang=lang),
-        figures.hour_weekday(heat, lang=lang),
-    )
+    return tuple(figure for _, figure in charts)
 
 
 @callback(

@@ -22,6 +22,7 @@ from dashboard.components.filter_bar import area_values
 from dashboard.config import Language, get_settings
 from dashboard.data import area_tree
 from dashboard.data.db import session_scope
+from dashboard.data.filters import DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel
 from dashboard.data.records import drill_to_data
 from dashboard.data.vocab import IncidentKind, PlaceType
@@ -55,10 +56,13 @@ def view_query(
     again and scoped (scoped_store); `criminal`: criminal cases only (a subtype of another kind let go); `place`:
     incidents in one kind of place only."""
     drill = scoped_store(stored).drill
-    if criminal:
-        subtype = drill.subtype if drill.kind is IncidentKind.CRIMINAL else None
-        drill = replace(drill, kind=IncidentKind.CRIMINAL, subtype=subtype)
-    return drill_to_data(drill, place=place)
+    return drill_to_data(criminal_cases(drill) if criminal else drill, place=place)
+
+
+def criminal_cases(drill: DrillFilter) -> DrillFilter:
+    """The filter's criminal cases only (a subtype of another kind let go): what the solve-rate page lists."""
+    subtype = drill.subtype if drill.kind is IncidentKind.CRIMINAL else None
+    return replace(drill, kind=IncidentKind.CRIMINAL, subtype=subtype)
 
 
 def overlaps(scope: Area, area: Area) -> bool:

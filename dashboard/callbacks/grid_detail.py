@@ -14,6 +14,7 @@ from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
 from dashboard.components.breadcrumbs import breadcrumbs, trail
 from dashboard.config import Language, get_settings
+from dashboard.data.active_city import city_name
 from dashboard.data.areas import GRID_CODE
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
@@ -27,6 +28,7 @@ from dashboard.i18n import t
 HIDDEN = {"display": "none"}
 AWAY = {"visibility": "hidden", "height": 0, "overflow": "hidden"}  # laid out though unseen: the map needs a size
 CRUMBS_PAGE = "/trends"  # the levels above a grid open as case trends of that area
+GRID_PERIODS = ("30d", "ytd", "last_year")  # the spans the page offers (grid_period), the first by default
 
 
 def city_today() -> date:
@@ -54,7 +56,7 @@ def profile_view(profile: GridProfile, scope: Area, lang: Language) -> list[Any]
     township = profile.township_name[0 if chinese else 1]
     grid_area = Area.grid(profile.code)
     names = {
-        CITY: t("app.city", lang),
+        CITY: city_name(lang),
         Area.county(profile.county_code): county,
         Area.township(profile.township_code): township,
         grid_area: f"{profile.name}（{profile.code}）",

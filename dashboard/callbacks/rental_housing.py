@@ -7,17 +7,21 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+import pandas as pd
+import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, html
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, scoped_store, view_query
-from dashboard.config import get_settings
+from dashboard.config import Language, get_settings
 from dashboard.data import rental
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import PlaceType
 from dashboard.figures import rental_housing as figures
 from dashboard.figures.common import empty
+from dashboard.filter_url import StoredFilter
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
@@ -34,6 +38,26 @@ def facts_list(facts: list[figures.Fact]) -> list[html.Div]:
     ]
 
 
+Chart = tuple[pd.DataFrame, go.Figure]  # the rows behind a chart, and the chart: the page and its export share them
+
+
+def rental_summary_facts(
+    session: Session, shown: StoredFilter, lang: Language
+) -> tuple[pd.DataFrame, list[figures.Fact]]:
+    summary = rental.rental_summary(session, shown.drill)
+    return summary, figures.rental_facts(summary, compare=shown.drill.compare.value, lang=lang)
+
+
+def rental_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    by_area = rental.rental_by_area(session, shown.drill)
+    return by_area, figures.rental_by_area(by_area, compare=shown.drill.compare.value, lang=lang)
+
+
+def rental_grids_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    grids = rental.top_rental_grids(session, shown.drill)
+    return grids, figures.top_grids(grids, lang=lang)
+
+
 @callback(
     Output(ids.Rental.FACTS, "children"),
     Output(ids.Rental.AREAS, "figure"),
@@ -42,21 +66,16 @@ def facts_list(facts: list[figures.Fact]) -> list[html.Div]:
 )
 def update_rental_figures(stored: dict[str, Any] | None) -> tuple[Any, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    f, compare = shown.drill, shown.drill.compare.value
     try:
         with session_scope() as session:
-            summary = rental.rental_summary(session, f)
-            by_area = rental.rental_by_area(session, f)
-            grids = rental.top_rental_grids(session, f)
+            _, facts = rental_summary_facts(session, shown, lang)
+            _, by_area = rental_areas_chart(session, shown, lang)
+            _, grids = rental_grids_chart(session, shown, lang)
     except SQLAlchemyError:
         log.exception("rental-housing cases unavailable")
         blank = empty("", t("status.unavailable", lang))
         return [], blank, blank
-    return (
-        facts_list(figures.rental_facts(summary, compare=compare, lang=lang)),
-        figures.rental_by_area(by_area, compare=compare, lang=lang),
-        figures.top_grids(grids, lang=lang),
-    )
+    return facts_list(facts), by_area, grids
 
 
 @callback(

@@ -8,21 +8,50 @@ import logging
 from dataclasses import replace
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, no_update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, picked, scoped_store, subtype_href, view_query
-from dashboard.config import get_settings
+from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
 from dashboard.data.db import session_scope
 from dashboard.figures import solve_rates as figures
 from dashboard.figures.common import empty, subtype_label
+from dashboard.filter_url import StoredFilter
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 MAP, TABLE = ids.DrillViews.SOLVE_MAP, ids.DrillViews.SOLVE_TABLE
+
+
+Chart = tuple[pd.DataFrame, go.Figure]  # the rows behind a chart, and the chart: the page and its export share them
+
+
+def solve_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    by_area = solve_rates.solve_rates(session, shown.drill, by="area")
+    return by_area, figures.rate_by_area(by_area, compare=shown.drill.compare.value, lang=lang)
+
+
+def solve_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    f = shown.drill
+    unpicked = replace(f, kind=shown.params.kind, subtype=None)  # the chart a subtype is picked in shows them all
+    by_subtype = solve_rates.solve_rates(session, unpicked, by="subtype")
+    return by_subtype, figures.rate_by_subtype(by_subtype, compare=f.compare.value, lang=lang, selected=f.subtype)
+
+
+def solve_days_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    f = shown.drill
+    days = solve_rates.time_to_solve(session, f)
+    return days, figures.time_to_solve(days, compare=f.compare.value, lang=lang, selected=f.subtype)
+
+
+def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
+    by_month = solve_rates.solve_rates(session, shown.drill, by="month")
+    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang)
 
 
 @callback(
@@ -34,24 +63,19 @@ MAP, TABLE = ids.DrillViews.SOLVE_MAP, ids.DrillViews.SOLVE_TABLE
 )
 def update_solve_rate_figures(stored: dict[str, Any] | None) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    f, compare = shown.drill, shown.drill.compare.value
-    unpicked = replace(f, kind=shown.params.kind, subtype=None)  # the chart a subtype is picked in shows them all
     try:
         with session_scope() as session:
-            by_area = solve_rates.solve_rates(session, f, by="area")
-            by_subtype = solve_rates.solve_rates(session, unpicked, by="subtype")
-            by_month = solve_rates.solve_rates(session, f, by="month")
-            days = solve_rates.time_to_solve(session, f)
+            charts = [
+                solve_areas_chart(session, shown, lang),
+                solve_subtypes_chart(session, shown, lang),
+                solve_days_chart(session, shown, lang),
+                solve_months_chart(session, shown, lang),
+            ]
     except SQLAlchemyError:
         log.exception("solve rates unavailable")
         blank = empty("", t("status.unavailable", lang))
         return blank, blank, blank, blank
-    return (
-        figures.rate_by_area(by_area, compare=compare, lang=lang),
-        figures.rate_by_subtype(by_subtype, compare=compare, lang=lang, selected=f.subtype),
-        figures.time_to_solve(days, compare=compare, lang=lang, selected=f.subtype),
-        figures.rate_by_month(by_month, compare=compare, lang=lang),
-    )
+    return tuple(figure for _, figure in charts)
 
 
 @callback(

@@ -15,6 +15,7 @@ import dash_ag_grid as dag
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.export_menu import export_menu
 from dashboard.data.filters import DrillFilter
 from dashboard.data.records import TABLES, Column, ColumnType, RecordKind, drill_to_data
 from dashboard.i18n import t
@@ -53,14 +54,16 @@ def column_def(column: Column) -> dict[str, Any]:
 
 
 def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *, page_size: int = PAGE_SIZE,
-                 title: str | None = None) -> html.Section:  # fmt: skip
-    """`title`: the table's heading (default: the kind of record's)."""
+                 title: str | None = None, export: str | None = None) -> html.Section:  # fmt: skip
+    """`title`: the table's heading (default: the kind of record's); `export`: the name its records export under
+    (dashboard/exports/drill_charts.py), for an export menu under the table."""
     table = TABLES[kind]
     grid = dag.AgGrid(
         id=ids.record("grid", key),
         rowModelType="infinite",
         columnDefs=[column_def(column) for column in table.columns],
         getRowId="params.data.id",
+        rowClassRules={"row-overdue": "params.data && params.data.overdue === true"},  # issue 9: past the deadline
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": page_size,
@@ -85,6 +88,7 @@ def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *
             dcc.Store(id=ids.record("selected", key)),
             grid,
             html.P(t("records.hint"), className="record-hint"),
+            *([] if export is None else [export_menu(export, table=True)]),
             html.Div(id=ids.record("detail", key), className="record-detail"),
         ],
         className=f"record-table record-{kind.value.replace('_', '-')}",

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.config import Language
-from dashboard.data.periods import Area
+from dashboard.data.periods import Area, Period
 
 
 @dataclass(frozen=True)
@@ -31,10 +31,12 @@ class ExportContent:
     table: pd.DataFrame  # the rows behind it, columns already named in the request's language
     figure: go.Figure | None = None  # None: a table only (PNG and SVG are refused)
     notes: tuple[str, ...] = field(default=())  # key figures to print beside it (a deck slide uses them)
+    area: str = ""  # the area shown, by name ("台州市", "椒江区"); "" when the title says it already
+    span: Period | None = None  # the period as dates: names the downloaded file ("案件趋势-2026-10.png")
 
     @property
     def is_empty(self) -> bool:
-        return self.table.empty
+        return bool(self.table.empty)
 
 
 @dataclass(frozen=True)

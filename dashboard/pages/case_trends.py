@@ -8,18 +8,19 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.callbacks.case_trends import default_grain
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
+from dashboard.components.export_menu import with_export
 from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
 from dashboard.data.records import RecordKind
-from dashboard.filter_url import PeriodChoice, parse_query
+from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 
 PATH = "/trends"
-GRAINS = {PeriodChoice.MONTH: "day", PeriodChoice.YEAR: "week", PeriodChoice.LAST_12_MONTHS: "month"}
 
 dash.register_page(__name__, path=PATH, name=t("page.case_trends"), order=10)
 
@@ -31,7 +32,7 @@ def layout(**query: str | list[str]) -> html.Div:
     grain = dcc.RadioItems(
         id=ids.Trends.GRAIN,
         options=[{"label": t(f"chart.grain.{value}"), "value": value} for value in ("day", "week", "month")],
-        value=params.grain or GRAINS.get(params.period, "week"),  # the address's, or the period's default
+        value=default_grain(params),  # the address's, or the period's default
         inline=True,
         className="filter-radio",
     )
@@ -44,17 +45,17 @@ def layout(**query: str | list[str]) -> html.Div:
         selection_line(ids.Trends.SELECTION, ids.Trends.CLEAR),
         html.Div(
             [
-                chart(ids.Trends.SERIES, grain, wide=True),
-                chart(ids.Trends.SUBTYPES),
-                chart(ids.Trends.AREAS),
-                chart(ids.Trends.HEATMAP, wide=True),
+                with_export(chart(ids.Trends.SERIES, grain, wide=True), "trends.series"),
+                with_export(chart(ids.Trends.SUBTYPES), "trends.subtypes"),
+                with_export(chart(ids.Trends.AREAS), "trends.areas"),
+                with_export(chart(ids.Trends.HEATMAP, wide=True), "trends.heatmap"),
             ],
             className="drill-charts",
         ),
         html.Div(
             [
                 analysis_map(ids.DrillViews.TRENDS_MAP, drillable=True),
-                record_table(ids.DrillViews.TRENDS_TABLE, RecordKind.INCIDENTS),
+                record_table(ids.DrillViews.TRENDS_TABLE, RecordKind.INCIDENTS, export="trends.records"),
             ],
             className="drill-views",
         ),

@@ -5,6 +5,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.callbacks.grid_detail import GRID_PERIODS
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.page import page_frame
@@ -14,8 +15,6 @@ from dashboard.i18n import t
 from dashboard.kpis import Headline
 
 dash.register_page(__name__, path="/grid", name=t("page.grid"), order=40)
-
-PERIODS = ("30d", "ytd", "last_year")
 
 
 def layout(code: str | None = None, **_unused_query: str) -> html.Div:
@@ -28,8 +27,8 @@ def layout(code: str | None = None, **_unused_query: str) -> html.Div:
             t("gridpage.period"),
             dcc.RadioItems(
                 id=ids.GridDetail.PERIOD,
-                options=[{"label": t(f"gridpage.period.{choice}"), "value": choice} for choice in PERIODS],
-                value=PERIODS[0],
+                options=[{"label": t(f"gridpage.period.{choice}"), "value": choice} for choice in GRID_PERIODS],
+                value=GRID_PERIODS[0],
                 inline=True,
             ),
         ],
@@ -41,7 +40,10 @@ def layout(code: str | None = None, **_unused_query: str) -> html.Div:
             period,
             analysis_map(ids.GridDetail.MAP),
             html.Div(
-                [record_table(key, RecordKind(kind)) for kind, key in ids.GridDetail.TABLES.items()],
+                [
+                    record_table(key, RecordKind(kind), export=f"grid.{kind}")
+                    for kind, key in ids.GridDetail.TABLES.items()
+                ],
                 className="grid-records",
             ),
         ],

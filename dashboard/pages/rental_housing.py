@@ -10,6 +10,7 @@ from dash import html
 from dashboard import ids
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
+from dashboard.components.export_menu import export_menu, with_export
 from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
@@ -30,14 +31,24 @@ def layout(**query: str | list[str]) -> html.Div:
         filter_bar(PATH, parsed),
         kpi_row("rental", [Headline.RENTAL_CASES], area=kpi_area(parsed.params), period=kpi_period(parsed.params)),
         html.Dl(id=ids.Rental.FACTS, className="drill-facts"),
-        html.Div([chart(ids.Rental.AREAS, wide=True), chart(ids.Rental.GRIDS, wide=True)], className="drill-charts"),
+        export_menu("rental.summary", table=True),
+        html.Div(
+            [
+                with_export(chart(ids.Rental.AREAS, wide=True), "rental.areas"),
+                with_export(chart(ids.Rental.GRIDS, wide=True), "rental.grids"),
+            ],
+            className="drill-charts",
+        ),
         html.Div(
             [
                 analysis_map(ids.DrillViews.RENTAL_MAP, drillable=True),
                 record_table(
-                    ids.DrillViews.RENTAL_TABLE, RecordKind.INCIDENTS, title=t("records.title.rental_incidents")
+                    ids.DrillViews.RENTAL_TABLE,
+                    RecordKind.INCIDENTS,
+                    title=t("records.title.rental_incidents"),
+                    export="rental.records",
                 ),
-                record_table(ids.DrillViews.RENTAL_HOUSES, RecordKind.RENTAL_HOUSES),
+                record_table(ids.DrillViews.RENTAL_HOUSES, RecordKind.RENTAL_HOUSES, export="rental.houses"),
             ],
             className="drill-views",
         ),

@@ -10,6 +10,7 @@ from dash import html
 from dashboard import ids
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
+from dashboard.components.export_menu import with_export
 from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
@@ -37,17 +38,22 @@ def layout(**query: str | list[str]) -> html.Div:
         selection_line(ids.Solve.SELECTION, ids.Solve.CLEAR),
         html.Div(
             [
-                chart(ids.Solve.AREAS, wide=True),
-                chart(ids.Solve.SUBTYPES),
-                chart(ids.Solve.DAYS),
-                chart(ids.Solve.MONTHS, wide=True),
+                with_export(chart(ids.Solve.AREAS, wide=True), "solve.areas"),
+                with_export(chart(ids.Solve.SUBTYPES), "solve.subtypes"),
+                with_export(chart(ids.Solve.DAYS), "solve.days"),
+                with_export(chart(ids.Solve.MONTHS, wide=True), "solve.months"),
             ],
             className="drill-charts",
         ),
         html.Div(
             [
                 analysis_map(ids.DrillViews.SOLVE_MAP, drillable=True),
-                record_table(ids.DrillViews.SOLVE_TABLE, RecordKind.INCIDENTS, title=t("records.title.criminal_cases")),
+                record_table(
+                    ids.DrillViews.SOLVE_TABLE,
+                    RecordKind.INCIDENTS,
+                    title=t("records.title.criminal_cases"),
+                    export="solve.records",
+                ),
             ],
             className="drill-views",
         ),

@@ -1,0 +1,181 @@
+"""月度通报: count the month the address asks for (within the account's area) through the same `month_pack` the deck,
+the PDF and the exports use, and show it; write a new month or area into the address; build the deck or the PDF in
+the background and follow its progress until the download link shows."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+from urllib.parse import urlencode
+
+import plotly.graph_objects as go
+from dash import Input, Output, State, callback, ctx, html, no_update
+from sqlalchemy.exc import SQLAlchemyError
+
+from dashboard import ids
+from dashboard.access.current import OutOfScope, current_account, current_scope
+from dashboard.access.roles import may_export
+from dashboard.components.monthly import ranking_table
+from dashboard.config import get_settings
+from dashboard.data import area_tree
+from dashboard.data.db import session_scope
+from dashboard.data.periods import AreaLevel
+from dashboard.exports import jobs
+from dashboard.exports.catalog import ExportRequest
+from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RISING, month_pack
+from dashboard.figures.common import empty
+from dashboard.i18n import t
+
+log = logging.getLogger(__name__)
+SHOWN = {"display": "flex"}
+HIDDEN = {"display": "none"}
+
+
+def asked_query(stored: dict[str, Any] | None) -> dict[str, str]:
+    """The month and area of the page's store (the layout put only well-formed values there)."""
+    if not isinstance(stored, dict):  # the store is the client's: anything else asks for the default view
+        return {}
+    return {key: str(value) for key, value in stored.items() if key in ("month", "area") and value}
+
+
+@callback(
+    Output(ids.Monthly.MESSAGE, "children"),
+    Output(ids.Monthly.SUMMARY, "children"),
+    Output(ids.Monthly.RANKING, "children"),
+    Output(ids.Monthly.RISING, "figure"),
+    Output(ids.Monthly.HAZARDS, "figure"),
+    Output(ids.Monthly.PATROLS, "figure"),
+    Input(ids.Monthly.QUERY, "data"),
+    Input(ids.App.REFRESH, "n_intervals"),
+)
+def update_monthly_report(stored: dict[str, Any] | None, _tick: int | None) -> tuple[Any, ...]:
+    lang = get_settings().language
+    errors = stored.get("errors") if isinstance(stored, dict) else None
+    messages = [str(message) for message in errors] if isinstance(errors, list) else []
+    query = asked_query(stored)
+    try:
+        try:
+            month = month_pack(ExportRequest(query, current_scope(), lang))
+        except OutOfScope:  # another area than the account's: said, and the account's own area shown
+            messages.append(t("area.out_of_scope", lang))
+            month = month_pack(ExportRequest({**query, "area": ""}, current_scope(), lang))
+    except ValueError as error:
+        return [*messages, str(error)], "", "", *(empty("", str(error)),) * 3
+    except SQLAlchemyError:
+        log.exception("monthly report unavailable")
+        blank = empty("", t("status.unavailable", lang))
+        return [*messages, t("status.unavailable", lang)], "", "", blank, blank, blank
+    lines = [html.Div(message, className="drill-message-line") for message in messages]
+    if month.empty:
+        blank = empty("", month.empty_message())
+        lines.append(html.Div(month.empty_message(), className="drill-message-line monthly-empty"))
+        return lines, "", html.P(month.empty_message(), className="page-message"), blank, blank, blank
+    figures: list[go.Figure] = [month.contents[name].figure or empty("", "") for name in (RISING, HAZARDS, PATROLS)]
+    return lines, month.summary, ranking_table(month.report.ranking, lang), *figures
+
+
+@callback(
+    Output(ids.Monthly.AREA, "options"),
+    Input(ids.Monthly.QUERY, "data"),
+)
+def list_monthly_areas(stored: dict[str, Any] | None) -> list[dict[str, str]]:
+    """The areas one level below the account's own (a county leader: its townships), and the one asked for."""
+    lang = get_settings().language
+    scope = current_scope()
+    label = "name" if lang == "zh-CN" else "name_en"
+    try:
+        with session_scope() as session:
+            rows = area_tree.children(session, scope)
+            options = [{"label": str(row[label]), "value": str(row["code"])} for _, row in rows.iterrows()]
+            if scope.level is not AreaLevel.CITY:
+                options.insert(0, {"label": area_tree.area_name(session, scope, lang=lang), "value": str(scope.code)})
+    except (SQLAlchemyError, LookupError):
+        log.exception("monthly areas unavailable")
+        return []
+    return options
+
+
+@callback(
+    Output(ids.App.URL, "search", allow_duplicate=True),
+    Input(ids.Monthly.MONTH, "value"),
+    Input(ids.Monthly.AREA, "value"),
+    State(ids.Monthly.QUERY, "data"),
+    prevent_initial_call=True,
+)
+def write_monthly_address(month: str | None, area: str | None, stored: dict[str, Any] | None) -> Any:
+    shown = asked_query(stored)
+    wanted = {key: value for key, value in (("month", month), ("area", area)) if value}
+    if wanted == shown:
+        return no_update
+    return f"?{urlencode(wanted)}" if wanted else ""
+
+
+@callback(Output(ids.Monthly.EXPORTS, "style"), Input(ids.Monthly.QUERY, "data"))
+def show_monthly_exports(_stored: dict[str, Any] | None) -> dict[str, str]:
+    """The deck and PDF buttons, for a role that may export (the download route checks again)."""
+    return SHOWN if may_export(current_account().role) else HIDDEN
+
+
+def job_status(job: dict[str, str] | None, job_id: str) -> tuple[Any, bool]:
+    """What the page shows of a job, and whether polling stops."""
+    lang = get_settings().language
+    if job is None:
+        return html.Span(t("monthly.job.lost", lang), className="monthly-job-failed"), True
+    status = job.get("status")
+    if status == jobs.DONE:
+        name = job.get("filename", "")
+        link = html.A(
+            t("monthly.job.download", lang, name=name),
+            href=f"/monthly/download/{job_id}",
+            className="monthly-download",
+            id="monthly-download-link",
+        )
+        return [html.Span(t("monthly.job.done", lang)), link], True
+    if status == jobs.FAILED:
+        return html.Span(
+            t("monthly.job.failed", lang, reason=job.get("message", "")), className="monthly-job-failed"
+        ), True
+    if status == jobs.QUEUED:
+        return html.Span(t("monthly.job.queued", lang), className="monthly-job-progress"), False
+    percent = int(job.get("percent") or 0)
+    text = t("monthly.job.running", lang, step=job.get("step", ""), percent=percent)
+    return [html.Progress(value=str(percent), max="100"), html.Span(text, className="monthly-job-progress")], False
+
+
+@callback(
+    Output(ids.Monthly.JOB, "data"),
+    Output(ids.Monthly.JOB_STATUS, "children"),
+    Output(ids.Monthly.JOB_CLOCK, "disabled"),
+    Input(ids.Monthly.DECK, "n_clicks"),
+    Input(ids.Monthly.PDF, "n_clicks"),
+    Input(ids.Monthly.JOB_CLOCK, "n_intervals"),
+    State(ids.Monthly.QUERY, "data"),
+    State(ids.Monthly.JOB, "data"),
+    prevent_initial_call=True,
+)
+def follow_monthly_export(
+    deck: int | None, pdf: int | None, _tick: int | None, stored: dict[str, Any] | None, job: dict[str, Any] | None
+) -> tuple[Any, Any, bool]:
+    """A button starts a job (in the background) and the clock starts; each tick shows the progress of the account's
+    newest job of that format (the store holds the format only: which job is the server's to know), then the link."""
+    lang = get_settings().language
+    if ctx.triggered_id in (ids.Monthly.DECK, ids.Monthly.PDF):
+        if not (deck if ctx.triggered_id == ids.Monthly.DECK else pdf):
+            return no_update, no_update, True  # not clicked: the button was only drawn
+        fmt = "pptx" if ctx.triggered_id == ids.Monthly.DECK else "pdf"
+        try:
+            job_id = jobs.create_job(fmt, asked_query(stored), current_account(), lang)
+        except PermissionError:
+            return None, t("monthly.job.refused", lang), True
+        except OutOfScope:
+            return None, t("area.out_of_scope", lang), True
+        except ValueError as error:
+            return None, str(error), True
+        jobs.start_job(job_id)
+        return {"format": fmt}, html.Span(t("monthly.job.queued", lang), className="monthly-job-progress"), False
+    fmt = str(job.get("format") or "") if isinstance(job, dict) else ""
+    newest = jobs.latest_job(current_account().username, fmt) if fmt in jobs.FORMATS else None
+    if newest is None:
+        return no_update, no_update, True
+    shown, stop = job_status(jobs.read_job(newest), newest)
+    return no_update, shown, stop

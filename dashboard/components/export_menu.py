@@ -1,0 +1,46 @@
+"""The export menu under a chart or table: links to PNG, SVG, CSV and XLSX of it, as the page shows it now.
+
+Each link is /export/<name>.<fmt> plus the page's current URL query (kept in step in the browser as the filter
+changes; the grid page adds its period choice through the menu's `extra` store). The menu starts hidden and is shown
+only to roles that may export (dashboard/callbacks/export_menu.py); the route checks the role again anyway.
+"""
+
+from __future__ import annotations
+
+from dash import dcc, html
+
+from dashboard import ids
+from dashboard.i18n import t
+
+CHART_FORMATS = ("png", "svg", "csv", "xlsx")
+TABLE_FORMATS = ("csv", "xlsx")
+HIDDEN = {"display": "none"}
+
+
+def export_menu(name: str, *, table: bool = False) -> html.Div:
+    """The menu for the export `name` (dashboard.exports.catalog); `table`: a table only (no PNG or SVG)."""
+    formats = TABLE_FORMATS if table else CHART_FORMATS
+    links = [
+        html.A(
+            fmt.upper(),
+            id=ids.export_link(name, fmt),
+            href=f"/export/{name}.{fmt}",
+            download="",  # a download, never a page the browser leaves for
+            title=t("export.menu.title", format=fmt.upper()),
+            className=f"export-link export-{fmt}",
+        )
+        for fmt in formats
+    ]
+    return html.Div(
+        [html.Span(t("export.menu"), className="export-label"), *links, dcc.Store(id=ids.export_extra(name), data={})],
+        id=ids.export_menu(name),
+        className="export-menu",
+        style=HIDDEN,
+    )
+
+
+def with_export(panel: html.Div, name: str, *, table: bool = False) -> html.Div:
+    """A chart panel (dashboard.components.filter_bar.chart) with the export menu under its graph."""
+    children = panel.children if isinstance(panel.children, list) else [panel.children]
+    panel.children = [*children, export_menu(name, table=table)]
+    return panel

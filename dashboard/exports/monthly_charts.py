@@ -1,0 +1,328 @@
+"""The exports of the 月度通报 page (/monthly): its headline figures, area ranking, risen grids, hazards by
+department, patrol compliance and summary, registered in the catalog as "monthly.<name>".
+
+Each builder reads the page's URL query (`month=YYYY-MM`, `area=`; dashboard/monthly_url.py), keeps the area inside
+the account's scope (OutOfScope when the two do not overlap), counts with dashboard/data/monthly.py and draws with
+dashboard/figures/monthly.py. The page's callbacks, the deck, the PDF and the CLI all take their contents from
+`month_pack`, which builds the same ExportContents from one count of the month: what a leader sees on screen is
+what the files hold. A month with nothing in it (no incident, no hazard in the area) gives empty contents, so the
+export route, the deck and the PDF refuse it instead of writing an empty file.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pandas as pd
+from sqlalchemy.orm import Session
+
+from dashboard.access.scope import within
+from dashboard.config import Language
+from dashboard.data import area_tree, monthly
+from dashboard.data.db import session_scope
+from dashboard.data.monthly import MonthHeadline, MonthlyReport
+from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.exports.catalog import CATALOG, ExportContent, ExportRequest, register
+from dashboard.figures import monthly as figures
+from dashboard.figures.common import area_label as row_area_label
+from dashboard.formatting import format_count, format_percent_change, period_label
+from dashboard.i18n import t
+from dashboard.kpis import Headline, tile_text
+from dashboard.monthly_summary import summary_paragraph
+from dashboard.monthly_url import city_today, month_query_or_error
+
+PREFIX = "monthly."
+# In the order the page, the deck and the PDF show them.
+HEADLINE, RANKING, RISING, HAZARDS, PATROLS, SUMMARY = (
+    f"{PREFIX}{name}"
+    for name in ("headline", "county_ranking", "rising_grids", "hazards_by_department", "patrol_compliance", "summary")
+)
+
+
+@dataclass(frozen=True)
+class MonthView:
+    """The month and area an export shows (the area within the account's scope), and the words for them."""
+
+    month: Period
+    area: Area
+    area_name: str  # "台州市", "路桥区"
+    lang: Language
+
+    @property
+    def period(self) -> str:
+        return period_label(self.month, self.lang)
+
+    @property
+    def subject(self) -> str:
+        """How the summary names the area: 全市 for the city."""
+        return t("monthly.whole_city", self.lang) if self.area.level is AreaLevel.CITY else self.area_name
+
+
+def month_view(session: Session, request: ExportRequest) -> MonthView:
+    """The view a query asks for (ValueError naming `month` or `area`; OutOfScope outside the account's area)."""
+    asked = month_query_or_error(request.query, city_today())
+    area = within(request.scope, asked.area if asked.area.code is not None else None)
+    try:
+        name = area_tree.area_name(session, area, lang=request.lang)
+    except LookupError:
+        raise ValueError(f"area: {area.code!r} names no county, township or grid") from None
+    return MonthView(asked.month, area, name, request.lang)
+
+
+def _content(view: MonthView, title_key: str, table: pd.DataFrame, **extra: object) -> ExportContent:
+    return ExportContent(
+        title=t(title_key, view.lang),
+        period=view.period,
+        table=table,
+        area=view.area_name,
+        span=view.month,
+        **extra,  # type: ignore[arg-type]
+    )
+
+
+def _columns(frame: pd.DataFrame, names: dict[str, str], lang: Language) -> pd.DataFrame:
+    """Keep `names`' columns, in order, headed in `lang` (monthly.col.<key>)."""
+    shown = frame[list(names)].copy()
+    shown.columns = [t(f"monthly.col.{key}", lang) for key in names.values()]
+    return shown.reset_index(drop=True)
+
+
+def _rounded(values: pd.Series, decimals: int = 2) -> pd.Series:
+    return values.astype("float64").round(decimals)
+
+
+def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
+    """The KPI tiles' figures as a table: value, 同比, 环比 (the tiles' own text)."""
+    lang, figures_ = view.lang, headline.figures
+    rows: list[tuple[str, ...]] = []
+    for figure in Headline:
+        text = tile_text(figure, figures_, lang)
+        rows.append((t(f"figure.{figure.value}", lang), text.value, text.year_over_year, text.period_over_period))
+    reported = (headline.reported, headline.baseline_reported, headline.previous_reported)
+    changes = [format_percent_change(monthly_change(reported[0], base), lang) for base in (reported[1], reported[2])]
+    rows.append((t("monthly.figure.reported", lang), f"{format_count(reported[0])}{t('unit.cases', lang)}", *changes))
+    table = pd.DataFrame(rows, columns=[t(f"monthly.col.{key}", lang) for key in ("figure", "value", "yoy", "pop")])
+    notes = tuple(f"{row[0]}：{row[1]}（{t('compare.year_over_year', lang)} {row[2]}）" for row in rows)
+    return _content(view, "monthly.table.headline", table, notes=notes)
+
+
+def monthly_change(current: int, baseline: int) -> float | None:
+    return 100.0 * (current - baseline) / baseline if baseline else None
+
+
+def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
+    lang = view.lang
+    shown = frame.assign(
+        area=[row_area_label(row, lang) for _, row in frame.iterrows()],
+        filed_change=_rounded(frame["filed_change"]),
+        rate=_rounded(frame["rate"]),
+        rate_change=_rounded(frame["rate_change"]),
+        rental_change=_rounded(frame["rental_change"]),
+    )
+    names = {
+        "rank": "rank",
+        "code": "code",
+        "area": "area",
+        "filed": "filed",
+        "baseline_filed": "baseline_filed",
+        "previous_filed": "previous_filed",
+        "filed_change": "filed_change",
+        "rate": "rate",
+        "rate_change": "rate_change",
+        "rental": "rental",
+        "rental_change": "rental_change",
+    }
+    notes = tuple(
+        f"{row['area']}：{format_count(int(row['filed']))}{t('unit.cases', lang)}"
+        f"（{format_percent_change(_number(row['filed_change']), lang)}）"
+        for _, row in shown.head(3).iterrows()
+    )
+    return _content(
+        view,
+        "monthly.table.ranking",
+        _columns(shown, names, lang),
+        figure=figures.area_ranking(frame, lang=lang),
+        notes=notes,
+    )
+
+
+def _number(value: object) -> float | None:
+    number = float(value)  # type: ignore[arg-type]
+    return None if number != number else number
+
+
+def rising_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
+    lang = view.lang
+    shown = frame.assign(change=_rounded(frame["change"]))
+    names = {
+        "code": "code",
+        "name": "grid",
+        "township_name": "township",
+        "reported": "reported",
+        "baseline": "baseline",
+        "increase": "increase",
+        "change": "change",
+    }
+    notes = tuple(
+        f"{row['name']}（{row['township_name']}）：+{int(row['increase'])}" for _, row in frame.head(3).iterrows()
+    )
+    return _content(
+        view,
+        "monthly.chart.rising",
+        _columns(shown, names, lang),
+        figure=figures.rising_grids(frame, lang=lang),
+        notes=notes,
+    )
+
+
+def hazards_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
+    lang = view.lang
+    shown = frame.assign(
+        department=[figures.department_label(row, lang) for _, row in frame.iterrows()],
+        rate=_rounded(frame["rate"]),
+    )
+    names = {
+        "department": "department",
+        "found": "found",
+        "rectified": "rectified",
+        "overdue": "overdue",
+        "rate": "rectification_rate",
+    }
+    found = int(frame["found"].sum())
+    notes: tuple[str, ...] = ()
+    if found:
+        rate = 100.0 * int(frame["rectified"].sum()) / found
+        notes = (
+            f"{t('monthly.col.found', lang)}：{format_count(found)}",
+            f"{t('monthly.rectification_rate', lang)}：{rate:.2f}%",
+            f"{t('monthly.overdue', lang)}：{format_count(int(frame['overdue'].sum()))}",
+        )
+    return _content(
+        view,
+        "monthly.chart.hazards",
+        _columns(shown, names, lang),
+        figure=figures.hazards_by_department(frame, lang=lang),
+        notes=notes,
+    )
+
+
+def patrols_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
+    lang = view.lang
+    shown = frame.assign(
+        area=[row_area_label(row, lang) for _, row in frame.iterrows()],
+        rate=_rounded(frame["rate"] * 100.0),
+    )
+    names = {
+        "code": "code",
+        "area": "area",
+        "worker_days": "worker_days",
+        "compliant_days": "compliant_days",
+        "rate": "compliance_rate",
+    }
+    due = int(frame["worker_days"].sum())
+    notes: tuple[str, ...] = ()
+    if due:
+        notes = (f"{t('monthly.compliance_rate', lang)}：{100.0 * int(frame['compliant_days'].sum()) / due:.2f}%",)
+    return _content(
+        view,
+        "monthly.chart.patrols",
+        _columns(shown, names, lang),
+        figure=figures.patrol_compliance(frame, lang=lang),
+        notes=notes,
+    )
+
+
+def summary_content(report: MonthlyReport, view: MonthView) -> ExportContent:
+    paragraph = summary_paragraph(report, view.subject, view.lang)
+    table = pd.DataFrame({t("monthly.summary_title", view.lang): [paragraph]})
+    return _content(view, "monthly.summary_title", table, notes=(paragraph,))
+
+
+def _emptied(content: ExportContent) -> ExportContent:
+    """The same content with no rows: the month has nothing to report."""
+    return ExportContent(
+        title=content.title,
+        period=content.period,
+        table=content.table.iloc[0:0],
+        figure=None,
+        area=content.area,
+        span=content.span,
+    )
+
+
+def report_contents(report: MonthlyReport, view: MonthView) -> dict[str, ExportContent]:
+    """Every content of the month, in page order (all empty for a month with nothing in it)."""
+    contents = {
+        HEADLINE: headline_content(report.headline, view),
+        RANKING: ranking_content(report.ranking, view),
+        RISING: rising_content(report.rising, view),
+        HAZARDS: hazards_content(report.hazards, view),
+        PATROLS: patrols_content(report.patrols, view),
+        SUMMARY: summary_content(report, view),
+    }
+    if report.is_empty:
+        return {name: _emptied(content) for name, content in contents.items()}
+    return contents
+
+
+@dataclass(frozen=True)
+class MonthPack:
+    """The month as the page, the deck and the PDF show it."""
+
+    view: MonthView
+    report: MonthlyReport  # the counts behind the contents (the page draws its ranking table from them)
+    contents: dict[str, ExportContent] = field(default_factory=dict)
+    empty: bool = False
+
+    @property
+    def summary(self) -> str:
+        notes = self.contents[SUMMARY].notes
+        return notes[0] if notes else ""
+
+    def empty_message(self) -> str:
+        return t("monthly.empty_month", self.view.lang, area=self.view.area_name, period=self.view.period)
+
+
+def month_pack(request: ExportRequest) -> MonthPack:
+    """Count the month once and build every content from it (ValueError, OutOfScope as `month_view`)."""
+    with session_scope() as session:
+        view = month_view(session, request)
+        report = monthly.monthly_report(session, view.month, view.area)
+    return MonthPack(view, report, report_contents(report, view), report.is_empty)
+
+
+def _single(part: Callable[[Session, MonthView], ExportContent]) -> Callable[[ExportRequest], ExportContent]:
+    """A catalog builder for one content: counts only what that content needs (empty for an empty month)."""
+
+    def build(request: ExportRequest) -> ExportContent:
+        with session_scope() as session:
+            view = month_view(session, request)
+            content = part(session, view)
+            if not monthly.has_rows(session, view.month, view.area):
+                return _emptied(content)
+        return content
+
+    return build
+
+
+def _summary(session: Session, view: MonthView) -> ExportContent:
+    return summary_content(monthly.monthly_report(session, view.month, view.area), view)
+
+
+PARTS: dict[str, Callable[[Session, MonthView], ExportContent]] = {
+    HEADLINE: lambda session, view: headline_content(monthly.month_headline(session, view.month, view.area), view),
+    RANKING: lambda session, view: ranking_content(monthly.area_ranking(session, view.month, view.area), view),
+    RISING: lambda session, view: rising_content(monthly.rising_grids(session, view.month, view.area), view),
+    HAZARDS: lambda session, view: hazards_content(monthly.hazards_by_department(session, view.month, view.area), view),
+    PATROLS: lambda session, view: patrols_content(monthly.patrols_by_area(session, view.month, view.area), view),
+    SUMMARY: _summary,
+}
+for _name, _part in PARTS.items():
+    if _name not in CATALOG:  # importing this module twice (tests reload it) registers once
+        register(_name)(_single(_part))
+
+
+def registered_names() -> list[str]:
+    """The monthly exports in the catalog, in page order: what the deck and the PDF iterate."""
+    return [name for name in PARTS if name in CATALOG]

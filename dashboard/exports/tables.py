@@ -1,0 +1,135 @@
+"""The rows behind a chart or table as files: CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese) and
+XLSX (a title block with the area, period, data source and time of export; a bold header; numbers as numbers)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import unicodedata
+from datetime import date, datetime
+from typing import Any
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+from dashboard.config import Language
+from dashboard.data.active_city import city_title
+from dashboard.exports.catalog import ExportContent
+from dashboard.exports.images import export_stamp, subtitle
+from dashboard.i18n import t
+
+BOM = "\ufeff"
+HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
+MAX_WIDTH = 60  # characters; longer text wraps
+SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
+
+
+def cell_value(value: Any) -> Any:
+    """A value as a spreadsheet cell holds it: numbers stay numbers, missing values are blank."""
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if hasattr(value, "item") and not isinstance(value, str | bytes):  # numpy scalars
+        return cell_value(value.item())
+    return value
+
+
+def rows_of(table: pd.DataFrame) -> list[list[Any]]:
+    return [[cell_value(value) for value in row] for row in table.itertuples(index=False, name=None)]
+
+
+def table_csv(content: ExportContent, lang: Language) -> bytes:
+    """The table as CSV: a header row, then one line per row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow([str(name) for name in content.table.columns])
+    for row in rows_of(content.table):
+        writer.writerow(["" if value is None else value for value in row])
+    return (BOM + buffer.getvalue()).encode("utf-8")
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes in a spreadsheet: wide (CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def sheet_name(title: str) -> str:
+    return SHEET_NAME_BAD.sub(" ", title)[:31] or "Sheet1"
+
+
+def table_xlsx(content: ExportContent, lang: Language) -> bytes:
+    """The table as an XLSX workbook of one sheet (openpyxl's streaming mode: 10,000 record rows in about 2 s)."""
+    columns = [str(name) for name in content.table.columns]
+    data = rows_of(content.table)
+    widths = [display_width(name) for name in columns]
+    for row in data:
+        for index, value in enumerate(row):
+            widths[index] = max(widths[index], display_width(shown(value)))
+    floats = [pd.api.types.is_float_dtype(content.table[column].dtype) for column in content.table.columns]
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet(sheet_name(content.title))
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
+    titles = [
+        content.title,
+        subtitle(content),
+        f"{t('export.source', lang, app=city_title(lang))}　{export_stamp(lang)}",
+        *content.notes,
+    ]
+    header_row = len(titles) + 2
+    sheet.freeze_panes = f"A{header_row + 1}"
+    for number, line in enumerate(titles):
+        sheet.append([styled(sheet, line, font=Font(bold=True, size=14) if number == 0 else None)])
+    sheet.append([])
+    sheet.append([styled(sheet, name, font=Font(bold=True), fill=HEADER_FILL) for name in columns])
+    for row in data:
+        sheet.append([typed(sheet, value, is_float) for value, is_float in zip(row, floats, strict=True)])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def styled(sheet: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = WriteOnlyCell(sheet, value=value)
+    if font is not None:
+        cell.font = font
+    if fill is not None:
+        cell.fill = fill
+    return cell
+
+
+def typed(sheet: Any, value: Any, is_float: bool) -> Any:
+    """A data cell: dates and times formatted as such, decimals to one place, long text wrapped; others as they are."""
+    if isinstance(value, datetime):
+        number_format = "yyyy-mm-dd hh:mm"
+    elif isinstance(value, date):
+        number_format = "yyyy-mm-dd"
+    elif is_float and isinstance(value, float):
+        number_format = "0.0"
+    elif isinstance(value, str) and display_width(value) > MAX_WIDTH:
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        return cell
+    else:
+        return value
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = number_format
+    return cell
+
+
+def shown(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:.1f}"
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M")
+    return str(value)

@@ -1,0 +1,94 @@
+"""The 月度通报 page's address: `/monthly?month=2026-10&area=331004`, and back.
+
+`month` is a calendar month written YYYY-MM, no later than the current one (default: the last full month); `area`
+is a county, township or grid code as on the drill-down pages (dashboard/filter_url.py; default: the account's own
+area). `parse_month_query` never raises: a bad value is named in a message and that field takes its default, as the
+page shows it. `month_query_or_error` is the strict form for the exports: a bad value raises ValueError naming it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from dashboard.access.scope import area_of_code
+from dashboard.config import Language, get_settings
+from dashboard.data.periods import CITY, Area, Period
+from dashboard.filter_url import FieldError, Param
+from dashboard.i18n import t
+
+MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
+FIRST_YEAR = 2000
+
+
+def city_today() -> date:
+    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+
+
+def default_month(today: date) -> Period:
+    return Period.last_full_month(today)
+
+
+def month_param(month: Period) -> str:
+    return f"{month.start:%Y-%m}"
+
+
+def parse_month(raw: str, today: date) -> Period:
+    """The month `raw` names (ValueError naming `month` for anything but YYYY-MM up to this month)."""
+    matched = MONTH.fullmatch(raw.strip())
+    if matched is not None:
+        year, number = int(matched[1]), int(matched[2])
+        if 1 <= number <= 12 and year >= FIRST_YEAR and (year, number) <= (today.year, today.month):
+            return Period.month(year, number)
+    raise ValueError(f"month: {raw[:40]!r} is not a month written YYYY-MM, no later than {today:%Y-%m}")
+
+
+@dataclass(frozen=True)
+class MonthQuery:
+    month: Period
+    area: Area  # as asked: the caller intersects it with the account's scope
+    errors: list[str] = field(default_factory=list)  # messages, in the language asked for
+
+    def to_query(self) -> dict[str, str]:
+        query = {"month": month_param(self.month)}
+        if self.area.code is not None:
+            query["area"] = self.area.code
+        return query
+
+
+def _single(value: str | list[str] | None) -> str | None:
+    if isinstance(value, list):
+        return ",".join(value)  # repeated: not one month, so it fails the format and is named
+    return value
+
+
+def parse_month_query(query: Mapping[str, str | list[str]], today: date, lang: Language | None = None) -> MonthQuery:
+    """The month and area a query asks for, and what was wrong with it (bad fields take their defaults)."""
+    errors: list[str] = []
+    month = default_month(today)
+    raw_month = _single(query.get("month"))
+    if raw_month:
+        try:
+            month = parse_month(raw_month, today)
+        except ValueError:
+            shown = raw_month if len(raw_month) <= 40 else raw_month[:40] + "…"
+            errors.append(t("monthly.bad_month", lang, value=shown, example=month_param(default_month(today))))
+    area = CITY
+    raw_area = _single(query.get("area"))
+    if raw_area:
+        try:
+            area = area_of_code(raw_area)
+        except ValueError:
+            errors.append(FieldError(Param.AREA, raw_area, "area").message(lang))
+    return MonthQuery(month, area, errors)
+
+
+def month_query_or_error(query: Mapping[str, str], today: date) -> MonthQuery:
+    """The strict form (exports): ValueError naming the field for a bad month or area."""
+    raw_month = query.get("month") or ""
+    month = parse_month(raw_month, today) if raw_month else default_month(today)
+    area = area_of_code(query.get("area") or None)
+    return MonthQuery(month, area)

@@ -1,0 +1,187 @@
+"""The month as files: the deck opens in python-pptx and the PDF's text extracts, both with the page's figures and
+the summary; an empty month is refused, not written; the area scope holds; the background job, its download (only
+for its owner, only for a role that may export, audited) and the cron command."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+
+import pytest
+from pptx import Presentation
+from pypdf import PdfReader
+from sqlalchemy import select
+
+from dashboard.access.login import Account
+from dashboard.data.db import session_scope
+from dashboard.data.models import AuditEntry
+from dashboard.data.periods import CITY, Area
+from dashboard.data.vocab import AuditAction, Role
+from dashboard.exports import jobs, pack
+from dashboard.exports.catalog import ExportRequest, exportable
+from dashboard.exports.deck import build_deck
+from dashboard.exports.month_files import EmptyMonth
+from dashboard.exports.monthly_charts import RANKING, SUMMARY, month_pack
+from dashboard.exports.report_pdf import build_pdf
+from tests.accounts import account, signed_in_client
+from tests.monthly_data import MONTH, add_month_city, county_counts
+
+JUNE = {"month": "2025-06"}
+
+
+def deck_text(body: bytes) -> tuple[str, int, int]:
+    """All the deck's text, its slide count and its pictures."""
+    deck = Presentation(io.BytesIO(body))
+    texts, pictures = [], 0
+    for slide in deck.slides:
+        for shape in slide.shapes:
+            if shape.has_text_frame:
+                texts.append(shape.text_frame.text)
+            if shape.has_table:
+                texts += [cell.text for row in shape.table.rows for cell in row.cells]
+            pictures += shape.shape_type == 13  # MSO_SHAPE_TYPE.PICTURE
+    return "\n".join(texts), len(deck.slides), pictures
+
+
+def pdf_text(body: bytes) -> str:
+    return "".join(page.extract_text() for page in PdfReader(io.BytesIO(body)).pages)
+
+
+def squeeze(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def test_deck_and_pdf_hold_the_page_figures_and_summary():
+    add_month_city()
+    month = month_pack(ExportRequest(JUNE, CITY, "zh-CN"))
+    counts = county_counts(MONTH)
+    filed = sum(c["filed"] for c in counts.values())
+    text, slides, pictures = deck_text(build_deck(month))
+    assert month.summary.startswith(f"2025年6月，全市刑事立案 {filed} 起")
+    assert month.summary in text and "路桥区" in text and "温岭市" in text
+    ranking = month.contents[RANKING].table
+    assert list(ranking["刑事立案（起）"]) == sorted((c["filed"] for c in counts.values()), reverse=True)
+    assert slides >= 8 and pictures == 4  # title, summary, headline, four charts, the area table
+    pdf = squeeze(pdf_text(build_pdf(month)))
+    assert squeeze(month.summary) in pdf and "路桥区" in pdf and "各部门隐患整改率与逾期未整改数" in pdf
+
+
+def test_an_empty_month_is_refused_with_its_name():
+    add_month_city()
+    empty = month_pack(ExportRequest({"month": "2023-02"}, CITY, "zh-CN"))
+    assert empty.empty
+    for build in (build_deck, build_pdf):
+        with pytest.raises(EmptyMonth, match="2023年2月"):
+            build(empty)
+    assert exportable(RANKING).build(ExportRequest({"month": "2023-02"}, CITY, "zh-CN")).is_empty
+
+
+def test_a_county_scope_shows_its_own_county_only():
+    add_month_city()
+    month = month_pack(ExportRequest({"month": "2025-06", "area": ""}, Area.county("331004"), "zh-CN"))
+    assert month.view.area == Area.county("331004")
+    text, _, _ = deck_text(build_deck(month))
+    assert "温岭市" not in text and "路桥区" in text
+    codes = set(month.contents[RANKING].table["编码"])
+    assert codes == {"331004001", "331004002"}
+    filed = county_counts(MONTH)["331004"]["filed"]
+    assert month.summary.startswith(f"2025年6月，路桥区刑事立案 {filed} 起")
+
+
+def test_bad_query_values_name_the_field():
+    add_month_city()
+    with pytest.raises(ValueError, match="month"):
+        month_pack(ExportRequest({"month": "2025-13"}, CITY, "zh-CN"))
+    with pytest.raises(ValueError, match="area"):
+        month_pack(ExportRequest({"month": "2025-06", "area": "33"}, CITY, "zh-CN"))
+
+
+def test_the_summary_export_is_the_page_summary():
+    add_month_city()
+    content = exportable(SUMMARY).build(ExportRequest(JUNE, CITY, "en"))
+    whole = month_pack(ExportRequest(JUNE, CITY, "en"))
+    assert content.notes == (whole.summary,) and whole.summary.startswith("In June 2025, the city filed")
+
+
+def test_the_cron_pack_writes_both_files_and_refuses_an_empty_month(tmp_path, capsys):
+    add_month_city()
+    assert pack.main(["--month", "2025-06", "--out", str(tmp_path / "out")]) == 0
+    written = sorted(path.name for path in (tmp_path / "out").iterdir())
+    assert written == ["台州市网格化管理月度通报-2025-06.pdf", "台州市网格化管理月度通报-2025-06.pptx"]
+    assert pack.main(["--month", "2023-02", "--out", str(tmp_path / "empty")]) == 2
+    assert "2023年2月" in capsys.readouterr().err and not (tmp_path / "empty").exists()
+    assert pack.main(["--month", "June", "--out", str(tmp_path / "bad")]) == 2
+    assert "month" in capsys.readouterr().err
+
+
+def audited_exports() -> list[dict[str, object]]:
+    with session_scope() as session:
+        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)).all()
+        return [json.loads(row.detail) | {"actor": row.actor} for row in rows]
+
+
+def test_a_job_builds_the_deck_and_only_its_owner_downloads_it(dash_app):
+    add_month_city()
+    client = signed_in_client(dash_app, "analyst", Role.ANALYST)
+    owner = Account(1, "analyst", Role.ANALYST, None, 0)
+    job_id = jobs.create_job("pptx", JUNE, owner, "zh-CN")
+    jobs.run_job(job_id)  # what the child process runs
+    job = jobs.read_job(job_id)
+    assert job is not None and job["status"] == jobs.DONE and job["percent"] == "100"
+    response = client.get(f"/monthly/download/{job_id}")
+    assert response.status_code == 200 and "2025-06.pptx" in response.headers["Content-Disposition"]
+    assert "全市刑事立案" in deck_text(response.data)[0]
+    assert [entry["job"] for entry in audited_exports()] == [job_id]
+    other = signed_in_client(dash_app, "other", Role.ADMIN)
+    assert other.get(f"/monthly/download/{job_id}").status_code == 404  # not theirs
+    assert len(audited_exports()) == 1
+
+
+def test_roles_that_may_not_export_get_no_job_and_no_file(dash_app):
+    add_month_city()
+    account("staff", Role.TOWNSHIP_STAFF, "331004001")
+    staff = Account(2, "staff", Role.TOWNSHIP_STAFF, "331004001", 0)
+    with pytest.raises(PermissionError):
+        jobs.create_job("pdf", JUNE, staff, "zh-CN")
+    client = signed_in_client(dash_app, "staff", Role.TOWNSHIP_STAFF, area="331004001")
+    assert client.get(f"/monthly/download/{'0' * 32}").status_code == 403
+
+
+def test_an_empty_month_job_fails_with_a_message_and_writes_nothing(dash_app):
+    add_month_city()
+    owner = Account(1, "analyst", Role.ANALYST, None, 0)
+    job_id = jobs.create_job("pdf", {"month": "2023-02"}, owner, "zh-CN")
+    jobs.run_job(job_id)
+    job = jobs.read_job(job_id)
+    assert job is not None and job["status"] == jobs.FAILED and "2023年2月" in job["message"]
+    assert not list(jobs.exports_dir().glob(f"{job_id}*"))
+
+
+def test_the_export_route_serves_the_monthly_tables_and_refuses_an_empty_month(dash_app):
+    add_month_city()
+    client = signed_in_client(dash_app, "leader", Role.COUNTY_LEADER, area="331004")
+    response = client.get("/export/monthly.county_ranking.csv?month=2025-06")
+    assert response.status_code == 200
+    text = response.data.decode("utf-8-sig")
+    assert "镇001" in text and "温岭市" not in text  # the leader's townships, not the other county
+    assert client.get("/export/monthly.county_ranking.csv?month=2023-02").status_code == 404
+    assert client.get("/export/monthly.county_ranking.csv?month=2025-06&area=331081").status_code == 403
+    assert client.get("/export/monthly.county_ranking.csv?month=June").status_code == 400
+
+
+def test_a_second_click_follows_the_job_already_building():
+    add_month_city()
+    owner = Account(1, "analyst", Role.ANALYST, None, 0)
+    first = jobs.create_job("pptx", JUNE, owner, "zh-CN")
+    assert jobs.create_job("pptx", JUNE, owner, "zh-CN") == first  # queued: the same job
+    assert jobs.create_job("pptx", {"month": "2025-05"}, owner, "zh-CN") != first  # another month: another job
+    jobs.update_job(first, started="1")  # as if a worker had started it
+    assert jobs.start_job(first) is None  # not started twice
+
+
+def test_builds_wait_for_a_free_slot():
+    taken = [jobs.take_slot(f"job{n}") for n in range(jobs.MAX_RUNNING + 1)]
+    assert taken == [True] * jobs.MAX_RUNNING + [False]
+    jobs.get_redis().zrem(jobs.running_key(), "job0")
+    assert jobs.take_slot("job9")
