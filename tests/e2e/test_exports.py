@@ -20,7 +20,8 @@ PNG = '[id*=\'"export":"trends.series"\'][id*=\'"format":"png"\']'  # Dash write
 
 
 def link_query(dash_duo, selector: str) -> tuple[str, dict[str, list[str]]]:
-    href = dash_duo.find_element(selector).get_attribute("href")
+    """The link's path and query, read in one step in the page (the menu re-renders as the filter settles)."""
+    href = dash_duo.driver.execute_script("return document.querySelector(arguments[0])?.href || '';", selector)
     parts = urlsplit(href)
     return parts.path, parse_qs(parts.query)
 
@@ -45,7 +46,9 @@ def test_the_menu_shows_under_each_chart_and_its_links_carry_the_current_filter(
 
     status = dash_duo.driver.execute_script(  # the link answers with the file, as a click would download it
         "return fetch(arguments[0]).then((r) => [r.status, r.headers.get('content-type')]);",
-        dash_duo.find_element(PNG).get_attribute("href").replace(".png", ".csv"),
+        dash_duo.driver.execute_script("return document.querySelector(arguments[0]).href;", PNG).replace(
+            ".png", ".csv"
+        ),
     )
     assert status == [200, "text/csv; charset=utf-8"]
     assert dash_duo.get_logs() == []
