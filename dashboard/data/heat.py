@@ -14,12 +14,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, select, true, union_all
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
+from dashboard.data.drill import split
 from dashboard.data.filters import DrillFilter
-from dashboard.data.models import Grid, Incident, IncidentDaily
+from dashboard.data.models import Grid, Incident, IncidentDaily, IncidentGridMonth
 from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.vocab import IncidentKind, PlaceType
 
@@ -101,25 +102,58 @@ def density(session: Session, drill: DrillFilter, place: PlaceType | None = None
             cells[cell(lat, lon)] += 1
         points: list[Point] = [[lat, lon, weight] for (lat, lon), weight in sorted(cells.items())]
         return Density(points, sum(cells.values()))
-    weight = func.sum(IncidentDaily.reported)
+    counts = union_all(*grid_counts(drill, place)).subquery()
+    weight = func.sum(counts.c.n)
     summed = (
         select(Grid.centroid_lat, Grid.centroid_lon, weight)
-        .join(Grid, Grid.id == IncidentDaily.grid_id)
-        .where(rollup_area(drill.area), IncidentDaily.day >= drill.period.start, IncidentDaily.day < drill.period.end)
+        .join(Grid, Grid.id == counts.c.grid_id)
         .group_by(Grid.id, Grid.centroid_lat, Grid.centroid_lon)
         .having(weight > 0)
         .order_by(Grid.id)
     )
-    if drill.kind is not None:
-        summed = summed.where(IncidentDaily.kind == drill.kind)
-    if drill.subtype is not None:
-        summed = summed.where(IncidentDaily.subtype == drill.subtype)
-    if place is not None:
-        summed = summed.where(IncidentDaily.place_type == place)
     summed_points: list[Point] = [
         [round(lat, 5), round(lon, 5), int(total)] for lat, lon, total in session.execute(summed)
     ]
     return Density(summed_points, int(sum(point[2] for point in summed_points)))
+
+
+def grid_counts(drill: DrillFilter, place: PlaceType | None) -> list[Select[int, int]]:
+    """(grid_id, n) rows that sum to each grid's count: the grid-month rollup over the period's whole months (it
+    counts every incident and those in rental housing, by kind), the daily rollup over the other days, or over the
+    whole period where a subtype or another place is asked for (the monthly rollup has neither)."""
+    months, days = split(drill.period)
+    parts: list[Select[int, int]] = []
+    if months is not None and drill.subtype is None and place in (None, PlaceType.RENTAL_HOUSING):
+        table = IncidentGridMonth
+        measure = table.rental if place is PlaceType.RENTAL_HOUSING else table.reported
+        monthly = select(table.grid_id, measure.label("n")).where(
+            month_area(drill.area), table.month >= months.start, table.month < months.end
+        )
+        parts.append(monthly if drill.kind is None else monthly.where(table.kind == drill.kind))
+    else:
+        days = [drill.period]
+    for span in days:
+        daily = select(IncidentDaily.grid_id, IncidentDaily.reported.label("n")).where(
+            rollup_area(drill.area), IncidentDaily.day >= span.start, IncidentDaily.day < span.end
+        )
+        if drill.kind is not None:
+            daily = daily.where(IncidentDaily.kind == drill.kind)
+        if drill.subtype is not None:
+            daily = daily.where(IncidentDaily.subtype == drill.subtype)
+        if place is not None:
+            daily = daily.where(IncidentDaily.place_type == place)
+        parts.append(daily)
+    return parts
+
+
+def month_area(area: Area) -> ColumnElement[bool]:
+    match area.level:
+        case AreaLevel.CITY:
+            return true()
+        case AreaLevel.COUNTY:
+            return IncidentGridMonth.county_code == area.code
+        case _:
+            return IncidentGridMonth.township_code == area.code
 
 
 def replay(

@@ -200,6 +200,7 @@ class Incident(Base):
         ),
         Index("ix_incident_county_kind_reported", "county_code", "kind", "reported_at"),
         Index("ix_incident_county_reported", "county_code", "reported_at"),  # a county's newest records, every kind
+        Index("ix_incident_grid_reported", "grid_id", "reported_at"),  # a grid's records and density, by time
         Index("ix_incident_kind_filed", "kind", "filed_at"),
         Index("ix_incident_place_reported", "place_type", "reported_at"),
     )
@@ -208,7 +209,9 @@ class Incident(Base):
     event_id: Mapped[str] = mapped_column(String(64), unique=True)  # the reporting app's id: the idempotency key
     kind: Mapped[IncidentKind] = mapped_column(vocabulary(IncidentKind, "incident_kind"))
     subtype: Mapped[str] = mapped_column(String(32))
-    grid_id: Mapped[int] = mapped_column(ForeignKey("grid.id"), index=True)
+    grid_id: Mapped[int] = mapped_column(
+        ForeignKey("grid.id")
+    )  # indexed with the report time (ix_incident_grid_reported)
     township_code: Mapped[str] = mapped_column(String(9))  # the grid's, copied: its foreign key vouches
     county_code: Mapped[str] = mapped_column(String(6))  # for both (one check per row instead of three)
     lat: Mapped[float] = mapped_column(Float)
