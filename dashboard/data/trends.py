@@ -111,6 +111,8 @@ def top_subtypes(session: Session, f: DrillFilter, *, limit: int = 10) -> pd.Dat
     keys = ["kind", "subtype"]
     current = drill.incident_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=keys)
     baseline = drill.incident_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=keys)
+    # only subtypes reported in the period: a rollup row may hold a case filed in the period but reported before it
+    current = current[current["reported"] > 0]
     frame = current[[*keys, "reported"]].rename(columns={"reported": "current"})
     frame = frame.merge(baseline[[*keys, "reported"]].rename(columns={"reported": "baseline"}), how="left", on=keys)
     frame["baseline"] = frame["baseline"].fillna(0).astype("int64")
