@@ -15,6 +15,7 @@ from dashboard.data.seed import columns as seed
 from dashboard.data.seed.bulk import PostgresWriter, SqliteWriter
 
 BATCH_ROWS = 50_000
+UNSORTED = frozenset({"event_id", "summary"})  # a distinct value per row, and no rollup keyed on it
 
 
 def seed_table(name: str, rows: pd.DataFrame) -> seed.Table:
@@ -32,8 +33,8 @@ def seed_table(name: str, rows: pd.DataFrame) -> seed.Table:
             table.columns[column] = seed.floats(values.to_numpy(dtype=np.float64))
         elif isinstance(kind, Integer):
             table.columns[column] = seed.ints(values.to_numpy(dtype=np.int64))
-        else:
-            codes, uniques = pd.factorize(values, sort=True)
+        else:  # codes in the values' order (the rollups then come out in key order), but not for free text
+            codes, uniques = pd.factorize(values, sort=column not in UNSORTED)
             table.columns[column] = seed.coded([str(value) for value in uniques], codes)
     return table
 

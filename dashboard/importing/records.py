@@ -17,8 +17,10 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -35,6 +37,7 @@ from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
 from dashboard.data.models import Base, Grid, Hazard, Incident
 from dashboard.data.rollups import DRILL_ROLLUPS
+from dashboard.data.seed import columns as seed
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -51,7 +54,7 @@ from dashboard.importing.columns import seed_table, write_table
 from dashboard.importing.mapping import RecordMapping
 from dashboard.importing.projection import to_wgs84
 from dashboard.importing.report import ImportReport
-from dashboard.importing.rollup_deltas import add_hazard_rollups, add_incident_rollups
+from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
 
 log = logging.getLogger(__name__)
 
@@ -154,15 +157,32 @@ class RowBuilder:
         self.n = len(frame)
         self.checks = Checks(self.n)
         self.zone = get_settings().timezone
+        self._distinct: dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]] = {}
         self._cells: dict[str, pd.Series] = {}
+
+    def distinct(self, name: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
+        """The mapped column as (codes, values): each row's cell is values[code], stripped; one empty value when
+        the field has no column. Each distinct cell is handled once: most columns hold a few values many times."""
+        if name not in self._distinct:
+            header = self.mapping.columns.get(name)
+            if header is None:
+                self._distinct[name] = (np.zeros(self.n, dtype=np.intp), np.array([""], dtype=object))
+            else:
+                codes, uniques = pd.factorize(self.frame[header])  # -1 (a missing cell) takes the last value: ""
+                stripped = np.array([str(value).strip() for value in uniques.tolist()] + [""], dtype=object)
+                self._distinct[name] = (codes, stripped)
+        return self._distinct[name]
 
     def cells(self, name: str) -> pd.Series:
         """The mapped column, stripped, as Python strings; all empty when the field has no column."""
         if name not in self._cells:
-            header = self.mapping.columns.get(name)
-            raw = [""] * self.n if header is None else [str(value).strip() for value in self.frame[header].tolist()]
-            self._cells[name] = pd.Series(raw, dtype=object)
+            codes, values = self.distinct(name)
+            self._cells[name] = pd.Series(values[codes], dtype=object)
         return self._cells[name]
+
+    def empty(self, name: str) -> Mask:
+        codes, values = self.distinct(name)
+        return np.asarray(values == "", dtype=bool)[codes]
 
     def build(self) -> pd.DataFrame:
         out: dict[str, Any] = {"event_id": self.identities()}
@@ -188,7 +208,7 @@ class RowBuilder:
     def identities(self) -> npt.NDArray[np.object_]:
         if "id" in self.mapping.columns:
             ids = self.cells("id")
-            self.checks.flag(ids == "", "id: empty")
+            self.checks.flag(self.empty("id"), "id: empty")
         else:  # no id column: the row's cells are its identity
             joined = self.frame.astype(str).agg("\x1f".join, axis=1) if self.n else pd.Series([], dtype=str)
             ids = pd.Series([hashlib.sha1(text.encode("utf-8")).hexdigest()[:24] for text in joined])
@@ -216,7 +236,7 @@ class RowBuilder:
 
     def coordinates(self) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
         raw_lat, raw_lon = self.cells("lat"), self.cells("lon")
-        self.checks.flag((raw_lat == "") | (raw_lon == ""), "no coordinates")
+        self.checks.flag(self.empty("lat") | self.empty("lon"), "no coordinates")
         lat = pd.to_numeric(raw_lat, errors="coerce").to_numpy(dtype=np.float64)
         lon = pd.to_numeric(raw_lon, errors="coerce").to_numpy(dtype=np.float64)
         self.checks.flag(np.isnan(lat), lambda rows: (f"lat: not a number '{raw_lat[r]}'" for r in rows))
@@ -232,7 +252,7 @@ class RowBuilder:
         """The grid of each row: its grid code when it has one, else the grid containing its point (the grid with
         the smallest code when the point is on a shared edge, as dashboard.data.geography.locate_grid)."""
         codes = self.cells("grid_code")
-        given = (codes != "").to_numpy()
+        given = ~self.empty("grid_code")
         grid_id = np.zeros(self.n, dtype=np.int64)
         known = codes.map(self.grids.by_code)
         self.checks.flag(
@@ -260,7 +280,7 @@ class RowBuilder:
         """A time column on the city clock, as naive UTC (NaT where empty)."""
         raw = self.cells(name)
         parsed = pd.Series(pd.NaT, index=raw.index, dtype="datetime64[us]")
-        present = raw != ""
+        present = pd.Series(~self.empty(name), index=raw.index)
         for fmt in dict.fromkeys((*self.mapping.date_formats, *ISO_FORMATS)):
             todo = present & parsed.isna()
             if not todo.any():
@@ -278,19 +298,17 @@ class RowBuilder:
     def coded(self, name: str, allowed: Iterable[str], *, required: bool = True) -> pd.Series:
         """A coded column through its value map (a code name in the file is taken as it is); empty cells and an
         unmapped column take the mapping's default."""
-        raw = self.cells(name)
+        codes, cells = self.distinct(name)  # each distinct cell mapped once
         table = self.mapping.values.get(name, {})
         default = self.mapping.defaults.get(name, DEFAULT_CODES.get(name, ""))
-        codes, uniques = pd.factorize(raw)  # a coded column has few distinct values: map those, not every row
-        mapped = [table.get(value, value) or default for value in uniques.tolist()]
-        result = pd.Series(np.asarray(mapped, dtype=object)[codes] if len(codes) else [], dtype=object)
+        mapped = np.array([table.get(value, value) or default for value in cells.tolist()], dtype=object)
         allowed = set(allowed)
-        self.checks.flag(
-            ~result.isin(allowed) & (result != ""), lambda rows: (f"{name}: unknown value '{raw[r]}'" for r in rows)
-        )
+        unknown = np.array([value not in allowed and value != "" for value in mapped.tolist()], dtype=bool)
+        raw = self.cells(name)
+        self.checks.flag(unknown[codes], lambda rows: (f"{name}: unknown value '{raw[r]}'" for r in rows))
         if required:
-            self.checks.flag(result == "", f"{name}: empty")
-        return result
+            self.checks.flag(np.asarray(mapped == "", dtype=bool)[codes], f"{name}: empty")
+        return pd.Series(mapped[codes], dtype=object)
 
     def flag_order(self, later: pd.Series, earlier: pd.Series, later_name: str, earlier_name: str) -> None:
         self.checks.flag((later < earlier).fillna(False), f"{later_name} before {earlier_name}")
@@ -308,10 +326,9 @@ class RowBuilder:
             filed = filed.where(filed.notna() | ~criminal, reported)
         solved, closed = self.times("solved_at"), self.times("closed_at")
         if "solved" in self.mapping.columns:
-            flag = self.coded("solved", {"true", "false"}, required=False).map(_yes_no)
+            yes, no = yes_no(self.coded("solved", {"true", "false"}, required=False))
             raw_flag = self.cells("solved")
-            self.checks.flag(flag.isna(), lambda rows: (f"solved: not a yes/no value '{raw_flag[r]}'" for r in rows))
-            yes, no = flag.map(lambda v: v is True).astype(bool), flag.map(lambda v: v is False).astype(bool)
+            self.checks.flag(~yes & ~no, lambda rows: (f"solved: not a yes/no value '{raw_flag[r]}'" for r in rows))
             fallback = {"reported_at": reported, "filed_at": filed, "closed_at": closed}.get(
                 self.mapping.solved_at_from
             )
@@ -371,9 +388,20 @@ class RowBuilder:
 
 def fitting(first: pd.Series, second: pd.Series, pairs: set[tuple[str, str]]) -> pd.Series:
     """Whether each row's (first, second) is one of `pairs`, checked once per distinct pair."""
-    codes, uniques = pd.factorize(pd.MultiIndex.from_arrays([first, second]))
-    ok = np.array([pair in pairs for pair in uniques.tolist()], dtype=bool)
-    return pd.Series(ok[codes] if len(codes) else [], dtype=bool)
+    first_codes, first_values = pd.factorize(first)
+    second_codes, second_values = pd.factorize(second)
+    ok = np.array([[(a, b) in pairs for b in second_values.tolist()] for a in first_values.tolist()], dtype=bool)
+    return pd.Series(ok[first_codes, second_codes] if len(first_codes) else [], dtype=bool)
+
+
+def yes_no(flags: pd.Series) -> tuple[Mask, Mask]:
+    """(yes, no) per row of a yes/no column, each distinct value read once; a row that is neither is not a yes/no
+    value (an empty cell is no)."""
+    codes, uniques = pd.factorize(flags)
+    answers = [_yes_no(str(value)) for value in uniques.tolist()]
+    yes = np.array([answer is True for answer in answers] + [False], dtype=bool)
+    no = np.array([answer is False for answer in answers] + [True], dtype=bool)
+    return yes[codes], no[codes]
 
 
 def _yes_no(value: str) -> bool | None:
@@ -401,35 +429,56 @@ def stored_identities(connection: Connection, mapping: RecordMapping) -> set[str
     return set(connection.scalars(query))
 
 
-def write_rows(connection: Connection, table: str, rows: pd.DataFrame, progress: Callable[[int], None]) -> None:
-    """Insert the rows (columns named as the table's) in the connection's transaction, by the seeder's writers."""
-    write_table(connection, seed_table(table, rows), progress)
-
-
 @contextmanager
-def bulk_load(connection: Connection, tables: Iterable[str] = ()) -> Iterator[None]:
-    """On SQLite, CHECK constraints are not evaluated while the import writes (as the seeder's bulk writer does):
-    every row passed the same checks in prepare() (vocabularies, coordinates, the order of times), and the rollup
-    counts come from those rows; foreign keys stay checked. A bigger page cache for the index updates. The
-    secondary indexes of `tables` are dropped for the load and built again after it (worth it when the import is
-    most of the rows), in the same transaction."""
+def write_transaction(connection: Connection, tables: Iterable[str] = (), *, whole: bool = False) -> Iterator[None]:
+    """The import's one write transaction: committed when the block ends, rolled back (all of it) if it raises.
+
+    On SQLite the transaction is begun explicitly (BEGIN IMMEDIATE: the write lock is taken before anything is
+    written, and the dropped indexes below are part of the transaction, so a failed import gives them back).
+    CHECK constraints are not evaluated while the import writes (as the seeder's bulk writer does): every row
+    passed the same checks in prepare() (vocabularies, coordinates, the order of times), and the rollup counts
+    come from those rows; foreign keys stay checked. When the import is `whole` (most of the rows of `tables`):
+    - the secondary indexes of `tables` are dropped for the load and built again after it, with two sorter
+      threads;
+    - when no other connection has the file open, the write-ahead log gives way to a rollback journal for the
+      load: pages appended to the file need no journal, where the log would write every page twice (once to the
+      log, once more at the checkpoint). With another connection open, the log stays.
+    """
     if connection.dialect.name != "sqlite":
-        yield
+        try:
+            yield
+        except BaseException:
+            connection.rollback()
+            raise
+        connection.commit()
         return
+    driver: Any = connection.connection.driver_connection
+    journal = str(driver.execute("PRAGMA journal_mode").fetchone()[0])
+    if whole and journal == "wal" and not driver.in_transaction:
+        with suppress(sqlite3.OperationalError):  # another connection has the file open: the log stays
+            driver.execute("PRAGMA journal_mode=DELETE")
     indexes = [
         index for name in tables for index in sorted(Base.metadata.tables[name].indexes, key=lambda i: str(i.name))
-    ]
-    connection.exec_driver_sql("PRAGMA ignore_check_constraints=ON")
-    connection.exec_driver_sql("PRAGMA cache_size=-65536")
+    ] if whole else []  # fmt: skip
+    for pragma in ("ignore_check_constraints=ON", "cache_size=-65536", "temp_store=MEMORY", "threads=2"):
+        driver.execute(f"PRAGMA {pragma}")
     try:
+        if not driver.in_transaction:
+            driver.execute("BEGIN IMMEDIATE")
         for index in indexes:
             connection.execute(DropIndex(index))
         yield
         for index in indexes:
             connection.execute(CreateIndex(index))
+        connection.commit()
+    except BaseException:
+        connection.rollback()
+        raise
     finally:
-        connection.exec_driver_sql("PRAGMA ignore_check_constraints=OFF")
-        connection.exec_driver_sql("PRAGMA cache_size=-2000")
+        for pragma in ("ignore_check_constraints=OFF", "cache_size=-2000", "temp_store=DEFAULT", "threads=0"):
+            driver.execute(f"PRAGMA {pragma}")
+        if str(driver.execute("PRAGMA journal_mode").fetchone()[0]) != journal:
+            driver.execute(f"PRAGMA journal_mode={journal}")
 
 
 def written_tables(mapping: RecordMapping) -> list[str]:
@@ -445,12 +494,9 @@ def most_of(connection: Connection, table: str, rows: int) -> bool:
     return rows > int(stored or 0)
 
 
-def add_rollups(connection: Connection, mapping: RecordMapping, rows: pd.DataFrame) -> None:
-    """The new rows' counts added onto the rollups (rollup_deltas.py), in the rows' transaction."""
-    if mapping.records == "incidents":
-        add_incident_rollups(connection, rows)
-    else:
-        add_hazard_rollups(connection, rows)
+def rollup_deltas(mapping: RecordMapping, rows: seed.Table, dialect: str) -> list[Delta]:
+    """The new rows' counts for every rollup they touch (rollup_deltas.py)."""
+    return incident_deltas(rows, dialect) if mapping.records == "incidents" else hazard_deltas(rows, dialect)
 
 
 def import_records(
@@ -462,11 +508,14 @@ def import_records(
     dry_run: bool,
     skip_rejected: bool = False,
     show_progress: bool = True,
+    phase: Callable[[str], None] = lambda _name: None,
 ) -> ImportReport:
     """Check the table; unless a dry run (or a row was rejected, and `skip_rejected` is off), insert the new rows
-    and rebuild the rollups, in one transaction: all of it, or nothing."""
+    and add them to the rollups, in one transaction: all of it, or nothing. `phase` is told each step's name as it
+    starts (the benchmark times them)."""
     report.dry_run = dry_run
-    with engine.begin() as connection:
+    with engine.connect() as connection:
+        phase("check, convert, locate")
         prepared = prepare(frame, mapping, load_grid_lookup(connection), report)
         if report.problems:
             return report
@@ -474,13 +523,22 @@ def import_records(
         rows = prepared.rows[~prepared.rows["event_id"].isin(stored)] if stored else prepared.rows
         report.already_imported = report.accepted - len(rows)
         if dry_run or (report.rejected and not skip_rejected) or rows.empty:
+            connection.rollback()
             return report
         table = model_of(mapping).__tablename__
-        with bulk_load(connection, written_tables(mapping) if most_of(connection, table, len(rows)) else ()):
-            with tqdm(total=len(rows), unit="rows", desc=f"writing {table}", disable=not show_progress) as bar:
-                write_rows(connection, table, rows, bar.update)
-            with tqdm(total=1, desc="adding to the rollups", disable=not show_progress) as bar:
-                add_rollups(connection, mapping, rows)
-                bar.update(1)
+        whole = most_of(connection, table, len(rows))
+        connection.rollback()  # end the reads (PostgreSQL): the write transaction begins afresh
+        with write_transaction(connection, written_tables(mapping), whole=whole):
+            phase("write rows")
+            columns = seed_table(table, rows)  # the rows as the seeder's column arrays, for its writers and rollups
+            with ThreadPoolExecutor(max_workers=1) as counting:  # counted while the database writes the rows
+                deltas = counting.submit(rollup_deltas, mapping, columns, connection.dialect.name)
+                with tqdm(total=len(rows), unit="rows", desc=f"writing {table}", disable=not show_progress) as bar:
+                    write_table(connection, columns, bar.update)
+                phase("add to the rollups")
+                rollups = deltas.result()
+            for rollup in tqdm(rollups, unit="rollups", desc="adding to the rollups", disable=not show_progress):
+                rollup.add(connection)
+            phase("indexes back, commit")
         report.written = len(rows)
     return report

@@ -7,10 +7,10 @@ rebuild would."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
-import pandas as pd
 from sqlalchemy import Connection, Table, bindparam
 from sqlalchemy.dialects import sqlite
 
@@ -20,7 +20,6 @@ from dashboard.data.seed import columns as seed
 from dashboard.data.seed.bulk import sqlite_values
 from dashboard.data.seed.daily import drill_rollups, hazard_daily, incident_daily
 from dashboard.data.unnest import insert_unnested
-from dashboard.importing.columns import seed_table
 
 BATCH = 20_000
 
@@ -33,44 +32,60 @@ def values_of(column: seed.Column) -> list[Any]:
     return list(column.values.tolist())
 
 
-def add_counts(connection: Connection, counts: seed.Table, measures: tuple[str, ...]) -> None:
-    """Add the table of counts onto its rollup table: a new key is inserted, a stored key gets the counts added."""
+@dataclass(frozen=True)
+class Delta:
+    """One rollup's counts for the new rows, as statements ready to run: a new key is inserted, a stored key gets
+    the counts added. Built without the database, so the import builds them while its rows are written."""
+
+    table: str
+    statements: list[tuple[Any, list[tuple[Any, ...]] | None]]  # (statement, executemany parameters or None)
+
+    def add(self, connection: Connection) -> None:
+        for statement, parameters in self.statements:
+            if parameters is None:
+                connection.execute(statement)
+            else:
+                connection.exec_driver_sql(statement, parameters)
+
+
+def delta(counts: seed.Table, measures: tuple[str, ...], dialect: str) -> Delta:
     table = Base.metadata.tables[counts.name]
     assert isinstance(table, Table)
     names = [column.name for column in table.columns if column.name in counts.columns]
     key = [column.name for column in table.primary_key.columns]
-    if connection.dialect.name == "postgresql":
+    if dialect == "postgresql":  # one statement per batch, the rows as one JSON parameter
         columns = [values_of(counts.columns[name]) for name in names]
         rows = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+        statements: list[tuple[Any, list[tuple[Any, ...]] | None]] = []
         for start in range(0, len(rows), BATCH):
-            unnested = insert_unnested(table, rows[start : start + BATCH])  # one statement per batch
-            connection.execute(
-                unnested.on_conflict_do_update(
-                    index_elements=key, set_={m: table.c[m] + unnested.excluded[m] for m in measures}
+            unnested = insert_unnested(table, rows[start : start + BATCH])
+            statements.append(
+                (
+                    unnested.on_conflict_do_update(
+                        index_elements=key, set_={m: table.c[m] + unnested.excluded[m] for m in measures}
+                    ),
+                    None,
                 )
             )
-        return
+        return Delta(counts.name, statements)
     # SQLite: the upsert compiled once, then executed over plain tuples (dates as SQLAlchemy's ISO text).
     insert = sqlite.insert(table).values({name: bindparam(name) for name in names})
     upsert = insert.on_conflict_do_update(
         index_elements=key, set_={m: table.c[m] + insert.excluded[m] for m in measures}
     )
-    compiled = upsert.compile(dialect=connection.dialect)
+    compiled = upsert.compile(dialect=sqlite.dialect())
     order = compiled.positiontup or []
     bound = {name: sqlite_values(counts.columns[name]) for name in names}
-    connection.exec_driver_sql(str(compiled), list(zip(*(bound[name] for name in order), strict=True)))
+    return Delta(counts.name, [(str(compiled), list(zip(*(bound[name] for name in order), strict=True)))])
 
 
-def add_incident_rollups(connection: Connection, rows: pd.DataFrame) -> None:
+def incident_deltas(incidents: seed.Table, dialect: str) -> list[Delta]:
     offset = int(utc_offset().total_seconds())
-    incidents = seed_table("incident", rows)
-    add_counts(connection, incident_daily(incidents, offset), ("reported", "filed", "solved", "resolved"))
-    for rollup, counts in zip(DRILL_ROLLUPS, drill_rollups(incidents, offset), strict=True):
-        add_counts(connection, counts, rollup.measures)
+    daily = delta(incident_daily(incidents, offset), ("reported", "filed", "solved", "resolved"), dialect)
+    drills = zip(DRILL_ROLLUPS, drill_rollups(incidents, offset), strict=True)
+    return [daily, *(delta(counts, rollup.measures, dialect) for rollup, counts in drills)]
 
 
-def add_hazard_rollups(connection: Connection, rows: pd.DataFrame) -> None:
+def hazard_deltas(hazards: seed.Table, dialect: str) -> list[Delta]:
     offset = int(utc_offset().total_seconds())
-    add_counts(
-        connection, hazard_daily(seed_table("hazard", rows), offset), ("found", "rectified", "rectified_on_time")
-    )
+    return [delta(hazard_daily(hazards, offset), ("found", "rectified", "rectified_on_time"), dialect)]

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 
 import pandas as pd
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import func, select, text
 
 from dashboard.data.coordinates import to_wgs84
 from dashboard.data.db import get_engine, session_scope
@@ -284,6 +284,38 @@ def test_a_first_import_leaves_every_index_and_constraint_in_place(sample_city: 
     with get_engine().connect() as connection:  # CHECK constraints are enforced again after the load
         if connection.dialect.name == "sqlite":
             assert connection.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+
+
+def test_an_import_that_fails_while_writing_changes_nothing_and_keeps_every_index(
+    sample_grids: Sample, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The write stops after the rows are in (say the disk filled up while the rollups were added): the rows are
+    rolled back, and the indexes dropped for the load come back with them (they are part of the transaction)."""
+    from sqlalchemy import inspect
+
+    from dashboard.data.models import Base
+    from dashboard.importing import records
+    from dashboard.importing.mapping import load_record_mapping
+
+    def failing(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(records, "rollup_deltas", failing)
+    with pytest.raises(OSError, match="disk full"):
+        import_record_file(sample_grids.incidents, sample_grids.incident_mapping)
+    with session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0
+    inspector = inspect(get_engine())
+    for name in records.written_tables(load_record_mapping(sample_grids.incident_mapping)):
+        expected = {str(index.name) for index in Base.metadata.tables[name].indexes}
+        assert {str(index["name"]) for index in inspector.get_indexes(name)} >= expected, name
+    with get_engine().connect() as connection:  # the file is back in write-ahead-log mode, checks enforced
+        if connection.dialect.name == "sqlite":
+            assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert connection.exec_driver_sql("PRAGMA ignore_check_constraints").scalar() == 0
+    monkeypatch.undo()
+    report = import_record_file(sample_grids.incidents, sample_grids.incident_mapping)
+    assert report.ok and report.written == SAMPLE_ROWS, report.render()
 
 
 def test_an_id_too_long_to_store_is_kept_as_its_hash(sample_grids: Sample) -> None:
