@@ -15,7 +15,7 @@ from dashboard.data.seed import columns as seed
 from dashboard.data.seed.bulk import PostgresWriter, SqliteWriter
 
 BATCH_ROWS = 50_000
-UNSORTED = frozenset({"event_id", "summary"})  # a distinct value per row, and no rollup keyed on it
+UNSORTED = frozenset({"event_id", "summary"})  # (nearly) a distinct value per row, and no rollup keyed on it
 
 
 def seed_table(name: str, rows: pd.DataFrame) -> seed.Table:
@@ -33,9 +33,11 @@ def seed_table(name: str, rows: pd.DataFrame) -> seed.Table:
             table.columns[column] = seed.floats(values.to_numpy(dtype=np.float64))
         elif isinstance(kind, Integer):
             table.columns[column] = seed.ints(values.to_numpy(dtype=np.int64))
-        else:  # codes in the values' order (the rollups then come out in key order), but not for free text
-            codes, uniques = pd.factorize(values, sort=column not in UNSORTED)
-            table.columns[column] = seed.coded([str(value) for value in uniques], codes)
+        elif column in UNSORTED:  # each row its own value: nothing to share
+            table.columns[column] = seed.coded([str(value) for value in values.tolist()], np.arange(len(values)))
+        else:  # codes in the values' order: the rollups then come out in key order
+            codes, uniques = pd.factorize(values, sort=True)
+            table.columns[column] = seed.coded([str(value) for value in uniques.tolist()], codes)
     return table
 
 

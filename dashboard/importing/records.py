@@ -51,7 +51,7 @@ from dashboard.data.vocab import (
     values,
 )
 from dashboard.importing.columns import seed_table, write_table
-from dashboard.importing.mapping import RecordMapping
+from dashboard.importing.mapping import CODED_FIELDS, RecordMapping
 from dashboard.importing.projection import to_wgs84
 from dashboard.importing.report import ImportReport
 from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
@@ -63,6 +63,7 @@ ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")  # what XLSX cells become (reade
 SOURCE_CODES_FILE = "grid_source_codes.json"  # an imported city's {code in its old system: our grid code}
 TRUE = frozenset({"1", "true", "yes", "y", "是", "已破", "已破案", "破案"})
 FALSE = frozenset({"0", "false", "no", "n", "否", "未破", "未破案"})
+FEW_VALUES = CODED_FIELDS | {"grid_code"}  # columns that repeat a few values (the rest: a value per row, nearly)
 DEFAULT_CODES = {"place_type": "other", "source": "citizen", "severity": "general"}
 INCIDENT_COLUMNS = (
     "event_id", "kind", "subtype", "grid_id", "township_code", "county_code", "lat", "lon", "place_type", "source",
@@ -167,10 +168,13 @@ class RowBuilder:
             header = self.mapping.columns.get(name)
             if header is None:
                 self._distinct[name] = (np.zeros(self.n, dtype=np.intp), np.array([""], dtype=object))
-            else:
+            elif name in FEW_VALUES:
                 codes, uniques = pd.factorize(self.frame[header])  # -1 (a missing cell) takes the last value: ""
                 stripped = np.array([str(value).strip() for value in uniques.tolist()] + [""], dtype=object)
                 self._distinct[name] = (codes, stripped)
+            else:  # (nearly) a value per row: finding the distinct ones would cost more than it saves
+                cells = np.array([value.strip() for value in self.frame[header].tolist()], dtype=object)
+                self._distinct[name] = (np.arange(self.n, dtype=np.intp), cells)
         return self._distinct[name]
 
     def cells(self, name: str) -> pd.Series:
@@ -429,8 +433,28 @@ def stored_identities(connection: Connection, mapping: RecordMapping) -> set[str
     return set(connection.scalars(query))
 
 
+class Load:
+    """The secondary indexes a load drops (SQLite, `whole` imports) and builds again: one table's as soon as its
+    rows are all in, the rest at the end."""
+
+    def __init__(self, connection: Connection, tables: Iterable[str]) -> None:
+        self.connection = connection
+        self.dropped = {name: sorted(Base.metadata.tables[name].indexes, key=lambda i: str(i.name)) for name in tables}
+
+    def drop_indexes(self) -> None:
+        for indexes in self.dropped.values():
+            for index in indexes:
+                self.connection.execute(DropIndex(index))
+
+    def build_indexes(self, *tables: str) -> None:
+        """The indexes of `tables` (default: every table still without them) built again."""
+        for name in tables or list(self.dropped):
+            for index in self.dropped.pop(name, []):
+                self.connection.execute(CreateIndex(index))
+
+
 @contextmanager
-def write_transaction(connection: Connection, tables: Iterable[str] = (), *, whole: bool = False) -> Iterator[None]:
+def write_transaction(connection: Connection, tables: Iterable[str] = (), *, whole: bool = False) -> Iterator[Load]:
     """The import's one write transaction: committed when the block ends, rolled back (all of it) if it raises.
 
     On SQLite the transaction is begun explicitly (BEGIN IMMEDIATE: the write lock is taken before anything is
@@ -438,15 +462,14 @@ def write_transaction(connection: Connection, tables: Iterable[str] = (), *, who
     CHECK constraints are not evaluated while the import writes (as the seeder's bulk writer does): every row
     passed the same checks in prepare() (vocabularies, coordinates, the order of times), and the rollup counts
     come from those rows; foreign keys stay checked. When the import is `whole` (most of the rows of `tables`):
-    - the secondary indexes of `tables` are dropped for the load and built again after it, with two sorter
-      threads;
+    - the secondary indexes of `tables` are dropped for the load and built again after it;
     - when no other connection has the file open, the write-ahead log gives way to a rollback journal for the
       load: pages appended to the file need no journal, where the log would write every page twice (once to the
       log, once more at the checkpoint). With another connection open, the log stays.
     """
     if connection.dialect.name != "sqlite":
         try:
-            yield
+            yield Load(connection, ())
         except BaseException:
             connection.rollback()
             raise
@@ -457,25 +480,21 @@ def write_transaction(connection: Connection, tables: Iterable[str] = (), *, who
     if whole and journal == "wal" and not driver.in_transaction:
         with suppress(sqlite3.OperationalError):  # another connection has the file open: the log stays
             driver.execute("PRAGMA journal_mode=DELETE")
-    indexes = [
-        index for name in tables for index in sorted(Base.metadata.tables[name].indexes, key=lambda i: str(i.name))
-    ] if whole else []  # fmt: skip
-    for pragma in ("ignore_check_constraints=ON", "cache_size=-65536", "temp_store=MEMORY", "threads=2"):
+    load = Load(connection, tables if whole else ())
+    for pragma in ("ignore_check_constraints=ON", "cache_size=-65536", "temp_store=MEMORY"):
         driver.execute(f"PRAGMA {pragma}")
     try:
         if not driver.in_transaction:
             driver.execute("BEGIN IMMEDIATE")
-        for index in indexes:
-            connection.execute(DropIndex(index))
-        yield
-        for index in indexes:
-            connection.execute(CreateIndex(index))
+        load.drop_indexes()
+        yield load
+        load.build_indexes()
         connection.commit()
     except BaseException:
         connection.rollback()
         raise
     finally:
-        for pragma in ("ignore_check_constraints=OFF", "cache_size=-2000", "temp_store=DEFAULT", "threads=0"):
+        for pragma in ("ignore_check_constraints=OFF", "cache_size=-2000", "temp_store=DEFAULT"):
             driver.execute(f"PRAGMA {pragma}")
         if str(driver.execute("PRAGMA journal_mode").fetchone()[0]) != journal:
             driver.execute(f"PRAGMA journal_mode={journal}")
@@ -528,17 +547,22 @@ def import_records(
         table = model_of(mapping).__tablename__
         whole = most_of(connection, table, len(rows))
         connection.rollback()  # end the reads (PostgreSQL): the write transaction begins afresh
-        with write_transaction(connection, written_tables(mapping), whole=whole):
+        with write_transaction(connection, written_tables(mapping), whole=whole) as load:
             phase("write rows")
             columns = seed_table(table, rows)  # the rows as the seeder's column arrays, for its writers and rollups
-            with ThreadPoolExecutor(max_workers=1) as counting:  # counted while the database writes the rows
+            with tqdm(total=len(rows), unit="rows", desc=f"writing {table}", disable=not show_progress) as bar:
+                write_table(connection, columns, bar.update)
+            # The rollup counts are made in a thread while the database builds the indexes: one statement each,
+            # during which sqlite3 lets go of the GIL. (Not while the rows are written: executemany takes the GIL
+            # back after every row, and a busy thread then holds it for a whole switch interval each time.)
+            with ThreadPoolExecutor(max_workers=1) as counting:
                 deltas = counting.submit(rollup_deltas, mapping, columns, connection.dialect.name)
-                with tqdm(total=len(rows), unit="rows", desc=f"writing {table}", disable=not show_progress) as bar:
-                    write_table(connection, columns, bar.update)
+                phase(f"{table} indexes back")
+                load.build_indexes(table)
                 phase("add to the rollups")
                 rollups = deltas.result()
             for rollup in tqdm(rollups, unit="rollups", desc="adding to the rollups", disable=not show_progress):
                 rollup.add(connection)
-            phase("indexes back, commit")
+            phase("rollup indexes back, commit")
         report.written = len(rows)
     return report
