@@ -18,6 +18,7 @@ import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from dash._utils import split_callback_id, stringify_id
@@ -58,6 +59,13 @@ def components(tree: Any) -> Iterator[dict[str, Any]]:
 
 def parse_id(raw: Any) -> Any:
     return json.loads(raw) if isinstance(raw, str) and raw.startswith("{") else raw
+
+
+@cache
+def parsed_key(key: str) -> Any:
+    """A component id from its JSON key in a view (the scan looks the same keys up many thousand times; the result
+    is only read)."""
+    return json.loads(key)
 
 
 def is_wildcard(dep_id: Any) -> bool:
@@ -192,7 +200,11 @@ class Scanner:
         if not is_wildcard(dep_id):
             props = view.get(json.dumps(dep_id, sort_keys=True))
             return [(dep_id, props)] if props is not None else []
-        return [(json.loads(key), props) for key, props in view.items() if matches(dep_id, json.loads(key))]
+        return [
+            (known, props)
+            for key, props in view.items()
+            if key.startswith("{") and matches(dep_id, known := parsed_key(key))
+        ]
 
     def dependency(self, view: Any, dep: dict[str, Any], pick: dict[str, Any], value_of: dict[str, Any]) -> Any:
         """The request's entry for one input or state: its concrete id(s) and value(s)."""
