@@ -9,7 +9,7 @@ from dashboard.config import get_settings
 from dashboard.data.db import upgrade_to_head
 from dashboard.exports.jobs import register_job_routes  # the monthly deck and PDF downloads (issue 8)
 from dashboard.i18n import t
-from dashboard.layout import build_shell
+from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
 from dashboard.routes import register_routes
 
@@ -23,6 +23,7 @@ app = dash.Dash(
     serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
 )
 app.layout = build_shell
+title_tabs()  # each tab names its page and the city shown
 install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
 register_routes(app.server)
 register_job_routes(app.server)  # GET /monthly/download/<job>: a finished deck or PDF (issue 8)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 from dash import dcc, html
 
@@ -18,6 +20,19 @@ STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 
 OFF_NAV = {"dashboard.pages.not_found_404", "dashboard.pages.wall"}
 ADMIN_PAGES = {"dashboard.pages.audit"}  # in the navigation of administrators only (the page checks again)
+
+
+def tab_title(page_name: str, **_path: str) -> str:
+    """A page's browser-tab title: the page and the city shown, asked each time a page is shown (so a wall's tab
+    names an imported city without a restart)."""
+    return f"{page_name} · {city_title()}"
+
+
+def title_tabs() -> None:
+    """Every registered page's tab title from `tab_title` (Dash calls a callable title per page view; the static
+    title Dash would use is the default city's)."""
+    for page in dash.page_registry.values():
+        page["title"] = partial(tab_title, page["name"])
 
 
 def nav_links() -> list[dcc.Link]:

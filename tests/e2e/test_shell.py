@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from dash.testing.wait import until
 
 from dashboard.data.db import session_scope
 from tests.accounts import sign_in
@@ -94,6 +95,7 @@ def test_the_navigation_opens_each_page(dash_app, dash_duo):
     for link in ["案件趋势", "破案率", "出租房", "网格", "月度通报", "指挥大屏"]:
         next(item for item in dash_duo.find_elements(".nav-link") if item.text == link).click()
         dash_duo.wait_for_text_to_equal("h1", link)
+        until(lambda link=link: dash_duo.driver.title == f"{link} · 台州市网格化管理指挥中心", timeout=5)
     assert dash_duo.get_logs() == []
 
 

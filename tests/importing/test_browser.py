@@ -39,6 +39,7 @@ def test_the_wall_and_a_drill_page_show_the_imported_city(dash_app, dash_duo, sa
     view = f"/trends?period=custom&from={start}&to={today}"
     open_view(dash_duo, view, "#trends-series-graph .scatterlayer .trace")
     until(lambda: crumbs(dash_duo) == ["样例市"], timeout=10)
+    assert dash_duo.driver.title == "案件趋势 · 样例市网格化管理指挥中心"  # the tab names the page and the city
     assert summary(dash_duo).startswith("样例市，")
     until(lambda: {"东城区", "西湖县"} <= set(texts(dash_duo, "#trends-areas-graph text")), timeout=10)
     assert dash_duo.get_logs() == []
