@@ -6,6 +6,8 @@ import pytest
 
 from dashboard.data.periods import Area, AreaLevel, Period
 
+pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
+
 
 def test_same_period_last_year_of_year_to_date():
     ytd = Period.year_to_date(date(2026, 11, 25))

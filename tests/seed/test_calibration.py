@@ -12,6 +12,8 @@ from dashboard.data.queries import CaseCounts, percent_change, point_change
 from dashboard.data.seed import calibration as cal
 from dashboard.data.seed.history import top_k
 
+pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
+
 PERIOD = Period(date(2026, 1, 1), date(2026, 11, 26))
 
 

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import pytest
 import shapely
 
 from dashboard.data.geography import load_grids
@@ -16,6 +17,8 @@ from dashboard.data.seed.distributions import HAZARD_SUBTYPE_MIX, INCIDENT_SUBTY
 from dashboard.data.seed.history import NULL
 from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES
 from tests.seed.conftest import ZONE, Generated
+
+pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 
 TAIZHOU = ZoneInfo(ZONE)
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 import numpy as np
+import pytest
 
 from dashboard.data.seed import people
+
+pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 
 TODAY = date(2026, 11, 25)
 

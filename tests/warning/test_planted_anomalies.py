@@ -9,9 +9,12 @@ import random
 from datetime import datetime, timedelta
 
 import numpy as np
+import pytest
 
 from dashboard.warning.baseline import HOURS_OF_WEEK, HourOfWeekBaseline
 from dashboard.warning.rules import ALPHA, RepeatedDisputes, Report, SpikeRule
+
+pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 
 ZONE = "Asia/Shanghai"
 START = datetime(2026, 1, 4, 16)  # Monday 5 January, 00:00 in Taizhou, as naive UTC
