@@ -629,12 +629,6 @@ TEXT: dict[str, dict[Language, str]] = {
     "export.column.per_100_houses": {"zh-CN": "每百户案件数", "en": "Per 100 houses"},
     "export.column.baseline_per_100_houses": {"zh-CN": "对比期每百户案件数", "en": "Comparison per 100 houses"},
     # monthly report (issue 8): the 月度通报 page, its summary, deck and PDF
-    "monthly.field.month": {"zh-CN": "统计月份", "en": "Month"},
-    "monthly.field.area": {"zh-CN": "区域", "en": "Area"},
-    "monthly.bad_month": {
-        "zh-CN": "地址参数 month（统计月份）的值“{value}”无效：应为 YYYY-MM 格式、不晚于本月的月份，如 {example}。",
-        "en": "month: “{value}” is not a month written YYYY-MM, no later than this month (e.g. {example}).",
-    },
     "monthly.empty_month": {
         "zh-CN": "{area}{period}没有案事件和隐患记录，无可通报的数据。",
         "en": "No incidents or hazards in {area} in {period}: nothing to report.",
@@ -644,7 +638,6 @@ TEXT: dict[str, dict[Language, str]] = {
     "monthly.no_hazards": {"zh-CN": "本月没有发现隐患", "en": "No hazards were found this month"},
     "monthly.no_patrols": {"zh-CN": "本月没有应巡查的网格员工作日", "en": "No worker-days were due this month"},
     "monthly.whole_city": {"zh-CN": "全市", "en": "the city"},
-    "monthly.all_areas": {"zh-CN": "本账号全部区域", "en": "All of this account's area"},
     "monthly.chart.ranking": {
         "zh-CN": "各区域刑事立案（与去年同月对比）",
         "en": "Criminal cases filed by area, against the same month last year",
@@ -802,7 +795,13 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Grid workers patrol twice a day, two hours each: compliance, coverage, exceptions, monthly rates and "
         "suspicious logs.",
     },
-    "filter.month": {"zh-CN": "月份", "en": "Month"},
+    # the month-and-area filter of /monthly, /sla and /patrols (dashboard/components/month_area.py)
+    "filter.month": {"zh-CN": "统计月份", "en": "Month"},
+    "filter.own_area": {"zh-CN": "本账号全部区域", "en": "All of this account's area"},
+    "month.bad": {
+        "zh-CN": "地址参数 month（统计月份）的值“{value}”无效：应为 YYYY-MM 格式、不晚于本月的月份，如 {example}。",
+        "en": "month: “{value}” is not a month written YYYY-MM, no later than this month (e.g. {example}).",
+    },
     "filter.record": {"zh-CN": "类型", "en": "Records"},
     "filter.min_days": {"zh-CN": "未达标天数至少", "en": "Days below the rule, at least"},
     "record.all": {"zh-CN": "全部", "en": "All"},
@@ -854,10 +853,6 @@ TEXT: dict[str, dict[Language, str]] = {
     "empty.no_closed": {"zh-CN": "本期没有办结的案事件或隐患", "en": "Nothing was closed in this period"},
     "empty.no_patrol_days": {"zh-CN": "本期没有巡查天数", "en": "No patrol days in this period"},
     "empty.no_rows": {"zh-CN": "没有记录", "en": "Nothing to list"},
-    "error.month": {
-        "zh-CN": "月份：{value} 不是有效月份（YYYY-MM），已显示上个月",
-        "en": "month: {value} is not a month (YYYY-MM); showing last month",
-    },
     "error.area": {"zh-CN": "区域：{value}", "en": "area: {value}"},
 }
 

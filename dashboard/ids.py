@@ -148,7 +148,7 @@ class GridDetail:
 # monthly report (issue 8): the 月度通报 page, its exports
 class Monthly:
     MONTH = "monthly-month-dropdown"
-    AREA = "monthly-area-dropdown"  # the counties the account may see; empty: its whole area
+    AREA = "monthly-area-dropdown"  # the account's area and the areas one level inside it; empty: its whole area
     QUERY = "monthly-query-store"  # the page's URL query (month, area), written by the layout
     MESSAGE = "monthly-message"  # what was wrong with the address, or that the month has no data
     SUMMARY = "monthly-summary"  # the generated paragraph

@@ -1,9 +1,10 @@
-"""The 月度通报 page's address: `/monthly?month=2026-10&area=331004`, and back.
+"""The month and area in the address of /monthly, /sla and /patrols: `?month=2026-10&area=331004`, and back.
 
-`month` is a calendar month written YYYY-MM, no later than the current one (default: the last full month); `area`
-is a county, township or grid code as on the drill-down pages (dashboard/filter_url.py; default: the account's own
-area). `parse_month_query` never raises: a bad value is named in a message and that field takes its default, as the
-page shows it. `month_query_or_error` is the strict form for the exports: a bad value raises ValueError naming it.
+`month` is a calendar month written YYYY-MM, from 2000 and no later than the current one (default: the last full
+month); `area` is a county, township or grid code as on the drill-down pages (dashboard/filter_url.py; default: the
+account's own area). `parse_month` is the one rule for a month. `month_or_default` and `parse_month_query` never
+raise: a bad value is named in a message and that field takes its default, as the page shows it.
+`month_query_or_error` is the strict form for the exports: a bad value raises ValueError naming it.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from zoneinfo import ZoneInfo
 from dashboard.access.scope import area_of_code
 from dashboard.config import Language, get_settings
 from dashboard.data.periods import CITY, Area, Period
-from dashboard.filter_url import FieldError, Param
+from dashboard.filter_url import SHOWN_CHARACTERS, FieldError, Param
 from dashboard.i18n import t
 
 MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
@@ -43,7 +44,19 @@ def parse_month(raw: str, today: date) -> Period:
         year, number = int(matched[1]), int(matched[2])
         if 1 <= number <= 12 and year >= FIRST_YEAR and (year, number) <= (today.year, today.month):
             return Period.month(year, number)
-    raise ValueError(f"month: {raw[:40]!r} is not a month written YYYY-MM, no later than {today:%Y-%m}")
+    raise ValueError(f"month: {raw[:SHOWN_CHARACTERS]!r} is not a month written YYYY-MM, no later than {today:%Y-%m}")
+
+
+def month_or_default(raw: object, today: date, lang: Language | None = None) -> tuple[Period, str | None]:
+    """The month `raw` names, or the default month and a message naming the field (nothing asked: no message)."""
+    if raw is None or raw == "":
+        return default_month(today), None
+    written = raw if isinstance(raw, str) else str(raw)
+    try:
+        return parse_month(written, today), None
+    except ValueError:
+        shown = written if len(written) <= SHOWN_CHARACTERS else written[:SHOWN_CHARACTERS] + "…"
+        return default_month(today), t("month.bad", lang, value=shown, example=month_param(default_month(today)))
 
 
 @dataclass(frozen=True)
@@ -67,15 +80,8 @@ def _single(value: str | list[str] | None) -> str | None:
 
 def parse_month_query(query: Mapping[str, str | list[str]], today: date, lang: Language | None = None) -> MonthQuery:
     """The month and area a query asks for, and what was wrong with it (bad fields take their defaults)."""
-    errors: list[str] = []
-    month = default_month(today)
-    raw_month = _single(query.get("month"))
-    if raw_month:
-        try:
-            month = parse_month(raw_month, today)
-        except ValueError:
-            shown = raw_month if len(raw_month) <= 40 else raw_month[:40] + "…"
-            errors.append(t("monthly.bad_month", lang, value=shown, example=month_param(default_month(today))))
+    month, month_error = month_or_default(_single(query.get("month")), today, lang)
+    errors = [month_error] if month_error else []
     area = CITY
     raw_area = _single(query.get("area"))
     if raw_area:

@@ -1,40 +1,21 @@
-"""What the SLA and patrol pages' callbacks share: the month asked for, the area within the account's scope, and
-the options of the area dropdown (the scope and the areas one level inside it)."""
+"""What the callbacks of /monthly, /sla and /patrols share: the area within the account's scope and the options of
+the area dropdown (the scope and the areas one level inside it). The month is parsed by dashboard/monthly_url.py
+and offered by dashboard/components/month_area.py."""
 
 from __future__ import annotations
 
-import re
-from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from dashboard.access.current import current_scope, scoped
 from dashboard.access.scope import OutOfScope, area_of_code
+from dashboard.config import Language
 from dashboard.data import area_tree
-from dashboard.data.patrol_compliance import city_today
-from dashboard.data.periods import Area, AreaLevel, Period, shift_months
+from dashboard.data.periods import Area, AreaLevel
 from dashboard.i18n import t
 
-MONTH = re.compile(r"(\d{4})-(\d{2})")
 CHILD = {AreaLevel.CITY: AreaLevel.COUNTY, AreaLevel.COUNTY: AreaLevel.TOWNSHIP, AreaLevel.TOWNSHIP: AreaLevel.GRID}
-
-
-def month_options(shown: date, count: int = 24) -> list[dict[str, str]]:
-    """The last `count` months, and the month shown if it is older."""
-    first = city_today().replace(day=1)
-    months = [shift_months(first, -n) for n in range(count)]
-    months += [] if shown.replace(day=1) in months else [shown.replace(day=1)]
-    return [{"label": f"{m:%Y-%m}", "value": f"{m:%Y-%m}"} for m in months]
-
-
-def parse_month(value: Any, today: date | None = None) -> tuple[Period, str | None]:
-    """The month asked for, or last month with a message naming the field."""
-    match = MONTH.fullmatch(value) if isinstance(value, str) else None
-    if match and 1 <= int(match.group(2)) <= 12 and 2000 <= int(match.group(1)) <= 2100:
-        return Period.month(int(match.group(1)), int(match.group(2))), None
-    fallback = Period.last_full_month(today or city_today())
-    return fallback, (t("error.month", value=value) if value is not None else None)
 
 
 def parse_area(session: Session, value: Any) -> tuple[Area, str | None]:
@@ -49,15 +30,18 @@ def parse_area(session: Session, value: Any) -> tuple[Area, str | None]:
         return current_scope(), t("error.area", value=str(error).strip("'\""))
 
 
-def area_options(session: Session) -> list[dict[str, str]]:
-    """The account's area and the areas one level inside it (a grid scope: just itself)."""
+def area_options(session: Session, shown: Area, lang: Language) -> list[dict[str, str]]:
+    """The account's area, the areas one level inside it (a grid scope: just itself) and the area shown if it lies
+    deeper, named in `lang`. The account's area is the value "" when it is the city."""
     scope = current_scope()
-    options = [{"label": area_tree.area_name(session, scope), "value": scope.code or ""}]
-    if scope.level is not AreaLevel.GRID:
-        children = area_tree.children(session, scope)
-        options += [
-            {"label": name, "value": code} for code, name in zip(children["code"], children["name"], strict=True)
-        ]
+    options = [{"label": area_tree.area_name(session, scope, lang=lang), "value": scope.code or ""}]
+    children = area_tree.children(session, scope)
+    label = "name" if lang == "zh-CN" else "name_en"
+    options += [
+        {"label": str(name), "value": str(code)} for code, name in zip(children["code"], children[label], strict=True)
+    ]
+    if shown.code is not None and shown.code not in {option["value"] for option in options}:
+        options.append({"label": area_tree.area_name(session, shown, lang=lang), "value": shown.code})
     return options
 
 

@@ -15,11 +15,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.access.current import OutOfScope, current_account, current_scope
 from dashboard.access.roles import may_export
+from dashboard.callbacks.month_area import area_options, parse_area
 from dashboard.components.monthly import ranking_table
 from dashboard.config import get_settings
-from dashboard.data import area_tree
 from dashboard.data.db import session_scope
-from dashboard.data.periods import AreaLevel
 from dashboard.exports import jobs
 from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RISING, month_pack
@@ -79,20 +78,14 @@ def update_monthly_report(stored: dict[str, Any] | None, _tick: int | None) -> t
     Input(ids.Monthly.QUERY, "data"),
 )
 def list_monthly_areas(stored: dict[str, Any] | None) -> list[dict[str, str]]:
-    """The areas one level below the account's own (a county leader: its townships), and the one asked for."""
-    lang = get_settings().language
-    scope = current_scope()
-    label = "name" if lang == "zh-CN" else "name_en"
+    """The account's area, the areas one level inside it (a county leader: its townships), and the one asked for."""
     try:
         with session_scope() as session:
-            rows = area_tree.children(session, scope)
-            options = [{"label": str(row[label]), "value": str(row["code"])} for _, row in rows.iterrows()]
-            if scope.level is not AreaLevel.CITY:
-                options.insert(0, {"label": area_tree.area_name(session, scope, lang=lang), "value": str(scope.code)})
+            shown, _problem = parse_area(session, asked_query(stored).get("area"))  # update_monthly_report names it
+            return area_options(session, shown, get_settings().language)
     except (SQLAlchemyError, LookupError):
         log.exception("monthly areas unavailable")
         return []
-    return options
 
 
 @callback(

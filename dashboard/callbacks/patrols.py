@@ -11,15 +11,8 @@ from dash import Input, Output, callback
 from sqlalchemy import select
 
 from dashboard import ids
-from dashboard.callbacks.month_area import (
-    area_options,
-    child_level,
-    join_messages,
-    month_options,
-    parse_area,
-    parse_month,
-)
-from dashboard.components.month_area import table_rows
+from dashboard.callbacks.month_area import area_options, child_level, join_messages, parse_area
+from dashboard.components.month_area import month_options, table_rows
 from dashboard.config import get_settings
 from dashboard.data import patrol_compliance as compliance
 from dashboard.data.db import session_scope
@@ -29,6 +22,7 @@ from dashboard.data.patrol_compliance import grid_clause
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 from dashboard.figures.on_time import coverage_map, rate_bars, rate_lines
 from dashboard.i18n import t
+from dashboard.monthly_url import city_today, month_or_default
 
 ROWS = 300  # rows a table shows
 
@@ -62,7 +56,8 @@ def grid_rates(session: Any, period: Period, area: Area) -> pd.DataFrame:
 def update_patrols_page(month: Any, area: Any, min_days: Any) -> tuple[Any, ...]:
     settings = get_settings()
     lang = settings.language
-    period, month_problem = parse_month(month)
+    today = city_today()
+    period, month_problem = month_or_default(month, today, lang)
     least = int(min_days) if isinstance(min_days, int | float) and 1 <= min_days <= 31 else 3
     months = [Period.month(m.year, m.month) for m in (shift_months(period.start, -n) for n in range(11, -1, -1))]
     with session_scope() as session:
@@ -70,7 +65,7 @@ def update_patrols_page(month: Any, area: Any, min_days: Any) -> tuple[Any, ...]
         level = child_level(where)
         monthly_level = level if where.level is AreaLevel.CITY else where.level  # counties; else the area itself
         detail = where.level in (AreaLevel.TOWNSHIP, AreaLevel.GRID)
-        options = area_options(session)
+        options = area_options(session, where, lang)
         by_area = compliance.compliance_by_area(session, period, where, level)
         grids = grid_rates(session, period, where)
         by_month = compliance.monthly_compliance(session, months, where, monthly_level)
@@ -84,7 +79,7 @@ def update_patrols_page(month: Any, area: Any, min_days: Any) -> tuple[Any, ...]
         "empty_key": "empty.no_patrol_days",
     }
     return (
-        month_options(period.start),
+        month_options(period, today, lang),
         options,
         join_messages(month_problem, area_problem),
         rate_bars(by_area, title=t("patrols.by_area", lang), **bars),

@@ -11,8 +11,8 @@ from dash import Input, Output, callback
 from sqlalchemy import select
 
 from dashboard import ids
-from dashboard.callbacks.month_area import area_options, join_messages, month_options, parse_area, parse_month
-from dashboard.components.month_area import table_rows
+from dashboard.callbacks.month_area import area_options, join_messages, parse_area
+from dashboard.components.month_area import month_options, table_rows
 from dashboard.config import get_settings
 from dashboard.data import area_tree, sla
 from dashboard.data.db import session_scope
@@ -20,6 +20,7 @@ from dashboard.data.models import Department
 from dashboard.data.periods import AreaLevel, Period, shift_months
 from dashboard.figures.on_time import rate_bars, rate_lines
 from dashboard.i18n import t
+from dashboard.monthly_url import city_today, month_or_default
 
 
 def label_departments(frame: pd.DataFrame) -> pd.DataFrame:
@@ -45,13 +46,14 @@ def label_departments(frame: pd.DataFrame) -> pd.DataFrame:
 def update_sla_page(month: Any, area: Any, record: Any) -> tuple[Any, ...]:
     settings = get_settings()
     lang = settings.language
-    period, month_problem = parse_month(month)
+    today = city_today()
+    period, month_problem = month_or_default(month, today, lang)
     kind = sla.Record(record) if record in {r.value for r in sla.Record} else sla.Record.ALL
     year = Period(shift_months(period.start, -11), period.end)
     with session_scope() as session:
         where, area_problem = parse_area(session, area)
         by = sla.RateBy.COUNTY if where.level is AreaLevel.CITY else sla.RateBy.TOWNSHIP
-        options = area_options(session)
+        options = area_options(session, where, lang)
         by_area = sla.on_time_rates(session, period, where, by=by, record=kind)
         by_department = label_departments(
             sla.on_time_rates(session, period, where, by=sla.RateBy.DEPARTMENT, record=kind)
@@ -63,7 +65,7 @@ def update_sla_page(month: Any, area: Any, record: Any) -> tuple[Any, ...]:
     bars: dict[str, Any] = {"part": "on_time", "whole": "closed", "lang": lang, "empty_key": "empty.no_closed"}
     months = by_month.assign(code="area", name=name, name_en=name, month=by_month["key"])
     return (
-        month_options(period.start),
+        month_options(period, today, lang),
         options,
         join_messages(month_problem, area_problem),
         rate_bars(by_area, title=t("sla.by_area", lang), **bars),

@@ -1,33 +1,94 @@
-"""The filter row of the SLA and patrol pages: a calendar month and an area (the account's, or one inside it).
-Both come from the address (`?month=2026-10&area=331004`) so a view is a link; the callbacks check them."""
+"""The filter row of /monthly, /sla and /patrols: a calendar month and an area (the account's, or one inside it),
+with the line that names what was wrong with them. Both come from the address (`?month=2026-10&area=331004`,
+dashboard/monthly_url.py) so a view is a link; the callbacks scope the area and fill its options
+(dashboard/callbacks/month_area.py)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
 from typing import Any
 
 from dash import dcc, html
 
+from dashboard.components.filter_bar import labelled
+from dashboard.config import Language, get_settings
+from dashboard.data.periods import Period, shift_months
+from dashboard.formatting import period_label
 from dashboard.i18n import t
+from dashboard.monthly_url import city_today, month_or_default, month_param
+
+MONTHS_OFFERED = 36  # the months the picker lists, the current one first (the address may ask for older ones)
+
+
+def month_options(shown: Period, today: date, lang: Language) -> list[dict[str, str]]:
+    """The months offered: this month and the ones before it, and the month shown if it is older."""
+    this_month = today.replace(day=1)
+    months = [
+        Period.month(m.year, m.month) for m in (shift_months(this_month, -back) for back in range(MONTHS_OFFERED))
+    ]
+    if shown not in months:
+        months.append(shown)
+    return [{"label": period_label(month, lang), "value": month_param(month)} for month in months]
+
+
+def with_value(options: list[dict[str, str]], value: str | None) -> list[dict[str, str]]:
+    """The options and the value if they lack it: a dropdown drops a value its options lack, so the address's value
+    stays an option until the callbacks have checked it and listed the options."""
+    listed = {option["value"] for option in options}
+    return options if value is None or value in listed else [*options, {"label": value, "value": value}]
 
 
 def month_area_filter(
-    month_id: str, area_id: str, message_id: str, *, month: Any, area: Any, extra: Any = None
-) -> html.Div:
-    month_value = month if isinstance(month, str) else None
-    area_value = area if isinstance(area, str) else None
-    # A dropdown drops a value its options lack: the address's values are options until the callback names them.
-    months = [{"label": m, "value": m} for m in [month_value] if m]
-    areas = [{"label": a, "value": a} for a in [area_value] if a]
-    return html.Div(
+    month_id: str,
+    area_id: str,
+    message_id: str,
+    *,
+    month: Any,
+    area: Any,
+    messages: Sequence[str] = (),
+    extra: Any = None,
+) -> html.Section:
+    """The row showing `month` and `area` as the address wrote them (anything but a string is no value; no month: the
+    default one), then what was wrong with them (`messages`; the callbacks replace them). The months offered are
+    `month_options` around the month shown."""
+    area_value = area if isinstance(area, str) and area else None
+    today = city_today()
+    shown, _error = month_or_default(month if isinstance(month, str) else None, today)  # the callbacks name the error
+    month_value = month if isinstance(month, str) and month else month_param(shown)
+    months = month_options(shown, today, get_settings().language)
+    month_dropdown = dcc.Dropdown(
+        id=month_id,
+        options=with_value(months, month_value),
+        value=month_value,
+        clearable=False,
+        className="filter-dropdown",
+    )
+    area_dropdown = dcc.Dropdown(
+        id=area_id,
+        options=with_value([], area_value),
+        value=area_value,
+        placeholder=t("filter.own_area"),
+        className="filter-dropdown",
+    )
+    return html.Section(
         [
-            html.Label(
-                [t("filter.month"), dcc.Dropdown(id=month_id, options=months, value=month_value, clearable=False)]
+            html.Div(
+                [
+                    labelled(t("filter.month"), month_dropdown, "filter-month"),
+                    labelled(t("filter.area"), area_dropdown, "filter-area-item"),
+                    *([extra] if extra is not None else []),
+                ],
+                className="filter-bar month-area-filter",
             ),
-            html.Label([t("filter.area"), dcc.Dropdown(id=area_id, options=areas, value=area_value, clearable=True)]),
-            *([extra] if extra is not None else []),
-            html.Div(id=message_id, className="filter-message", role="status"),
+            html.Div(
+                [html.Div(message, className="drill-message-line") for message in messages],
+                id=message_id,
+                className="month-area-message",
+                role="alert",
+            ),
         ],
-        className="filter-bar month-area-filter",
+        className="drill-filter",
     )
 
 

@@ -14,30 +14,17 @@ from dashboard import ids
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
 from dashboard.components.filter_bar import chart
+from dashboard.components.month_area import month_area_filter
 from dashboard.components.monthly import export_bar
 from dashboard.components.page import page_frame
-from dashboard.config import get_settings
-from dashboard.data.periods import Period, shift_months
 from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RANKING, RISING, SUMMARY
-from dashboard.formatting import period_label
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 from dashboard.monthly_url import city_today, month_param, parse_month_query
 
 PATH = "/monthly"
-MONTHS_OFFERED = 36  # the months the picker lists, the current one first (the address may ask for older ones)
 
 dash.register_page(__name__, path=PATH, name=t("page.monthly_report"), order=50)
-
-
-def month_options(current: Period) -> list[dict[str, str]]:
-    """The months offered: this month and the 35 before it, and the month shown if it is older."""
-    this_month = city_today().replace(day=1)
-    months = [shift_months(this_month, -back) for back in range(MONTHS_OFFERED)]
-    if current.start not in months:
-        months.append(current.start)
-    lang = get_settings().language
-    return [{"label": period_label(Period.month(m.year, m.month), lang), "value": f"{m:%Y-%m}"} for m in months]
 
 
 def layout(**query: str | list[str]) -> html.Div:
@@ -45,36 +32,16 @@ def layout(**query: str | list[str]) -> html.Div:
     asked = parse_month_query(query, city_today())
     area = {"level": asked.area.level.value, "code": asked.area.code}
     span = f"{asked.month.start.isoformat()}/{asked.month.end.isoformat()}"
-    controls = html.Div(
-        [
-            html.Label(t("monthly.field.month"), htmlFor=ids.Monthly.MONTH, className="filter-label"),
-            dcc.Dropdown(
-                id=ids.Monthly.MONTH,
-                options=month_options(asked.month),
-                value=month_param(asked.month),
-                clearable=False,
-                className="filter-dropdown",
-            ),
-            html.Label(t("monthly.field.area"), htmlFor=ids.Monthly.AREA, className="filter-label"),
-            dcc.Dropdown(
-                id=ids.Monthly.AREA,
-                options=[],
-                value=asked.area.code,
-                placeholder=t("monthly.all_areas"),
-                className="filter-dropdown",
-            ),
-        ],
-        className="filter-bar monthly-filter",
-    )
     return page_frame(
         "monthly_report",
         dcc.Store(id=ids.Monthly.QUERY, data={**asked.to_query(), "errors": asked.errors}),
-        controls,
-        html.Div(
-            [html.Div(error, className="drill-message-line") for error in asked.errors],
-            id=ids.Monthly.MESSAGE,
-            className="drill-message",
-            role="alert",
+        month_area_filter(
+            ids.Monthly.MONTH,
+            ids.Monthly.AREA,
+            ids.Monthly.MESSAGE,
+            month=month_param(asked.month),
+            area=asked.area.code,
+            messages=asked.errors,
         ),
         kpi_row("monthly", list(Headline), period=span, area=area),
         html.Section(

@@ -51,6 +51,19 @@ def test_a_leader_reads_the_month_and_downloads_the_deck(dash_app, dash_duo):
     dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
 
 
+def test_a_county_in_the_address_stays_there_and_its_townships_are_ranked(dash_app, dash_duo):
+    add_month_city()
+    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST)
+    dash_duo.driver.get(f"{dash_duo.server_url}/monthly?month=2025-06&area=331004")
+    until(lambda: "镇001" in "".join(texts(dash_duo, "#monthly-ranking-table .rank-area")), timeout=20)
+    until(lambda: "路桥区" in "".join(texts(dash_duo, "#monthly-area-dropdown")), timeout=10)  # named, not the code
+    assert "温岭市" not in "".join(texts(dash_duo, "#monthly-ranking-table .rank-area"))
+    assert path_and_query(dash_duo) == "/monthly?month=2025-06&area=331004"
+    assert "2025年6月" in "".join(texts(dash_duo, "#monthly-month-dropdown"))
+    assert dash_duo.get_logs() == []
+    dash_duo.driver.get("about:blank")
+
+
 def test_an_empty_month_says_so(dash_app, dash_duo):
     add_month_city()
     sign_in(dash_duo, dash_app, "analyst", Role.ANALYST)
