@@ -5,7 +5,6 @@ county after a day; patrol gaps are raised per township."""
 from __future__ import annotations
 
 import json
-import time
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select
@@ -32,22 +31,21 @@ def push(event: dict) -> None:  # type: ignore[type-arg]
     get_redis().xadd(get_settings().event_stream, stream_fields(parse_event(event), datetime.now(UTC)))
 
 
-def test_a_spike_becomes_an_alert_within_five_seconds_and_is_acknowledged_and_escalated():
+def test_a_spike_becomes_an_alert_that_is_announced_acknowledged_and_escalated():
+    """How fast (the wall within 5 s) is measured by `python -m bench.bench_warning`, not timed here."""
     setup_city()
     worker = WarningWorker(get_redis(), block_ms=50)
     worker.poll_once()  # baselines (empty history) and the cursor at the stream's end
     version = alerts.current_version(get_redis(), Area.county("331004"))
-    started = time.monotonic()
     for _ in range(4):
         push(incident_reported(kind="dispute", subtype="wages", place_type="enterprise"))
     worker.poll_once()
-    elapsed = time.monotonic() - started
     with session_scope() as session:
         shown, more = alerts.active_alerts(session, Area.county("331004"))
         elsewhere, _ = alerts.active_alerts(session, Area.county("331081"))
     rules = {alert["rule"] for alert in shown}
     assert {"township_spike", "grid_spike"} <= rules and more == 0 and elsewhere == []
-    assert elapsed < 5 and alerts.current_version(get_redis(), Area.county("331004")) > version
+    assert alerts.current_version(get_redis(), Area.county("331004")) > version
     spike = next(alert for alert in shown if alert["rule"] == "township_spike")
     assert spike["township_code"] == "331004001" and spike["detail"]["observed"] >= 3
     with session_scope() as session:
