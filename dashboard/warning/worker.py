@@ -1,4 +1,5 @@
-"""The early-warning worker (`python -m dashboard.warning`): one process beside the stream consumers.
+"""The early-warning worker (`python -m dashboard.warning`): one evaluating process beside the stream consumers
+(run two or more for failover: a lease in Redis lets one evaluate and keeps the others standing by, lease.py).
 
 It reads the event stream itself (XREAD from its own cursor, kept in Redis so a restart resumes where it stopped),
 runs the rules (rules.py) on each new incident and hazard report, and stores what they find as alerts (alerts.py)
@@ -13,6 +14,7 @@ import logging
 import threading
 import time
 from collections import defaultdict
+from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
@@ -32,6 +34,7 @@ from dashboard.data.routing import get_routing
 from dashboard.data.streams import as_entries
 from dashboard.warning import alerts
 from dashboard.warning.baseline import load_baselines
+from dashboard.warning.lease import Lease
 from dashboard.warning.rules import Finding, RepeatedDisputes, Report, SpikeRule, default_rules
 
 log = logging.getLogger("dashboard.warning")
@@ -39,6 +42,7 @@ PATROL_GAP = timedelta(hours=36)  # a worker with no patrol started this long
 FRESH_OVERDUE = timedelta(days=7)  # overdue records older than this are on the /sla list, not raised again
 PERIODIC_SECONDS = 60.0
 BASELINE_SECONDS = 3600.0
+STANDBY_SECONDS = 1.0  # how often a standby asks for the lease
 
 
 def as_report(event: IncidentReported | HazardReported) -> Report:
@@ -131,17 +135,36 @@ class WarningWorker:
             alerts.bump(self.client, *escalated)
         return raised
 
-    def run(self, stop: threading.Event) -> None:
-        log.info("early-warning worker reading %s", self.stream)
-        while not stop.is_set():
-            try:
-                self.poll_once()
-            except REDIS_DOWN as error:
-                log.warning("Redis unavailable (%s); retrying", error)
-                stop.wait(1.0)
-            except Exception:
-                log.exception("early-warning pass failed; retrying")
-                stop.wait(1.0)
+    def run(self, stop: threading.Event, lease: Lease | None = None) -> None:
+        """Evaluate while this worker holds the lease (lease.py); else wait as a standby, and take over when the
+        holder stops (at once) or dies (within the lease's time to live). Taking over is like a restart: the
+        cursor in Redis says where to go on, the windows fill again from there."""
+        lease = lease or Lease(self.client)
+        log.info("early-warning worker %s for %s", lease.holder, self.stream)
+        waiting = False
+        try:
+            while not stop.is_set():
+                try:
+                    if not lease.hold():
+                        if not waiting:
+                            log.info("standing by: %s evaluates", lease.holder_now())
+                            self.rules, self._baselines_at = [], -float("inf")  # a holder again starts afresh
+                        waiting = True
+                        stop.wait(STANDBY_SECONDS)
+                        continue
+                    if waiting:
+                        log.info("took over evaluating the stream")
+                        waiting = False
+                    self.poll_once()
+                except REDIS_DOWN as error:
+                    log.warning("Redis unavailable (%s); retrying", error)
+                    stop.wait(1.0)
+                except Exception:
+                    log.exception("early-warning pass failed; retrying")
+                    stop.wait(1.0)
+        finally:
+            with suppress(*REDIS_DOWN):
+                lease.release()  # a standby takes over at once
         log.info("early-warning worker stopped after raising %d alerts", self.raised)
 
 

@@ -1,0 +1,99 @@
+"""Two early-warning workers on one stream (real Redis and database): one evaluates, the other stands by; when the
+one evaluating stops, or dies without a word, the standby takes over from where the stream was left."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from dash.testing.wait import until
+from sqlalchemy import func, select
+
+from dashboard.data.db import session_scope
+from dashboard.data.models import Alert
+from dashboard.data.periods import Area
+from dashboard.data.redis_client import get_redis
+from dashboard.warning import alerts
+from dashboard.warning.lease import Lease
+from dashboard.warning.worker import WarningWorker
+from tests.events import incident_reported
+from tests.warning.test_worker import push, setup_city
+
+SHORT_TTL_MS = 600  # the test's leases expire fast; the product's last TTL_MS
+
+
+def test_one_holder_at_a_time_and_a_lost_lease_is_never_renewed_or_released_by_its_old_holder():
+    first, second = Lease(get_redis(), ttl_ms=SHORT_TTL_MS), Lease(get_redis(), ttl_ms=SHORT_TTL_MS)
+    assert first.hold() and not second.hold()
+    assert second.holder_now() == first.holder
+    time.sleep(SHORT_TTL_MS / 1000 + 0.2)  # the first stalls past the time to live
+    assert second.hold()
+    first._renewed_at = -float("inf")  # due to renew: it finds the lease is not its own any more
+    assert not first.hold()
+    first.release()
+    assert second.holder_now() == second.holder  # the old holder deleted nothing
+    second.release()
+    assert second.holder_now() is None and first.hold()
+    first.release()
+
+
+@contextmanager
+def running(worker: WarningWorker, lease: Lease) -> Iterator[threading.Event]:
+    stop = threading.Event()
+    thread = threading.Thread(target=worker.run, args=(stop, lease), daemon=True)
+    thread.start()
+    try:
+        yield stop
+    finally:
+        stop.set()
+        thread.join(timeout=10)
+
+
+def spike_in(grid: str) -> None:
+    for _ in range(4):
+        push(incident_reported(grid_code=grid, kind="dispute", subtype="wages", place_type="enterprise"))
+
+
+def alert_count() -> int:
+    with session_scope() as session:
+        return int(session.scalar(select(func.count()).select_from(Alert)) or 0)
+
+
+def test_the_standby_evaluates_only_after_the_holder_stops_and_goes_on_from_there():
+    setup_city()
+    holder, standby = WarningWorker(get_redis(), block_ms=50), WarningWorker(get_redis(), block_ms=50)
+    held, waiting = Lease(get_redis(), ttl_ms=SHORT_TTL_MS), Lease(get_redis(), ttl_ms=SHORT_TTL_MS)
+    with running(holder, held) as stop_holder:
+        until(lambda: held.held, timeout=5)
+        with running(standby, waiting):
+            time.sleep(0.3)  # the holder has found the stream's end
+            spike_in("331004-001-0001")
+            until(lambda: alert_count() >= 2, timeout=10)  # the township's and the grid's spikes
+            time.sleep(1)
+            assert holder.raised == alert_count() and standby.raised == 0  # one evaluates; nothing twice
+            assert not waiting.held
+            before = alerts.current_version(get_redis(), Area.county("331081"))
+            stop_holder.set()  # a clean stop hands the lease back
+            until(lambda: waiting.held, timeout=5)
+            spike_in("331081-001-0001")  # after the handover, in another county
+            until(lambda: alerts.current_version(get_redis(), Area.county("331081")) > before, timeout=10)
+            assert standby.raised >= 2
+    with session_scope() as session:
+        keys = session.scalars(select(Alert.key)).all()
+    assert len(keys) == len(set(keys)) == holder.raised + standby.raised
+
+
+def test_a_holder_that_dies_is_replaced_when_its_lease_runs_out():
+    setup_city()
+    dead = Lease(get_redis(), ttl_ms=SHORT_TTL_MS)
+    assert dead.hold()  # a worker that took the lease and was killed: it never renews or releases
+    worker, lease = WarningWorker(get_redis(), block_ms=50), Lease(get_redis(), ttl_ms=SHORT_TTL_MS)
+    with running(worker, lease):
+        time.sleep(0.2)
+        assert not lease.held  # standing by while the dead one's lease lasts
+        until(lambda: lease.held, timeout=5)
+        time.sleep(0.3)
+        spike_in("331004-001-0001")
+        until(lambda: worker.raised >= 2, timeout=10)
