@@ -5,17 +5,15 @@ series is in the address too."""
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, no_update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dashboard import ids
+from dashboard.callbacks.drawing import Chart, drawn, unavailable
 from dashboard.callbacks.filter_bar import (
     drill_href,
     grain_href,
@@ -27,17 +25,14 @@ from dashboard.callbacks.filter_bar import (
 )
 from dashboard.config import Language, get_settings
 from dashboard.data import rental, trends
-from dashboard.data.db import session_scope
 from dashboard.figures import case_trends as figures
-from dashboard.figures.common import empty, vocab_label
+from dashboard.figures.common import vocab_label
 from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter
 from dashboard.i18n import t
 
-log = logging.getLogger(__name__)
 MAP, TABLE = ids.DrillViews.TRENDS_MAP, ids.DrillViews.TRENDS_TABLE
 
 
-Chart = tuple[pd.DataFrame, go.Figure]  # the rows behind a chart, and the chart: the page and its export share them
 DEFAULT_GRAINS: dict[PeriodChoice, trends.Grain] = {
     PeriodChoice.MONTH: "day",
     PeriodChoice.YEAR: "week",
@@ -90,19 +85,16 @@ def trend_heatmap_chart(session: Session, shown: StoredFilter, lang: Language) -
 def update_case_trend_figures(stored: dict[str, Any] | None, grain: str) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
     bucket: trends.Grain = next((each for each in trends.GRAINS if each == grain), "week")
-    try:
-        with session_scope() as session:
-            charts = [
-                trend_series_chart(session, shown, lang, grain=bucket),
-                trend_subtypes_chart(session, shown, lang),
-                trend_areas_chart(session, shown, lang),
-                trend_heatmap_chart(session, shown, lang),
-            ]
-    except SQLAlchemyError:
-        log.exception("case trends unavailable")
-        blank = empty("", t("status.unavailable", lang))
-        return blank, blank, blank, blank
-    return tuple(figure for _, figure in charts)
+    charts = drawn(
+        [
+            lambda session: trend_series_chart(session, shown, lang, grain=bucket),
+            lambda session: trend_subtypes_chart(session, shown, lang),
+            lambda session: trend_areas_chart(session, shown, lang),
+            lambda session: trend_heatmap_chart(session, shown, lang),
+        ],
+        "case trends",
+    )
+    return tuple(charts) if charts is not None else (unavailable(lang),) * 4
 
 
 @callback(

@@ -4,27 +4,22 @@ the page's incidents; the tables list the cases in rental housing and the area's
 
 from __future__ import annotations
 
-import logging
+from functools import partial
 from typing import Any
 
 import pandas as pd
-import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, html
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dashboard import ids
+from dashboard.callbacks.drawing import Chart, drawn, unavailable
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, scoped_store, view_query
 from dashboard.config import Language, get_settings
 from dashboard.data import rental
-from dashboard.data.db import session_scope
 from dashboard.data.vocab import PlaceType
 from dashboard.figures import rental_housing as figures
-from dashboard.figures.common import empty
 from dashboard.filter_url import StoredFilter
-from dashboard.i18n import t
 
-log = logging.getLogger(__name__)
 MAP, CASES, HOUSES = ids.DrillViews.RENTAL_MAP, ids.DrillViews.RENTAL_TABLE, ids.DrillViews.RENTAL_HOUSES
 
 
@@ -36,9 +31,6 @@ def facts_list(facts: list[figures.Fact]) -> list[html.Div]:
         )
         for fact in facts
     ]
-
-
-Chart = tuple[pd.DataFrame, go.Figure]  # the rows behind a chart, and the chart: the page and its export share them
 
 
 def rental_summary_facts(
@@ -66,15 +58,11 @@ def rental_grids_chart(session: Session, shown: StoredFilter, lang: Language) ->
 )
 def update_rental_figures(stored: dict[str, Any] | None) -> tuple[Any, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    try:
-        with session_scope() as session:
-            _, facts = rental_summary_facts(session, shown, lang)
-            _, by_area = rental_areas_chart(session, shown, lang)
-            _, grids = rental_grids_chart(session, shown, lang)
-    except SQLAlchemyError:
-        log.exception("rental-housing cases unavailable")
-        blank = empty("", t("status.unavailable", lang))
-        return [], blank, blank
+    builders = (rental_summary_facts, rental_areas_chart, rental_grids_chart)
+    charts = drawn([partial(builder, shown=shown, lang=lang) for builder in builders], "rental-housing cases")
+    if charts is None:
+        return [], unavailable(lang), unavailable(lang)
+    facts, by_area, grids = charts
     return facts_list(facts), by_area, grids
 
 

@@ -4,31 +4,25 @@ that subtype alone; the subtype chart outlines it); a click on an area, as a bar
 
 from __future__ import annotations
 
-import logging
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, no_update
-from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from dashboard import ids
+from dashboard.callbacks.drawing import Chart, drawn, unavailable
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, picked, scoped_store, subtype_href, view_query
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
-from dashboard.data.db import session_scope
 from dashboard.figures import solve_rates as figures
-from dashboard.figures.common import empty, subtype_label
+from dashboard.figures.common import subtype_label
 from dashboard.filter_url import StoredFilter
 from dashboard.i18n import t
 
-log = logging.getLogger(__name__)
 MAP, TABLE = ids.DrillViews.SOLVE_MAP, ids.DrillViews.SOLVE_TABLE
-
-
-Chart = tuple[pd.DataFrame, go.Figure]  # the rows behind a chart, and the chart: the page and its export share them
 
 
 def solve_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
@@ -63,19 +57,9 @@ def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) ->
 )
 def update_solve_rate_figures(stored: dict[str, Any] | None) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    try:
-        with session_scope() as session:
-            charts = [
-                solve_areas_chart(session, shown, lang),
-                solve_subtypes_chart(session, shown, lang),
-                solve_days_chart(session, shown, lang),
-                solve_months_chart(session, shown, lang),
-            ]
-    except SQLAlchemyError:
-        log.exception("solve rates unavailable")
-        blank = empty("", t("status.unavailable", lang))
-        return blank, blank, blank, blank
-    return tuple(figure for _, figure in charts)
+    builders = (solve_areas_chart, solve_subtypes_chart, solve_days_chart, solve_months_chart)
+    charts = drawn([partial(builder, shown=shown, lang=lang) for builder in builders], "solve rates")
+    return tuple(charts) if charts is not None else (unavailable(lang),) * 4
 
 
 @callback(
