@@ -25,8 +25,8 @@ from dashboard.data import db
 from dashboard.data.models import Base
 from dashboard.importing.grids import import_grids, read_features
 from dashboard.importing.mapping import RecordMapping, load_grid_mapping, load_record_mapping
-from dashboard.importing.readers import read_table
-from dashboard.importing.records import import_records
+from dashboard.importing.readers import read_parts
+from dashboard.importing.record_import import import_records
 from dashboard.importing.report import ImportReport
 from dashboard.importing.sample import write_sample
 
@@ -77,12 +77,12 @@ def use(url: str, var_dir: Path) -> None:
 def timed_import(engine: Engine, mapping: RecordMapping, path: Path) -> tuple[Phases, int, int]:
     """`import_records` timed phase by phase: (the phases, rows in the file, rows inserted)."""
     clock = Phases()
-    frame = clock.run("read (GBK CSV)", lambda: read_table(path, encoding=mapping.encoding))
+    parts = clock.run("decode (GBK CSV)", lambda: read_parts(path, encoding=mapping.encoding))
     report = ImportReport(file=path.name, what="incidents", dry_run=False)
-    import_records(engine, frame, mapping, report, dry_run=False, show_progress=False, phase=clock.start)
+    import_records(engine, parts, mapping, report, dry_run=False, show_progress=False, phase=clock.start)
     clock.stop()
     assert report.ok, report.render()
-    return clock, len(frame), report.written
+    return clock, report.total, report.written
 
 
 def run(label: str, url: str, sample: Path, var_dir: Path) -> None:

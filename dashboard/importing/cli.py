@@ -18,8 +18,8 @@ from dashboard.data.db import get_engine
 from dashboard.data.seed.seeder import ensure_schema
 from dashboard.importing.grids import import_grids, read_features
 from dashboard.importing.mapping import MappingError, load_grid_mapping, load_record_mapping
-from dashboard.importing.readers import ReadError, read_table
-from dashboard.importing.records import import_records
+from dashboard.importing.readers import ReadError, read_parts
+from dashboard.importing.record_import import import_records
 from dashboard.importing.report import ImportReport
 from dashboard.importing.sample import write_sample
 from dashboard.logs import configure_logging
@@ -64,14 +64,14 @@ def run_records(args: argparse.Namespace) -> ImportReport:
     mapping = load_record_mapping(args.mapping)
     report = ImportReport(file=args.file.name, what=mapping.records, dry_run=args.dry_run)
     try:
-        frame = read_table(args.file, encoding=mapping.encoding, sheet=mapping.sheet)
+        parts = read_parts(args.file, encoding=mapping.encoding, sheet=mapping.sheet)
     except ReadError as error:
         report.problems.append(str(error))
         return report
     ensure_schema(get_engine(), get_settings().database_url)  # a new database is migrated first
     return import_records(
         get_engine(),
-        frame,
+        parts,
         mapping,
         report,
         dry_run=args.dry_run,

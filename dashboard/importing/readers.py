@@ -5,6 +5,8 @@ says what is wrong and what to do."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -12,6 +14,7 @@ from typing import Any, Literal
 import pandas as pd
 
 Encoding = Literal["auto", "utf-8", "gbk"]
+PART_ROWS = 25_000  # rows per part (dashboard/importing/records.py checks one while it writes the one before)
 CODECS = {"utf-8": "utf-8-sig", "gbk": "gb18030"}  # gb18030 is the superset of GBK Windows writes; BOM tolerated
 
 
@@ -19,15 +22,39 @@ class ReadError(Exception):
     """The file cannot be read as a table."""
 
 
+@dataclass
+class Parts:
+    """A table in parts of at most `PART_ROWS` rows, in file order, each indexed from 0 (a part is read when it is
+    asked for, so the first can be checked and written while the next is read). `most_rows`: how many rows the
+    table can hold at most (a CSV's line count: a quoted line break makes it more than the rows), for progress
+    and planning. A malformed part raises ReadError when it is reached."""
+
+    parts: Iterator[pd.DataFrame]
+    most_rows: int
+
+    @classmethod
+    def of(cls, frame: pd.DataFrame) -> Parts:
+        return cls(iter([frame.reset_index(drop=True)]), len(frame))
+
+
 def read_table(path: Path, *, encoding: Encoding = "auto", sheet: str | None = None) -> pd.DataFrame:
     """Every cell as text (empty cells as ""), columns named by the header row, in file order."""
+    parts = read_parts(path, encoding=encoding, sheet=sheet)
+    return pd.concat(list(parts.parts), ignore_index=True)
+
+
+def read_parts(path: Path, *, encoding: Encoding = "auto", sheet: str | None = None, rows: int = PART_ROWS) -> Parts:
+    """The table as `Parts`: the file's problems that show before any row (no such file, wrong kind, encoding,
+    no header) raise ReadError here."""
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
     if path.suffix.lower() in (".xlsx", ".xlsm"):
-        return read_xlsx(path, sheet)
+        frame = read_xlsx(path, sheet)
+        return Parts((frame.iloc[start : start + rows].reset_index(drop=True) for start in
+                      range(0, max(len(frame), 1), rows)), len(frame))  # fmt: skip
     if path.suffix.lower() not in (".csv", ".txt"):
         raise ReadError(f"{path.name}: not a CSV or XLSX file (by its name)")
-    return read_csv(path.read_bytes(), encoding, name=path.name)
+    return csv_parts(path.read_bytes(), encoding, name=path.name, rows=rows)
 
 
 def decode(data: bytes, encoding: Encoding, *, name: str) -> str:
@@ -48,22 +75,39 @@ def decode(data: bytes, encoding: Encoding, *, name: str) -> str:
 
 
 def read_csv(data: bytes, encoding: Encoding, *, name: str = "file") -> pd.DataFrame:
+    return pd.concat(list(csv_parts(data, encoding, name=name).parts), ignore_index=True)
+
+
+def csv_parts(data: bytes, encoding: Encoding, *, name: str = "file", rows: int = PART_ROWS) -> Parts:
     text = decode(data, encoding, name=name)
     try:
-        frame = pd.read_csv(
+        reader = pd.read_csv(
             io.BytesIO(text.encode("utf-8")),  # pandas' parser reads UTF-8 bytes fastest (a str it encodes again)
             dtype=str,
             keep_default_na=False,
             na_filter=False,
             skipinitialspace=False,
             engine="c",
+            chunksize=rows,
         )
     except pd.errors.EmptyDataError:
         raise ReadError(f"{name}: the file is empty (no header row)") from None
     except pd.errors.ParserError as error:
         raise ReadError(f"{name}: not a well-formed CSV: {error}") from None
-    frame.columns = [str(column).strip() for column in frame.columns]
-    return frame
+
+    def parts() -> Iterator[pd.DataFrame]:
+        with reader:
+            while True:
+                try:
+                    frame = next(reader)
+                except StopIteration:
+                    return
+                except pd.errors.ParserError as error:
+                    raise ReadError(f"{name}: not a well-formed CSV: {error}") from None
+                frame.columns = [str(column).strip() for column in frame.columns]
+                yield frame.reset_index(drop=True)
+
+    return Parts(parts(), max(text.count("\n"), 1))
 
 
 def read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:

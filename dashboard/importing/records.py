@@ -1,6 +1,6 @@
-"""Importing incidents or hazards from another system's table (readers.py) through a mapping (mapping.py).
+"""Checking incidents or hazards from another system's table (readers.py) against a mapping (mapping.py).
 
-Every row is checked, column by column over the whole file at once (pandas and numpy, no per-row Python on the
+Every row is checked, column by column over a part of the file at once (pandas and numpy, no per-row Python on the
 hot path), and is either accepted or rejected with its row number and the first reason found. Nothing is guessed:
 a row without coordinates, with a date no format of the mapping reads, with a value no value map knows, or at a
 point outside every grid is rejected. Positions are converted to WGS-84 (projection.py); a row with no grid code
@@ -8,8 +8,7 @@ is put in the grid containing its point.
 
 Each record's identity is `import/<source>/<id>` (the source system named by the mapping, and the file's id
 column, or a hash of the row's cells when there is no id column), stored as the row's `event_id`, which is unique:
-importing the same file again inserts nothing. The rows are written in one transaction together with a rebuild of
-the rollup tables (rollup_deltas.py), so every page reads figures in step with the raw rows.
+importing the same file again inserts nothing. record_import.py writes the accepted rows and their rollup counts.
 """
 
 from __future__ import annotations
@@ -17,10 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import sqlite3
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager, suppress
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -29,15 +25,11 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 import shapely
-from sqlalchemy import Connection, Engine, func, select
-from sqlalchemy.schema import CreateIndex, DropIndex
-from tqdm import tqdm
+from sqlalchemy import Connection, select
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
-from dashboard.data.models import Base, Grid, Hazard, Incident
-from dashboard.data.rollups import DRILL_ROLLUPS
-from dashboard.data.seed import columns as seed
+from dashboard.data.models import Grid
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -50,11 +42,9 @@ from dashboard.data.vocab import (
     ReportSource,
     values,
 )
-from dashboard.importing.columns import seed_table, write_table
 from dashboard.importing.mapping import CODED_FIELDS, RecordMapping
 from dashboard.importing.projection import to_wgs84
 from dashboard.importing.report import ImportReport
-from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
 
 log = logging.getLogger(__name__)
 
@@ -124,35 +114,47 @@ class Checks:
         return np.asarray(pd.isna(self.reasons), dtype=bool)
 
 
-class Prepared:
-    """A table checked against a mapping: the accepted rows in our columns, and the report."""
+class Checker:
+    """Checks a table part by part (readers.Parts) against a mapping; the report counts the whole table, row numbers
+    run on across parts, and an id is a duplicate of its first row in any earlier part. `check` gives back each
+    part's accepted rows that are not stored already, in the model's columns (times naive UTC)."""
 
-    def __init__(self, rows: pd.DataFrame, report: ImportReport) -> None:
-        self.rows = rows
-        self.report = report
+    def __init__(self, mapping: RecordMapping, grids: GridLookup, report: ImportReport, stored: set[str]) -> None:
+        self.mapping, self.grids, self.report, self.stored = mapping, grids, report, stored
+        self.seen: dict[str, int] = {}  # identity → the data row (from 0) where the file first has it
+        self.first = 0  # the data row the next part begins at
 
+    def check(self, frame: pd.DataFrame) -> pd.DataFrame:
+        report, mapping = self.report, self.mapping
+        if self.first == 0:  # the header, once
+            missing = [f"'{header}' ({name})" for name, header in mapping.columns.items() if header not in frame]
+            if missing:
+                has = ", ".join(str(column) for column in frame.columns)
+                report.problems.append(f"missing columns: {', '.join(missing)}; the file has: {has}")
+        if report.problems or frame.empty:
+            return pd.DataFrame()
+        builder = RowBuilder(frame, mapping, self.grids, first=self.first, seen=self.seen)
+        accepted = builder.build()
+        for position in np.flatnonzero(~builder.checks.ok):
+            report.reject(self.first + int(position) + 2, str(builder.checks.reasons[position]))
+        report.total += len(frame)
+        report.accepted += len(accepted)
+        self.first += len(frame)
+        new = accepted[~accepted["event_id"].isin(self.stored)] if self.stored else accepted
+        report.already_imported += len(accepted) - len(new)
+        return new
 
-def prepare(frame: pd.DataFrame, mapping: RecordMapping, grids: GridLookup, report: ImportReport) -> Prepared:
-    """Check every row; the accepted ones come back in the model's columns (times naive UTC)."""
-    missing = [f"'{header}' ({name})" for name, header in mapping.columns.items() if header not in frame.columns]
-    if missing:
-        report.problems.append(f"missing columns: {', '.join(missing)}; the file has: {', '.join(frame.columns)}")
-        return Prepared(pd.DataFrame(), report)
-    report.total = len(frame)
-    if frame.empty:
-        report.problems.append("no rows under the header")
-        return Prepared(pd.DataFrame(), report)
-    rows = RowBuilder(frame.reset_index(drop=True), mapping, grids)
-    accepted = rows.build()
-    for position in np.flatnonzero(~rows.checks.ok):
-        report.reject(int(position) + 2, str(rows.checks.reasons[position]))
-    report.accepted = len(accepted)
-    return Prepared(accepted, report)
+    def finish(self) -> None:
+        if not self.report.problems and self.report.total == 0:
+            self.report.problems.append("no rows under the header")
 
 
 class RowBuilder:
-    def __init__(self, frame: pd.DataFrame, mapping: RecordMapping, grids: GridLookup) -> None:
+    def __init__(
+        self, frame: pd.DataFrame, mapping: RecordMapping, grids: GridLookup, *, first: int, seen: dict[str, int]
+    ) -> None:
         self.frame = frame
+        self.first, self.seen = first, seen  # see Checker
         self.mapping = mapping
         self.grids = grids
         self.n = len(frame)
@@ -226,13 +228,17 @@ class RowBuilder:
             ],
             dtype=object,
         )
-        frame = pd.Series(event_ids)
-        duplicate = frame.duplicated(keep="first").to_numpy() & (ids != "").to_numpy()
+        named = (ids != "").to_numpy()
+        within = pd.Series(event_ids).duplicated(keep="first").to_numpy()
+        before = np.array([value in self.seen for value in event_ids.tolist()], dtype=bool)
+        firsts = named & ~within & ~before
+        self.seen.update(zip(event_ids[firsts].tolist(), (self.first + np.flatnonzero(firsts)).tolist(), strict=True))
+        duplicate = named & (within | before)
         if duplicate.any():
-            first = {value: position for position, value in reversed(list(enumerate(event_ids)))}
+            seen = self.seen
             self.checks.flag(
                 duplicate,
-                lambda rows: (f"duplicate id '{ids[r]}' (first at row {first[event_ids[r]] + 2})" for r in rows),
+                lambda rows: (f"duplicate id '{ids[r]}' (first at row {seen[event_ids[r]] + 2})" for r in rows),
             )
         return event_ids
 
@@ -415,154 +421,3 @@ def _yes_no(value: str) -> bool | None:
     if lowered in FALSE or lowered == "":
         return False
     return None
-
-
-# -------------------------------------------------------------------------------------------------- writing
-
-
-def model_of(mapping: RecordMapping) -> Any:
-    return Incident if mapping.records == "incidents" else Hazard
-
-
-def stored_identities(connection: Connection, mapping: RecordMapping) -> set[str]:
-    """The identities of this source's records already in the database (one index range)."""
-    model = model_of(mapping)
-    prefix = f"import/{mapping.source}/"
-    after = prefix[:-1] + chr(ord(prefix[-1]) + 1)
-    query = select(model.event_id).where(model.event_id >= prefix, model.event_id < after)
-    return set(connection.scalars(query))
-
-
-class Load:
-    """The secondary indexes a load drops (SQLite, `whole` imports) and builds again: one table's as soon as its
-    rows are all in, the rest at the end."""
-
-    def __init__(self, connection: Connection, tables: Iterable[str]) -> None:
-        self.connection = connection
-        self.dropped = {name: sorted(Base.metadata.tables[name].indexes, key=lambda i: str(i.name)) for name in tables}
-
-    def drop_indexes(self) -> None:
-        for indexes in self.dropped.values():
-            for index in indexes:
-                self.connection.execute(DropIndex(index))
-
-    def build_indexes(self, *tables: str) -> None:
-        """The indexes of `tables` (default: every table still without them) built again."""
-        for name in tables or list(self.dropped):
-            for index in self.dropped.pop(name, []):
-                self.connection.execute(CreateIndex(index))
-
-
-@contextmanager
-def write_transaction(connection: Connection, tables: Iterable[str] = (), *, whole: bool = False) -> Iterator[Load]:
-    """The import's one write transaction: committed when the block ends, rolled back (all of it) if it raises.
-
-    On SQLite the transaction is begun explicitly (BEGIN IMMEDIATE: the write lock is taken before anything is
-    written, and the dropped indexes below are part of the transaction, so a failed import gives them back).
-    CHECK constraints are not evaluated while the import writes (as the seeder's bulk writer does): every row
-    passed the same checks in prepare() (vocabularies, coordinates, the order of times), and the rollup counts
-    come from those rows; foreign keys stay checked. When the import is `whole` (most of the rows of `tables`):
-    - the secondary indexes of `tables` are dropped for the load and built again after it;
-    - when no other connection has the file open, the write-ahead log gives way to a rollback journal for the
-      load: pages appended to the file need no journal, where the log would write every page twice (once to the
-      log, once more at the checkpoint). With another connection open, the log stays.
-    """
-    if connection.dialect.name != "sqlite":
-        try:
-            yield Load(connection, ())
-        except BaseException:
-            connection.rollback()
-            raise
-        connection.commit()
-        return
-    driver: Any = connection.connection.driver_connection
-    journal = str(driver.execute("PRAGMA journal_mode").fetchone()[0])
-    if whole and journal == "wal" and not driver.in_transaction:
-        with suppress(sqlite3.OperationalError):  # another connection has the file open: the log stays
-            driver.execute("PRAGMA journal_mode=DELETE")
-    load = Load(connection, tables if whole else ())
-    for pragma in ("ignore_check_constraints=ON", "cache_size=-65536", "temp_store=MEMORY"):
-        driver.execute(f"PRAGMA {pragma}")
-    try:
-        if not driver.in_transaction:
-            driver.execute("BEGIN IMMEDIATE")
-        load.drop_indexes()
-        yield load
-        load.build_indexes()
-        connection.commit()
-    except BaseException:
-        connection.rollback()
-        raise
-    finally:
-        for pragma in ("ignore_check_constraints=OFF", "cache_size=-2000", "temp_store=DEFAULT"):
-            driver.execute(f"PRAGMA {pragma}")
-        if str(driver.execute("PRAGMA journal_mode").fetchone()[0]) != journal:
-            driver.execute(f"PRAGMA journal_mode={journal}")
-
-
-def written_tables(mapping: RecordMapping) -> list[str]:
-    """The tables an import writes: the records' and their rollups'."""
-    if mapping.records == "incidents":
-        return ["incident", "incident_daily", *(rollup.name for rollup in DRILL_ROLLUPS)]
-    return ["hazard", "hazard_daily"]
-
-
-def most_of(connection: Connection, table: str, rows: int) -> bool:
-    """Whether `rows` new rows outnumber the table's stored ones (then rebuilding its indexes costs less)."""
-    stored = connection.scalar(select(func.count()).select_from(Base.metadata.tables[table]))
-    return rows > int(stored or 0)
-
-
-def rollup_deltas(mapping: RecordMapping, rows: seed.Table, dialect: str) -> list[Delta]:
-    """The new rows' counts for every rollup they touch (rollup_deltas.py)."""
-    return incident_deltas(rows, dialect) if mapping.records == "incidents" else hazard_deltas(rows, dialect)
-
-
-def import_records(
-    engine: Engine,
-    frame: pd.DataFrame,
-    mapping: RecordMapping,
-    report: ImportReport,
-    *,
-    dry_run: bool,
-    skip_rejected: bool = False,
-    show_progress: bool = True,
-    phase: Callable[[str], None] = lambda _name: None,
-) -> ImportReport:
-    """Check the table; unless a dry run (or a row was rejected, and `skip_rejected` is off), insert the new rows
-    and add them to the rollups, in one transaction: all of it, or nothing. `phase` is told each step's name as it
-    starts (the benchmark times them)."""
-    report.dry_run = dry_run
-    with engine.connect() as connection:
-        phase("check, convert, locate")
-        prepared = prepare(frame, mapping, load_grid_lookup(connection), report)
-        if report.problems:
-            return report
-        stored = stored_identities(connection, mapping)
-        rows = prepared.rows[~prepared.rows["event_id"].isin(stored)] if stored else prepared.rows
-        report.already_imported = report.accepted - len(rows)
-        if dry_run or (report.rejected and not skip_rejected) or rows.empty:
-            connection.rollback()
-            return report
-        table = model_of(mapping).__tablename__
-        whole = most_of(connection, table, len(rows))
-        connection.rollback()  # end the reads (PostgreSQL): the write transaction begins afresh
-        with write_transaction(connection, written_tables(mapping), whole=whole) as load:
-            phase("write rows")
-            columns = seed_table(table, rows)  # the rows as the seeder's column arrays, for its writers and rollups
-            with tqdm(total=len(rows), unit="rows", desc=f"writing {table}", disable=not show_progress) as bar:
-                write_table(connection, columns, bar.update)
-            # The rollup counts are made in a thread while the database builds the indexes: one statement each,
-            # during which sqlite3 lets go of the GIL. (Not while the rows are written: executemany takes the GIL
-            # back after every row, and a busy thread then holds it for a whole switch interval each time.)
-            with ThreadPoolExecutor(max_workers=1) as counting:
-                deltas = counting.submit(rollup_deltas, mapping, columns, connection.dialect.name)
-                phase(f"{table} indexes back")
-                load.build_indexes(table)
-                phase("add to the rollups")
-                rollups = deltas.result()
-            for rollup in tqdm(rollups, unit="rollups", desc="adding to the rollups", disable=not show_progress):
-                rollup.add(connection)
-            phase("rollup indexes back, commit")
-        report.written = len(rows)
-    return report

@@ -15,7 +15,7 @@ from dashboard.data.models import Base
 from dashboard.importing.grids import import_grids, read_features
 from dashboard.importing.mapping import load_grid_mapping, load_record_mapping
 from dashboard.importing.readers import read_table
-from dashboard.importing.records import import_records
+from dashboard.importing.record_import import import_records
 from dashboard.importing.report import ImportReport
 from dashboard.importing.sample import write_sample
 

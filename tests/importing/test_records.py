@@ -6,6 +6,10 @@ from __future__ import annotations
 
 import csv
 import io
+import json
+import os
+import subprocess
+import sys
 from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -15,6 +19,7 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, select, text
 
+from dashboard.config import ROOT
 from dashboard.data.coordinates import to_wgs84
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.filters import DrillFilter
@@ -23,6 +28,10 @@ from dashboard.data.periods import CITY, Period
 from dashboard.data.rollups import DRILL_ROLLUPS, rebuild_rollups
 from dashboard.data.solve_rates import solve_rates
 from dashboard.data.trends import case_trend
+from dashboard.importing.mapping import load_record_mapping
+from dashboard.importing.readers import read_parts
+from dashboard.importing.record_import import import_records
+from dashboard.importing.report import ImportReport, Rejection
 from dashboard.importing.sample import CELL, COLUMNS_PER_TOWNSHIP, HEADERS, ORIGIN
 from tests.importing.conftest import SAMPLE_ROWS, Sample, import_record_file, table_counts
 
@@ -275,7 +284,7 @@ def test_a_first_import_leaves_every_index_and_constraint_in_place(sample_city: 
 
     from dashboard.data.models import Base
     from dashboard.importing.mapping import load_record_mapping
-    from dashboard.importing.records import written_tables
+    from dashboard.importing.record_import import written_tables
 
     inspector = inspect(get_engine())
     for name in written_tables(load_record_mapping(sample_city.incident_mapping)):
@@ -294,19 +303,19 @@ def test_an_import_that_fails_while_writing_changes_nothing_and_keeps_every_inde
     from sqlalchemy import inspect
 
     from dashboard.data.models import Base
-    from dashboard.importing import records
+    from dashboard.importing import record_import
     from dashboard.importing.mapping import load_record_mapping
 
     def failing(*_args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(records, "rollup_deltas", failing)
+    monkeypatch.setattr(record_import, "rollup_deltas", failing)
     with pytest.raises(OSError, match="disk full"):
         import_record_file(sample_grids.incidents, sample_grids.incident_mapping)
     with session_scope() as session:
         assert session.scalar(select(func.count()).select_from(Incident)) == 0
     inspector = inspect(get_engine())
-    for name in records.written_tables(load_record_mapping(sample_grids.incident_mapping)):
+    for name in record_import.written_tables(load_record_mapping(sample_grids.incident_mapping)):
         expected = {str(index.name) for index in Base.metadata.tables[name].indexes}
         assert {str(index["name"]) for index in inspector.get_indexes(name)} >= expected, name
     with get_engine().connect() as connection:  # the file is back in write-ahead-log mode, checks enforced
@@ -326,3 +335,96 @@ def test_an_id_too_long_to_store_is_kept_as_its_hash(sample_grids: Sample) -> No
         longest = max(len(event_id) for event_id in session.scalars(select(Incident.event_id)))
     assert longest <= 64
     assert import_record_file(changed, sample_grids.incident_mapping).already_imported == SAMPLE_ROWS
+
+
+def import_in_parts(path: Path, sample: Sample, rows: int) -> ImportReport:
+    """The file read in parts of `rows` rows and checked here, part after part."""
+    mapping = load_record_mapping(sample.incident_mapping)
+    report = ImportReport(file=path.name, what=mapping.records)
+    parts = read_parts(path, encoding=mapping.encoding, rows=rows)
+    return import_records(get_engine(), parts, mapping, report, dry_run=False, show_progress=False)
+
+
+AHEAD = """
+import json, os, sys
+from pathlib import Path
+from dashboard.importing import parts
+parts.AHEAD_FROM_ROWS = 0  # the sample is small: check it ahead all the same
+checking = parts.check_in_child
+def marking(*args):
+    Path(sys.argv[4]).write_text(str(os.getpid()))
+    checking(*args)
+parts.check_in_child = marking
+from dashboard.data.db import get_engine
+from dashboard.importing.mapping import load_record_mapping
+from dashboard.importing.readers import read_parts
+from dashboard.importing.record_import import import_records
+from dashboard.importing.report import ImportReport
+mapping = load_record_mapping(Path(sys.argv[2]))
+report = ImportReport(file="file", what=mapping.records)
+table = read_parts(Path(sys.argv[1]), encoding=mapping.encoding, rows=int(sys.argv[3]))
+import_records(get_engine(), table, mapping, report, dry_run=False, show_progress=False)
+print(json.dumps({"pid": os.getpid(), "total": report.total, "written": report.written,
+                  "rejected": [[r.row, r.reason] for r in report.rejected]}))
+"""
+
+
+def import_checked_ahead(path: Path, sample: Sample, rows: int, tmp_path: Path) -> ImportReport:
+    """The same in a process of its own, as the command line runs it (one thread, so the parts are checked ahead in
+    a forked child): the child leaves a mark naming its process."""
+    marker = tmp_path / "checked-in-a-child"
+    command = [sys.executable, "-c", AHEAD, str(path), str(sample.incident_mapping), str(rows), str(marker)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=os.environ, timeout=120)
+    assert done.returncode == 0, done.stderr
+    answer = json.loads(done.stdout.strip().splitlines()[-1])
+    assert int(marker.read_text()) not in (answer["pid"], os.getpid())  # checked in a child of that process
+    report = ImportReport(file=path.name, what="incidents", total=answer["total"], written=answer["written"])
+    report.rejected = [Rejection(row, reason) for row, reason in answer["rejected"]]
+    return report
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["part-after-part", "checked-ahead-in-a-fork"])
+def test_a_file_read_in_parts_imports_as_one(sample_grids: Sample, tmp_path: Path, ahead: bool) -> None:
+    """Parts of 128 rows (the last one short): every row lands once, and the rollups equal a rebuild."""
+    changed = sample_grids.incidents
+    report = (
+        import_checked_ahead(changed, sample_grids, 128, tmp_path)
+        if ahead
+        else import_in_parts(changed, sample_grids, 128)
+    )
+    assert report.ok and report.total == report.written == SAMPLE_ROWS, report.render()
+    with session_scope() as session:
+        assert session.scalar(select(func.count(func.distinct(Incident.event_id)))) == SAMPLE_ROWS
+    added = rollup_contents()
+    with get_engine().begin() as connection:
+        rebuild_rollups(connection)
+    assert rollup_contents() == added
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["part-after-part", "checked-ahead-in-a-fork"])
+def test_a_bad_row_in_a_later_part_undoes_the_parts_written_before(
+    sample_grids: Sample, tmp_path: Path, ahead: bool
+) -> None:
+    """The first parts are written before the last is checked; a duplicate of row 2 at row 590 and a bad date at row
+    600 are named with their rows, and nothing stays (the indexes dropped for the load come back too)."""
+    from sqlalchemy import inspect
+
+    from dashboard.data.models import Base
+
+    with sample_grids.incidents.open(encoding="gbk", newline="") as handle:
+        second_id = next(iter(csv.DictReader(handle)))[HEADERS["id"]]
+    changed = rewrite(sample_grids, {590: {"id": second_id}, 600: {"reported_at": "2025/02/30 10:00"}})
+    report = (
+        import_checked_ahead(changed, sample_grids, 128, tmp_path)
+        if ahead
+        else import_in_parts(changed, sample_grids, 128)
+    )
+    rejected = {(rejection.row, rejection.reason.split(" '")[0]) for rejection in report.rejected}
+    assert rejected == {(590, "duplicate id"), (600, "reported_at: unparseable date")}, report.render()
+    assert "(first at row 2)" in next(r.reason for r in report.rejected if r.row == 590)
+    assert report.total == SAMPLE_ROWS and report.written == 0
+    with session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0
+    inspector = inspect(get_engine())
+    expected = {str(index.name) for index in Base.metadata.tables["incident"].indexes}
+    assert {str(index["name"]) for index in inspector.get_indexes("incident")} >= expected
