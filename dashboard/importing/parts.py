@@ -20,12 +20,14 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 import pandas as pd
+from tqdm import tqdm
 
 from dashboard.importing.readers import Parts, ReadError
 from dashboard.importing.records import Checker
 from dashboard.importing.report import ImportReport
 
 AHEAD_FROM_ROWS = 100_000  # a table this big (at most) is checked ahead in a forked process
+tqdm.monitor_interval = 0  # the importer's progress bars start no monitor thread: a fork wants one thread
 
 
 def checked_parts(checker: Checker, parts: Parts) -> Generator[pd.DataFrame, None, None]:

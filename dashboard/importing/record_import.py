@@ -32,8 +32,6 @@ from dashboard.importing.records import Checker, load_grid_lookup
 from dashboard.importing.report import ImportReport
 from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
 
-tqdm.monitor_interval = 0  # no monitor thread: parts.py forks, and a fork wants a process with one thread
-
 
 def model_of(mapping: RecordMapping) -> Any:
     return Incident if mapping.records == "incidents" else Hazard
@@ -75,7 +73,7 @@ def write_transaction(connection: Connection, tables: Iterable[str] = (), *, who
     On SQLite the transaction is begun explicitly (BEGIN IMMEDIATE: the write lock is taken before anything is
     written, and the dropped indexes below are part of the transaction, so a failed import gives them back).
     CHECK constraints are not evaluated while the import writes (as the seeder's bulk writer does): every row
-    passed the same checks in prepare() (vocabularies, coordinates, the order of times), and the rollup counts
+    passed the same checks in records.Checker (vocabularies, coordinates, the order of times), and the rollup counts
     come from those rows; foreign keys stay checked. When the import is `whole` (most of the rows of `tables`):
     - the secondary indexes of `tables` are dropped for the load and built again after it;
     - when no other connection has the file open, the write-ahead log gives way to a rollback journal for the
