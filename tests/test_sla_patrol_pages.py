@@ -111,3 +111,14 @@ def test_an_area_of_no_place_is_named_and_the_accounts_own_is_shown(dash_app, as
         sla_message = update_sla_page("2026-03", asked, "all")[2]
         patrols_message = update_patrols_page("2026-03", asked, 3)[2]
     assert sla_message.startswith("区域") and patrols_message.startswith("区域")
+
+
+@pytest.mark.parametrize("page", [update_sla_page, update_patrols_page], ids=["sla", "patrols"])
+def test_a_refused_month_or_area_stays_in_its_dropdown_so_its_message_stays(dash_app, page):
+    """A dropdown drops a value its options lack, and the callback, run again without it, would show the default
+    view with no message: the refused values stay offered (as asked), the page shows the defaults and names both."""
+    with signed_in(dash_app):
+        months, areas, message, *_ = page("2026-13", "nonsense", "all" if page is update_sla_page else 3)
+    assert "2026-13" in [option["value"] for option in months]
+    assert "nonsense" in [option["value"] for option in areas]
+    assert "month" in message and "nonsense" in message

@@ -4,15 +4,17 @@ and offered by dashboard/components/month_area.py."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from dashboard.access.current import current_scope, scoped
 from dashboard.access.scope import OutOfScope, area_of_code
+from dashboard.components.month_area import month_options, with_value
 from dashboard.config import Language
 from dashboard.data import area_tree
-from dashboard.data.periods import Area, AreaLevel
+from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.i18n import t
 
 CHILD = {AreaLevel.CITY: AreaLevel.COUNTY, AreaLevel.COUNTY: AreaLevel.TOWNSHIP, AreaLevel.TOWNSHIP: AreaLevel.GRID}
@@ -51,3 +53,18 @@ def child_level(area: Area) -> AreaLevel:
 
 def join_messages(*messages: str | None) -> str:
     return " · ".join(message for message in messages if message)
+
+
+def filter_row(
+    period: Period,
+    today: date,
+    lang: Language,
+    asked: tuple[Any, Any],
+    areas: list[dict[str, str]],
+    *problems: str | None,
+) -> tuple[list[dict[str, str]], list[dict[str, str]], str]:
+    """What the filter row shows after the callback: the months and the areas offered, and the messages. Each
+    dropdown keeps the value the address asked for (`asked`: month, area) even when it was refused: a dropdown
+    drops a value its options lack, and the callback, run again without it, would lose the message naming it."""
+    month, area = (value if isinstance(value, str) and value else None for value in asked)
+    return with_value(month_options(period, today, lang), month), with_value(areas, area), join_messages(*problems)

@@ -11,8 +11,8 @@ from dash import Input, Output, callback
 from sqlalchemy import select
 
 from dashboard import ids
-from dashboard.callbacks.month_area import area_options, child_level, join_messages, parse_area
-from dashboard.components.month_area import month_options, table_rows
+from dashboard.callbacks.month_area import area_options, child_level, filter_row, parse_area
+from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import patrol_compliance as compliance
 from dashboard.data.db import session_scope
@@ -79,9 +79,7 @@ def update_patrols_page(month: Any, area: Any, min_days: Any) -> tuple[Any, ...]
         "empty_key": "empty.no_patrol_days",
     }
     return (
-        month_options(period, today, lang),
-        options,
-        join_messages(month_problem, area_problem),
+        *filter_row(period, today, lang, (month, area), options, month_problem, area_problem),
         rate_bars(by_area, title=t("patrols.by_area", lang), **bars),
         coverage_map(grids, title=t("patrols.map", lang), lang=lang),
         rate_lines(

@@ -11,8 +11,8 @@ from dash import Input, Output, callback
 from sqlalchemy import select
 
 from dashboard import ids
-from dashboard.callbacks.month_area import area_options, join_messages, parse_area
-from dashboard.components.month_area import month_options, table_rows
+from dashboard.callbacks.month_area import area_options, filter_row, parse_area
+from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import area_tree, sla
 from dashboard.data.db import session_scope
@@ -65,9 +65,7 @@ def update_sla_page(month: Any, area: Any, record: Any) -> tuple[Any, ...]:
     bars: dict[str, Any] = {"part": "on_time", "whole": "closed", "lang": lang, "empty_key": "empty.no_closed"}
     months = by_month.assign(code="area", name=name, name_en=name, month=by_month["key"])
     return (
-        month_options(period, today, lang),
-        options,
-        join_messages(month_problem, area_problem),
+        *filter_row(period, today, lang, (month, area), options, month_problem, area_problem),
         rate_bars(by_area, title=t("sla.by_area", lang), **bars),
         rate_bars(by_department, title=t("sla.by_department", lang), **bars),
         rate_lines(months, x="month", title=t("sla.by_month", lang), **bars),
