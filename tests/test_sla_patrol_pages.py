@@ -1,5 +1,5 @@
-"""The /sla and /patrols callbacks, called as functions inside a logged-in request: their figures equal an
-independent computation over the raw rows, and an area outside the account's is named and not shown."""
+"""The /sla and /patrols callbacks (and /monthly's area list), called as functions inside a logged-in request: their
+figures equal an independent computation over the raw rows, and an area outside the account's is named and not shown."""
 
 from __future__ import annotations
 
@@ -122,3 +122,11 @@ def test_a_refused_month_or_area_stays_in_its_dropdown_so_its_message_stays(dash
     assert "2026-13" in [option["value"] for option in months]
     assert "nonsense" in [option["value"] for option in areas]
     assert "month" in message and "nonsense" in message
+
+
+def test_a_refused_area_stays_offered_on_the_monthly_page_too(dash_app):
+    from dashboard.callbacks.monthly_report import list_monthly_areas
+
+    with signed_in(dash_app):
+        areas = list_monthly_areas({"month": "2026-03", "area": "nonsense", "errors": []})
+    assert "nonsense" in [option["value"] for option in areas]

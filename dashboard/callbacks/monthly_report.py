@@ -16,6 +16,7 @@ from dashboard import ids
 from dashboard.access.current import OutOfScope, current_account, current_scope
 from dashboard.access.roles import may_export
 from dashboard.callbacks.month_area import area_options, parse_area
+from dashboard.components.month_area import with_value
 from dashboard.components.monthly import ranking_table
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
@@ -78,11 +79,15 @@ def update_monthly_report(stored: dict[str, Any] | None, _tick: int | None) -> t
     Input(ids.Monthly.QUERY, "data"),
 )
 def list_monthly_areas(stored: dict[str, Any] | None) -> list[dict[str, str]]:
-    """The account's area, the areas one level inside it (a county leader: its townships), and the one asked for."""
+    """The account's area, the areas one level inside it (a county leader: its townships), and the one asked for
+    (kept as asked when refused: a dropdown drops a value its options lack, and the address would lose it and the
+    message naming it)."""
+    asked = asked_query(stored).get("area")
     try:
         with session_scope() as session:
-            shown, _problem = parse_area(session, asked_query(stored).get("area"))  # update_monthly_report names it
-            return area_options(session, shown, get_settings().language)
+            shown, _problem = parse_area(session, asked)  # update_monthly_report names it
+            options = area_options(session, shown, get_settings().language)
+            return with_value(options, asked if isinstance(asked, str) and asked else None)
     except (SQLAlchemyError, LookupError):
         log.exception("monthly areas unavailable")
         return []
