@@ -365,7 +365,7 @@ report = ImportReport(file="file", what=mapping.records)
 table = read_parts(Path(sys.argv[1]), encoding=mapping.encoding, rows=int(sys.argv[3]))
 import_records(get_engine(), table, mapping, report, dry_run=False, show_progress=False)
 print(json.dumps({"pid": os.getpid(), "total": report.total, "written": report.written,
-                  "rejected": [[r.row, r.reason] for r in report.rejected]}))
+                  "rejected": [[r.row, r.reason] for r in report.rejected], "problems": report.problems}))
 """
 
 
@@ -380,6 +380,7 @@ def import_checked_ahead(path: Path, sample: Sample, rows: int, tmp_path: Path) 
     assert int(marker.read_text()) not in (answer["pid"], os.getpid())  # checked in a child of that process
     report = ImportReport(file=path.name, what="incidents", total=answer["total"], written=answer["written"])
     report.rejected = [Rejection(row, reason) for row, reason in answer["rejected"]]
+    report.problems = answer["problems"]
     return report
 
 
@@ -428,3 +429,25 @@ def test_a_bad_row_in_a_later_part_undoes_the_parts_written_before(
     inspector = inspect(get_engine())
     expected = {str(index.name) for index in Base.metadata.tables["incident"].indexes}
     assert {str(index["name"]) for index in inspector.get_indexes("incident")} >= expected
+
+
+@pytest.mark.parametrize("ahead", [False, True], ids=["part-after-part", "checked-ahead-in-a-fork"])
+def test_a_malformed_line_in_a_later_part_is_named_and_undoes_the_parts_written_before(
+    sample_grids: Sample, tmp_path: Path, ahead: bool
+) -> None:
+    """A line with a field too many, met only when its part is read (after parts have been written): the file is
+    named as malformed, with the line, and nothing stays."""
+    lines = sample_grids.incidents.read_bytes().decode("gbk").split("\r\n")
+    header = lines[0]
+    body = [line for line in lines[1:] if line]
+    body[-1] += ",一个多余的字段"  # the last record gets a field the header does not have
+    broken = tmp_path / "broken.csv"
+    broken.write_bytes(("\r\n".join([header, *body]) + "\r\n").encode("gbk"))
+    report = (
+        import_checked_ahead(broken, sample_grids, 128, tmp_path)
+        if ahead
+        else import_in_parts(broken, sample_grids, 128)
+    )
+    assert report.written == 0 and any("not a well-formed CSV" in problem for problem in report.problems)
+    with session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(Incident)) == 0
