@@ -81,6 +81,13 @@ def analysis_map(
                 zoom=city_center_zoom()[1],
                 style={"height": height, "background": "#0d1d2e"},
                 attributionControl=bool(base_layers()),
+                # No animations: a drill or "back" replaces the page while Leaflet may still be mid-transition,
+                # and its pending step then reads the removed panes ("Cannot read properties of undefined
+                # (reading '_leaflet_pos')"). The view already changes without animation (viewport options).
+                zoomAnimation=False,
+                fadeAnimation=False,
+                markerZoomAnimation=False,
+                inertia=False,
             ),
             html.Div(id=ids.analysis("status", key), className="analysis-legend"),
             html.P(t("drillmap.hint"), className="analysis-hint") if drillable else None,
