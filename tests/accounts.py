@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from typing import Any
+from urllib.parse import quote, urlsplit
+
+from dash.testing.wait import until
 
 from dashboard.data.db import session_scope
 from dashboard.data.users import create_user, find_user
@@ -19,15 +23,27 @@ def account(username: str = "operator", role: Role = Role.CITY_OPERATOR, area: s
     return username
 
 
-def sign_in(dash_duo: Any, app: Any, username: str = "operator", role: Role = Role.CITY_OPERATOR, **kw: Any) -> None:
-    """Start the app and log in through the login form; the browser ends on the command wall."""
+def sign_in(
+    dash_duo: Any,
+    app: Any,
+    username: str = "operator",
+    role: Role = Role.CITY_OPERATOR,
+    *,
+    path: str = "/",
+    **kw: Any,
+) -> None:
+    """Start the app and log in through the login form at `/login?next=<path>`; the browser ends on `path`, rendered.
+
+    The form's POST must finish before anything else loads: navigating away at once cancels it (the server then
+    never sees the login). So this waits for the redirect to leave /login, not only for the click."""
     account(username, role, kw.get("area"))
-    dash_duo.start_server(app, navigate=False)
-    dash_duo.driver.get(f"{dash_duo.server.url}/login")
+    dash_duo.start_server(app, navigate=False, port=int(os.environ.get("DASH_TEST_PORT", "8050")))
+    dash_duo.driver.get(f"{dash_duo.server.url}/login?next={quote(path, safe='/?=&')}")
     dash_duo.wait_for_element("#login-username").send_keys(username)
     dash_duo.find_element("#login-password").send_keys(PASSWORD)
     dash_duo.find_element("#login-submit").click()
-    dash_duo.server_url = dash_duo.server.url  # the start page, logged in; waits for Dash to render
+    until(lambda: urlsplit(dash_duo.driver.current_url).path != "/login", timeout=10)
+    dash_duo._url = dash_duo.server.url  # what server_url's setter stores, without loading the page again
     dash_duo.wait_for_element(".topbar .user-name")
 
 
