@@ -57,6 +57,11 @@ class Settings(BaseSettings):
     ingest_max_batch: int = Field(500, ge=1, le=5000)  # events in one POST
     ingest_max_bytes: int = Field(2_000_000, ge=10_000)  # one POST's body
     refresh_ms: int = Field(60_000, ge=1_000)  # how often charts that read the database re-query
+    # Early warning: an alert's episode ends after this many hours with no new finding (empty: each rule's own
+    # window: 3 h for spikes, 24 h for hazard clusters, 14 days for repeated disputes) ...
+    alert_quiet_hours: float | None = Field(None, gt=0)
+    # ... and an acknowledged alert re-opens when its count reaches this many times the count it was acknowledged at.
+    alert_reopen_growth: float = Field(2.0, gt=1)
 
     @field_validator("database_url")
     @classmethod

@@ -61,11 +61,11 @@ def _grids(session: Session) -> dict[str, GridPlace]:
 
 
 def _workers(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(GridWorker.code, GridWorker.id)).tuples().all())
+    return dict(session.execute(select(GridWorker.code, GridWorker.id)).all())
 
 
 def _departments(session: Session) -> dict[str, int]:
-    return dict(session.execute(select(Department.code, Department.id)).tuples().all())
+    return dict(session.execute(select(Department.code, Department.id)).all())
 
 
 def grid_directory() -> Directory[GridPlace]:

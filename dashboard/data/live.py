@@ -193,7 +193,7 @@ class LiveState:
         """Recompute everything from the database (after a bulk load, or when Redis lost its data)."""
         today = city_day(now, self.offset)
         start = datetime.combine(today, datetime.min.time()) - self.offset
-        codes = dict(session.execute(select(Grid.id, Grid.code)).tuples().all())
+        codes = dict(session.execute(select(Grid.id, Grid.code)).all())
         stale = [
             self.keys.open_hazards,
             self.keys.open_by_grid,

@@ -203,6 +203,12 @@ class Incident(Base):
         Index("ix_incident_grid_reported", "grid_id", "reported_at"),  # a grid's records and density, by time
         Index("ix_incident_kind_filed", "kind", "filed_at"),
         Index("ix_incident_place_reported", "place_type", "reported_at"),
+        Index(  # the early-warning sweep: open records by deadline, without walking the years of closed ones
+            "ix_incident_open_deadline",
+            "deadline",
+            sqlite_where=text("closed_at IS NULL"),
+            postgresql_where=text("closed_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -246,6 +252,12 @@ class Hazard(Base):
             name="rectified_after_found",
         ),
         Index("ix_hazard_status_deadline", "status", "deadline"),
+        Index(
+            "ix_hazard_open_deadline",
+            "deadline",
+            sqlite_where=text("rectified_at IS NULL"),
+            postgresql_where=text("rectified_at IS NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
@@ -667,25 +679,37 @@ class CriminalSolveCityMonth(Base):
 
 
 class Alert(Base):
-    """预警: raised by the early-warning worker (dashboard/warning), one per rule, place and window (`key`).
-    Acknowledged and escalated by operators on the wall (who and when); an overdue record's alert escalates from
-    the township to the county by itself."""
+    """预警: raised by the early-warning worker (dashboard/warning), one per rule, place and episode: a growing
+    episode updates its alert (count, peak ratio, level, last seen) instead of raising another. Acknowledged and
+    escalated by operators on the wall (who and when); an overdue record's alert escalates from the township to the
+    county by itself; an acknowledged alert re-opens when its episode grows past a clear step."""
 
     __tablename__ = "alert"
-    __table_args__ = (Index("ix_alert_county_raised", "county_code", "raised_at"),)
+    __table_args__ = (
+        Index("ix_alert_county_updated", "county_code", "updated_at"),
+        Index("ix_alert_rule_place_seen", "rule", "place", "last_seen_at"),  # the episode of a place
+    )
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True)
-    key: Mapped[str] = mapped_column(String(160), unique=True)  # the idempotency key: rule, place and window
-    rule: Mapped[str] = mapped_column(String(32))  # spike | repeated_disputes | hazard_cluster | patrol_gap | overdue
+    key: Mapped[str] = mapped_column(String(160), unique=True)  # the idempotency key of the episode's first finding
+    rule: Mapped[str] = mapped_column(String(32))  # grid_spike | township_spike | hazard_cluster | repeated_disputes …
+    place: Mapped[str] = mapped_column(String(160))  # the episode's place: an area, a township and category, a record
+    level: Mapped[str] = mapped_column(String(8), default="yellow")  # red | orange | yellow (severity.py)
+    count: Mapped[int] = mapped_column(Integer, default=1)  # reports in the episode so far
+    peak_ratio: Mapped[float | None] = mapped_column(Float)  # the highest observed / expected of the episode
     county_code: Mapped[str] = mapped_column(String(6))
     township_code: Mapped[str | None] = mapped_column(String(9))
     grid_code: Mapped[str | None] = mapped_column(String(20))
     subject: Mapped[str | None] = mapped_column(String(64))  # the event id of the record it is about, if one
     raised_at: Mapped[datetime] = mapped_column(DateTime, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime)  # when the episode last grew (raised_at until it does)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime)  # the episode's latest finding: it ends after a quiet time
     detail: Mapped[str] = mapped_column(Text, default="{}")  # JSON: the figures behind it (observed, expected, ...)
     escalation: Mapped[str] = mapped_column(String(16), default="township")  # who handles it now: township | county
     acknowledged_at: Mapped[datetime | None] = mapped_column(DateTime)
     acknowledged_by: Mapped[str | None] = mapped_column(String(64))
+    acknowledged_count: Mapped[int | None] = mapped_column(Integer)  # the count when acknowledged
+    reopened_at: Mapped[datetime | None] = mapped_column(DateTime)  # the episode outgrew its acknowledgement
     escalated_at: Mapped[datetime | None] = mapped_column(DateTime)
     escalated_by: Mapped[str | None] = mapped_column(String(64))  # a username, or "system" (overdue)
 

@@ -19,7 +19,7 @@ from enum import StrEnum
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, select
+from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
@@ -139,8 +139,11 @@ def _names(session: Session, by: RateBy, keys: list[str]) -> dict[str, tuple[str
     return {}
 
 
-def overdue(session: Session, area: Area, *, now: datetime | None = None, limit: int = 500) -> pd.DataFrame:
-    """Records not closed and past their deadline, most overdue first (at most `limit`)."""
+def overdue(
+    session: Session, area: Area, *, now: datetime | None = None, since: datetime | None = None, limit: int = 500
+) -> pd.DataFrame:
+    """Records not closed and past their deadline, most overdue first (at most `limit`); with `since`, only those
+    whose deadline fell after it (the early-warning sweep: the open-deadline indexes read just that stretch)."""
     now = now or utc_now()
     frames = []
     for name, model, what in (("incident", Incident, Incident.kind), ("hazard", Hazard, Hazard.category)):
@@ -158,6 +161,7 @@ def overdue(session: Session, area: Area, *, now: datetime | None = None, limit:
             .join(Grid, Grid.id == model.grid_id)
             .outerjoin(Department, Department.id == model.department_id)
             .where(_area_clause(model, area), _closing(model).is_(None), model.deadline < now)
+            .where(model.deadline >= since if since is not None else true())
             .order_by(model.deadline)
             .limit(limit)
         )

@@ -1,17 +1,24 @@
 """The alert store: the `alert` table (who acknowledged or escalated, and when) and a version counter in Redis that
-the wall polls every two seconds, so a new or changed alert shows within the five seconds the issue asks.
+the wall polls every two seconds, so a new or changed alert shows within five seconds of its report.
 
-- `raise_alert(session, finding)` → the new alert's id, or None when its key is stored already (idempotent).
+- `record(session, finding, growth=...)` → what changed: one alert per rule, place and episode. A finding on a
+  place whose alert was last seen within the finding's `quiet` (None: ever) updates that alert when it brings a
+  larger count (count, peak ratio, the higher level, when it grew); otherwise it is a new alert, stored once under
+  its key (another worker storing the same finding stores nothing). An acknowledged alert re-opens when its count
+  reaches `growth` times the count it was acknowledged at.
 - `acknowledge(session, alert_id, actor)` / `escalate(session, alert_id, actor)`: set once, audited; a second
   acknowledgement changes nothing.
-- `active_alerts(session, area, now=...)`: what the wall shows: not acknowledged and raised within `SHOWN_FOR`, or
-  acknowledged in the last `ACKNOWLEDGED_SHOWN_FOR`; newest first, at most `limit` (the rest only counted).
+- `active_alerts(session, area, now=...)`: what the wall shows: not acknowledged and raised or grown within
+  `SHOWN_FOR`, or acknowledged in the last `ACKNOWLEDGED_SHOWN_FOR`; the latest grown first, at most `limit` (the
+  rest only counted).
 """
 
 from __future__ import annotations
 
 import json
+import math
 from datetime import datetime, timedelta
+from enum import StrEnum
 from typing import Any
 
 from redis import Redis
@@ -25,6 +32,7 @@ from dashboard.data.models import Alert
 from dashboard.data.periods import Area, AreaLevel, utc_now
 from dashboard.data.vocab import AuditAction
 from dashboard.warning.rules import Finding
+from dashboard.warning.severity import Level, higher
 
 SHOWN_FOR = timedelta(hours=24)  # an alert nobody acknowledged leaves the wall after a day (it stays in the table)
 ACKNOWLEDGED_SHOWN_FOR = timedelta(minutes=5)
@@ -47,26 +55,75 @@ def current_version(client: Redis, area: Area) -> int:
     return int(client.get(version_key(area.county_code)) or 0)
 
 
-def raise_alert(session: Session, finding: Finding) -> int | None:
+class Change(StrEnum):
+    NEW = "new"  # a new episode: a new alert
+    GREW = "grew"  # its episode's alert has a larger count now
+    REOPENED = "reopened"  # and it outgrew its acknowledgement: back on the wall as open
+    SAME = "same"  # nothing the wall shows changed (stored already, or no larger count)
+
+    @property
+    def shown(self) -> bool:
+        return self is not Change.SAME
+
+
+def current_episode(session: Session, finding: Finding) -> Alert | None:
+    """The alert of the finding's place whose episode is still going (seen within its `quiet`; None: at any time)."""
+    query = select(Alert).where(Alert.rule == finding.rule, Alert.place == finding.episode_place)
+    if finding.quiet is not None:
+        query = query.where(Alert.last_seen_at > finding.at - finding.quiet)
+    return session.scalars(query.order_by(Alert.last_seen_at.desc()).limit(1).with_for_update()).first()
+
+
+def record(session: Session, finding: Finding, *, growth: float) -> Change:
+    alert = current_episode(session, finding)
+    if alert is None:
+        return Change.NEW if _insert(session, finding) else Change.SAME
+    alert.last_seen_at = max(alert.last_seen_at, finding.at)  # the episode goes on
+    if finding.count <= alert.count:
+        return Change.SAME
+    alert.count, alert.updated_at = finding.count, max(alert.updated_at, finding.at)
+    alert.level = higher(alert.level, finding.level)
+    if finding.ratio is not None:
+        alert.peak_ratio = max(alert.peak_ratio or 0.0, finding.ratio)
+    alert.detail = _json(finding.detail)
+    step = math.ceil((alert.acknowledged_count or 0) * growth)
+    if alert.acknowledged_at is not None and finding.count >= step:
+        alert.acknowledged_at = alert.acknowledged_by = None
+        alert.reopened_at = finding.at
+        return Change.REOPENED
+    return Change.GREW
+
+
+def _json(detail: dict[str, Any]) -> str:
+    return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def _insert(session: Session, finding: Finding) -> bool:
     if session.scalar(select(Alert.id).where(Alert.key == finding.key)) is not None:
-        return None
+        return False
     alert = Alert(
         key=finding.key,
         rule=finding.rule,
+        place=finding.episode_place,
+        level=str(finding.level),
+        count=finding.count,
+        peak_ratio=finding.ratio,
         county_code=finding.county,
         township_code=finding.township,
         grid_code=finding.grid,
         subject=finding.subject,
         raised_at=finding.at,
-        detail=json.dumps(finding.detail, ensure_ascii=False, sort_keys=True, default=str),
+        updated_at=finding.at,
+        last_seen_at=finding.at,
+        detail=_json(finding.detail),
         escalation="township",
     )
     try:
         with session.begin_nested():
             session.add(alert)
     except IntegrityError:  # another worker stored the same key just now
-        return None
-    return alert.id
+        return False
+    return True
 
 
 def acknowledge(session: Session, alert_id: int, actor: str) -> bool:
@@ -74,17 +131,19 @@ def acknowledge(session: Session, alert_id: int, actor: str) -> bool:
     alert = session.get(Alert, alert_id, with_for_update=True)
     if alert is None or alert.acknowledged_at is not None:
         return False
-    alert.acknowledged_at, alert.acknowledged_by = utc_now(), actor
+    alert.acknowledged_at, alert.acknowledged_by, alert.acknowledged_count = utc_now(), actor, alert.count
     audit.record(session, actor, AuditAction.ALERT_ACKNOWLEDGED, {"alert": alert_id, "rule": alert.rule})
     return True
 
 
-def escalate(session: Session, alert_id: int, actor: str) -> bool:
-    """Hand the alert to the county (True when this call did)."""
+def escalate(session: Session, alert_id: int, actor: str, *, level: Level | None = None) -> bool:
+    """Hand the alert to the county (True when this call did); `level`: at least this level from now on."""
     alert = session.get(Alert, alert_id, with_for_update=True)
     if alert is None or alert.escalation == "county":
         return False
     alert.escalation, alert.escalated_at, alert.escalated_by = "county", utc_now(), actor
+    if level is not None:
+        alert.level = higher(alert.level, level)
     audit.record(session, actor, AuditAction.ALERT_ESCALATED, {"alert": alert_id, "rule": alert.rule})
     return True
 
@@ -107,11 +166,11 @@ def active_alerts(
     now = now or utc_now()
     shown = and_(
         _in_area(area),
-        Alert.raised_at >= now - SHOWN_FOR,
+        Alert.updated_at >= now - SHOWN_FOR,
         or_(Alert.acknowledged_at.is_(None), Alert.acknowledged_at >= now - ACKNOWLEDGED_SHOWN_FOR),
     )
     total = int(session.scalar(select(func.count()).select_from(Alert).where(shown)) or 0)
-    rows = session.scalars(select(Alert).where(shown).order_by(Alert.raised_at.desc(), Alert.id.desc()).limit(limit))
+    rows = session.scalars(select(Alert).where(shown).order_by(Alert.updated_at.desc(), Alert.id.desc()).limit(limit))
     alerts = [
         {
             "id": alert.id,
@@ -121,6 +180,11 @@ def active_alerts(
             "grid_code": alert.grid_code,
             "subject": alert.subject,
             "raised_at": alert.raised_at,
+            "updated_at": alert.updated_at,
+            "level": alert.level,
+            "count": alert.count,
+            "peak_ratio": alert.peak_ratio,
+            "reopened_at": alert.reopened_at,
             "detail": json.loads(alert.detail or "{}"),
             "escalation": alert.escalation,
             "acknowledged_at": alert.acknowledged_at,

@@ -22,6 +22,7 @@ from dashboard.config import get_settings
 from dashboard.data.models import Grid, Hazard, Incident
 
 HOURS_OF_WEEK = 168
+LEFT_OUT = timedelta(days=1)  # longer than any rule's window (the hazard cluster's 24 hours)
 
 
 class HourOfWeekBaseline:
@@ -65,8 +66,11 @@ class HourOfWeekBaseline:
 
 def load_baselines(session: Session, now: datetime, *, weeks: int = 8) -> tuple[HourOfWeekBaseline, HourOfWeekBaseline]:
     """The incident baseline (per township and per grid) and the hazard baseline (per township and category),
-    from the `weeks` weeks before `now` (naive UTC)."""
-    zone, since = get_settings().timezone, now - timedelta(weeks=weeks)
+    from the `weeks` weeks that end `LEFT_OUT` before `now` (naive UTC): a burst going on now never raises its own
+    bar (a worker restarted in the middle of one would otherwise learn it as usual)."""
+    zone = get_settings().timezone
+    now = now - LEFT_OUT
+    since = now - timedelta(weeks=weeks)
     incidents = session.execute(
         select(Grid.code, Incident.reported_at)
         .join(Grid, Grid.id == Incident.grid_id)

@@ -7,8 +7,9 @@
   or a grid's incidents (3 hours) and for a township's hazards of one category (a cluster, 24 hours).
 - `RepeatedDisputes`: disputes at one place: `count` (3) or more within `radius_m` (100 m) of each other in one grid
   within `days` (14).
-A spike rule returns one `Finding` per episode: none while the area stays above its threshold within `window` of its
-last alert. The alert store keeps one alert per `key`.
+Every report that finds a place above its threshold yields a `Finding`; those of one episode share a key and carry
+the count so far, so the alert store (alerts.py) keeps one alert per rule, place and episode and updates it as the
+episode grows. `remember()` fills the windows from past reports without evaluating them (a rebuild, windows.py).
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any, Protocol
+
+from dashboard.warning.severity import Level, spike_level
 
 ALPHA = 0.001  # the stated false-alarm probability per evaluation of a spike rule
 EARTH_RADIUS_M = 6_371_000.0
@@ -49,14 +52,27 @@ class Report:
 
 @dataclass(frozen=True)
 class Finding:
+    """What a rule found on one report. The alert store keeps one alert per rule, `place` and episode: a finding on
+    a place whose episode is still going updates that alert (its count, ratio, level); otherwise it is a new alert,
+    stored under `key` (the same key from any worker that sees the same reports, so a race stores it once)."""
+
     rule: str
-    key: str  # one alert per key
+    key: str
     county: str
     township: str | None
     grid: str | None
     at: datetime
     subject: str | None = None  # the event id of the record it is about
     detail: dict[str, Any] = field(default_factory=dict)
+    place: str = ""  # where the episode is: an area, a township and category, a record (empty: the key)
+    count: int = 1  # reports in the episode so far (what the wall shows as it grows)
+    ratio: float | None = None  # observed over expected, for a rule with a baseline
+    level: Level = Level.YELLOW
+    quiet: timedelta | None = None  # the episode ends after this long with no finding (None: the place is the episode)
+
+    @property
+    def episode_place(self) -> str:
+        return self.place or self.key
 
 
 class Baseline(Protocol):
@@ -87,7 +103,12 @@ def threshold(lam: float, alpha: float = ALPHA) -> int:
 
 
 class SpikeRule:
-    """Reports in a trailing window per area (the `area_of` a report), against the baseline (module doc)."""
+    """Reports in a trailing window per area (the `area_of` a report), against the baseline (module doc).
+
+    An area above its threshold is in an episode until `quiet` (default: the window) passes with no report that
+    finds it above; every report in the episode yields a finding with the same key, so the store updates one
+    alert. `explained(report)`: a report that a finer rule accounts for (a grid in its own spike) is left out of
+    this rule's count, so one grid's burst is one alert, not the grid's and its township's."""
 
     def __init__(
         self,
@@ -99,42 +120,76 @@ class SpikeRule:
         window: timedelta = timedelta(hours=3),
         alpha: float = ALPHA,
         min_count: int = 3,
+        quiet: timedelta | None = None,
+        explained: Callable[[Report], bool] | None = None,
+        source: str = "incidents",
     ) -> None:
         self.name, self.baseline, self.area_of, self.level = name, baseline, area_of, level
+        self.source = source  # which baseline it reads: "incidents" or "hazards" (swapped in when reloaded)
         self.window, self.alpha, self.min_count = window, alpha, min_count
+        self.quiet = quiet or window
+        self.explained = explained
         self.recent: dict[str, deque[datetime]] = defaultdict(deque)
-        self.raised: dict[str, datetime] = {}  # the last alert per area: one alert per episode, not per report
+        self.episodes: dict[str, tuple[str, datetime]] = {}  # area -> (its episode's key, last seen above)
         self.evaluations = 0
+
+    @property
+    def span(self) -> timedelta:
+        """How far back the windows reach: what a rebuild must load."""
+        return self.window
+
+    def remember(self, report: Report) -> None:
+        """Add a past report to the windows without evaluating it (a rebuild from the database)."""
+        area = self.area_of(report)
+        if area is not None and not (self.explained and self.explained(report)):
+            self._add(area, report.at)
+
+    def _add(self, area: str, at: datetime) -> deque[datetime]:
+        times = self.recent[area]
+        times.append(at)
+        while times and times[0] <= at - self.window:
+            times.popleft()
+        return times
+
+    def resume(self, place: str, key: str, last_seen: datetime, _count: int) -> None:
+        """Go on with an episode the alert table says is still going (a rebuild)."""
+        self.episodes[place] = (key, last_seen)
+
+    def in_episode(self, area: str, at: datetime) -> bool:
+        episode = self.episodes.get(area)
+        return episode is not None and at - episode[1] < self.quiet
 
     def observe(self, report: Report) -> Finding | None:
         area = self.area_of(report)
-        if area is None:
+        if area is None or (self.explained and self.explained(report)):
             return None
-        times = self.recent[area]
-        times.append(report.at)
-        while times and times[0] <= report.at - self.window:
-            times.popleft()
+        times = self._add(area, report.at)
         self.evaluations += 1
         start = report.at - self.window
         expected = self.baseline.expected(area, start, report.at)
-        others = sum(1 for moment in times if moment <= report.at) - 1
+        observed = sum(1 for moment in times if start < moment <= report.at)
         limit = threshold(round(expected, 3), self.alpha)
-        if others < limit or others + 1 < self.min_count:
+        if observed - 1 < limit or observed < self.min_count:
             return None
-        last = self.raised.get(area)
-        self.raised[area] = report.at
-        if last is not None and report.at - last < self.window:
-            return None  # the same episode, still going: its alert stands
+        key = f"{self.name}:{area}:{report.at:%Y%m%d%H%M%S}:{report.event_id}"
+        if self.in_episode(area, report.at):
+            key = self.episodes[area][0]  # the same episode, still going: its alert is updated
+        self.episodes[area] = (key, report.at)
         return Finding(
             rule=self.name,
-            key=f"{self.name}:{area}:{report.at:%Y%m%d%H%M%S}",
+            key=key,
             county=report.county,
             township=report.township,
             grid=report.grid if self.level == "grid" else None,
             at=report.at,
+            place=area,
+            count=observed,
+            ratio=round(observed / max(expected, 1e-9), 1),
+            level=spike_level(observed, limit + 1),
+            quiet=self.quiet,
             detail={
                 "area": area,
-                "observed": others + 1,
+                "observed": observed,
                 "expected": round(expected, 2),
                 "threshold": limit + 1,
                 "hours": self.window.total_seconds() / 3600,
@@ -152,51 +207,89 @@ def metres(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class RepeatedDisputes:
-    """Disputes at one place (module doc)."""
+    """Disputes at one place (module doc). One episode per grid: the count is the largest set of disputes within
+    `radius_m` of each other seen so far, so a growing cluster updates one alert instead of raising one per size."""
 
     name = "repeated_disputes"
 
-    def __init__(self, *, count: int = 3, radius_m: float = 100.0, days: int = 14) -> None:
+    def __init__(
+        self, *, count: int = 3, radius_m: float = 100.0, days: int = 14, quiet: timedelta | None = None
+    ) -> None:
         self.count, self.radius_m, self.span = count, radius_m, timedelta(days=days)
+        self.quiet = quiet or self.span
         self.recent: dict[str, deque[Report]] = defaultdict(deque)
+        self.episodes: dict[str, tuple[str, datetime, int]] = {}  # grid -> (its episode's key, last seen, largest)
 
-    def observe(self, report: Report) -> Finding | None:
-        if report.record != "incident" or report.what != "dispute":
-            return None
+    def resume(self, place: str, key: str, last_seen: datetime, count: int) -> None:
+        self.episodes[place] = (key, last_seen, count)
+
+    def remember(self, report: Report) -> None:
+        if report.record == "incident" and report.what == "dispute":
+            self._add(report)
+
+    def _add(self, report: Report) -> deque[Report]:
         held = self.recent[report.grid]
         held.append(report)
         while held and held[0].at <= report.at - self.span:
             held.popleft()
+        return held
+
+    def observe(self, report: Report) -> Finding | None:
+        if report.record != "incident" or report.what != "dispute":
+            return None
+        held = self._add(report)
         near = [r for r in held if metres(r.lat, r.lon, report.lat, report.lon) <= self.radius_m]
         if len(near) < self.count:
             return None
-        anchor = min(near, key=lambda r: (r.at, r.event_id))  # the first of the place: one alert per place
+        episode = self.episodes.get(report.grid)
+        if episode is not None and report.at - episode[1] < self.quiet:
+            key, largest = episode[0], max(episode[2], len(near))
+        else:
+            anchor = min(near, key=lambda r: (r.at, r.event_id))  # the first of the place
+            key, largest = f"{self.name}:{report.grid}:{anchor.event_id}", len(near)
+        self.episodes[report.grid] = (key, report.at, largest)
         return Finding(
             rule=self.name,
-            key=f"{self.name}:{report.grid}:{anchor.event_id}",
+            key=key,
             county=report.county,
             township=report.township,
             grid=report.grid,
             at=report.at,
             subject=report.event_id,
-            detail={"disputes": len(near), "days": self.span.days, "radius_m": self.radius_m},
+            place=report.grid,
+            count=largest,
+            level=spike_level(largest, self.count),
+            quiet=self.quiet,
+            detail={"disputes": largest, "days": self.span.days, "radius_m": self.radius_m},
         )
 
 
-def default_rules(incidents: Baseline, hazards: Baseline) -> list[SpikeRule | RepeatedDisputes]:
-    """The rules the worker runs on each new report."""
-    return [
-        SpikeRule(
-            "township_spike",
-            incidents,
-            area_of=lambda r: r.township if r.record == "incident" else None,
-        ),
-        SpikeRule("grid_spike", incidents, area_of=lambda r: r.grid if r.record == "incident" else None, level="grid"),
-        SpikeRule(
-            "hazard_cluster",
-            hazards,
-            area_of=lambda r: f"{r.township}:{r.what}" if r.record == "hazard" else None,
-            window=timedelta(hours=24),
-        ),
-        RepeatedDisputes(),
-    ]
+def default_rules(
+    incidents: Baseline, hazards: Baseline, *, quiet: timedelta | None = None
+) -> list[SpikeRule | RepeatedDisputes]:
+    """The rules the worker runs on each new report, in this order: a grid's spike before its township's, so the
+    township leaves out the reports of a grid already in its own spike. `quiet`: one quiet period for every rule
+    (None: each rule's own window)."""
+    grid = SpikeRule(
+        "grid_spike",
+        incidents,
+        area_of=lambda r: r.grid if r.record == "incident" else None,
+        level="grid",
+        quiet=quiet,
+    )
+    township = SpikeRule(
+        "township_spike",
+        incidents,
+        area_of=lambda r: r.township if r.record == "incident" else None,
+        quiet=quiet,
+        explained=lambda r: grid.in_episode(r.grid, r.at),
+    )
+    hazard = SpikeRule(
+        "hazard_cluster",
+        hazards,
+        area_of=lambda r: f"{r.township}:{r.what}" if r.record == "hazard" else None,
+        window=timedelta(hours=24),
+        quiet=quiet,
+        source="hazards",
+    )
+    return [grid, township, hazard, RepeatedDisputes(quiet=quiet)]

@@ -1,11 +1,16 @@
 """The early-warning worker (`python -m dashboard.warning`): one evaluating process beside the stream consumers
 (run two or more for failover: a lease in Redis lets one evaluate and keeps the others standing by, lease.py).
 
-It reads the event stream itself (XREAD from its own cursor, kept in Redis so a restart resumes where it stopped),
-runs the rules (rules.py) on each new incident and hazard report, and stores what they find as alerts (alerts.py)
-within a second or so of the report; the wall polls every two seconds. Every minute it also raises alerts for
-records newly overdue (the township's) and escalates those overdue for a day to the county (by "system"), and for
-townships whose workers have not patrolled for `PATROL_GAP`. Baselines are reloaded from the database every hour.
+Three threads, so that nothing slow delays what must be quick:
+- the lease keeper (lease.py) takes and renews the lease on its own clock;
+- the evaluation reads the event stream itself (XREAD from its own cursor, kept in Redis so a restart or a standby
+  goes on where the last holder stopped), runs the rules (rules.py) on each new incident and hazard report and stores
+  what they find (alerts.py: one alert per rule, place and episode) within a second or so of the report; on start
+  and on every takeover it first rebuilds its windows from the database and the stream (windows.py);
+- the sweeps (sweeps.py) run every minute: overdue records, escalation, patrol gaps; and reload the baselines every
+  hour, handing them to the evaluation to swap in.
+A failure (Redis or the database down) is retried with growing delays and logged once when it starts and once when
+it ends (backoff.py).
 """
 
 from __future__ import annotations
@@ -13,73 +18,110 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections import defaultdict
 from contextlib import suppress
 from datetime import datetime, timedelta
 from typing import Any, cast
-from zoneinfo import ZoneInfo
 
 from redis import Redis
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
-from dashboard.data import sla
 from dashboard.data.db import session_scope
-from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
-from dashboard.data.models import Alert, Grid, GridWorker, PatrolLog
-from dashboard.data.periods import CITY, utc_now
+from dashboard.data.models import Alert
+from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import REDIS_DOWN
 from dashboard.data.routing import get_routing
 from dashboard.data.streams import as_entries
-from dashboard.warning import alerts
-from dashboard.warning.baseline import load_baselines
-from dashboard.warning.lease import Lease
+from dashboard.warning import alerts, sweeps, windows
+from dashboard.warning.backoff import Backoff
+from dashboard.warning.baseline import HourOfWeekBaseline, load_baselines
+from dashboard.warning.lease import Lease, LeaseKeeper
 from dashboard.warning.rules import Finding, RepeatedDisputes, Report, SpikeRule, default_rules
 
 log = logging.getLogger("dashboard.warning")
-PATROL_GAP = timedelta(hours=36)  # a worker with no patrol started this long
-FRESH_OVERDUE = timedelta(days=7)  # overdue records older than this are on the /sla list, not raised again
-PERIODIC_SECONDS = 60.0
+SWEEP_SECONDS = 60.0
 BASELINE_SECONDS = 3600.0
-STANDBY_SECONDS = 1.0  # how often a standby asks for the lease
+READ_COUNT = 500  # stream entries per read
+
+Rule = SpikeRule | RepeatedDisputes
+Baselines = dict[str, HourOfWeekBaseline]  # "incidents" and "hazards" (SpikeRule.source)
 
 
-def as_report(event: IncidentReported | HazardReported) -> Report:
-    if isinstance(event, IncidentReported):
-        what = str(event.kind)
-        record = "incident"
-    else:
-        what = str(event.category)
-        record = "hazard"
-    return Report(
-        record, what, event.subtype, event.grid_code, event.occurred_utc, str(event.event_id), event.lat, event.lon
-    )
+def fetch_baselines(now: datetime) -> Baselines:
+    with session_scope() as session:
+        incidents, hazards = load_baselines(session, now)
+    return {"incidents": incidents, "hazards": hazards}
 
 
 class WarningWorker:
-    def __init__(self, client: Redis, *, block_ms: int = 1000) -> None:
+    def __init__(self, client: Redis, *, block_ms: int = 1000, backoff_first: float = 1.0, backoff_cap: float = 60.0):
         get_routing()  # an incomplete routing matrix stops this process at start-up, naming the entry
+        settings = get_settings()
         self.client, self.block_ms = client, block_ms
-        self.stream = get_settings().event_stream
-        self.cursor_key = f"{get_settings().live_prefix}warning:cursor"
-        self.rules: list[SpikeRule | RepeatedDisputes] = []
-        self._baselines_at = -float("inf")
-        self._periodic_at = -float("inf")
-        self.raised = 0
+        self.stream = settings.event_stream
+        self.cursor_key = f"{settings.live_prefix}warning:cursor"
+        self.quiet = timedelta(hours=settings.alert_quiet_hours) if settings.alert_quiet_hours else None
+        self.growth = settings.alert_reopen_growth
+        self.rules: list[Rule] = []
+        self.known: set[str] = set()  # event ids the rebuild evaluated: met again on the stream, they are skipped
+        self.raised = 0  # new alerts stored by this worker
+        self.updated = 0  # alerts this worker updated (grown or re-opened)
+        self.rebuilt: dict[str, float] = {}  # the last rebuild's figures (reports, seconds)
+        self.rebuilds = 0  # at start and at every takeover: a holder that keeps its lease keeps its windows
+        self._fresh_baselines: Baselines | None = None  # loaded by the sweeps, swapped in by the evaluation
+        self.evaluation_backoff = Backoff("early-warning evaluation", log, first=backoff_first, cap=backoff_cap)
+        self.sweep_backoff = Backoff("early-warning sweep", log, first=backoff_first, cap=backoff_cap)
 
-    def load_baselines(self) -> None:
+    # -- the windows ------------------------------------------------------------------------------------------------
+
+    def rebuild(self, now: datetime | None = None) -> int:
+        """Fresh rules over the database's and the stream's recent reports (windows.py), going on with the episodes
+        the alert table says are open. Reports of the last `windows.REPLAY` are evaluated (what they find is stored:
+        the store keeps each episode once), older ones only fill the windows. Returns how many reports."""
+        started, now = time.perf_counter(), now or utc_now()
+        self.rules = default_rules(**fetch_baselines(now), quiet=self.quiet)
+        spikes = [rule for rule in self.rules if isinstance(rule, SpikeRule)]
+        disputes = next(rule for rule in self.rules if isinstance(rule, RepeatedDisputes))
+        longest = max([rule.quiet for rule in self.rules] + [disputes.span])
         with session_scope() as session:
-            incidents, hazards = load_baselines(session, utc_now())
-        old = {rule.name: rule for rule in self.rules}
-        fresh = default_rules(incidents, hazards)
-        for rule in fresh:  # keep the windows already filled
-            if rule.name in old:
-                rule.recent = old[rule.name].recent
+            episodes = windows.open_episodes(session, now - longest)
+            reports = windows.recent_reports(
+                session,
+                self.client,
+                self.stream,
+                now,
+                spike=max(rule.span for rule in spikes if rule.source == "incidents"),
+                cluster=max(rule.span for rule in spikes if rule.source == "hazards"),
+                disputes=disputes.span,
+            )
+        by_name = {rule.name: rule for rule in self.rules}
+        for rule_name, place, key, last_seen, count in episodes:
+            if rule_name in by_name:
+                by_name[rule_name].resume(place, key, last_seen, count)
+        replay_from = now - windows.REPLAY
+        findings = []
+        for report in reports:
+            if report.at < replay_from:
+                for rule in self.rules:
+                    rule.remember(report)
+            else:
+                findings += self.evaluate([report])
+        self.known = {report.event_id for report in reports if report.at >= replay_from}
+        self.store(findings)
+        self.rebuilt = {"reports": len(reports), "seconds": time.perf_counter() - started}
+        self.rebuilds += 1
+        log.info("windows rebuilt from %d recent reports in %.1f s", len(reports), self.rebuilt["seconds"])
+        return len(reports)
+
+    def swap_baselines(self) -> None:
+        fresh, self._fresh_baselines = self._fresh_baselines, None
+        if fresh is not None:
+            for rule in self.rules:
                 if isinstance(rule, SpikeRule):
-                    rule.raised = cast(SpikeRule, old[rule.name]).raised
-        self.rules = fresh
-        self._baselines_at = time.monotonic()
+                    rule.baseline = fresh[rule.source]
+
+    # -- the evaluation ---------------------------------------------------------------------------------------------
 
     def cursor(self) -> str:
         return str(self.client.get(self.cursor_key) or "$")
@@ -88,153 +130,118 @@ class WarningWorker:
         return [finding for report in reports for rule in self.rules if (finding := rule.observe(report)) is not None]
 
     def store(self, findings: list[Finding]) -> int:
+        """Store what the rules found; tell the walls of the counties whose alerts changed. Returns how many alerts
+        changed (new, grown or re-opened)."""
         if not findings:
             return 0
+        changed: list[tuple[Finding, alerts.Change]] = []
         with session_scope() as session:
-            new = [f for f in findings if alerts.raise_alert(session, f) is not None]
-        if new:
-            alerts.bump(self.client, *{f.county for f in new})
-        self.raised += len(new)
-        return len(new)
+            for finding in findings:
+                change = alerts.record(session, finding, growth=self.growth)
+                if change.shown:
+                    changed.append((finding, change))
+        if changed:
+            alerts.bump(self.client, *{finding.county for finding, _change in changed})
+        self.raised += sum(change is alerts.Change.NEW for _finding, change in changed)
+        self.updated += sum(change is not alerts.Change.NEW for _finding, change in changed)
+        return len(changed)
 
     def poll_once(self) -> int:
-        """Read new entries, evaluate the reports among them, store alerts. Returns how many alerts were raised."""
-        if time.monotonic() - self._baselines_at > BASELINE_SECONDS:
-            self.load_baselines()
+        """Read new entries, evaluate the reports among them, store what they find. Returns how many alerts
+        changed."""
+        if not self.rules:
+            self.rebuild()
+        self.swap_baselines()
         cursor = self.cursor()
         if cursor == "$":
             last = cast(list[Any], self.client.xrevrange(self.stream, count=1))
             cursor = str(last[0][0]) if last else "0-0"
             self.client.set(self.cursor_key, cursor)
-        reply = cast(list[Any], self.client.xread({self.stream: cursor}, block=self.block_ms, count=500))
+        reply = cast(list[Any], self.client.xread({self.stream: cursor}, block=self.block_ms, count=READ_COUNT))
         entries = as_entries(reply[0][1]) if reply else []
-        reports = []
-        for _stream_id, fields in entries:
-            try:
-                event = from_stream(fields)
-            except MalformedEvent:
-                continue  # the consumer dead-letters it
-            if isinstance(event, IncidentReported | HazardReported):
-                reports.append(as_report(event))
-        raised = self.store(self.evaluate(reports))
+        reports = [report for report in windows.reports_of(entries) if report.event_id not in self.known]
+        changed = self.store(self.evaluate(reports))
         if entries:
             self.client.set(self.cursor_key, entries[-1][0])
-        if time.monotonic() - self._periodic_at > PERIODIC_SECONDS:
-            raised += self.periodic(utc_now())
-            self._periodic_at = time.monotonic()
-        return raised
+        return changed
 
-    def periodic(self, now: datetime) -> int:
-        """Overdue records (raise, escalate after a day) and patrol gaps."""
+    # -- the sweeps -------------------------------------------------------------------------------------------------
+
+    def sweep(self, now: datetime) -> int:
+        """Overdue records (raise; escalate after a day) and patrol gaps. Returns how many alerts changed."""
         with session_scope() as session:
-            findings = overdue_findings(session, now) + patrol_gap_findings(session, now)
-        raised = self.store(findings)
+            overdue = sweeps.fresh_overdue(session, now)
+            findings = sweeps.overdue_findings(overdue, now) + sweeps.patrol_gap_findings(session, now)
+        changed = self.store(findings)
         with session_scope() as session:
-            escalated = escalate_overdue(session, now)
+            escalated = sweeps.escalate_overdue(session, overdue)
         if escalated:
             alerts.bump(self.client, *escalated)
-        return raised
+        return changed + len(escalated)
 
-    def run(self, stop: threading.Event, lease: Lease | None = None) -> None:
-        """Evaluate while this worker holds the lease (lease.py); else wait as a standby, and take over when the
-        holder stops (at once) or dies (within the lease's time to live). Taking over is like a restart: the
-        cursor in Redis says where to go on, the windows fill again from there."""
+    def sweep_loop(self, stop: threading.Event, keeper: LeaseKeeper) -> None:
+        """Sweep every `SWEEP_SECONDS` and reload the baselines every `BASELINE_SECONDS` while holding the lease."""
+        next_sweep = next_baselines = time.monotonic() + SWEEP_SECONDS
+        wait = 1.0
+        while not stop.wait(wait):
+            wait = 1.0
+            if not keeper.held:
+                continue
+            try:
+                if time.monotonic() >= next_sweep:
+                    self.sweep(utc_now())
+                    next_sweep = time.monotonic() + SWEEP_SECONDS
+                if time.monotonic() >= next_baselines:
+                    self._fresh_baselines = fetch_baselines(utc_now())
+                    next_baselines = time.monotonic() + BASELINE_SECONDS
+                self.sweep_backoff.succeeded()
+            except Exception as error:  # a lasting failure is logged once, retried later and later
+                wait = self.sweep_backoff.failed(error)
+
+    # -- the process ------------------------------------------------------------------------------------------------
+
+    def run(self, stop: threading.Event, lease: Lease | None = None, *, stall_limit: float | None = None) -> None:
+        """Evaluate while this worker holds the lease; else wait as a standby. Taking the lease (at start, or over
+        from a holder that stopped or died) rebuilds the windows first, then goes on from the stream's cursor."""
         lease = lease or Lease(self.client)
+        keeper = LeaseKeeper(lease) if stall_limit is None else LeaseKeeper(lease, stall_limit=stall_limit)
         log.info("early-warning worker %s for %s", lease.holder, self.stream)
-        waiting = False
+        threads = [
+            threading.Thread(target=keeper.run, args=(stop,), name="warning-lease", daemon=True),
+            threading.Thread(target=self.sweep_loop, args=(stop, keeper), name="warning-sweeps", daemon=True),
+        ]
+        for thread in threads:
+            thread.start()
+        keeper.decided.wait(5)  # the keeper's first ask: a standby says so only when it is one
+        taken, rebuilt = False, False
         try:
             while not stop.is_set():
-                try:
-                    if not lease.hold():
-                        if not waiting:
+                keeper.beat()
+                if not keeper.held:
+                    if taken or rebuilt or not keeper.announced_standby:
+                        with suppress(*REDIS_DOWN):
                             log.info("standing by: %s evaluates", lease.holder_now())
-                            self.rules, self._baselines_at = [], -float("inf")  # a holder again starts afresh
-                        waiting = True
-                        stop.wait(STANDBY_SECONDS)
-                        continue
-                    if waiting:
-                        log.info("took over evaluating the stream")
-                        waiting = False
+                        keeper.announced_standby = True
+                    taken = rebuilt = False
+                    stop.wait(0.2)
+                    continue
+                if not taken:
+                    log.info("evaluating the stream")
+                    taken = True
+                try:
+                    if not rebuilt:
+                        self.rebuild()
+                        rebuilt = True
                     self.poll_once()
-                except REDIS_DOWN as error:
-                    log.warning("Redis unavailable (%s); retrying", error)
-                    stop.wait(1.0)
-                except Exception:
-                    log.exception("early-warning pass failed; retrying")
-                    stop.wait(1.0)
+                    self.evaluation_backoff.succeeded()
+                except Exception as error:  # Redis or the database down: retried, logged once per change
+                    stop.wait(self.evaluation_backoff.failed(error))
         finally:
+            for thread in threads:
+                thread.join(timeout=5)
             with suppress(*REDIS_DOWN):
                 lease.release()  # a standby takes over at once
-        log.info("early-warning worker stopped after raising %d alerts", self.raised)
-
-
-def overdue_findings(session: Session, now: datetime) -> list[Finding]:
-    """An alert for each record that became overdue within `FRESH_OVERDUE`."""
-    rows = sla.overdue(session, CITY, now=now, limit=5000)
-    rows = rows[rows["hours_over"] <= FRESH_OVERDUE.total_seconds() / 3600]
-    return [
-        Finding(
-            rule="overdue",
-            key=f"overdue:{row.event_id}",
-            county=row.county_code,
-            township=row.township_code,
-            grid=row.grid,
-            at=now,
-            subject=row.event_id,
-            detail={
-                "record": row.record,
-                "what": row.what,
-                "subtype": row.subtype,
-                "department": row.department,
-                "deadline": row.deadline,
-            },
-        )
-        for row in rows.itertuples()
-    ]
-
-
-def escalate_overdue(session: Session, now: datetime) -> set[str]:
-    """Overdue alerts still open a day past their record's deadline go to the county (by "system"). Returns the
-    counties of those escalated."""
-    rows = sla.overdue(session, CITY, now=now, limit=5000)
-    late = set(rows.loc[rows["escalation"] == "county", "event_id"])
-    if not late:
-        return set()
-    pending = session.execute(
-        select(Alert.id, Alert.county_code).where(
-            Alert.rule == "overdue", Alert.escalation == "township", Alert.subject.in_(sorted(late))
-        )
-    ).all()
-    return {county for alert_id, county in pending if alerts.escalate(session, alert_id, "system")}
-
-
-def patrol_gap_findings(session: Session, now: datetime) -> list[Finding]:
-    """One alert per township and day for its workers with no patrol started within `PATROL_GAP`."""
-    since = now - PATROL_GAP
-    recent = (
-        select(PatrolLog.worker_id).where(PatrolLog.worker_id == GridWorker.id, PatrolLog.started_at >= since).exists()
-    )
-    rows = session.execute(
-        select(GridWorker.code, Grid.code, Grid.township_code, Grid.county_code)
-        .join(Grid, Grid.id == GridWorker.grid_id)
-        .where(~recent, GridWorker.hire_date <= since.date())
-    ).all()
-    by_township: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for worker, _grid, township, county in rows:
-        by_township[(township, county)].append(worker)
-    day = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(get_settings().timezone)).date()
-    return [
-        Finding(
-            rule="patrol_gap",
-            key=f"patrol_gap:{township}:{day}",
-            county=county,
-            township=township,
-            grid=None,
-            at=now,
-            detail={"workers": len(workers), "codes": sorted(workers)[:10], "hours": PATROL_GAP.total_seconds() / 3600},
-        )
-        for (township, county), workers in sorted(by_township.items())
-    ]
+        log.info("early-warning worker stopped: %d alerts raised, %d updated", self.raised, self.updated)
 
 
 def count_alerts(session: Session) -> int:

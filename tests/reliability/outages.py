@@ -13,12 +13,14 @@ from dashboard.config import get_settings
 from dashboard.data.db import get_engine
 from tests.servers import Proxy
 
+RECORD_TABLES = ("incident", "hazard", "patrol_log")
+
 
 @contextmanager
-def writes_held() -> Iterator[None]:
+def writes_held(*tables: str) -> Iterator[None]:
     """Another connection takes the write lock and keeps it for the block: SQLite `BEGIN EXCLUSIVE` (writers wait
-    out busy_timeout, then fail with 'database is locked'), PostgreSQL `LOCK TABLE … IN EXCLUSIVE MODE` on the
-    record tables (writers wait; readers go on)."""
+    out busy_timeout, then fail with 'database is locked'), PostgreSQL `LOCK TABLE … IN EXCLUSIVE MODE` on `tables`
+    (default: the record tables; writers wait, readers go on)."""
     url = make_url(get_settings().database_url)
     if url.get_backend_name() == "sqlite":
         holder = sqlite3.connect(str(url.database), isolation_level=None)
@@ -30,7 +32,7 @@ def writes_held() -> Iterator[None]:
             holder.close()
         return
     with get_engine().connect() as connection:
-        connection.execute(text("LOCK TABLE incident, hazard, patrol_log IN EXCLUSIVE MODE"))
+        connection.execute(text(f"LOCK TABLE {', '.join(tables or RECORD_TABLES)} IN EXCLUSIVE MODE"))
         try:
             yield
         finally:

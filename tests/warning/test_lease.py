@@ -1,5 +1,6 @@
 """Two early-warning workers on one stream (real Redis and database): one evaluates, the other stands by; when the
-one evaluating stops, or dies without a word, the standby takes over from where the stream was left."""
+one evaluating stops, or dies without a word, the standby takes over from where the stream was left, with its windows
+rebuilt. A holder whose evaluation stalls (a locked table) keeps its lease and its windows."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from contextlib import contextmanager
 from dash.testing.wait import until
 from sqlalchemy import func, select
 
+from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.models import Alert
 from dashboard.data.periods import Area
@@ -19,7 +21,8 @@ from dashboard.warning import alerts
 from dashboard.warning.lease import Lease
 from dashboard.warning.worker import WarningWorker
 from tests.events import incident_reported
-from tests.warning.test_worker import push, setup_city
+from tests.reliability.outages import writes_held
+from tests.warning.test_worker import dispute, push, setup_city
 
 SHORT_TTL_MS = 600  # the test's leases expire fast; the product's last TTL_MS
 
@@ -97,3 +100,56 @@ def test_a_holder_that_dies_is_replaced_when_its_lease_runs_out():
         time.sleep(0.3)
         spike_in("331004-001-0001")
         until(lambda: worker.raised >= 2, timeout=10)
+
+
+def grid_spikes() -> list[tuple[int, str]]:
+    with session_scope() as session:
+        rows = session.execute(
+            select(Alert.count, Alert.rule).where(Alert.rule.in_(["grid_spike", "repeated_disputes"]))
+        )
+        return sorted((count, rule) for count, rule in rows)
+
+
+def test_a_holder_whose_evaluation_stalls_past_the_lease_time_keeps_its_lease_and_its_windows():
+    setup_city()
+    holder, standby = WarningWorker(get_redis(), block_ms=50), WarningWorker(get_redis(), block_ms=50)
+    held, waiting = Lease(get_redis(), ttl_ms=SHORT_TTL_MS), Lease(get_redis(), ttl_ms=SHORT_TTL_MS)
+    with running(holder, held):
+        until(lambda: held.held and holder.rebuilds == 1, timeout=5)
+        with running(standby, waiting):
+            for n in range(2):
+                push(dispute(n))
+            until(lambda: holder.cursor() == last_entry(), timeout=5)  # evaluated: two, below the threshold
+            windows = holder.rules
+            with writes_held("alert"):
+                push(dispute(2))  # the third: the holder's write of its alert waits on the lock
+                time.sleep(4 * SHORT_TTL_MS / 1000)  # stalled four times the lease's time to live
+                assert held.held and not waiting.held
+            until(lambda: grid_spikes() == [(3, "grid_spike"), (3, "repeated_disputes")], timeout=10)
+            assert holder.rules is windows and holder.rebuilds == 1  # the same windows all along
+            assert standby.rebuilds == 0 and standby.raised == standby.updated == 0 and not waiting.held
+
+
+def test_25_disputes_with_a_failover_in_the_middle_are_one_alert_per_rule_that_reaches_25():
+    setup_city()
+    holder, standby = WarningWorker(get_redis(), block_ms=50), WarningWorker(get_redis(), block_ms=50)
+    held, waiting = Lease(get_redis(), ttl_ms=SHORT_TTL_MS), Lease(get_redis(), ttl_ms=SHORT_TTL_MS)
+    with running(holder, held) as stop_holder:
+        until(lambda: held.held and holder.rebuilds == 1, timeout=5)
+        with running(standby, waiting):
+            for n in range(12):
+                push(dispute(n))
+            until(lambda: grid_spikes() == [(12, "grid_spike"), (12, "repeated_disputes")], timeout=10)
+            stop_holder.set()  # the holder stops mid-burst; the standby takes over and rebuilds
+            until(lambda: waiting.held and standby.rebuilds == 1, timeout=5)
+            for n in range(12, 25):
+                push(dispute(n))
+            until(lambda: grid_spikes() == [(25, "grid_spike"), (25, "repeated_disputes")], timeout=10)
+    assert (holder.raised, standby.raised) == (2, 0)  # raised once, then only grown, across the failover
+    with session_scope() as session:
+        assert int(session.scalar(select(func.count()).select_from(Alert)) or 0) == 2
+
+
+def last_entry() -> str:
+    newest = get_redis().xrevrange(get_settings().event_stream, count=1)
+    return str(newest[0][0]) if newest else ""
