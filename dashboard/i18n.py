@@ -783,6 +783,12 @@ TEXT: dict[str, dict[Language, str]] = {
     "rule.repeated_disputes": {"zh-CN": "同一地点重复纠纷", "en": "Repeated disputes"},
     "rule.overdue": {"zh-CN": "逾期", "en": "Overdue"},
     "rule.patrol_gap": {"zh-CN": "巡查空档", "en": "Patrol gap"},
+    "alerts.level.red": {"zh-CN": "红色", "en": "Red"},
+    "alerts.level.orange": {"zh-CN": "橙色", "en": "Orange"},
+    "alerts.level.yellow": {"zh-CN": "黄色", "en": "Yellow"},
+    "alerts.updated": {"zh-CN": "{when} 更新", "en": "updated {when}"},
+    "alerts.reopened": {"zh-CN": "确认后继续升高，已重新打开", "en": "grew after it was acknowledged: open again"},
+    "alerts.ratio": {"zh-CN": "为通常的 {ratio:g} 倍", "en": "{ratio:g}× the usual"},
     "page.sla": {"zh-CN": "按期结案", "en": "On-time closure"},
     "about.sla": {
         "zh-CN": "按期结案率（期限内办结数 / 期内办结数）按部门、乡镇、区县和月份，以及当前逾期清单。",

@@ -17,7 +17,7 @@ from dashboard.config import get_settings
 from dashboard.data import area_tree
 from dashboard.data.db import session_scope
 from dashboard.data.models import Alert
-from dashboard.data.periods import AreaLevel
+from dashboard.data.periods import AreaLevel, utc_now
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.vocab import Role
 from dashboard.i18n import t
@@ -66,7 +66,7 @@ def show_alerts(tick: int | None, seen: dict[str, int] | None) -> tuple[Any, Any
     with session_scope() as session:
         shown, more = alerts.active_alerts(session, scope)
     settings = get_settings()
-    options = alert_options(shown, places_of(shown), lang=settings.language, zone=settings.timezone)
+    options = alert_options(shown, places_of(shown), lang=settings.language, zone=settings.timezone, now=utc_now())
     may_act = may_handle_alerts(current_account().role)
     return options, more_text(len(shown), more, settings.language), not may_act, {"version": version, "tick": tick}
 

@@ -1,4 +1,6 @@
 """The wall's alert panel (预警): large type for reading at a distance, at most a handful of alerts, who and when.
+Each alert shows its level in colour and in words (红色/橙色/黄色), its count as the episode grows, and when it last
+grew (an alert that grew in the last minute is marked).
 
 `alert_panel()` is the empty frame (layout). The alerts are the options of a radio list (`alert_options`), each
 drawn as a card: an operator picks one, then acknowledges or escalates it with the buttons below (keyboard or
@@ -7,7 +9,7 @@ mouse). Accounts that may not act (a wall screen, with no mouse) get no buttons.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -53,6 +55,10 @@ def describe(alert: dict[str, Any], lang: Language) -> str:
     detail, rule = alert["detail"], alert["rule"]
     if rule in ("township_spike", "grid_spike", "hazard_cluster"):
         text = t("alerts.observed", lang, **{k: detail[k] for k in ("hours", "observed", "expected")})
+        if (
+            alert.get("peak_ratio") and detail["expected"] >= 0.1
+        ):  # "3,000 times the usual" of a near-zero usual says nothing
+            text += " · " + t("alerts.ratio", lang, ratio=round(float(alert["peak_ratio"]), 1))
         what = detail.get("what")
         return f"{t(f'category.{what}', lang)} · {text}" if what else text
     if rule == "repeated_disputes":
@@ -65,24 +71,39 @@ def describe(alert: dict[str, Any], lang: Language) -> str:
     return ""
 
 
-def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str) -> html.Div:
+FRESH = timedelta(seconds=60)  # an alert raised or grown this recently is marked on the wall
+
+
+def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, now: datetime) -> html.Div:
+    """One alert: its level in colour and in words, the rule, the count so far, where, what, and who acted."""
     status = []
+    if alert.get("reopened_at") and not alert["acknowledged_at"]:
+        status.append(html.Span(t("alerts.reopened", lang), className="alert-reopened"))
     if alert["acknowledged_at"]:
         when = _clock(alert["acknowledged_at"], zone)
         status.append(html.Span(t("alerts.acknowledged", lang, who=alert["acknowledged_by"], when=when)))
     if alert["escalated_at"]:
         when = _clock(alert["escalated_at"], zone)
         status.append(html.Span(t("alerts.escalated", lang, who=alert["escalated_by"], when=when)))
-    classes = ["alert-card", f"alert-{alert['rule']}"]
+    level = alert.get("level") or "yellow"
+    classes = ["alert-card", f"alert-{alert['rule']}", f"alert-level-{level}"]
     classes += ["alert-acknowledged"] if alert["acknowledged_at"] else []
     classes += ["alert-county"] if alert["escalation"] == "county" else []
+    updated = alert.get("updated_at") or alert["raised_at"]
+    classes += ["alert-fresh"] if now - updated < FRESH else []
+    times: list[Any] = [html.Time(_clock(alert["raised_at"], zone))]
+    if updated > alert["raised_at"]:
+        times.append(html.Span(t("alerts.updated", lang, when=_clock(updated, zone)), className="alert-updated"))
+    head = [
+        html.Span(t(f"alerts.level.{level}", lang), className=f"alert-level alert-level-badge-{level}"),
+        html.Strong(t(f"rule.{alert['rule']}", lang), className="alert-rule"),
+    ]
+    if alert["rule"] != "overdue":
+        head.append(html.Span(str(alert.get("count") or 1), className="alert-count"))
     return html.Div(
         [
-            html.Div(
-                [html.Strong(t(f"rule.{alert['rule']}", lang)), html.Time(_clock(alert["raised_at"], zone))],
-                className="alert-head",
-            ),
-            html.Div(place, className="alert-place"),
+            html.Div(head, className="alert-head"),
+            html.Div([html.Span(place, className="alert-place"), html.Span(times, className="alert-times")]),
             html.Div(describe(alert, lang), className="alert-detail"),
             html.Div(status, className="alert-status"),
         ],
@@ -91,13 +112,14 @@ def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str) 
 
 
 def alert_options(
-    alerts: list[dict[str, Any]], places: dict[str, str], *, lang: Language, zone: str
+    alerts: list[dict[str, Any]], places: dict[str, str], *, lang: Language, zone: str, now: datetime
 ) -> list[dict[str, Any]]:
     """The radio options: one card per alert, valued by its id."""
     options = []
     for alert in alerts:
         place = places.get(alert["grid_code"] or "") or places.get(alert["township_code"] or "") or alert["county_code"]
-        options.append({"label": alert_card(alert, place, lang=lang, zone=zone), "value": alert["id"]})
+        card = alert_card(alert, place, lang=lang, zone=zone, now=now)
+        options.append({"label": card, "value": alert["id"]})
     return options
 
 
