@@ -8,13 +8,13 @@ An area with no history at all gets `floor` reports an hour.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -39,16 +39,19 @@ class HourOfWeekBaseline:
     def from_reports(
         cls, reports: Iterable[tuple[str, datetime]], *, weeks: int, zone: str, prior: float = 2.0
     ) -> HourOfWeekBaseline:
-        """`reports`: (area, naive UTC moment) over the last `weeks` weeks."""
-        tz = ZoneInfo(zone)
-        counts: dict[str, npt.NDArray[np.float64]] = defaultdict(lambda: np.zeros(HOURS_OF_WEEK))
-        for area, at in reports:
-            local = at.replace(tzinfo=UTC).astimezone(tz)
-            counts[area][local.weekday() * 24 + local.hour] += 1
-        rates = {}
-        for area, slots in counts.items():
-            mean = slots.sum() / HOURS_OF_WEEK / weeks  # the area's average hour, per week
-            rates[area] = (slots + prior * mean) / (weeks + prior)
+        """`reports`: (area, naive UTC moment) over the last `weeks` weeks. Counted in one vectorised pass: a
+        rebuild of the worker's windows reads about 60,000 of them on the default profile."""
+        frame = pd.DataFrame(list(reports), columns=["area", "at"])
+        if frame.empty:
+            return cls({}, zone=zone)
+        local = pd.to_datetime(frame["at"]).dt.tz_localize("UTC").dt.tz_convert(zone)
+        slots = (local.dt.weekday * 24 + local.dt.hour).to_numpy()
+        codes, areas = pd.factorize(frame["area"])
+        counts = np.zeros((len(areas), HOURS_OF_WEEK))
+        np.add.at(counts, (codes, slots), 1)
+        means = counts.sum(axis=1, keepdims=True) / HOURS_OF_WEEK / weeks  # each area's average hour, per week
+        table = (counts + prior * means) / (weeks + prior)
+        rates = {str(area): table[row] for row, area in enumerate(areas)}
         return cls(rates, zone=zone)
 
     def expected(self, area: str, start: datetime, end: datetime) -> float:

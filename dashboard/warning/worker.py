@@ -134,12 +134,9 @@ class WarningWorker:
         changed (new, grown or re-opened)."""
         if not findings:
             return 0
-        changed: list[tuple[Finding, alerts.Change]] = []
         with session_scope() as session:
-            for finding in findings:
-                change = alerts.record(session, finding, growth=self.growth)
-                if change.shown:
-                    changed.append((finding, change))
+            recorded = alerts.record_all(session, findings, growth=self.growth)
+        changed = [(finding, change) for finding, change in recorded if change.shown]
         if changed:
             alerts.bump(self.client, *{finding.county for finding, _change in changed})
         self.raised += sum(change is alerts.Change.NEW for _finding, change in changed)

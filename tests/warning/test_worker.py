@@ -190,3 +190,21 @@ def test_patrol_gaps_are_raised_per_township():
         gaps = session.scalars(select(Alert).where(Alert.rule == "patrol_gap")).all()
         assert [(g.township_code, g.count, json.loads(g.detail)["workers"]) for g in gaps] == [("331004001", 1, 1)]
         assert session.scalars(select(Hazard)).all() == []
+
+
+def test_the_wall_lists_open_alerts_by_level_so_a_red_spike_is_never_below_yellow_overdue_records():
+    setup_city()
+    now = utc_now()
+    with session_scope() as session:
+        session.add_all([hazard(now - timedelta(days=3), deadline=now - timedelta(hours=2)) for _ in range(8)])
+    worker = WarningWorker(get_redis(), block_ms=50)
+    worker.poll_once()
+    for n in range(9):
+        push(dispute(n))
+    worker.poll_once()
+    worker.sweep(utc_now())  # eight overdue records, raised after the spike
+    with session_scope() as session:
+        shown, more = alerts.active_alerts(session, CITY, limit=6)
+    assert sorted((a["rule"], a["level"]) for a in shown[:2]) == [("grid_spike", "red"), ("repeated_disputes", "red")]
+    assert {(a["rule"], a["level"]) for a in shown[2:]} <= {("overdue", "yellow"), ("patrol_gap", "yellow")}
+    assert len(shown) == 6 and more == 5  # 2 red, 8 overdue and 1 patrol gap: 6 shown
