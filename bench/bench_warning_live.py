@@ -124,7 +124,7 @@ def quiet_grids(count: int) -> list[tuple[str, str, float, float, str]]:
 
 
 def send_burst(api: str, token: str, burst: Burst, lat: float, lon: float, worker: str) -> None:
-    session = requests.Session()
+    session, headers = requests.Session(), {"Authorization": f"Bearer {token}"}
     for number in range(1, BURST + 1):
         event = {
             "type": "incident.reported",
@@ -140,7 +140,10 @@ def send_burst(api: str, token: str, burst: Burst, lat: float, lon: float, worke
             "place_type": "residence",
             "summary": "bench: 邻里纠纷",
         }
-        response = session.post(api, json=[event], headers={"Authorization": f"Bearer {token}"}, timeout=10)
+        try:
+            response = session.post(api, json=[event], headers=headers, timeout=10)
+        except requests.ConnectionError:  # a kept-alive connection the server closed meanwhile: once more, anew
+            response = requests.post(api, json=[event], headers=headers, timeout=10)
         if response.status_code == 202:
             burst.accepted[number] = time.monotonic()
         else:

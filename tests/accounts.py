@@ -38,7 +38,7 @@ def sign_in(
     never sees the login). So this waits for the redirect to leave /login, not only for the click."""
     account(username, role, kw.get("area"))
     dash_duo.start_server(app, navigate=False, port=int(os.environ.get("DASH_TEST_PORT", "8050")))
-    dash_duo.driver.get(f"{dash_duo.server.url}/login?next={quote(path, safe='/?=&')}")
+    dash_duo.driver.get(f"{dash_duo.server.url}/login?next={quote(path, safe='/')}")
     dash_duo.wait_for_element("#login-username").send_keys(username)
     dash_duo.find_element("#login-password").send_keys(PASSWORD)
     dash_duo.find_element("#login-submit").click()

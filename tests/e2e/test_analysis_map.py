@@ -36,8 +36,7 @@ def drawn_cells(dash_duo) -> int:
 
 
 def test_the_density_layer_shows_and_play_steps_through_the_hours(dash_app, dash_duo, incidents):
-    sign_in(dash_duo, dash_app)
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/grid?code={GRID}")
+    sign_in(dash_duo, dash_app, path=f"/grid?code={GRID}")
     with session_scope() as session:
         total = session.execute(text("SELECT count(*) FROM incident")).scalar_one()
         spots = session.execute(text("SELECT count(*) FROM (SELECT DISTINCT lat, lon FROM incident) s")).scalar_one()

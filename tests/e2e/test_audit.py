@@ -17,8 +17,7 @@ def rows(dash_duo) -> list[list[str]]:
 
 
 def test_an_administrator_reads_the_log_filters_it_and_sees_a_tampered_row(dash_app, dash_duo):
-    sign_in(dash_duo, dash_app, "admin", Role.ADMIN)
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/audit")
+    sign_in(dash_duo, dash_app, "admin", Role.ADMIN, path="/audit")
     dash_duo.wait_for_contains_text("#audit-chain", "哈希链完整：共 2 条", timeout=10)
     assert [row[2:4] for row in rows(dash_duo)] == [["admin", "登录"], ["system", "创建账号"]]  # newest first
     dash_duo.find_element("#audit-actor input, input#audit-actor").send_keys("system\n")

@@ -18,8 +18,8 @@ VIEW = "/trends?period=custom&from=2025-03-01&to=2025-08-31"
 
 def test_filter_drill_back_and_reopen(dash_app, dash_duo):
     add_drill_city()
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, VIEW, "#trends-series-graph .scatterlayer .trace")
+    sign_in(dash_duo, dash_app, path=VIEW)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
     assert crumbs(dash_duo) == ["台州市"]
     assert summary(dash_duo) == "台州市，2025年3月1日 至 2025年8月31日，对比2024年3月1日 至 2024年8月31日"
 
@@ -53,8 +53,8 @@ def test_filter_drill_back_and_reopen(dash_app, dash_duo):
 
 def test_a_county_leader_asking_for_another_county_is_told_and_shown_its_own(dash_app, dash_duo):
     add_drill_city()
-    sign_in(dash_duo, dash_app, "luqiao", Role.COUNTY_LEADER, area="331004")
-    open_view(dash_duo, VIEW + "&area=331081", "#trends-series-graph .scatterlayer .trace")
+    sign_in(dash_duo, dash_app, "luqiao", Role.COUNTY_LEADER, area="331004", path=VIEW + "&area=331081")
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
     until(lambda: "该区域不在本账号的权限范围内" in "".join(texts(dash_duo, "#drill-message")), timeout=10)
     until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)
     assert not dash_duo.find_elements(".crumbs a.crumb-link")  # the whole city is not this account's to open

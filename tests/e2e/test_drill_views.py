@@ -134,8 +134,8 @@ def test_the_rental_page_lists_its_cases_in_rental_housing_and_its_rental_houses
         "SELECT count(*) FROM incident WHERE place_type = 'rental_housing' AND reported_at >= :s AND reported_at < :e"
     )
     houses = scalar("SELECT count(*) FROM rental_house")
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, f"/rental-housing{PERIOD}", "#rental-areas-graph .bars .point")
+    sign_in(dash_duo, dash_app, path=f"/rental-housing{PERIOD}")
+    dash_duo.wait_for_element("#rental-areas-graph .bars .point", timeout=15)
     dash_duo.wait_for_text_to_equal(".record-incidents .record-status", t("records.total", count=cases), timeout=15)
     dash_duo.wait_for_text_to_equal(
         ".record-rental-houses .record-status", t("records.total", count=houses), timeout=15

@@ -12,7 +12,6 @@ from dash.testing.wait import until
 from dashboard.data.vocab import Role
 from tests.accounts import sign_in
 from tests.drill_data import add_drill_city
-from tests.e2e.drill import open_view
 
 pytestmark = pytest.mark.browser
 VIEW = "/trends?period=custom&from=2025-03-01&to=2025-08-31"
@@ -33,8 +32,8 @@ def visible_menus(dash_duo) -> int:
 
 def test_the_menu_shows_under_each_chart_and_its_links_carry_the_current_filter(dash_app, dash_duo):
     add_drill_city()
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, VIEW, "#trends-series-graph .scatterlayer .trace")
+    sign_in(dash_duo, dash_app, path=VIEW)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
     until(lambda: visible_menus(dash_duo) == 5, timeout=10)  # four charts and the record table
     until(lambda: link_query(dash_duo, PNG)[1].get("from") == ["2025-03-01"], timeout=10)
     path, query = link_query(dash_duo, PNG)
@@ -57,8 +56,8 @@ def test_the_menu_shows_under_each_chart_and_its_links_carry_the_current_filter(
 
 def test_no_menu_for_a_role_that_may_not_export(dash_app, dash_duo):
     add_drill_city()
-    sign_in(dash_duo, dash_app, "township", Role.TOWNSHIP_STAFF, area="331004001")
-    open_view(dash_duo, VIEW, "#trends-series-graph .scatterlayer .trace")
+    sign_in(dash_duo, dash_app, "township", Role.TOWNSHIP_STAFF, area="331004001", path=VIEW)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
     until(lambda: len(dash_duo.find_elements(".export-menu")) == 5, timeout=10)
     assert visible_menus(dash_duo) == 0
     dash_duo.driver.get("about:blank")

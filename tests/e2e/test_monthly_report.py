@@ -25,8 +25,7 @@ def tile(dash_duo, figure):  # type: ignore[no-untyped-def]
 
 def test_a_leader_reads_the_month_and_downloads_the_deck(dash_app, dash_duo):
     add_month_city()
-    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST)
-    dash_duo.driver.get(f"{dash_duo.server_url}/monthly?month=2025-06")
+    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST, path="/monthly?month=2025-06")
     filed = sum(c["filed"] for c in county_counts(MONTH).values())
     until(lambda: summary(dash_duo).startswith(f"2025年6月，全市刑事立案 {filed} 起"), timeout=20)
     until(lambda: tile(dash_duo, "criminal-filed") == f"{filed}起", timeout=10)
@@ -53,8 +52,7 @@ def test_a_leader_reads_the_month_and_downloads_the_deck(dash_app, dash_duo):
 
 def test_a_county_in_the_address_stays_there_and_its_townships_are_ranked(dash_app, dash_duo):
     add_month_city()
-    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST)
-    dash_duo.driver.get(f"{dash_duo.server_url}/monthly?month=2025-06&area=331004")
+    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST, path="/monthly?month=2025-06&area=331004")
     until(lambda: "镇001" in "".join(texts(dash_duo, "#monthly-ranking-table .rank-area")), timeout=20)
     until(lambda: "路桥区" in "".join(texts(dash_duo, "#monthly-area-dropdown")), timeout=10)  # named, not the code
     assert "温岭市" not in "".join(texts(dash_duo, "#monthly-ranking-table .rank-area"))
@@ -66,8 +64,7 @@ def test_a_county_in_the_address_stays_there_and_its_townships_are_ranked(dash_a
 
 def test_an_empty_month_says_so(dash_app, dash_duo):
     add_month_city()
-    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST)
-    dash_duo.driver.get(f"{dash_duo.server_url}/monthly?month=2023-02")
+    sign_in(dash_duo, dash_app, "analyst", Role.ANALYST, path="/monthly?month=2023-02")
     until(lambda: "没有案事件和隐患记录" in "".join(texts(dash_duo, "#monthly-message")), timeout=20)
     dash_duo.driver.get(f"{dash_duo.server_url}/monthly?month=2025-13")
     until(lambda: "month（统计月份）的值“2025-13”无效" in "".join(texts(dash_duo, "#monthly-message")), timeout=20)

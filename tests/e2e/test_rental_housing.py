@@ -29,8 +29,8 @@ def test_filter_drill_back_reopen_and_open_a_grid(dash_app, dash_duo):
             ),
             {"s": START, "e": END},
         ).scalar_one()
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, VIEW, READY)
+    sign_in(dash_duo, dash_app, path=VIEW)
+    dash_duo.wait_for_element(READY, timeout=15)
     assert crumbs(dash_duo) == ["台州市"]
     assert "".join(texts(dash_duo, ".fact-houses dd")) == "16"  # 5 + 3 + 8 rental houses
 

@@ -42,8 +42,7 @@ def resources_from_elsewhere(dash_duo) -> list[str]:
 def test_every_page_loads_cleanly_and_offline(dash_app, dash_duo, path):
     with session_scope() as session:
         add_city(session)
-    sign_in(dash_duo, dash_app)
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}{path}")
+    sign_in(dash_duo, dash_app, path=path)
     dash_duo.wait_for_element("h1")
     dash_duo.wait_for_element(".topbar .nav-link")
     assert dash_duo.find_element("h1").text
@@ -106,8 +105,7 @@ def test_the_navigation_opens_each_page(dash_app, dash_duo):
 def test_a_bad_grid_code_in_the_address_gets_a_clear_message(dash_app, dash_duo, code, message):
     with session_scope() as session:
         add_city(session)
-    sign_in(dash_duo, dash_app)
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/grid?code={code}")
+    sign_in(dash_duo, dash_app, path=f"/grid?code={code}")
     dash_duo.wait_for_contains_text(".page-message", message, timeout=10)
     assert not dash_duo.find_element("#grid-tiles").is_displayed()
     assert dash_duo.get_logs() == []

@@ -24,8 +24,8 @@ pytestmark = pytest.mark.browser
 
 def test_the_sla_page_draws_rates_by_area_and_a_county_opens_its_townships(dash_app, dash_duo):
     sla_data.add_records(seed=21)
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, "/sla?month=2026-04", "#sla-by-area .bars .point")
+    sign_in(dash_duo, dash_app, path="/sla?month=2026-04")
+    dash_duo.wait_for_element("#sla-by-area .bars .point", timeout=15)
     until(lambda: len(dash_duo.find_elements("#sla-by-area .bars .point")) == 2, timeout=15)  # two counties
     assert set(texts(dash_duo, "#sla-by-area .ytick text")) == {"路桥区", "温岭市"}
     open_view(dash_duo, "/sla?month=2026-04&area=331004", "#sla-by-area .bars .point")
@@ -37,8 +37,8 @@ def test_the_sla_page_draws_rates_by_area_and_a_county_opens_its_townships(dash_
 
 def test_the_patrols_page_draws_compliance_and_lists_exceptions_by_the_days_asked(dash_app, dash_duo):
     patrol_data.add_workers_and_patrols(seed=17)
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, "/patrols?month=2026-03", "#patrols-by-area .bars .point")
+    sign_in(dash_duo, dash_app, path="/patrols?month=2026-03")
+    dash_duo.wait_for_element("#patrols-by-area .bars .point", timeout=15)
     until(
         lambda: len(dash_duo.find_elements("#patrols-coverage-map .scatterlayer .point")) == 4, timeout=15
     )  # every grid of the tiny city on the coverage map

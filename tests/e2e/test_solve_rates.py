@@ -18,8 +18,8 @@ READY = "#solve-areas-graph .bars .point"
 
 def test_filter_drill_select_back_and_reopen(dash_app, dash_duo):
     add_drill_city()
-    sign_in(dash_duo, dash_app)
-    open_view(dash_duo, VIEW, READY)
+    sign_in(dash_duo, dash_app, path=VIEW)
+    dash_duo.wait_for_element(READY, timeout=15)
     assert crumbs(dash_duo) == ["台州市"]
 
     dash_duo.find_element("#drill-compare-radio input[value='prev']").click()

@@ -12,8 +12,7 @@ pytestmark = pytest.mark.browser
 
 
 def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash_duo):
-    sign_in(dash_duo, dash_app)
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/wall?pages=wall,monthly&every=10")
+    sign_in(dash_duo, dash_app, path="/wall?pages=wall,monthly&every=10")
     until(lambda: "wall=1" in dash_duo.driver.current_url, timeout=10)
     dash_duo.wait_for_text_to_equal("h1", "指挥大屏", timeout=10)
     assert not dash_duo.find_element(".topbar").is_displayed()
@@ -37,7 +36,6 @@ def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash
     ],
 )
 def test_a_bad_wall_parameter_is_named_on_the_page(dash_app, dash_duo, query, message):
-    sign_in(dash_duo, dash_app)
-    dash_duo.wait_for_page(url=f"{dash_duo.server_url}/wall?{query}")
+    sign_in(dash_duo, dash_app, path=f"/wall?{query}")
     dash_duo.wait_for_contains_text(".page-message", message, timeout=10)
     assert dash_duo.get_logs() == []
