@@ -8,7 +8,7 @@ the wall polls every two seconds, so a new or changed alert shows within five se
   reaches `growth` times the count it was acknowledged at.
 - `record_all(session, findings, growth=...)`: each of them, the sweep's thousands of unchanged ones in one query.
 - `acknowledge(session, alert_id, actor)` / `escalate(session, alert_id, actor)`: set once, audited; a second
-  acknowledgement changes nothing.
+  acknowledgement changes nothing. `escalate_all`: many at once, one audit entry (the sweep's overdue records).
 - `active_alerts(session, area, now=...)`: what the wall shows: not acknowledged and raised or grown within
   `SHOWN_FOR`, or acknowledged in the last `ACKNOWLEDGED_SHOWN_FOR`; open before acknowledged, red before orange
   before yellow, the latest grown first; at most `limit` (the rest only counted), so a red spike is never below a
@@ -24,7 +24,7 @@ from enum import StrEnum
 from typing import Any
 
 from redis import Redis
-from sqlalchemy import ColumnElement, and_, case, func, or_, select
+from sqlalchemy import ColumnElement, and_, case, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -38,6 +38,11 @@ from dashboard.warning.severity import Level, higher
 
 SHOWN_FOR = timedelta(hours=24)  # an alert nobody acknowledged leaves the wall after a day (it stays in the table)
 ACKNOWLEDGED_SHOWN_FOR = timedelta(minutes=5)
+
+
+def chunks(values: list[Any], size: int = 500) -> list[list[Any]]:
+    """`values` in parts small enough for one IN (...) on either database."""
+    return [values[start : start + size] for start in range(0, len(values), size)]
 
 
 def version_key(county: str | None) -> str:
@@ -101,50 +106,69 @@ def record_all(session: Session, findings: list[Finding], *, growth: float) -> l
     township's patrol gap of a day: `quiet` None) and whose alert counts as much already: a sweep finds the same
     thousands of overdue records every minute."""
     standing: dict[tuple[str, str], int] = {}
-    places = sorted({finding.episode_place for finding in findings if finding.quiet is None})
-    for start in range(0, len(places), 500):
+    for places in chunks(sorted({finding.episode_place for finding in findings if finding.quiet is None})):
         rows = session.execute(
             select(Alert.rule, Alert.place, func.max(Alert.count))
-            .where(Alert.place.in_(places[start : start + 500]))
+            .where(Alert.place.in_(places))
             .group_by(Alert.rule, Alert.place)
         )
         standing |= {(rule, place): int(count) for rule, place, count in rows}
-    changes = []
+    changes, fresh = [], []
     for finding in findings:
         counted = standing.get((finding.rule, finding.episode_place))
         if finding.quiet is None and counted is not None and counted >= finding.count:
             continue
+        if finding.quiet is None and counted is None:
+            fresh.append(finding)  # its place has no alert: new, stored below in one statement
+            continue
         changes.append((finding, record(session, finding, growth=growth)))
-    return changes
+    return changes + _insert_all(session, fresh, growth=growth)
+
+
+def _insert_all(session: Session, findings: list[Finding], *, growth: float) -> list[tuple[Finding, Change]]:
+    """New alerts in one INSERT (a first sweep over a big city raises thousands); if another worker stored one of
+    them meanwhile, one at a time instead."""
+    unique = list({finding.key: finding for finding in findings}.values())
+    if not unique:
+        return []
+    try:
+        with session.begin_nested():
+            session.execute(insert(Alert), [_row(finding) for finding in unique])
+    except IntegrityError:
+        return [(finding, record(session, finding, growth=growth)) for finding in unique]
+    return [(finding, Change.NEW) for finding in unique]
 
 
 def _json(detail: dict[str, Any]) -> str:
     return json.dumps(detail, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def _row(finding: Finding) -> dict[str, Any]:
+    return {
+        "key": finding.key,
+        "rule": finding.rule,
+        "place": finding.episode_place,
+        "level": str(finding.level),
+        "count": finding.count,
+        "peak_ratio": finding.ratio,
+        "county_code": finding.county,
+        "township_code": finding.township,
+        "grid_code": finding.grid,
+        "subject": finding.subject,
+        "raised_at": finding.at,
+        "updated_at": finding.at,
+        "last_seen_at": finding.at,
+        "detail": _json(finding.detail),
+        "escalation": "township",
+    }
+
+
 def _insert(session: Session, finding: Finding) -> bool:
     if session.scalar(select(Alert.id).where(Alert.key == finding.key)) is not None:
         return False
-    alert = Alert(
-        key=finding.key,
-        rule=finding.rule,
-        place=finding.episode_place,
-        level=str(finding.level),
-        count=finding.count,
-        peak_ratio=finding.ratio,
-        county_code=finding.county,
-        township_code=finding.township,
-        grid_code=finding.grid,
-        subject=finding.subject,
-        raised_at=finding.at,
-        updated_at=finding.at,
-        last_seen_at=finding.at,
-        detail=_json(finding.detail),
-        escalation="township",
-    )
     try:
         with session.begin_nested():
-            session.add(alert)
+            session.add(Alert(**_row(finding)))
     except IntegrityError:  # another worker stored the same key just now
         return False
     return True
@@ -170,6 +194,35 @@ def escalate(session: Session, alert_id: int, actor: str, *, level: Level | None
         alert.level = higher(alert.level, level)
     audit.record(session, actor, AuditAction.ALERT_ESCALATED, {"alert": alert_id, "rule": alert.rule})
     return True
+
+
+def escalate_all(session: Session, alert_ids: list[int], actor: str, *, level: Level) -> int:
+    """Hand these alerts to the county at once, at least at `level` (the sweep's overdue records), with one audit
+    entry naming them. Returns how many were still the township's."""
+    rows: list[tuple[int, str]] = []
+    for part in chunks(alert_ids):
+        rows += [
+            (int(alert_id), str(current))
+            for alert_id, current in session.execute(
+                select(Alert.id, Alert.level).where(Alert.id.in_(part), Alert.escalation == "township")
+            )
+        ]
+    if not rows:
+        return 0
+    now = utc_now()
+    by_level: dict[str, list[int]] = {}
+    for alert_id, current in rows:
+        by_level.setdefault(str(higher(current, level)), []).append(alert_id)
+    for new_level, ids in by_level.items():
+        for part in chunks(ids):
+            session.execute(
+                update(Alert)
+                .where(Alert.id.in_(part), Alert.escalation == "township")
+                .values(escalation="county", escalated_at=now, escalated_by=actor, level=new_level)
+            )
+    escalated = sorted(alert_id for alert_id, _level in rows)
+    audit.record(session, actor, AuditAction.ALERT_ESCALATED, {"alerts": escalated, "rule": "overdue"})
+    return len(escalated)
 
 
 def _in_area(area: Area) -> ColumnElement[bool]:

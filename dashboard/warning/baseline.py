@@ -45,7 +45,7 @@ class HourOfWeekBaseline:
         if frame.empty:
             return cls({}, zone=zone)
         local = pd.to_datetime(frame["at"]).dt.tz_localize("UTC").dt.tz_convert(zone)
-        slots = (local.dt.weekday * 24 + local.dt.hour).to_numpy()
+        slots = (local.dt.day_of_week * 24 + local.dt.hour).to_numpy()
         codes, areas = pd.factorize(frame["area"])
         counts = np.zeros((len(areas), HOURS_OF_WEEK))
         np.add.at(counts, (codes, slots), 1)

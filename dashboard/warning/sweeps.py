@@ -58,16 +58,25 @@ def overdue_findings(rows: pd.DataFrame, now: datetime) -> list[Finding]:
 
 def escalate_overdue(session: Session, rows: pd.DataFrame) -> set[str]:
     """Overdue alerts still with the township a day past their record's deadline go to the county (by "system",
-    orange). Returns the counties of those escalated."""
-    late = set(rows.loc[rows["escalation"] == "county", "event_id"]) if not rows.empty else set()
-    if not late:
+    orange), in one statement with one audit entry naming them all (a first sweep of a big city escalates thousands).
+    Returns the counties of those escalated."""
+    late = sorted(set(rows.loc[rows["escalation"] == "county", "event_id"])) if not rows.empty else []
+    pending: list[tuple[int, str]] = []
+    for start in range(0, len(late), 500):
+        pending += [
+            (int(alert_id), county)
+            for alert_id, county in session.execute(
+                select(Alert.id, Alert.county_code).where(
+                    Alert.rule == "overdue",
+                    Alert.escalation == "township",
+                    Alert.subject.in_(late[start : start + 500]),
+                )
+            )
+        ]
+    if not pending:
         return set()
-    pending = session.execute(
-        select(Alert.id, Alert.county_code).where(
-            Alert.rule == "overdue", Alert.escalation == "township", Alert.subject.in_(sorted(late))
-        )
-    ).all()
-    return {county for alert_id, county in pending if alerts.escalate(session, alert_id, "system", level=Level.ORANGE)}
+    alerts.escalate_all(session, [alert_id for alert_id, _county in pending], "system", level=Level.ORANGE)
+    return {county for _alert_id, county in pending}
 
 
 def patrol_gap_findings(session: Session, now: datetime) -> list[Finding]:
