@@ -32,14 +32,18 @@ def may_handle_alerts(role: Role) -> bool:
 
 
 def places_of(shown: list[dict[str, Any]]) -> dict[str, str]:
-    """Township and county names of the alerts shown (a grid is named by its code)."""
+    """Where each alert shown is, by its grid's, township's or county's code: the county and the place's own name
+    ("路桥区 · 路南街道", "路桥区 · 路南街道第3网格"), so a city-wide wall reads without codes."""
+    grids = sorted({a["grid_code"] for a in shown if a["grid_code"]})
     townships = sorted({a["township_code"] for a in shown if a["township_code"]})
     counties = sorted({a["county_code"] for a in shown})
     with session_scope() as session:
+        county = {code: name for code, (name, _en) in area_tree.names(session, AreaLevel.COUNTY, counties).items()}
         found = area_tree.names(session, AreaLevel.TOWNSHIP, townships)
-        found |= area_tree.names(session, AreaLevel.COUNTY, counties)
-    places = {code: name for code, (name, _en) in found.items()}
-    places |= {a["grid_code"]: a["grid_code"] for a in shown if a["grid_code"]}
+        found |= area_tree.names(session, AreaLevel.GRID, grids)
+    places = dict(county)
+    for code, (name, _en) in found.items():
+        places[code] = f"{county.get(code[:6], code[:6])} · {name}"
     return places
 
 

@@ -111,6 +111,7 @@ def test_an_alert_reaches_the_wall_grows_there_with_its_level_in_words_readable_
     until(lambda: texts(dash_duo, "#wall-alerts-radio .alert-count") == ["3", "3"], timeout=20)
     assert sorted(texts(dash_duo, "#wall-alerts-radio .alert-rule")) == ["同一地点重复纠纷", "网格案事件异常增多"]
     assert texts(dash_duo, "#wall-alerts-radio .alert-level") == ["黄色", "黄色"]  # at their thresholds
+    assert set(texts(dash_duo, "#wall-alerts-radio .alert-place")) == {"路桥区 · 网格331004-001-0001"}
     push_disputes(6, start=3)
     worker.poll_once()
     until(lambda: texts(dash_duo, "#wall-alerts-radio .alert-count") == ["9", "9"], timeout=20)
