@@ -169,8 +169,9 @@ def seed_patrols(url: str) -> None:
 def alert_latency(url: str, rounds: int) -> None:
     """From a burst of reports on the stream to its alert stored and the county's alert version bumped in Redis,
     with the worker running as `python -m dashboard.warning` runs it (its own thread, reading with its default
-    block). Each round: ten disputes in one grid of another township (a township spike). The wall's alert panel
-    reads the version every POLL_MS and then draws: on the wall, add up to one poll and the drawing."""
+    block). Each round: ten disputes in one grid of another township (the grid's spike; its township leaves them
+    out). The wall's alert panel reads the version every POLL_MS and then draws: on the wall, add up to one poll and
+    the drawing."""
     use(url)
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/0")  # the machine's Redis, as the tests use
     prefix = f"bench:{uuid4().hex[:10]}:"
