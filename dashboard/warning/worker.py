@@ -7,8 +7,9 @@ Three threads, so that nothing slow delays what must be quick:
   goes on where the last holder stopped), runs the rules (rules.py) on each new incident and hazard report and stores
   what they find (alerts.py: one alert per rule, place and episode) within a second or so of the report; on start
   and on every takeover it first rebuilds its windows from the database and the stream (windows.py);
-- the sweeps (sweeps.py) run every minute: overdue records, escalation, patrol gaps; and reload the baselines every
-  hour, handing them to the evaluation to swap in.
+- the sweeps (sweeps.py) run every minute: overdue records, escalation, patrol gaps; and reload the baselines when
+  an hour old, handing them to the evaluation to swap in and keeping them in Redis, where a standby taking over
+  finds them (baseline_store.py).
 A failure (Redis or the database down) is retried with growing delays and logged once when it starts and once when
 it ends (backoff.py).
 """
@@ -33,7 +34,7 @@ from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import REDIS_DOWN
 from dashboard.data.routing import get_routing
 from dashboard.data.streams import as_entries
-from dashboard.warning import alerts, sweeps, windows
+from dashboard.warning import alerts, baseline_store, sweeps, windows
 from dashboard.warning.backoff import Backoff
 from dashboard.warning.baseline import HourOfWeekBaseline, load_baselines
 from dashboard.warning.lease import Lease, LeaseKeeper
@@ -49,9 +50,23 @@ Baselines = dict[str, HourOfWeekBaseline]  # "incidents" and "hazards" (SpikeRul
 
 
 def fetch_baselines(now: datetime) -> Baselines:
+    """The baselines at `now`, from the history (eight weeks of reports)."""
     with session_scope() as session:
         incidents, hazards = load_baselines(session, now)
     return {"incidents": incidents, "hazards": hazards}
+
+
+def kept_or_fetched(client: Redis, now: datetime) -> tuple[Baselines, float]:
+    """The baselines the last evaluating worker kept in Redis (baseline_store.py), else computed and kept; and when
+    they were computed (epoch seconds)."""
+    with suppress(*REDIS_DOWN):
+        kept = baseline_store.load(client)
+        if kept is not None:
+            return kept
+    baselines, computed_at = fetch_baselines(now), time.time()
+    with suppress(*REDIS_DOWN):
+        baseline_store.save(client, baselines, computed_at=computed_at)
+    return baselines, computed_at
 
 
 class WarningWorker:
@@ -70,6 +85,7 @@ class WarningWorker:
         self.rebuilt: dict[str, float] = {}  # the last rebuild's figures (reports, seconds)
         self.rebuilds = 0  # at start and at every takeover: a holder that keeps its lease keeps its windows
         self._fresh_baselines: Baselines | None = None  # loaded by the sweeps, swapped in by the evaluation
+        self.baselines_at = 0.0  # when the baselines in use were computed (epoch seconds)
         self.evaluation_backoff = Backoff("early-warning evaluation", log, first=backoff_first, cap=backoff_cap)
         self.sweep_backoff = Backoff("early-warning sweep", log, first=backoff_first, cap=backoff_cap)
 
@@ -80,7 +96,9 @@ class WarningWorker:
         the alert table says are open. Reports of the last `windows.REPLAY` are evaluated (what they find is stored:
         the store keeps each episode once), older ones only fill the windows. Returns how many reports."""
         started, now = time.perf_counter(), now or utc_now()
-        self.rules = default_rules(**fetch_baselines(now), quiet=self.quiet)
+        baselines, self.baselines_at = kept_or_fetched(self.client, now)
+        self.rules = default_rules(**baselines, quiet=self.quiet)
+        baselines_done = time.perf_counter()
         spikes = [rule for rule in self.rules if isinstance(rule, SpikeRule)]
         disputes = next(rule for rule in self.rules if isinstance(rule, RepeatedDisputes))
         longest = max([rule.quiet for rule in self.rules] + [disputes.span])
@@ -95,6 +113,7 @@ class WarningWorker:
                 cluster=max(rule.span for rule in spikes if rule.source == "hazards"),
                 disputes=disputes.span,
             )
+        reports_done = time.perf_counter()
         by_name = {rule.name: rule for rule in self.rules}
         for rule_name, place, key, last_seen, count in episodes:
             if rule_name in by_name:
@@ -109,9 +128,20 @@ class WarningWorker:
                 findings += self.evaluate([report])
         self.known = {report.event_id for report in reports if report.at >= replay_from}
         self.store(findings)
-        self.rebuilt = {"reports": len(reports), "seconds": time.perf_counter() - started}
+        done = time.perf_counter()
+        self.rebuilt = {
+            "reports": len(reports),
+            "seconds": done - started,
+            "baselines": baselines_done - started,
+            "read": reports_done - baselines_done,
+            "evaluated": done - reports_done,
+        }
         self.rebuilds += 1
-        log.info("windows rebuilt from %d recent reports in %.1f s", len(reports), self.rebuilt["seconds"])
+        log.info(
+            "windows rebuilt from %d recent reports in %.1f s (baselines %.1f s, reports %.1f s, evaluated %.1f s)",
+            len(reports),
+            *(self.rebuilt[part] for part in ("seconds", "baselines", "read", "evaluated")),
+        )
         return len(reports)
 
     def swap_baselines(self) -> None:
@@ -178,7 +208,7 @@ class WarningWorker:
 
     def sweep_loop(self, stop: threading.Event, keeper: LeaseKeeper) -> None:
         """Sweep every `SWEEP_SECONDS` and reload the baselines every `BASELINE_SECONDS` while holding the lease."""
-        next_sweep = next_baselines = time.monotonic() + SWEEP_SECONDS
+        next_sweep = time.monotonic() + SWEEP_SECONDS
         wait = 1.0
         while not stop.wait(wait):
             wait = 1.0
@@ -188,9 +218,11 @@ class WarningWorker:
                 if time.monotonic() >= next_sweep:
                     self.sweep(utc_now())
                     next_sweep = time.monotonic() + SWEEP_SECONDS
-                if time.monotonic() >= next_baselines:
+                if self.rules and time.time() - self.baselines_at >= BASELINE_SECONDS:
+                    computed_at = time.time()
                     self._fresh_baselines = fetch_baselines(utc_now())
-                    next_baselines = time.monotonic() + BASELINE_SECONDS
+                    self.baselines_at = computed_at
+                    baseline_store.save(self.client, self._fresh_baselines, computed_at=computed_at)
                 self.sweep_backoff.succeeded()
             except Exception as error:  # a lasting failure is logged once, retried later and later
                 wait = self.sweep_backoff.failed(error)
