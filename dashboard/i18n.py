@@ -201,6 +201,18 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "The live data connection is down (Redis unavailable); reconnecting…",
     },
     "status.updated_at": {"zh-CN": "数据更新于 {time}", "en": "Data updated {time}"},
+    "status.process_restarting": {
+        "zh-CN": "后台进程“{name}”已退出，正在重新启动（连续第 {exits} 次）",
+        "en": "Background process {name} exited; starting it again (failure {exits} in a row)",
+    },
+    "status.process_restarted": {
+        "zh-CN": "后台进程“{name}”已重新启动",
+        "en": "Background process {name} started again",
+    },
+    "process.consumer": {"zh-CN": "数据入库", "en": "stream consumer"},
+    "process.warning": {"zh-CN": "预警引擎", "en": "early warning"},
+    "process.simulator": {"zh-CN": "模拟上报", "en": "simulator"},
+    "process.web": {"zh-CN": "网站", "en": "web server"},
     # vocabulary: <family>.<code name>
     # subtypes and places
     "subtype.neighbourhood": {"zh-CN": "邻里纠纷", "en": "Neighbourhood"},

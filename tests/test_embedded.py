@@ -17,6 +17,7 @@ import urllib.request
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import psutil
 import pytest
 from sqlalchemy import text
 from sqlalchemy.orm import Session
@@ -231,3 +232,26 @@ def test_the_embedded_default_is_seeded_and_kept_alive_by_the_simulator(tmp_path
         output, _ = process.communicate(timeout=60)
         engine.dispose()
     assert process.returncode == 0, output[-3000:]
+
+
+def test_a_helper_process_that_dies_is_started_again_and_the_app_stays_up(tmp_path):
+    var_dir, port = tmp_path / "var", free_port()
+    process = start_embedded(var_dir, port, threads=2)
+
+    def warning_workers() -> list[psutil.Process]:
+        children = psutil.Process(process.pid).children()
+        return [child for child in children if "dashboard.warning" in " ".join(child.cmdline())]
+
+    try:
+        wait_for(f"http://127.0.0.1:{port}/healthz", process)
+        until(lambda: len(warning_workers()) == 1)
+        (first,) = warning_workers()
+        first.kill()  # dies without a word
+        until(lambda: [w.pid for w in warning_workers()] not in ([], [first.pid]), seconds=30)
+        assert get(f"http://127.0.0.1:{port}/healthz")[0] == 200 and process.poll() is None
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=30)
+    assert process.returncode == 0, output
+    assert "warning exited with status -9; starting it again in 1 s" in output
+    assert "warning started again" in output

@@ -1,5 +1,6 @@
-"""The connection banner: says when Redis or the database cannot be reached, and goes away by itself when they are
-back. (New reports reach the pages without a callback: assets/12-push.js fills the events store in the browser.)"""
+"""The connection banner: says when Redis or the database cannot be reached, or a process of the install is being
+started again, and goes away by itself when they are back. (New reports reach the pages without a callback:
+assets/12-push.js fills the events store in the browser.)"""
 
 from __future__ import annotations
 
@@ -11,7 +12,9 @@ from dash import Input, Output, callback, no_update
 
 from dashboard import ids
 from dashboard.config import get_settings
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.i18n import t
+from dashboard.processes import troubled
 from dashboard.routes import database_up, redis_up
 
 
@@ -28,7 +31,21 @@ def show_connection_status(_tick: int | None) -> tuple[str, bool, Any]:
         problems.append(t("status.stream_down"))
     if not database_up():
         problems.append(t("status.unavailable"))
+    problems += process_problems()
     if problems:
         return " ".join(problems), False, no_update
     now = datetime.now(ZoneInfo(get_settings().timezone))
     return "", True, t("status.updated_at", time=f"{now:%H:%M:%S}")
+
+
+def process_problems() -> list[str]:
+    """Processes of the install that exited and are being started again (dashboard/processes.py)."""
+    try:
+        states = troubled(get_redis())
+    except REDIS_DOWN:
+        return []  # the banner says Redis is down already
+    return [
+        t(f"status.process_{'restarting' if state.state == 'restarting' else 'restarted'}",
+          name=t(f"process.{state.kind}"), exits=state.exits)
+        for state in states
+    ]  # fmt: skip
