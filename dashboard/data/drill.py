@@ -3,7 +3,8 @@ incidents for one period, area and kind, as DataFrames, read from the rollups wh
 rows where they do not. The public modules only shape these counts; the 口径 live here.
 
 - `incident_counts`: incidents by report day (`reported`) and those of them in rental housing (`rental`);
-- `criminal_counts`: criminal cases by filing day (`filed`) and those of them solved by now (`solved`);
+- `criminal_counts`: criminal cases by filing day (`filed`) and those of them solved by now (`solved`), or solved by
+  a given moment and/or within N days of filing (`queries.solved_clause`, from the raw rows);
 - `hour_counts`: incidents by the city-clock weekday (0 Monday) and hour they were reported (`reports`);
 - `solve_days`: criminal cases filed in the period and solved by now, by whole days from filing to solving
   (`days`, each moment truncated to the second; a solve stamped before the filing counts 0) (`cases`).
@@ -30,7 +31,7 @@ grids (`grid` grain), the report heatmap (`hour_counts`) and the rental cases by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 import pandas as pd
@@ -58,6 +59,7 @@ from dashboard.data.models import (
     RentalGridDay,
 )
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
+from dashboard.data.queries import solved_clause
 from dashboard.data.rollups import utc_offset
 from dashboard.data.vocab import IncidentKind, PlaceType
 
@@ -357,17 +359,32 @@ def criminal_counts(
     *,
     by: Sequence[str] = (),
     subtype: str | None = None,
+    solved_by: datetime | None = None,
+    within_days: int | None = None,
 ) -> pd.DataFrame:
-    """Columns: *by, filed, solved. Criminal cases only (a kind other than criminal gives no cases)."""
+    """Columns: *by, filed, solved. Criminal cases only (a kind other than criminal gives no cases). `solved`
+    counts the cases solved by now; with `solved_by`, those solved no later than that moment (a baseline counted
+    like for like), with `within_days`, those solved within that many days of filing (the N-day solve rate)."""
     if kind not in (None, IncidentKind.CRIMINAL):
         _check(by)
         return _empty(by, ("filed", "solved"))
 
     def raw(span: Period) -> pd.DataFrame:
-        solved = func.coalesce(func.sum(case((Incident.solved_at.is_not(None), 1), else_=0)), 0)
+        solved_when = solved_clause(session, by=solved_by, within_days=within_days)
+        solved = func.coalesce(func.sum(case((solved_when, 1), else_=0)), 0)
         where = [_kind_clause(IncidentKind.CRIMINAL, subtype), Incident.filed_at.is_not(None)]
         measures = {"filed": func.count(), "solved": solved}
         return _raw(session, span, area, where, Incident.filed_at, _raw_by(by), measures)
+
+    if solved_by is not None or within_days is not None:
+        # The rollups count what is solved by now, whenever: a cut-off or a window needs the moments themselves,
+        # read from the criminal rows of the span (tens of thousands a year at most, through the filing index).
+        _check(by)
+        memo: dict[tuple[Any, ...], pd.DataFrame] = session.info.setdefault("drill_counts", {})
+        key = ("solved_by", period, area, subtype, tuple(by), solved_by, within_days)
+        if key not in memo:
+            memo[key] = _finish([raw(period)], by, ("filed", "solved"))
+        return memo[key].copy()
 
     def own(span: Period) -> pd.DataFrame:
         rows = grid_rows(session, area)

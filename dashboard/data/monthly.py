@@ -8,7 +8,8 @@ see (the caller intersects it with the account's scope). 口径:
 - `area_ranking`: per area one level down (city → counties, county → townships, township → grids; a grid: itself),
   every such area: criminal cases filed (`filed`), in the same month last year (`baseline_filed`) and the month
   before (`previous_filed`), `filed_change` (percent, NaN without a baseline), `solved`, `rate` and `baseline_rate`
-  (percent, NaN when nothing was filed), `rate_change` (points), rental-housing cases (`rental`, `baseline_rental`,
+  (percent, NaN when nothing was filed; the baseline's cases counted solved like for like, by the moment one year
+  before `as_of`), `rate_change` (points), rental-housing cases (`rental`, `baseline_rental`,
   `rental_change`); ranked by `filed`, most first, then by code (`rank`, 1 = most). From the drill-down rollups.
 - `rising_grids`: the grids whose incidents reported (every kind) rose most against the same month last year (only
   rises): `code`, `name`, `township_name`, `reported`, `baseline`, `increase` (int), `change` (percent, NaN without a
@@ -34,7 +35,7 @@ from dashboard.config import get_settings
 from dashboard.data import drill, patrol_compliance
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Department, Grid, Hazard, Incident, Township
-from dashboard.data.periods import Area, AreaLevel, Period, utc_now
+from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of, utc_now
 from dashboard.data.queries import HeadlineFigures, area_filter, headline_figures
 from dashboard.data.solve_rates import area_rows, rate
 from dashboard.data.trends import percent_change
@@ -77,12 +78,16 @@ def month_headline(session: Session, month: Period, area: Area, *, as_of: dateti
     return MonthHeadline(figures, *counts)
 
 
-def area_ranking(session: Session, month: Period, area: Area) -> pd.DataFrame:
-    """Criminal cases filed and solved and rental-housing cases per area one level down, ranked by cases filed."""
+def area_ranking(session: Session, month: Period, area: Area, *, as_of: datetime | None = None) -> pd.DataFrame:
+    """Criminal cases filed and solved and rental-housing cases per area one level down, ranked by cases filed; the
+    baselines' cases counted solved like for like (by the comparable moment before `as_of`, default now)."""
+    as_of = as_of or utc_now()
+    zone = get_settings().timezone
     frame = area_rows(session, DrillFilter(month, area=area))[["code", "name", "name_en"]]
     spans = {"": month, "baseline_": month.same_period_last_year(), "previous_": month.previous()}
     for prefix, span in spans.items():
-        filed = drill.criminal_counts(session, span, area, None, by=("child",))
+        solved_by = None if span == month else comparable_as_of(month, span, as_of, zone)
+        filed = drill.criminal_counts(session, span, area, None, by=("child",), solved_by=solved_by)
         filed = filed.rename(columns={"child": "code", "filed": f"{prefix}filed", "solved": f"{prefix}solved"})
         rental = drill.incident_counts(session, span, area, None, by=("child",))[["child", "rental"]]
         rental = rental.rename(columns={"child": "code", "rental": f"{prefix}rental"})
@@ -217,7 +222,7 @@ def monthly_report(
         month=month,
         area=area,
         headline=month_headline(session, month, area, as_of=as_of),
-        ranking=area_ranking(session, month, area),
+        ranking=area_ranking(session, month, area, as_of=as_of),
         rising=rising_grids(session, month, area),
         hazards=hazards_by_department(session, month, area, as_of=as_of),
         patrols=patrols_by_area(session, month, area, today=today),

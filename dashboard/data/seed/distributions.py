@@ -594,6 +594,14 @@ class Delay:
         delays = np.interp(rng.random(n) * top, self.quantiles, self.seconds).astype(np.int64)
         return delays if at_most is None else np.minimum(delays, np.maximum(at_most, 0))
 
+    def sample_beyond(self, rng: np.random.Generator, at_least: IntArray) -> IntArray:
+        """One delay per bound, each drawn from the distribution truncated to more than that bound."""
+        bottom = self.cdf(np.maximum(at_least, 0))
+        delays = np.interp(bottom + rng.random(len(at_least)) * (1.0 - bottom), self.quantiles, self.seconds)
+        floor: IntArray = np.maximum(at_least, 0).astype(np.int64) + 1
+        result: IntArray = np.maximum(delays.astype(np.int64), floor)
+        return result
+
     def sample_values(self, rng: np.random.Generator, n: int) -> FloatArray:
         """`n` draws as floats (for distributions of ratios rather than seconds)."""
         return np.interp(rng.random(n), self.quantiles, self.seconds)

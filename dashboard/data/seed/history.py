@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from dashboard.data.periods import Period
+from dashboard.data.periods import Period, comparable_as_of
 from dashboard.data.routing import get_routing
 from dashboard.data.seed import calibration as cal
 from dashboard.data.seed.city import City
@@ -74,7 +74,7 @@ BoolArray = npt.NDArray[np.bool_]
 
 NULL = np.iinfo(np.int64).min  # a time that did not happen (yet)
 YEARS_BACK = 3  # the past three calendar years, plus the current year to date
-BASELINE_SOLVE_RATE = 0.52  # the city's solve rate in the baseline period, as counted now
+BASELINE_SOLVE_RATE = 0.52  # the city's solve rate in the baseline period, as counted at the same moment last year
 COUNTY_SPREAD = 0.12  # how far a county's change strays from the city's (log-ratio standard deviation)
 SOLVE_SPREAD = 0.05  # how far a county's solve rate strays from the city's (rate standard deviation)
 
@@ -121,6 +121,12 @@ class Window:
     @property
     def baseline(self) -> Period:
         return self.current.same_period_last_year()
+
+    @cached_property
+    def baseline_now(self) -> int:
+        """The moment the baseline's solved cases are counted at, like for like with `now` (UTC seconds)."""
+        moment = datetime.fromtimestamp(self.now, UTC).replace(tzinfo=None)
+        return int(comparable_as_of(self.current, self.baseline, moment, self.zone).replace(tzinfo=UTC).timestamp())
 
     def bounds(self, period: Period) -> tuple[int, int]:
         """[start, end) of a period in UTC seconds, the end capped just after `now`."""
@@ -467,14 +473,17 @@ class IncidentHistory:
     def solve_times(
         self, subtype: IntArray, county: IntArray, filed: IntArray, criminal: BoolArray, plan: Plan
     ) -> IntArray:
-        """When each criminal case was solved (NULL: not yet): exact counts per county in the two periods."""
+        """When each criminal case was solved (NULL: not yet): exact counts per county in the two periods, the
+        baseline's counted like for like (solved by the same moment last year); of the baseline's other cases, some
+        are solved in the year since, as late cases are."""
         rng, window = self.rng, self.window
         solvability = np.array([SOLVABILITY.get(name, 0.0) for name in self.subtypes])[subtype]
-        age = np.where(criminal, window.now - filed, 0)
         n_counties = len(self.city.counties)
         role = np.full(len(filed), -1, dtype=np.int64)
         role[criminal & in_span(filed, window.bounds(window.baseline))] = 0
         role[criminal & in_span(filed, window.bounds(window.current))] = 1
+        cutoff = np.where(role == 0, window.baseline_now, window.now)
+        age = np.where(criminal, cutoff - filed, 0)  # how long each case had to be solved by its period's cut-off
         pooled = role >= 0
         index = np.flatnonzero(pooled)
         weights = solvability[index] * FILING_TO_SOLVED.cdf(age[index])
@@ -482,6 +491,9 @@ class IncidentHistory:
         solved = np.full(len(filed), NULL, dtype=np.int64)
         picked = index[chosen]
         solved[picked] = filed[picked] + FILING_TO_SOLVED.sample(rng, len(picked), at_most=age[picked])
+        late = index[~chosen & (role[index] == 0)]
+        solved_later = rng.random(len(late)) < solvability[late] * (1.0 - FILING_TO_SOLVED.cdf(age[late]))
+        solved[late] = later(filed[late], FILING_TO_SOLVED.sample_beyond(rng, age[late]), solved_later, window.now)
         free = np.flatnonzero(criminal & ~pooled)
         eventually = rng.random(len(free)) < solvability[free]
         solved[free] = later(filed[free], FILING_TO_SOLVED.sample(rng, len(free)), eventually, window.now)
