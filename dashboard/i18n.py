@@ -130,9 +130,16 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Definition: criminal cases whose filing time falls in the period (Taizhou time).",
     },
     "definition.solve_rate": {
-        "zh-CN": "口径：统计期内立案的刑事案件中，截至统计时已破案的比例；变化以百分点计。",
+        "zh-CN": "口径：统计期内立案的刑事案件中，截至统计时已破案的比例；变化以百分点计。"
+        "同比、环比时，对比期案件按相同时滞计已破（同比截至去年同期，环比截至上一周期同一时点）。",
         "en": "Definition: the share of criminal cases filed in the period that are solved by now; "
-        "its change is in percentage points.",
+        "its change is in percentage points. Compared like for like: the baseline's cases count as solved "
+        "by the same moment one year (YoY) or one period (vs prev.) earlier.",
+    },
+    "definition.solve_rate_within": {
+        "zh-CN": "口径：统计期内立案的刑事案件中，立案后{days}日内破案的比例；变化以百分点计。",
+        "en": "Definition: the share of criminal cases filed in the period that were solved within {days} days of "
+        "filing; its change is in percentage points.",
     },
     "definition.rental_cases": {
         "zh-CN": "口径：发生地为出租房的各类案事件数，按上报时间计。",
@@ -266,6 +273,11 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "use a subtype code of the chosen kind, such as theft, fraud or neighbourhood",
     },
     "filter.hint.grain": {"zh-CN": "应为 day、week 或 month", "en": "use day, week or month"},
+    "filter.field.within": {"zh-CN": "破案率口径", "en": "solve rate"},
+    "filter.hint.within": {"zh-CN": "应为 30 或 90（立案后N日内破案）", "en": "use 30 or 90 (solved within N days)"},
+    "solve.within": {"zh-CN": "破案率口径", "en": "Solve rate"},
+    "solve.within.now": {"zh-CN": "截至目前", "en": "Solved by now"},
+    "solve.within.days": {"zh-CN": "{days}日破案率", "en": "Solved within {days} days"},
     "drillmap.hint": {
         "zh-CN": "点击地图上的区域进入下一级，点击网格打开网格页",
         "en": "Click an area on the map to drill into it, a grid to open its page",

@@ -15,7 +15,7 @@ from dashboard.access.current import OutOfScope, scoped
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
-from dashboard.data.queries import headline_figures
+from dashboard.data.queries import SOLVE_WINDOWS, headline_figures
 from dashboard.formatting import headline_period, period_label
 from dashboard.i18n import t
 from dashboard.kpis import Headline, tile_text
@@ -43,6 +43,12 @@ def scope_area(area: dict[str, Any]) -> Area:
     """The area a page's tiles ask for (ValueError for a level or code that is not one)."""
     level = AreaLevel(area.get("level", "city"))
     return Area(level, area.get("code") or None if level is not AreaLevel.CITY else None)
+
+
+def scope_within(scope: dict[str, Any]) -> int | None:
+    """The N of an N-day solve rate the tiles' scope asks for; None (solved by now) for none or one not offered."""
+    within = scope.get("within")
+    return within if isinstance(within, int) and within in SOLVE_WINDOWS else None
 
 
 def blank_tiles(count: int, why: str) -> tuple[list[Any], ...]:
@@ -73,7 +79,7 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
     try:
         area = scoped(scope_area(scopes[0]["area"]))  # what was asked, within the account's area
         with session_scope() as session:
-            figures = headline_figures(session, period, area=area)
+            figures = headline_figures(session, period, area=area, within_days=scope_within(scopes[0]))
     except OutOfScope:
         return blank_tiles(len(tiles), t("area.out_of_scope", lang))
     except ValueError:

@@ -32,6 +32,8 @@ class DrillFilter:
     solve_within: int | None = None  # solve rates: solved by now (None), or within this many days of filing
 
     def __post_init__(self) -> None:
+        if self.solve_within is not None and self.solve_within <= 0:
+            raise ValueError(f"within: {self.solve_within!r} is not a number of days")
         if self.subtype is None:
             return
         if self.kind is None:
