@@ -17,7 +17,8 @@ other than `criminal` leaves no cases; a subtype filter keeps that subtype only.
 - `time_to_solve(session, f)` → one row for all cases (`subtype` "all") then one per subtype, most solved first:
   `subtype`, `solved` (int: cases filed in the period and solved by now), `median_days`, `p90_days` (float: whole
   days from filing to solving, nearest-rank percentiles; NaN when none solved), and the same three for the
-  baseline: `baseline_solved`, `baseline_median_days`, `baseline_p90_days`.
+  baseline (its cases solved by the baseline's comparable moment): `baseline_solved`, `baseline_median_days`,
+  `baseline_p90_days`.
 """
 
 from __future__ import annotations
@@ -148,11 +149,14 @@ def _summaries(histogram: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def time_to_solve(session: Session, f: DrillFilter) -> pd.DataFrame:
-    """Median and 90th-percentile days from filing to solving, overall and by subtype, against the baseline."""
+def time_to_solve(session: Session, f: DrillFilter, *, as_of: datetime | None = None) -> pd.DataFrame:
+    """Median and 90th-percentile days from filing to solving, overall and by subtype, against the baseline (its
+    cases solved by the comparable moment before `as_of`, default now: the year since adds only slow solves)."""
+    solved_by = f.baseline_as_of(as_of or utc_now())
     now = _summaries(drill.solve_days(session, f.period, f.area, f.kind, subtype=f.subtype, by=("subtype",)), "")
     then = _summaries(
-        drill.solve_days(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",)), "baseline_"
+        drill.solve_days(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",), solved_by=solved_by),
+        "baseline_",
     )
     frame = now.merge(then, how="outer", on="subtype")
     for name in ("solved", "baseline_solved"):

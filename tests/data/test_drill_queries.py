@@ -239,14 +239,14 @@ def check_solve_rates(session: Any, f: DrillFilter, rows: list[Row], areas: set[
             assert same(record.change_points, None if rate is None or base_rate is None else rate - base_rate)
         assert {k for k, (filed, _) in now.items() if filed} <= set(frame[column]), (f, by)
     spans: dict[str, dict[str, list[int]]] = {"": {}, "baseline_": {}}
-    for prefix, period in (("", f.period), ("baseline_", f.baseline)):
+    for prefix, period, by in (("", f.period, as_of), ("baseline_", f.baseline, cutoff)):
         for row in cases:
-            if within(row.filed_day, period) and row.solved is not None:
+            if within(row.filed_day, period) and row.solved is not None and row.solved <= by:
                 assert row.filed is not None
                 days = whole_days(row.filed, row.solved)
                 spans[prefix].setdefault(row.subtype, []).append(days)
                 spans[prefix].setdefault("all", []).append(days)
-    frame = solve_rates.time_to_solve(session, f)
+    frame = solve_rates.time_to_solve(session, f, as_of=as_of)
     assert set(frame["subtype"]) == {"all"} | set(spans[""]) | set(spans["baseline_"])
     for record in frame.itertuples():
         for prefix in ("", "baseline_"):
