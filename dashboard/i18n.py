@@ -827,6 +827,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "sla.escalation": {"zh-CN": "责任层级", "en": "Handled by"},
     "sla.level.township": {"zh-CN": "乡镇", "en": "Township"},
     "sla.level.county": {"zh-CN": "区县（已升级）", "en": "County (escalated)"},
+    "sla.supervised": {"zh-CN": " · 挂牌督办", "en": " · listed for supervision"},
     "sla.unassigned": {"zh-CN": "未分派", "en": "Unassigned"},
     "patrols.by_area": {"zh-CN": "巡查达标率（按区域）", "en": "Patrol compliance by area"},
     "patrols.by_month": {"zh-CN": "月度巡查达标率", "en": "Patrol compliance by month"},

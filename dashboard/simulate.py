@@ -206,7 +206,7 @@ class Simulator:
         ref = report["event_id"]
         at += self.later(dist.FOUND_TO_RECTIFYING)
         self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectifying"))
-        if self.rng.random() > dist.NEVER_RECTIFIED:
+        if self.rng.random() > dist.SUPERVISED_SHARE:  # the supervised few take months: beyond a demo's horizon
             at += self.later(dist.FOUND_TO_RECTIFYING)
             self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectified"))
             at += self.later(dist.RECTIFIED_TO_CLOSED)

@@ -130,6 +130,29 @@ def test_timelines_keep_their_order_and_end_by_now(generated: Generated):
     assert open_overdue.sum() > 0
 
 
+def test_open_hazards_are_mostly_recent_and_at_most_a_quarter_overdue(generated: Generated):
+    """The backlog a wall would show: hazards open now were mostly found in the last weeks; overdue ones are at most
+    a quarter of them (the routing matrix allows 7 days for a general hazard, 30 for a major one; 85 % are put
+    right in time, the rest within four times the time allowed, and 0.75 % need supervision); the long-overdue
+    ones (30 days past the deadline: 挂牌督办) are a small set; a month's rectification rate stays high."""
+    now = generated.seeder.window.now
+    hazard = generated.tables["hazard"].columns
+    found, deadline = hazard["found_at"].values, hazard["deadline"].values
+    rectified = hazard["rectified_at"]
+    still_open = rectified.null
+    overdue = still_open & (deadline < now)
+    long_overdue = overdue & (now - deadline >= 30 * 86400)
+    assert still_open.sum() > 0 and 0 < overdue.sum() <= 0.25 * still_open.sum()
+    assert 0 < long_overdue.sum() <= 0.1 * still_open.sum()
+    assert (now - found[still_open] < 60 * 86400).mean() > 0.9  # mostly recent
+    assert (now - found[still_open] < 400 * 86400).all()  # nothing left over from earlier years
+    status = generated.strings("hazard", "status")
+    assert set(status[still_open]) <= {"open", "rectifying"}
+    last_month = (now - found >= 31 * 86400) & (now - found < 61 * 86400)
+    rate = 1.0 - still_open[last_month].mean()
+    assert 0.9 <= rate < 1.0
+
+
 def test_status_is_the_latest_step_reached(generated: Generated):
     incident = generated.tables["incident"].columns
     status = generated.strings("incident", "status")

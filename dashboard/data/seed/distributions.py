@@ -627,7 +627,10 @@ FOUND_TO_RECTIFYING = _delay((0, 10 * MINUTE), (0.5, DAY), (0.9, 3 * DAY), (1, 1
 RECTIFIED_TO_CLOSED = _delay((0, HOUR), (0.5, 2 * DAY), (0.9, 7 * DAY), (1, 30 * DAY))
 # Rectification time as a multiple of the time the deadline allows: most finish in time, some late.
 RECTIFY_FRACTION = _delay((0, 0.1), (0.85, 1.0), (0.97, 2.0), (1, 4.0))
-NEVER_RECTIFIED = 0.03  # share of hazards left open past their deadline
+# A few hazards cannot be put right by the township (a landlord who will not move, a factory that needs new
+# equipment): listed for supervision (挂牌督办) and escalated, they take months past the deadline, but they do close.
+SUPERVISED_SHARE = 0.0075
+DEADLINE_TO_SUPERVISED_RECTIFIED = _delay((0, 3 * DAY), (0.5, 45 * DAY), (0.9, 150 * DAY), (1, 365 * DAY))
 DEADLINE_DAYS: dict[HazardSeverity, tuple[int, ...]] = {
     HazardSeverity.GENERAL: (3, 5, 7, 10, 15),
     HazardSeverity.MAJOR: (15, 30, 45, 60),

@@ -26,6 +26,7 @@ from dashboard.data.seed.city import City
 from dashboard.data.seed.columns import Column, Table, coded, floats, ints, numbered, times
 from dashboard.data.seed.distributions import (
     DAY,
+    DEADLINE_TO_SUPERVISED_RECTIFIED,
     DEPARTMENT_ID,
     DISPATCH_TO_HANDLING,
     FILING_TO_SOLVED,
@@ -34,7 +35,6 @@ from dashboard.data.seed.distributions import (
     HAZARD_SUBTYPE_MIX,
     INCIDENT_SUBTYPE_MIX,
     MAJOR_HAZARD_SHARE,
-    NEVER_RECTIFIED,
     PLACE_INDEX,
     PLACES,
     RECTIFIED_TO_CLOSED,
@@ -46,6 +46,7 @@ from dashboard.data.seed.distributions import (
     RHYTHMS,
     SOLVABILITY,
     SOURCE_MIX,
+    SUPERVISED_SHARE,
     CityClock,
     GridFeatures,
     HourlyWeights,
@@ -648,9 +649,13 @@ def hazard_rows(
     }
     days = np.where(major, allowed[HazardSeverity.MAJOR], allowed[HazardSeverity.GENERAL])
     deadline = found + days * 86400
-    fixed = rng.random(n) >= NEVER_RECTIFIED
-    rectified = later(found, (RECTIFY_FRACTION.sample_values(rng, n) * days * 86400).astype(np.int64), fixed, now)
-    starts = fixed | (rng.random(n) < 0.5)  # half the hazards never rectified are not even being worked on
+    # Most are put right within the time allowed, some late; the supervised few months past the deadline. Every
+    # hazard closes in the end, so the open ones are the recent ones and a small, long-overdue supervised set.
+    supervised = rng.random(n) < SUPERVISED_SHARE
+    taken = (RECTIFY_FRACTION.sample_values(rng, n) * days * 86400).astype(np.int64)
+    taken = np.where(supervised, days * 86400 + DEADLINE_TO_SUPERVISED_RECTIFIED.sample(rng, n), taken)
+    rectified = later(found, taken, np.ones(n, dtype=bool), now)
+    starts = ~supervised | (rng.random(n) < 0.5)  # half the supervised ones wait for the higher level to act
     rectifying = later(found, FOUND_TO_RECTIFYING.sample(rng, n), starts, now)
     rectifying = np.where(
         (rectified != NULL) & ((rectifying == NULL) | (rectifying > rectified)), rectified, rectifying
