@@ -53,7 +53,7 @@ def trend_series_chart(session: Session, shown: StoredFilter, lang: Language, *,
     if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
         series = series[series["series"] == f.subtype]
     family = "subtype" if f.kind is not None else "kind"
-    return series, figures.case_trend(series, family=family, compare=f.compare.value, lang=lang)
+    return series, figures.case_trend(series, family=family, compare=f.compare.value, lang=lang, grain=grain)
 
 
 def trend_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:

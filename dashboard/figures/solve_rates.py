@@ -130,6 +130,7 @@ def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.Fi
         hovertemplate="%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(type="category")  # months as named, not a date axis (which shows times for a single month)
     return styled(fig, title)
 
 
