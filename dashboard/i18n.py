@@ -155,6 +155,16 @@ TEXT: dict[str, dict[Language, str]] = {
     "period.year": {"zh-CN": "{year}年全年", "en": "the year {year}"},
     "period.month": {"zh-CN": "{year}年{month}月", "en": "{month_name} {year}"},
     "period.span": {"zh-CN": "{start} 至 {end}", "en": "{start} – {end}"},
+    "period.latest_data_note": {
+        "zh-CN": "本期尚无数据，显示最近有数据的年度",
+        "en": "no data in the current period: the latest year with data",
+    },
+    "tiles.period_bad": {
+        "zh-CN": "地址参数 period（统计期）的值“{value}”无效：应为 year、month、last_month、12m、年份（如 2025）"
+        "或月份（如 2025-10），已显示默认统计期。",
+        "en": "period: “{value}” is not year, month, last_month, 12m, a year (e.g. 2025) or a month (e.g. 2025-10); "
+        "showing the default period.",
+    },
     "period.early_year_note": {
         "zh-CN": "年初数据尚少，此处显示上一完整年度与前一年的对比。",
         "en": "Early in the year there are too few cases: showing the last full year against the year before.",

@@ -17,13 +17,13 @@ give identical answers.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
-from dashboard.data.models import Grid, Incident
+from dashboard.data.models import Grid, Incident, IncidentCityDay
 from dashboard.data.periods import CITY, Area, AreaLevel, Period, comparable_as_of, utc_now
 from dashboard.data.vocab import IncidentKind, PlaceType
 
@@ -171,3 +171,9 @@ def headline_figures(
     last_year = counts(period.same_period_last_year())
     previous = counts(period.previous())
     return HeadlineFigures(area, Comparison(current, last_year), Comparison(current, previous))
+
+
+def latest_incident_day(session: Session) -> date | None:
+    """The last city-clock day any incident was reported on (from the city's daily rollup), None for no data."""
+    day = session.scalar(select(func.max(IncidentCityDay.day)))
+    return date.fromisoformat(day) if isinstance(day, str) else day
