@@ -213,6 +213,11 @@ TEXT: dict[str, dict[Language, str]] = {
     "feed.hazard": {"zh-CN": "隐患", "en": " hazard"},
     "feed.title": {"zh-CN": "实时上报", "en": "Live reports"},
     "feed.empty": {"zh-CN": "等待新的上报……", "en": "Waiting for reports…"},
+    "status.speedup": {
+        "zh-CN": "演示模式：模拟数据以 {speedup} 倍速生成，图表变化快于实际。",
+        "en": "Demonstration: the simulator runs {speedup} times faster than the city; "
+        "figures move faster than in life.",
+    },
     "status.stream_down": {
         "zh-CN": "实时数据连接中断（Redis 不可用），正在自动重连……",
         "en": "The live data connection is down (Redis unavailable); reconnecting…",
