@@ -181,6 +181,44 @@ class Simulator:
         self.weights: dict[str, np.ndarray[Any, Any]] = {}
         self.families: list[Family] = list(self.pace.volumes)
 
+    def real_time(self, city_time: float) -> float:
+        """When a moment of the city's clock comes, on the wall clock (the inverse of `city_time`)."""
+        return self.started + (city_time - self.started) / self.speedup
+
+    def carry_on(
+        self, cases: Sequence[OpenRecord], hazards: Sequence[OpenRecord], grid_workers: dict[int, str]
+    ) -> None:
+        """Schedule the stored backlog's follow-ups as the history would have them: an unsolved case is solved later
+        with the chance its subtype's solvability leaves after the time it has waited, after a delay drawn beyond
+        that wait; an open hazard is put right after a share of its allowed time drawn beyond the share used, or,
+        past four times it (the supervised few), months past the deadline."""
+        now = self.started
+        for unsolved in cases:
+            worker = grid_workers.get(unsolved.grid_id)
+            waited = max(now - unsolved.since, 0.0)
+            solvability = dist.SOLVABILITY.get(unsolved.subtype, 0.5)
+            reached = float(dist.FILING_TO_SOLVED.cdf(np.array([waited]))[0])
+            chance = solvability * (1.0 - reached) / max(1.0 - solvability * reached, 1e-9)
+            if worker is None or self.rng.random() >= chance:
+                continue
+            delay = float(dist.FILING_TO_SOLVED.sample_beyond(self.rng, np.array([int(waited)], dtype=np.int64))[0])
+            at = max(self.real_time(unsolved.since + delay), now)
+            self.schedule(at, self.envelope("incident.updated", worker, at, ref=unsolved.event_id, status="solved"))
+        for hazard in hazards:
+            worker = grid_workers.get(hazard.grid_id)
+            if worker is None or hazard.allowed <= 0:
+                continue
+            used = max(now - hazard.since, 0.0) / hazard.allowed
+            if used < 4.0:
+                bottom = float(dist.RECTIFY_FRACTION.cdf(np.array([used]))[0])
+                share = float(np.interp(bottom + self.rng.random() * (1 - bottom), *dist.RECTIFY_FRACTION.curve))
+                taken = max(share, used) * hazard.allowed + 1.0
+            else:
+                over = np.array([int(now - hazard.since - hazard.allowed)], dtype=np.int64)
+                taken = hazard.allowed + float(dist.DEADLINE_TO_SUPERVISED_RECTIFIED.sample_beyond(self.rng, over)[0])
+            at = max(self.real_time(hazard.since + taken), now)
+            self.schedule(at, self.envelope("hazard.updated", worker, at, ref=hazard.event_id, status="rectified"))
+
     def city_time(self, now: float) -> float:
         """The moment of the city's clock the simulation stands at: now, or further on when sped up."""
         return self.started + (now - self.started) * self.speedup
@@ -423,6 +461,44 @@ def history_volumes(session: Session, now: float, pace: CityPace) -> dict[Family
     return volumes
 
 
+@dataclass(frozen=True)
+class OpenRecord:
+    """A stored criminal case not yet solved, or hazard not yet rectified: what its follow-up needs."""
+
+    event_id: str
+    grid_id: int
+    subtype: str
+    since: float  # filed (a case) or found (a hazard), epoch seconds
+    allowed: float = 0.0  # a hazard: seconds from finding to its deadline
+
+
+def open_records(session: Session, now: float) -> tuple[list[OpenRecord], list[OpenRecord]]:
+    """The stored criminal cases still unsolved and hazards still open, recent enough to close yet: as the history
+    goes on, they are solved and rectified at its pace (else the backlog would only grow while the simulator runs)."""
+    horizon = datetime.fromtimestamp(now, UTC).replace(tzinfo=None) - timedelta(days=500)
+
+    def seconds(moment: datetime | None) -> float:
+        return 0.0 if moment is None else moment.replace(tzinfo=UTC).timestamp()
+
+    cases = [
+        OpenRecord(event_id, grid_id, subtype, seconds(filed))
+        for event_id, grid_id, subtype, filed in session.execute(
+            select(Incident.event_id, Incident.grid_id, Incident.subtype, Incident.filed_at).where(
+                Incident.kind == IncidentKind.CRIMINAL, Incident.solved_at.is_(None), Incident.filed_at >= horizon
+            )
+        )
+    ]
+    hazards = [
+        OpenRecord(event_id, grid_id, subtype, seconds(found), (deadline - found).total_seconds())
+        for event_id, grid_id, subtype, found, deadline in session.execute(
+            select(Hazard.event_id, Hazard.grid_id, Hazard.subtype, Hazard.found_at, Hazard.deadline).where(
+                Hazard.rectified_at.is_(None), Hazard.found_at >= horizon - timedelta(days=400)
+            )
+        )
+    ]
+    return cases, hazards
+
+
 def announce_speedup(speedup: float) -> None:
     """Say on the wall's banner that the simulator runs faster than the city (kept fresh while it runs)."""
     key = simulator_speedup_key()
@@ -466,6 +542,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     started = time.time()
     with session_scope() as session:
         volumes = history_volumes(session, started, CityPace({}, settings.timezone, started))
+        cases, hazards = open_records(session, started)
     simulator = Simulator(
         city,
         grid_ids,
@@ -477,6 +554,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         zone=settings.timezone,
         started=started,
     )
+    simulator.carry_on(cases, hazards, workers)
     sender = Sender(args.url or f"http://{settings.host}:{settings.port}", phones.tokens)
     stop = threading.Event()
 

@@ -14,11 +14,18 @@ import shapely
 
 from dashboard.data.events import parse_event
 from dashboard.data.seed.city import build_city
-from dashboard.data.seed.distributions import RHYTHMS, CityClock, HourlyWeights
+from dashboard.data.seed.distributions import (
+    FILING_TO_SOLVED,
+    RECTIFY_FRACTION,
+    RHYTHMS,
+    SOLVABILITY,
+    CityClock,
+    HourlyWeights,
+)
 from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.seed.seeder import DEFAULT_SEED, rng
 from dashboard.data.vocab import IncidentKind
-from dashboard.simulate import Simulator, parse_args
+from dashboard.simulate import OpenRecord, Simulator, parse_args
 
 pytestmark = pytest.mark.db_independent
 
@@ -127,3 +134,24 @@ def test_by_default_a_day_goes_at_the_city_s_pace():
     started = {e["event_id"]: due for due, e in events if e["type"] == "patrol.started"}
     lasted = [due - started[e["ref"]] for due, e in events if e["type"] == "patrol.ended"]
     assert min(lasted) >= 2 * 3600 - 60 and max(lasted) <= 3 * 3600 + 60  # two to three hours, as the rule asks
+
+
+def test_the_stored_backlog_is_solved_and_rectified_at_the_history_s_pace():
+    """Cases and hazards already stored go on closing as the history would: else, at the city's pace, the backlog
+    would only grow while the simulator runs and the figures drift."""
+    city = build_city(rng(DEFAULT_SEED, "city"))
+    simulator = Simulator(city, {}, {}, rate=1, speedup=1, seed=3, started=MONDAY_6AM)
+    week = 7 * 86_400
+    hazards = [OpenRecord(f"h{n}", 1, "blocked_exit", MONDAY_6AM, week) for n in range(2_000)]
+    cases = [OpenRecord(f"c{n}", 1, "theft", MONDAY_6AM - 86_400) for n in range(2_000)]
+    simulator.carry_on(cases, hazards, {1: "W00001"})
+    due = [(item.at, item.event) for item in simulator.queue]
+    rectified = [at for at, event in due if event["type"] == "hazard.updated" and event["status"] == "rectified"]
+    assert len(rectified) == 2_000 and all(MONDAY_6AM < at <= MONDAY_6AM + 4 * week + 1 for at in rectified)
+    on_time = sum(at <= MONDAY_6AM + week for at in rectified) / 2_000
+    assert abs(on_time - float(RECTIFY_FRACTION.cdf(np.array([1.0]))[0])) < 0.03  # 85 % by the deadline
+    solved = [at for at, event in due if event["type"] == "incident.updated" and event["status"] == "solved"]
+    waited = float(FILING_TO_SOLVED.cdf(np.array([86_400]))[0])
+    chance = SOLVABILITY["theft"] * (1 - waited) / (1 - SOLVABILITY["theft"] * waited)
+    assert abs(len(solved) - 2_000 * chance) < 4 * np.sqrt(2_000 * chance * (1 - chance))
+    assert all(at > MONDAY_6AM for at in solved)

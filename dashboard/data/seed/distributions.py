@@ -602,6 +602,11 @@ class Delay:
         result: IntArray = np.maximum(delays.astype(np.int64), floor)
         return result
 
+    @property
+    def curve(self) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """(quantiles, values): the points the distribution interpolates between."""
+        return self.quantiles, self.seconds
+
     def sample_values(self, rng: np.random.Generator, n: int) -> FloatArray:
         """`n` draws as floats (for distributions of ratios rather than seconds)."""
         return np.interp(rng.random(n), self.quantiles, self.seconds)
