@@ -191,7 +191,7 @@ class Simulator:
         """Schedule the stored backlog's follow-ups as the history would have them: an unsolved case is solved later
         with the chance its subtype's solvability leaves after the time it has waited, after a delay drawn beyond
         that wait; an open hazard is put right after a share of its allowed time drawn beyond the share used, or,
-        past four times it (the supervised few), months past the deadline."""
+        past the longest the history allows (the supervised few), months past the deadline."""
         now = self.started
         for unsolved in cases:
             worker = grid_workers.get(unsolved.grid_id)
@@ -209,7 +209,7 @@ class Simulator:
             if worker is None or hazard.allowed <= 0:
                 continue
             used = max(now - hazard.since, 0.0) / hazard.allowed
-            if used < 4.0:
+            if used < dist.RECTIFY_FRACTION.curve[1][-1]:
                 bottom = float(dist.RECTIFY_FRACTION.cdf(np.array([used]))[0])
                 share = float(np.interp(bottom + self.rng.random() * (1 - bottom), *dist.RECTIFY_FRACTION.curve))
                 taken = max(share, used) * hazard.allowed + 1.0

@@ -147,7 +147,7 @@ def test_the_stored_backlog_is_solved_and_rectified_at_the_history_s_pace():
     simulator.carry_on(cases, hazards, {1: "W00001"})
     due = [(item.at, item.event) for item in simulator.queue]
     rectified = [at for at, event in due if event["type"] == "hazard.updated" and event["status"] == "rectified"]
-    assert len(rectified) == 2_000 and all(MONDAY_6AM < at <= MONDAY_6AM + 4 * week + 1 for at in rectified)
+    assert len(rectified) == 2_000 and all(MONDAY_6AM < at <= MONDAY_6AM + 3 * week + 1 for at in rectified)
     on_time = sum(at <= MONDAY_6AM + week for at in rectified) / 2_000
     assert abs(on_time - float(RECTIFY_FRACTION.cdf(np.array([1.0]))[0])) < 0.03  # 85 % by the deadline
     solved = [at for at, event in due if event["type"] == "incident.updated" and event["status"] == "solved"]

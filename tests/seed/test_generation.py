@@ -133,7 +133,7 @@ def test_timelines_keep_their_order_and_end_by_now(generated: Generated):
 def test_open_hazards_are_mostly_recent_and_at_most_a_quarter_overdue(generated: Generated):
     """The backlog a wall would show: hazards open now were mostly found in the last weeks; overdue ones are at most
     a quarter of them (the routing matrix allows 7 days for a general hazard, 30 for a major one; 85 % are put
-    right in time, the rest within four times the time allowed, and 0.75 % need supervision); the long-overdue
+    right in time, the rest within three times the time allowed, and 0.6 % need supervision); the long-overdue
     ones (30 days past the deadline: 挂牌督办) are a small set; a month's rectification rate stays high."""
     now = generated.seeder.window.now
     hazard = generated.tables["hazard"].columns
