@@ -698,6 +698,12 @@ TEXT: dict[str, dict[Language, str]] = {
     "monthly.col.code": {"zh-CN": "编码", "en": "Code"},
     "monthly.col.area": {"zh-CN": "区域", "en": "Area"},
     "monthly.col.filed": {"zh-CN": "刑事立案（起）", "en": "Criminal cases filed"},
+    "monthly.col.per_10k": {"zh-CN": "每万人立案", "en": "Per 10,000 residents"},
+    "monthly.small_base": {"zh-CN": "基数小", "en": "small base"},
+    "monthly.small_base_hint": {
+        "zh-CN": "去年同月立案不足 20 起，变化幅度参考意义有限。",
+        "en": "Fewer than 20 cases in the same month last year: the change says little.",
+    },
     "monthly.col.baseline_filed": {"zh-CN": "去年同月立案", "en": "Filed, same month last year"},
     "monthly.col.previous_filed": {"zh-CN": "上月立案", "en": "Filed, month before"},
     "monthly.col.filed_change": {"zh-CN": "立案同比（%）", "en": "Filed, change (%)"},

@@ -10,7 +10,10 @@ see (the caller intersects it with the account's scope). 口径:
   before (`previous_filed`), `filed_change` (percent, NaN without a baseline), `solved`, `rate` and `baseline_rate`
   (percent, NaN when nothing was filed; the baseline's cases counted solved like for like, by the moment one year
   before `as_of`), `rate_change` (points), rental-housing cases (`rental`, `baseline_rental`,
-  `rental_change`); ranked by `filed`, most first, then by code (`rank`, 1 = most). From the drill-down rollups.
+  `rental_change`), `residents` (registered residents and migrants of its grids) and `per_10k` (cases filed per
+  10,000 of them, NaN without residents), `small_base` (fewer than SMALL_BASE cases filed in the same month last
+  year: its change says little); ranked by `filed`, most first, then by code (`rank`, 1 = most; ties share the
+  higher rank). From the drill-down rollups.
 - `rising_grids`: the grids whose incidents reported (every kind) rose most against the same month last year (only
   rises): `code`, `name`, `township_name`, `reported`, `baseline`, `increase` (int), `change` (percent, NaN without a
   baseline); most risen first, then by code. From the grid-month rollup.
@@ -41,6 +44,7 @@ from dashboard.data.solve_rates import area_rows, rate
 from dashboard.data.trends import percent_change
 
 RISING_LIMIT = 10
+SMALL_BASE = 20  # a change on fewer baseline cases than this is flagged: +50 % of 4 is 2 cases
 
 
 @dataclass(frozen=True)
@@ -100,12 +104,41 @@ def area_ranking(session: Session, month: Period, area: Area, *, as_of: datetime
     frame["baseline_rate"] = rate(frame["baseline_solved"], frame["baseline_filed"])
     frame["rate_change"] = frame["rate"] - frame["baseline_rate"]
     frame["rental_change"] = percent_change(frame["rental"], frame["baseline_rental"])
+    people = residents_by_child(session, area)
+    frame["residents"] = frame["code"].map(people).fillna(0).astype("int64")
+    frame["per_10k"] = frame["filed"] / frame["residents"].replace(0, np.nan) * 10_000
+    frame["small_base"] = frame["baseline_filed"] < SMALL_BASE
     frame = frame.sort_values(["filed", "code"], ascending=[False, True], kind="stable", ignore_index=True)
-    frame["rank"] = np.arange(1, len(frame) + 1, dtype="int64")
-    columns = ["rank", "code", "name", "name_en", "filed", "baseline_filed", "previous_filed", "filed_change"]
+    frame["rank"] = frame["filed"].rank(method="min", ascending=False).astype("int64")  # ties share a rank
+    columns = ["rank", "code", "name", "name_en", "filed", "per_10k", "residents", "baseline_filed", "previous_filed"]
     return frame[
-        [*columns, "solved", "rate", "baseline_rate", "rate_change", "rental", "baseline_rental", "rental_change"]
+        [
+            *columns,
+            "filed_change",
+            "small_base",
+            "solved",
+            "rate",
+            "baseline_rate",
+            "rate_change",
+            "rental",
+            "baseline_rental",
+            "rental_change",
+        ]
     ]
+
+
+def residents_by_child(session: Session, area: Area) -> dict[str, int]:
+    """Registered residents and migrants of each area one level down (a grid: itself), from the grids."""
+    level = AreaLevel.GRID if area.level is AreaLevel.GRID else drill.child_level(area)
+    key = {AreaLevel.COUNTY: Grid.county_code, AreaLevel.TOWNSHIP: Grid.township_code}.get(level, Grid.code)
+    query = select(key, func.sum(Grid.residents + Grid.migrants)).group_by(key)
+    if area.level is AreaLevel.COUNTY:
+        query = query.where(Grid.county_code == area.code)
+    elif area.level is AreaLevel.TOWNSHIP:
+        query = query.where(Grid.township_code == area.code)
+    elif area.level is AreaLevel.GRID:
+        query = query.where(Grid.code == area.code)
+    return {str(code): int(people or 0) for code, people in session.execute(query)}
 
 
 def rising_grids(session: Session, month: Period, area: Area, *, limit: int = RISING_LIMIT) -> pd.DataFrame:

@@ -116,6 +116,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
     shown = frame.assign(
         area=[row_area_label(row, lang) for _, row in frame.iterrows()],
         filed_change=_rounded(frame["filed_change"]),
+        per_10k=_rounded(frame["per_10k"]),
         rate=_rounded(frame["rate"]),
         rate_change=_rounded(frame["rate_change"]),
         rental_change=_rounded(frame["rental_change"]),
@@ -125,6 +126,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         "code": "code",
         "area": "area",
         "filed": "filed",
+        "per_10k": "per_10k",
         "baseline_filed": "baseline_filed",
         "previous_filed": "previous_filed",
         "filed_change": "filed_change",
