@@ -97,9 +97,10 @@ def test_data_ending_last_year_show_last_years_figures_named_as_such(dash_app):
 def test_period_in_the_address_picks_the_tiles_span(dash_app):
     add_history_ending_last_year()
     with tiles_callback(dash_app):
-        values, *_, label = fill_kpi_tiles([{"period": str(LAST_YEAR - 1), "area": {"level": "city"}}], 0)
+        values, _, _, pop, _, label = fill_kpi_tiles([{"period": str(LAST_YEAR - 1), "area": {"level": "city"}}], 0)
     filed, _, _ = sql_counts(LAST_YEAR - 1)
     assert values[0] == f"{filed:,}起" and label == [f"{LAST_YEAR - 1}年全年"]
+    assert pop[0].endswith(f"（较{LAST_YEAR - 2}年全年）")  # what 环比 compares a year with, said
 
 
 def test_tile_periods_parse_and_bad_values_are_named():

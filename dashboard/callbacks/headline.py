@@ -12,9 +12,9 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
-from dashboard.config import get_settings
+from dashboard.config import Language, get_settings
 from dashboard.data.db import session_scope
-from dashboard.data.periods import Area, AreaLevel
+from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.queries import SOLVE_WINDOWS, headline_figures, latest_incident_day
 from dashboard.formatting import period_label
 from dashboard.i18n import t
@@ -32,6 +32,14 @@ def scope_area(area: dict[str, Any]) -> Area:
     """The area a page's tiles ask for (ValueError for a level or code that is not one)."""
     level = AreaLevel(area.get("level", "city"))
     return Area(level, area.get("code") or None if level is not AreaLevel.CITY else None)
+
+
+def previous_note(period: Period, lang: Language) -> str:
+    """What 环比 compares with, said when it is not simply the month before (year to date: as many days before 1
+    January; the last 12 months: the 12 before them)."""
+    if period.whole_months == 1:
+        return ""
+    return t("compare.against", lang, span=period_label(period.previous(), lang))
 
 
 def scope_within(scope: dict[str, Any]) -> int | None:
@@ -79,11 +87,12 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
         log.exception("headline figures unavailable")
         return blank_tiles(len(tiles), t("status.unavailable", lang))
     texts = [tile_text(Headline(tile.split(":", 1)[1]), figures, lang) for tile in tiles]
+    against = previous_note(chosen.period, lang)
     return (
         [text.value for text in texts],
         [text.year_over_year for text in texts],
         [f"trend-{text.year_over_year_trend}" for text in texts],
-        [text.period_over_period for text in texts],
+        [f"{text.period_over_period}{against}" for text in texts],
         [f"trend-{text.period_over_period_trend}" for text in texts],
         [tile_period_label(chosen, period_label(chosen.period, lang), lang)],
     )
