@@ -371,6 +371,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "chart.rate_by_area": {"zh-CN": "各区域破案率（点击下钻）", "en": "Solve rate by area (click to drill)"},
     "chart.rate_by_subtype": {"zh-CN": "各类案件破案率（点击筛选）", "en": "Solve rate by subtype (click to select)"},
     "chart.rate_by_month": {"zh-CN": "逐月破案率", "en": "Solve rate by month"},
+    "chart.partial_last": {
+        "zh-CN": "○ 末段尚未结束，数据不完整",
+        "en": "○ the last bucket is not over yet: its figure is incomplete",
+    },
     "chart.filed_solved": {"zh-CN": "立案{filed}起，已破{solved}起", "en": "{filed} filed, {solved} solved"},
     "chart.time_to_solve": {"zh-CN": "破案用时（中位数，天）", "en": "Days to solve (median)"},
     "chart.days": {"zh-CN": "天", "en": "Days"},

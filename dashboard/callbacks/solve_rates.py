@@ -23,6 +23,7 @@ from dashboard.callbacks.filter_bar import (
     view_query,
     within_href,
 )
+from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
 from dashboard.figures import solve_rates as figures
@@ -53,7 +54,8 @@ def solve_days_chart(session: Session, shown: StoredFilter, lang: Language) -> C
 
 def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
     by_month = solve_rates.solve_rates(session, shown.drill, by="month")
-    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang)
+    partial = shown.drill.period.end > city_today()  # the period runs to today: its last month is not over
+    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang, partial_last=partial)
 
 
 @callback(

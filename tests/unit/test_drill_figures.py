@@ -70,6 +70,24 @@ def test_a_one_month_period_is_drawn_on_a_month_axis():
     assert list(fig.data[0].x) == ["2026-11"] and fig.layout.xaxis.type == "category"
 
 
+def test_a_bucket_not_over_yet_is_drawn_hollow_and_said_so():
+    frame = pd.DataFrame(
+        {
+            "bucket": [0, 1, 2],
+            "start": [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)],
+            "baseline_start": [date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1)],
+            "series": ["criminal"] * 3,
+            "current": [30, 28, 4],
+            "baseline": [31, 29, 30],
+        }
+    )
+    fig = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month", partial_last=True)
+    assert list(fig.data[0].marker.symbol) == ["circle", "circle", "circle-open"]
+    assert any("不完整" in note.text for note in fig.layout.annotations)
+    whole = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month")
+    assert whole.data[0].marker.symbol is None and not whole.layout.annotations
+
+
 def test_an_empty_frame_gives_a_figure_that_says_why():
     frame = pd.DataFrame(columns=["bucket", "start", "baseline_start", "series", "current", "baseline"])
     fig = case_trends.case_trend(frame, family="kind", compare="prev", lang="zh-CN")
