@@ -4,8 +4,8 @@
   rectification deadline). A record is on time when it closed no later than its deadline.
 - 按期结案率 on-time closure rate = closed on time / closed in the period (DOMAIN.md), by the closing moment.
 - Overdue: not closed and past its deadline. It is the township's to handle for `ESCALATE_AFTER`, then the
-  county's (the early-warning worker raises and escalates an alert for each); past `SUPERVISE_AFTER` it is also
-  listed for supervision (挂牌督办).
+  county's (the early-warning worker raises and escalates an alert for each); a hazard past `SUPERVISE_AFTER` is
+  also listed for supervision (挂牌督办).
 
 `on_time_rates(session, period, area, by=...)` → columns `key`, `name`, `name_en`, `closed`, `on_time`, `rate`
 (by department, township, county or month). `overdue(session, area, now=...)` → the overdue records, most overdue
@@ -177,7 +177,8 @@ def overdue(session: Session, area: Area, *, now: datetime | None = None, limit:
     rows["what"] = rows["what"].astype(str)
     rows["hours_over"] = ((now - pd.to_datetime(rows["deadline"])).dt.total_seconds() / 3600).round(1)
     rows["escalation"] = rows["hours_over"].map(escalation)
-    rows["supervised"] = rows["hours_over"] >= SUPERVISE_AFTER.total_seconds() / 3600
+    # 挂牌督办 is for hazards (重大隐患挂牌督办): a case overdue goes up the incident chain instead.
+    rows["supervised"] = (rows["record"] == "hazard") & (rows["hours_over"] >= SUPERVISE_AFTER.total_seconds() / 3600)
     return rows.sort_values("hours_over", ascending=False, ignore_index=True).head(limit)[OVERDUE_COLUMNS]
 
 
