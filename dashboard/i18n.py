@@ -152,6 +152,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "unit.points": {"zh-CN": "个百分点", "en": " pts"},
     "value.none": {"zh-CN": "—", "en": "—"},
     "change.none": {"zh-CN": "无可比数据", "en": "no baseline"},
+    "change.small_base": {"zh-CN": "（基数小）", "en": " (small base)"},
     "period.year_to_date": {"zh-CN": "{year}年1月1日至{month}月{day}日", "en": "1 Jan – {day} {month_name} {year}"},
     "period.year": {"zh-CN": "{year}年全年", "en": "the year {year}"},
     "period.month": {"zh-CN": "{year}年{month}月", "en": "{month_name} {year}"},
