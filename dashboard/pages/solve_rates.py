@@ -37,7 +37,11 @@ def solve_window(within: int | None) -> html.Div:
         inline=True,
         className="filter-radio",
     )
-    return labelled(t("solve.within"), radio, "filter-within")
+    definition = t("definition.solve_rate") if within is None else t("definition.solve_rate_within", days=within)
+    return html.Div(
+        [labelled(t("solve.within"), radio, "filter-within"), html.P(definition, className="chart-definition")],
+        className="solve-window",
+    )
 
 
 def layout(**query: str | list[str]) -> html.Div:
