@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
 from types import FrameType
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -480,6 +480,13 @@ def open_records(session: Session, now: float) -> tuple[list[OpenRecord], list[O
     def seconds(moment: datetime | None) -> float:
         return 0.0 if moment is None else moment.replace(tzinfo=UTC).timestamp()
 
+    def follows(event_id: str) -> bool:  # an update names its record by a UUID (imported records may have none)
+        try:
+            UUID(event_id)
+        except ValueError:
+            return False
+        return True
+
     cases = [
         OpenRecord(event_id, grid_id, subtype, seconds(filed))
         for event_id, grid_id, subtype, filed in session.execute(
@@ -487,6 +494,7 @@ def open_records(session: Session, now: float) -> tuple[list[OpenRecord], list[O
                 Incident.kind == IncidentKind.CRIMINAL, Incident.solved_at.is_(None), Incident.filed_at >= horizon
             )
         )
+        if follows(event_id)
     ]
     hazards = [
         OpenRecord(event_id, grid_id, subtype, seconds(found), (deadline - found).total_seconds())
@@ -495,6 +503,7 @@ def open_records(session: Session, now: float) -> tuple[list[OpenRecord], list[O
                 Hazard.rectified_at.is_(None), Hazard.found_at >= horizon - timedelta(days=400)
             )
         )
+        if follows(event_id)
     ]
     return cases, hazards
 

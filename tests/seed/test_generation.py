@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 import shapely
 
+from dashboard.data.events import parse_event
 from dashboard.data.geography import load_grids
 from dashboard.data.seed.city import COASTAL_COUNTIES
 from dashboard.data.seed.distributions import HAZARD_SUBTYPE_MIX, INCIDENT_SUBTYPE_MIX, SPRING_FESTIVAL
 from dashboard.data.seed.history import NULL
 from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES
+from tests.events import hazard_updated, incident_updated
 from tests.seed.conftest import ZONE, Generated
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
@@ -151,6 +154,16 @@ def test_open_hazards_are_mostly_recent_and_at_most_a_quarter_overdue(generated:
     last_month = (now - found >= 31 * 86400) & (now - found < 61 * 86400)
     rate = 1.0 - still_open[last_month].mean()
     assert 0.9 <= rate < 1.0
+
+
+def test_seeded_records_can_be_followed_up_through_the_api(generated: Generated):
+    """Their event ids are UUIDs, as a phone's are: the simulator's updates of the seeded backlog name them."""
+    for table, updated in (("incident", incident_updated), ("hazard", hazard_updated)):
+        ids = generated.strings(table, "event_id")
+        assert len(set(ids)) == len(ids)
+        for event_id in (ids[0], ids[-1]):
+            assert str(UUID(event_id)) == event_id
+            parse_event(updated(event_id, "solved" if table == "incident" else "rectified"))
 
 
 def test_status_is_the_latest_step_reached(generated: Generated):

@@ -74,6 +74,10 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 NULL = np.iinfo(np.int64).min  # a time that did not happen (yet)
+# Seeded event ids are UUIDs, as a phone's are, numbered in their last group: an update through the ingest API (the
+# simulator's follow-ups of the seeded backlog) names its record by one.
+SEEDED_INCIDENT_IDS = "5eed0001-0000-4000-8000-"
+SEEDED_HAZARD_IDS = "5eed0002-0000-4000-8000-"
 YEARS_BACK = 3  # the past three calendar years, plus the current year to date
 BASELINE_SOLVE_RATE = 0.52  # the city's solve rate in the baseline period, as counted at the same moment last year
 COUNTY_SPREAD = 0.12  # how far a county's change strays from the city's (log-ratio standard deviation)
@@ -248,7 +252,7 @@ def record_table(
         table_name,
         {
             "id": ints(np.arange(1, n + 1)),
-            "event_id": numbered(event_prefix, np.arange(1, n + 1), 9),
+            "event_id": numbered(event_prefix, np.arange(1, n + 1), 12),
             **what,
             "grid_id": ints(grid + 1),
             "township_code": coded([town.code for town in city.townships], township),
@@ -553,7 +557,7 @@ class IncidentHistory:
         house = offsets[grid] + 1 + (rng.random(n) * np.maximum(city.rental_houses[grid], 1)).astype(np.int64)
         return record_table(
             "incident",
-            "seed-i-",
+            SEEDED_INCIDENT_IDS,
             city,
             rng,
             subtypes=self.subtypes,
@@ -670,7 +674,7 @@ def hazard_rows(
     )[subtype]
     return record_table(
         "hazard",
-        "seed-h-",
+        SEEDED_HAZARD_IDS,
         city,
         rng,
         subtypes=subtypes,
