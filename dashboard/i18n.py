@@ -148,6 +148,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "compare.year_over_year": {"zh-CN": "同比", "en": "YoY"},
     "compare.period_over_period": {"zh-CN": "环比", "en": "vs prev."},
     "compare.against": {"zh-CN": "（较{span}）", "en": " (against {span})"},
+    "compare.same_as_yoy": {
+        "zh-CN": "同同比（上一周期即去年同期）",
+        "en": "as YoY (the period before is the same period last year)",
+    },
     "unit.cases": {"zh-CN": "起", "en": ""},
     "unit.points": {"zh-CN": "个百分点", "en": " pts"},
     "value.none": {"zh-CN": "—", "en": "—"},

@@ -100,7 +100,7 @@ def test_period_in_the_address_picks_the_tiles_span(dash_app):
         values, _, _, pop, _, label = fill_kpi_tiles([{"period": str(LAST_YEAR - 1), "area": {"level": "city"}}], 0)
     filed, _, _ = sql_counts(LAST_YEAR - 1)
     assert values[0] == f"{filed:,}起" and label == [f"{LAST_YEAR - 1}年全年"]
-    assert pop[0].endswith(f"（较{LAST_YEAR - 2}年全年）")  # what 环比 compares a year with, said
+    assert pop[0] == "同同比（上一周期即去年同期）"  # a year's 环比 is its 同比: said, not repeated
 
 
 def test_tile_periods_parse_and_bad_values_are_named():
@@ -117,3 +117,12 @@ def test_tile_periods_parse_and_bad_values_are_named():
     assert parse_plan("wall,trends", "30", "2025").paths()[0] == "/?wall=1&pages=wall%2Ctrends&every=30&period=2025"
     with pytest.raises(WallModeError, match="period"):
         parse_plan("wall", "30", "forever")
+
+
+def test_what_the_period_before_is_is_said_when_it_is_not_the_month_before():
+    from dashboard.callbacks.headline import previous_note
+
+    assert previous_note(Period.year_to_date(date(2026, 12, 6)), "zh-CN") == "（较2025年1月26日 至 2025年12月31日）"
+    assert (
+        previous_note(Period.month(2026, 11), "zh-CN") == ""
+    )  # 环比 of a month: the month before, as everyone reads it

@@ -88,11 +88,16 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
         return blank_tiles(len(tiles), t("status.unavailable", lang))
     texts = [tile_text(Headline(tile.split(":", 1)[1]), figures, lang) for tile in tiles]
     against = previous_note(chosen.period, lang)
+    if chosen.period.previous() == chosen.period.same_period_last_year():  # 12 months or a year: 环比 is 同比
+        pops, pop_classes = [t("compare.same_as_yoy", lang)] * len(texts), ["trend-none"] * len(texts)
+    else:
+        pops = [f"{text.period_over_period}{against}" for text in texts]
+        pop_classes = [f"trend-{text.period_over_period_trend}" for text in texts]
     return (
         [text.value for text in texts],
         [text.year_over_year for text in texts],
         [f"trend-{text.year_over_year_trend}" for text in texts],
-        [f"{text.period_over_period}{against}" for text in texts],
-        [f"trend-{text.period_over_period_trend}" for text in texts],
+        pops,
+        pop_classes,
         [tile_period_label(chosen, period_label(chosen.period, lang), lang)],
     )
