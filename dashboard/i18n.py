@@ -141,6 +141,11 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Definition: the share of criminal cases filed in the period that were solved within {days} days of "
         "filing; its change is in percentage points.",
     },
+    "definition.incidents_reported": {
+        "zh-CN": "口径：趋势图按上报时间（台州时间）统计各类案事件数，对比期按同一规则；末段未结束时以空心点标出。",
+        "en": "Definition: the trend counts incidents of every kind by time reported (Taizhou time), the baseline "
+        "alike; a last bucket not yet over is drawn hollow.",
+    },
     "definition.rental_cases": {
         "zh-CN": "口径：发生地为出租房的各类案事件数，按上报时间计。",
         "en": "Definition: incidents of any kind whose place is rental housing, by time reported.",
