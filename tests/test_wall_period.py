@@ -15,7 +15,7 @@ from dash._utils import AttributeDict
 from sqlalchemy import text
 
 from dashboard import ids
-from dashboard.callbacks.headline import fill_kpi_tiles
+from dashboard.callbacks.headline import fill_kpi_tiles, previous_note
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.periods import Period
 from dashboard.data.rollups import rebuild_rollups
@@ -120,8 +120,6 @@ def test_tile_periods_parse_and_bad_values_are_named():
 
 
 def test_what_the_period_before_is_is_said_when_it_is_not_the_month_before():
-    from dashboard.callbacks.headline import previous_note
-
     assert previous_note(Period.year_to_date(date(2026, 12, 6)), "zh-CN") == "（较2025年1月26日 至 2025年12月31日）"
     assert (
         previous_note(Period.month(2026, 11), "zh-CN") == ""

@@ -5,9 +5,13 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from sqlalchemy import text
+
 from dashboard.data import monthly
-from dashboard.data.db import session_scope
+from dashboard.data.db import get_engine, session_scope
 from dashboard.data.periods import CITY, Area, Period
+from dashboard.data.rollups import rebuild_rollups
+from tests.factories import add_city, incident, utc
 from tests.monthly_data import (
     AS_OF,
     MONTH,
@@ -57,12 +61,6 @@ def test_area_ranking_counts_ranks_and_changes():
 
 
 def test_tied_areas_share_a_rank_and_each_has_its_rate_per_10000_residents():
-    from sqlalchemy import text
-
-    from dashboard.data.db import get_engine
-    from dashboard.data.rollups import rebuild_rollups
-    from tests.factories import add_city, incident, utc
-
     with session_scope() as session:
         add_city(session)
         session.execute(text("UPDATE grid SET residents = 1000 * id, migrants = 300"))
