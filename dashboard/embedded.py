@@ -121,9 +121,10 @@ def consumer_command(number: int) -> list[str]:
     return [sys.executable, "-m", "dashboard.data.consumer", "--name", f"embedded-{number}"]
 
 
-def simulator_command(settings: Settings, rate: float) -> list[str]:
+def simulator_command(settings: Settings, rate: float, speedup: float = 1.0) -> list[str]:
     url = f"http://{settings.host}:{settings.port}"
-    return [sys.executable, "-m", "dashboard.simulate", "--rate", str(rate), "--url", url]
+    command = [sys.executable, "-m", "dashboard.simulate", "--rate", str(rate), "--url", url]
+    return [*command, "--speedup", f"{speedup:g}"]
 
 
 def wait_for_web(settings: Settings, web: subprocess.Popen[bytes], seconds: float = 60) -> bool:
@@ -179,7 +180,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         help="what to seed on first start (default: default)",
     )
     parser.add_argument("--no-seed", action="store_true", help="do not seed an empty database")
-    parser.add_argument("--rate", type=float, default=20.0, help="simulated events per second (default 20)")
+    parser.add_argument("--rate", type=float, default=20.0, help="simulated patrol positions a second, at most")
+    parser.add_argument(
+        "--speedup",
+        type=float,
+        default=1.0,
+        help="the simulator's clock this many times faster than the city's, for demonstrations (default 1)",
+    )
     parser.add_argument("--no-simulator", action="store_true", help="do not start the live simulator")
     return parser.parse_args(argv)
 
@@ -223,7 +230,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if first:
             say_first_logins(settings, first)
         if not args.no_simulator and wait_for_web(settings, web):
-            supervisor.start("simulator", simulator_command(settings, args.rate))
+            supervisor.start("simulator", simulator_command(settings, args.rate, args.speedup))
         while not stopping:
             if "redis" in processes and processes["redis"].poll() is not None:
                 log.error("the embedded Redis exited with status %s; stopping the rest", processes["redis"].returncode)

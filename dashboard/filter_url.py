@@ -1,5 +1,6 @@
 """The drill-down filter in the address: `?period=year&compare=yoy&area=331004&kind=criminal&subtype=theft` and back
-(and `grain=day|week|month`, the buckets of the case-trend chart, so a deep link reopens the same chart).
+(and `grain=day|week|month`, the buckets of the case-trend chart, so a deep link reopens the same chart; and
+`within=30|90`, the N-day solve rate: cases solved within N days of filing, instead of solved by now).
 
 The URL holds what the user chose (`period=year` is "this year to date", whatever today is), so a link reopens the
 same view; `FilterParams.resolve(today)` turns it into the `DrillFilter` the queries count with. Defaults are left
@@ -22,6 +23,7 @@ from dashboard.access.scope import area_of_code
 from dashboard.config import Language
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel, Period, shift_months
+from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.vocab import SUBTYPES, IncidentKind
 from dashboard.i18n import t
 
@@ -50,6 +52,7 @@ class Param(StrEnum):
     KIND = "kind"
     SUBTYPE = "subtype"
     GRAIN = "grain"
+    WITHIN = "within"  # solve rates: solved within N days of filing (30 or 90); absent: solved by now
 
 
 @dataclass(frozen=True)
@@ -84,12 +87,15 @@ class FilterParams:
     kind: IncidentKind | None = None  # None: every kind
     subtype: str | None = None  # None: every subtype; else one of SUBTYPES[kind] (or of any kind, without a kind)
     grain: str | None = None  # the case-trend buckets; None: the period's default (day, week or month)
+    solve_within: int | None = None  # the N-day solve rate (one of SOLVE_WINDOWS); None: solved by now
 
     def __post_init__(self) -> None:
         if self.subtype is not None and kind_of(self.subtype) not in (self.kind or kind_of(self.subtype), None):
             raise ValueError(f"subtype: {self.subtype!r} is not a subtype of {self.kind}")
         if self.subtype is not None and kind_of(self.subtype) is None:
             raise ValueError(f"subtype: {self.subtype!r} is not a subtype")
+        if self.solve_within is not None and self.solve_within not in SOLVE_WINDOWS:
+            raise ValueError(f"within: {self.solve_within!r} is not one of {SOLVE_WINDOWS}")
         if self.grain is not None and self.grain not in GRAINS:
             raise ValueError(f"grain: {self.grain!r} is not one of {GRAINS}")
         if (self.period is PeriodChoice.CUSTOM) != (self.start is not None and self.end is not None):
@@ -115,7 +121,7 @@ class FilterParams:
         """The filter to count with; `area` replaces the asked one (the caller's scoped area)."""
         chosen = self.area if area is None else area
         kind = self.kind if self.subtype is None else kind_of(self.subtype)  # a picked subtype counts with its kind
-        return DrillFilter(self.period_for(today), self.compare, chosen, kind, self.subtype)
+        return DrillFilter(self.period_for(today), self.compare, chosen, kind, self.subtype, self.solve_within)
 
     def with_area(self, area: Area) -> FilterParams:
         return replace(self, area=area)
@@ -126,6 +132,9 @@ class FilterParams:
 
     def with_grain(self, grain: str | None) -> FilterParams:
         return replace(self, grain=grain)
+
+    def with_solve_within(self, days: int | None) -> FilterParams:
+        return replace(self, solve_within=days)
 
     def to_query(self) -> dict[str, str]:
         """The parameters that differ from the defaults, in a fixed order."""
@@ -144,6 +153,8 @@ class FilterParams:
             query[Param.SUBTYPE.value] = self.subtype
         if self.grain is not None:
             query[Param.GRAIN.value] = self.grain
+        if self.solve_within is not None:
+            query[Param.WITHIN.value] = str(self.solve_within)
         return query
 
     def to_search(self) -> str:
@@ -165,6 +176,7 @@ class FilterParams:
             "kind": None if self.kind is None else self.kind.value,
             "subtype": self.subtype,
             "grain": self.grain,
+            "within": None if self.solve_within is None else str(self.solve_within),
         }
 
     @classmethod
@@ -260,7 +272,13 @@ def parse_query(query: Mapping[str, str | list[str]]) -> Parsed:
             grain = raw
         else:
             errors.append(FieldError(Param.GRAIN, raw, "grain"))
-    return Parsed(FilterParams(period, start, end, compare, area, kind, subtype, grain), errors)
+    within = None
+    if raw := single.get(Param.WITHIN.value, ""):
+        if raw in {str(days) for days in SOLVE_WINDOWS}:
+            within = int(raw)
+        else:
+            errors.append(FieldError(Param.WITHIN, raw, "within"))
+    return Parsed(FilterParams(period, start, end, compare, area, kind, subtype, grain, within), errors)
 
 
 def kind_of(subtype: str) -> IncidentKind | None:
@@ -300,6 +318,7 @@ def filter_store(drill: DrillFilter, params: FilterParams, path: str) -> dict[st
         "area": drill.area.code,
         "kind": None if drill.kind is None else drill.kind.value,
         "subtype": drill.subtype,
+        "within": drill.solve_within,
         "params": params.as_dict(),
         "path": path,
     }
@@ -324,5 +343,13 @@ def read_filter_store(data: Mapping[str, object]) -> StoredFilter:
     subtype = data.get("subtype")
     params = data["params"]
     assert isinstance(params, Mapping)
-    drill = DrillFilter(period, Compare(str(data["compare"])), area, kind, None if subtype is None else str(subtype))
+    within = data.get("within")
+    drill = DrillFilter(
+        period,
+        Compare(str(data["compare"])),
+        area,
+        kind,
+        None if subtype is None else str(subtype),
+        None if within is None else int(str(within)),
+    )
     return StoredFilter(drill, FilterParams.from_dict(params), str(data["path"]))

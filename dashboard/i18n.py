@@ -130,9 +130,21 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Definition: criminal cases whose filing time falls in the period (Taizhou time).",
     },
     "definition.solve_rate": {
-        "zh-CN": "口径：统计期内立案的刑事案件中，截至统计时已破案的比例；变化以百分点计。",
+        "zh-CN": "口径：统计期内立案的刑事案件中，截至统计时已破案的比例；变化以百分点计。"
+        "同比、环比时，对比期案件按相同时滞计已破（同比截至去年同期，环比截至上一周期同一时点）。",
         "en": "Definition: the share of criminal cases filed in the period that are solved by now; "
-        "its change is in percentage points.",
+        "its change is in percentage points. Compared like for like: the baseline's cases count as solved "
+        "by the same moment one year (YoY) or one period (vs prev.) earlier.",
+    },
+    "definition.solve_rate_within": {
+        "zh-CN": "口径：统计期内立案的刑事案件中，立案后{days}日内破案的比例；变化以百分点计。",
+        "en": "Definition: the share of criminal cases filed in the period that were solved within {days} days of "
+        "filing; its change is in percentage points.",
+    },
+    "definition.incidents_reported": {
+        "zh-CN": "口径：趋势图按上报时间（台州时间）统计各类案事件数，对比期按同一规则；末段未结束时以空心点标出。",
+        "en": "Definition: the trend counts incidents of every kind by time reported (Taizhou time), the baseline "
+        "alike; a last bucket not yet over is drawn hollow.",
     },
     "definition.rental_cases": {
         "zh-CN": "口径：发生地为出租房的各类案事件数，按上报时间计。",
@@ -140,14 +152,30 @@ TEXT: dict[str, dict[Language, str]] = {
     },
     "compare.year_over_year": {"zh-CN": "同比", "en": "YoY"},
     "compare.period_over_period": {"zh-CN": "环比", "en": "vs prev."},
+    "compare.against": {"zh-CN": "（较{span}）", "en": " (against {span})"},
+    "compare.same_as_yoy": {
+        "zh-CN": "同同比（上一周期即去年同期）",
+        "en": "as YoY (the period before is the same period last year)",
+    },
     "unit.cases": {"zh-CN": "起", "en": ""},
     "unit.points": {"zh-CN": "个百分点", "en": " pts"},
     "value.none": {"zh-CN": "—", "en": "—"},
     "change.none": {"zh-CN": "无可比数据", "en": "no baseline"},
+    "change.small_base": {"zh-CN": "（基数小）", "en": " (small base)"},
     "period.year_to_date": {"zh-CN": "{year}年1月1日至{month}月{day}日", "en": "1 Jan – {day} {month_name} {year}"},
     "period.year": {"zh-CN": "{year}年全年", "en": "the year {year}"},
     "period.month": {"zh-CN": "{year}年{month}月", "en": "{month_name} {year}"},
     "period.span": {"zh-CN": "{start} 至 {end}", "en": "{start} – {end}"},
+    "period.latest_data_note": {
+        "zh-CN": "本期尚无数据，显示最近有数据的年度",
+        "en": "no data in the current period: the latest year with data",
+    },
+    "tiles.period_bad": {
+        "zh-CN": "地址参数 period（统计期）的值“{value}”无效：应为 year、month、last_month、12m、年份（如 2025）"
+        "或月份（如 2025-10），已显示默认统计期。",
+        "en": "period: “{value}” is not year, month, last_month, 12m, a year (e.g. 2025) or a month (e.g. 2025-10); "
+        "showing the default period.",
+    },
     "period.early_year_note": {
         "zh-CN": "年初数据尚少，此处显示上一完整年度与前一年的对比。",
         "en": "Early in the year there are too few cases: showing the last full year against the year before.",
@@ -196,6 +224,11 @@ TEXT: dict[str, dict[Language, str]] = {
     "feed.hazard": {"zh-CN": "隐患", "en": " hazard"},
     "feed.title": {"zh-CN": "实时上报", "en": "Live reports"},
     "feed.empty": {"zh-CN": "等待新的上报……", "en": "Waiting for reports…"},
+    "status.speedup": {
+        "zh-CN": "演示模式：模拟数据以 {speedup} 倍速生成，图表变化快于实际。",
+        "en": "Demonstration: the simulator runs {speedup} times faster than the city; "
+        "figures move faster than in life.",
+    },
     "status.stream_down": {
         "zh-CN": "实时数据连接中断（Redis 不可用），正在自动重连……",
         "en": "The live data connection is down (Redis unavailable); reconnecting…",
@@ -278,6 +311,11 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "use a subtype code of the chosen kind, such as theft, fraud or neighbourhood",
     },
     "filter.hint.grain": {"zh-CN": "应为 day、week 或 month", "en": "use day, week or month"},
+    "filter.field.within": {"zh-CN": "破案率口径", "en": "solve rate"},
+    "filter.hint.within": {"zh-CN": "应为 30 或 90（立案后N日内破案）", "en": "use 30 or 90 (solved within N days)"},
+    "solve.within": {"zh-CN": "破案率口径", "en": "Solve rate"},
+    "solve.within.now": {"zh-CN": "截至目前", "en": "Solved by now"},
+    "solve.within.days": {"zh-CN": "{days}日破案率", "en": "Solved within {days} days"},
     "drillmap.hint": {
         "zh-CN": "点击地图上的区域进入下一级，点击网格打开网格页",
         "en": "Click an area on the map to drill into it, a grid to open its page",
@@ -355,6 +393,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "chart.rate_by_area": {"zh-CN": "各区域破案率（点击下钻）", "en": "Solve rate by area (click to drill)"},
     "chart.rate_by_subtype": {"zh-CN": "各类案件破案率（点击筛选）", "en": "Solve rate by subtype (click to select)"},
     "chart.rate_by_month": {"zh-CN": "逐月破案率", "en": "Solve rate by month"},
+    "chart.partial_last": {
+        "zh-CN": "○ 末段尚未结束，数据不完整",
+        "en": "○ the last bucket is not over yet: its figure is incomplete",
+    },
     "chart.filed_solved": {"zh-CN": "立案{filed}起，已破{solved}起", "en": "{filed} filed, {solved} solved"},
     "chart.time_to_solve": {"zh-CN": "破案用时（中位数，天）", "en": "Days to solve (median)"},
     "chart.days": {"zh-CN": "天", "en": "Days"},
@@ -683,6 +725,12 @@ TEXT: dict[str, dict[Language, str]] = {
     "monthly.col.code": {"zh-CN": "编码", "en": "Code"},
     "monthly.col.area": {"zh-CN": "区域", "en": "Area"},
     "monthly.col.filed": {"zh-CN": "刑事立案（起）", "en": "Criminal cases filed"},
+    "monthly.col.per_10k": {"zh-CN": "每万人立案", "en": "Per 10,000 residents"},
+    "monthly.small_base": {"zh-CN": "基数小", "en": "small base"},
+    "monthly.small_base_hint": {
+        "zh-CN": "去年同月立案不足 20 起，变化幅度参考意义有限。",
+        "en": "Fewer than 20 cases in the same month last year: the change says little.",
+    },
     "monthly.col.baseline_filed": {"zh-CN": "去年同月立案", "en": "Filed, same month last year"},
     "monthly.col.previous_filed": {"zh-CN": "上月立案", "en": "Filed, month before"},
     "monthly.col.filed_change": {"zh-CN": "立案同比（%）", "en": "Filed, change (%)"},
@@ -833,6 +881,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "sla.escalation": {"zh-CN": "责任层级", "en": "Handled by"},
     "sla.level.township": {"zh-CN": "乡镇", "en": "Township"},
     "sla.level.county": {"zh-CN": "区县（已升级）", "en": "County (escalated)"},
+    "sla.supervised": {"zh-CN": " · 挂牌督办", "en": " · listed for supervision"},
     "sla.unassigned": {"zh-CN": "未分派", "en": "Unassigned"},
     "patrols.by_area": {"zh-CN": "巡查达标率（按区域）", "en": "Patrol compliance by area"},
     "patrols.by_month": {"zh-CN": "月度巡查达标率", "en": "Patrol compliance by month"},

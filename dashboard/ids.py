@@ -109,6 +109,7 @@ class Solve:
     DAYS = "solve-days-graph"
     SELECTION = "solve-selection"
     CLEAR = "solve-clear-button"
+    WITHIN = "solve-within-radio"  # solved by now, or the 30- or 90-day solve rate (in the address: within=)
 
 
 class Rental:

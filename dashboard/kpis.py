@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from dashboard.config import Language
+from dashboard.data.monthly import SMALL_BASE
 from dashboard.data.queries import CaseCounts, Comparison, HeadlineFigures
 from dashboard.formatting import (
     Trend,
@@ -65,9 +66,23 @@ def change(figure: Headline, comparison: Comparison) -> float | None:
             return comparison.rental_cases_change
 
 
+def base_count(figure: Headline, comparison: Comparison) -> int:
+    """How many cases the baseline of a change stands on (a solve rate: the cases filed)."""
+    if figure is Headline.RENTAL_CASES:
+        return comparison.baseline.rental_cases
+    return comparison.baseline.criminal_filed
+
+
+def small_base(figure: Headline, comparison: Comparison) -> bool:
+    """A change on fewer than SMALL_BASE cases: +50 % of 4 is 2 cases, and reads like 1,500 of 3,000."""
+    return change(figure, comparison) is not None and base_count(figure, comparison) < SMALL_BASE
+
+
 def change_text(figure: Headline, comparison: Comparison, lang: Language) -> tuple[str, Trend]:
     value, decimals = change(figure, comparison), DECIMALS[figure]
     text = (format_point_change if figure is Headline.SOLVE_RATE else format_percent_change)(value, lang, decimals)
+    if small_base(figure, comparison):
+        text += t("change.small_base", lang)
     return text, trend(value, lower_is_better=LOWER_IS_BETTER[figure], decimals=decimals)
 
 

@@ -11,7 +11,7 @@ from dashboard.data.monthly import MonthlyReport, compliance_rate
 from dashboard.data.queries import Comparison
 from dashboard.formatting import format_count, format_rate, period_label
 from dashboard.i18n import t
-from dashboard.kpis import DECIMALS, Headline, change
+from dashboard.kpis import DECIMALS, Headline, change, small_base
 
 
 def change_phrase(value: float | None, *, decimals: int, points: bool, against: str, lang: Language) -> str:
@@ -36,6 +36,7 @@ def figure_changes(figure: Headline, comparisons: dict[str, Comparison], lang: L
             against=against,
             lang=lang,
         )
+        + (t("change.small_base", lang) if small_base(figure, comparison) else "")
         for against, comparison in comparisons.items()
     ]
 

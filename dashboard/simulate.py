@@ -1,12 +1,16 @@
 """The live simulator: phones reporting into the ingest API, so the embedded default is alive
-(`python -m dashboard.simulate --rate 20`).
+(`python -m dashboard.simulate [--speedup 60]`).
 
-Reports are drawn from the same distributions as the history (dashboard.data.seed.distributions): kinds and
-subtypes in their proportions, hotspot grids, place types, points inside the grid. Each report is followed later by
-its status updates (delays from the same distributions, compressed by --speedup so a demo sees them). Workers walk
-patrol routes inside their own grids and send a position about once a minute. Everything goes through
-POST /api/v1/events with a bearer token per device, as a phone would; a phone whose request fails keeps its events
-and sends them again.
+By default at the city's own pace: incidents and hazards arrive at this year's rates of the stored history (each
+kind's yearly volume so far, spread over the hours and weekdays by its rhythm), each worker sets out on patrol in
+the history's morning and afternoon windows for two to three hours, and follow-ups come after the history's delays;
+so a day of running moves the year-to-date figures as a day of the city would. `--speedup N` runs the city's clock N
+times faster for demonstrations (rates N times higher, delays N times shorter); while it runs, the wall's banner
+says so. Reports are drawn from the same distributions as the history (dashboard.data.seed.distributions): kinds and
+subtypes in their proportions, hotspot grids, place types, points inside the grid. Workers on patrol send a
+position about once a minute (at most `--rate` a second in all: positions move the wall, they count in no figure).
+Everything goes through POST /api/v1/events with a bearer token per device, as a phone would; a phone whose request
+fails keeps its events and sends them again.
 """
 
 from __future__ import annotations
@@ -22,21 +26,25 @@ import time
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, timedelta
 from types import FrameType
 from typing import Any
-from uuid import uuid4
+from uuid import UUID, uuid4
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import requests
 import shapely
-from sqlalchemy import select, update
+from sqlalchemy import case, func, select, update
+from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
-from dashboard.data.models import DeviceToken, Grid, GridWorker
+from dashboard.data.models import DeviceToken, Grid, GridWorker, Hazard, Incident
+from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
 from dashboard.data.seed import distributions as dist
 from dashboard.data.seed.city import City, build_city
+from dashboard.data.seed.patrols import START_WINDOWS
 from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.seed.seeder import DEFAULT_SEED
 from dashboard.data.seed.seeder import rng as seed_rng
@@ -47,13 +55,12 @@ from dashboard.logs import configure_logging
 log = logging.getLogger("dashboard.simulate")
 DEVICE_PREFIX = "sim-"
 PATROL_SECONDS = (2 * 3600, 3 * 3600)  # a patrol lasts two to three hours
+PATROLS_PER_DAY = 2  # the rule: twice a day, in the history's morning and afternoon windows
 POSITION_SECONDS = 60  # a GPS fix about once a minute
 STEP_METRES = 70  # how far a worker walks between fixes
 METRES_PER_DEGREE = 111_000
-# As in the city: most live events are GPS fixes of workers on patrol; reports (here much more often than in life,
-# so a demo wall moves) and their follow-ups are the rest.
-POSITION_SHARE = 0.8
-REPORT_SHARE = 0.05
+SPEEDUP_TTL = 30  # seconds: the banner goes when the simulator stops
+Family = IncidentKind | HazardCategory
 
 
 @dataclass(order=True)
@@ -91,11 +98,74 @@ class Phones:
                 self.tokens[worker] = issue_token(session, DEVICE_PREFIX + worker, worker)
 
 
+def profile_volumes() -> dict[Family, float]:
+    """Yearly volumes of the default profile, by kind and hazard category (when no history can be read)."""
+    incidents = {IncidentKind.CRIMINAL: DEFAULT.criminal_per_year, **DEFAULT.incidents_per_year}
+    volumes: dict[Family, float] = {kind: float(volume) for kind, volume in incidents.items()}
+    volumes.update({category: float(volume) for category, volume in DEFAULT.hazards_per_year.items()})
+    return volumes
+
+
+def rhythm_of(family: Family) -> dist.Rhythm:
+    return dist.RHYTHMS[family] if isinstance(family, IncidentKind) else dist.RHYTHMS["hazard"]
+
+
+class CityPace:
+    """Events per second of each kind and hazard category at a moment of the city's clock: the yearly volume spread
+    over the hours and weekdays (and the season) by the family's rhythm."""
+
+    def __init__(self, volumes: dict[Family, float], zone: str, around: float) -> None:
+        year = datetime.fromtimestamp(around, UTC).year
+        self.clock = dist.CityClock(zone, date(year - 1, 1, 1), date(year + 1, 12, 31))
+        self.volumes = volumes
+        self.weights: dict[str, dist.HourlyWeights] = {}
+
+    def per_second(self, family: Family, at: float) -> float:
+        rhythm = rhythm_of(family)
+        if rhythm.name not in self.weights:
+            self.weights[rhythm.name] = dist.HourlyWeights(self.clock, rhythm)
+        years = dict.fromkeys(
+            range(self.clock.first_day.year, self.clock.last_day.year + 1), self.volumes.get(family, 0.0)
+        )
+        return self.weights[rhythm.name].rate_per_hour(int(at), years) / 3600.0
+
+    def year_share(self, family: Family, start: float, end: float) -> float:
+        """The share of a year's events of the family that fall in [start, end) (for measuring a volume)."""
+        rhythm = rhythm_of(family)
+        if rhythm.name not in self.weights:
+            self.weights[rhythm.name] = dist.HourlyWeights(self.clock, rhythm)
+        return self.weights[rhythm.name].expected(int(start), int(end), dict.fromkeys(range(1900, 2200), 1.0))
+
+
+def patrol_window(at: float, zone: str) -> tuple[tuple[date, int], float, float] | None:
+    """The patrol start window holding `at` on the city's clock: ((day, which), its start, its end) in epoch
+    seconds, or None outside every window."""
+    tz = ZoneInfo(zone)
+    local = datetime.fromtimestamp(at, tz)
+    midnight = datetime.combine(local.date(), datetime.min.time(), tz).timestamp()
+    for which, (start, end) in enumerate(START_WINDOWS[:PATROLS_PER_DAY]):
+        if midnight + start <= at < midnight + end:
+            return (local.date(), which), midnight + start, midnight + end
+    return None
+
+
 class Simulator:
     def __init__(
-        self, city: City, grid_ids: dict[str, int], workers: dict[int, str], rate: float, speedup: float, seed: int
+        self,
+        city: City,
+        grid_ids: dict[str, int],
+        workers: dict[int, str],
+        rate: float,
+        speedup: float,
+        seed: int,
+        *,
+        volumes: dict[Family, float] | None = None,
+        zone: str = "Asia/Shanghai",
+        started: float | None = None,
     ) -> None:
-        self.city, self.rate, self.speedup = city, rate, speedup
+        self.city, self.rate, self.speedup, self.zone = city, rate, speedup, zone
+        self.started = time.time() if started is None else started
+        self.pace = CityPace(volumes or profile_volumes(), zone, self.started)
         self.rng = np.random.default_rng(seed)
         self.features = dist.GridFeatures.of(city)
         self.points = dist.PointSampler(city)
@@ -106,11 +176,52 @@ class Simulator:
         self.queue: list[Due] = []
         self.counter = itertools.count()
         self.patrols: dict[str, Patrol] = {}
+        self.windows_planned: set[tuple[date, int]] = set()
+        self.planned_starts: list[tuple[float, int]] = []  # (city time, grid position): each worker once a window
         self.weights: dict[str, np.ndarray[Any, Any]] = {}
-        incidents = {IncidentKind.CRIMINAL: DEFAULT.criminal_per_year, **DEFAULT.incidents_per_year}
-        self.families: list[IncidentKind | HazardCategory] = [*incidents, *DEFAULT.hazards_per_year]
-        volumes = np.array([*incidents.values(), *DEFAULT.hazards_per_year.values()], dtype=np.float64)
-        self.family_shares = volumes / volumes.sum()
+        self.families: list[Family] = list(self.pace.volumes)
+
+    def real_time(self, city_time: float) -> float:
+        """When a moment of the city's clock comes, on the wall clock (the inverse of `city_time`)."""
+        return self.started + (city_time - self.started) / self.speedup
+
+    def carry_on(
+        self, cases: Sequence[OpenRecord], hazards: Sequence[OpenRecord], grid_workers: dict[int, str]
+    ) -> None:
+        """Schedule the stored backlog's follow-ups as the history would have them: an unsolved case is solved later
+        with the chance its subtype's solvability leaves after the time it has waited, after a delay drawn beyond
+        that wait; an open hazard is put right after a share of its allowed time drawn beyond the share used, or,
+        past the longest the history allows (the supervised few), months past the deadline."""
+        now = self.started
+        for unsolved in cases:
+            worker = grid_workers.get(unsolved.grid_id)
+            waited = max(now - unsolved.since, 0.0)
+            solvability = dist.SOLVABILITY.get(unsolved.subtype, 0.5)
+            reached = float(dist.FILING_TO_SOLVED.cdf(np.array([waited]))[0])
+            chance = solvability * (1.0 - reached) / max(1.0 - solvability * reached, 1e-9)
+            if worker is None or self.rng.random() >= chance:
+                continue
+            delay = float(dist.FILING_TO_SOLVED.sample_beyond(self.rng, np.array([int(waited)], dtype=np.int64))[0])
+            at = max(self.real_time(unsolved.since + delay), now)
+            self.schedule(at, self.envelope("incident.updated", worker, at, ref=unsolved.event_id, status="solved"))
+        for hazard in hazards:
+            worker = grid_workers.get(hazard.grid_id)
+            if worker is None or hazard.allowed <= 0:
+                continue
+            used = max(now - hazard.since, 0.0) / hazard.allowed
+            if used < dist.RECTIFY_FRACTION.curve[1][-1]:
+                bottom = float(dist.RECTIFY_FRACTION.cdf(np.array([used]))[0])
+                share = float(np.interp(bottom + self.rng.random() * (1 - bottom), *dist.RECTIFY_FRACTION.curve))
+                taken = max(share, used) * hazard.allowed + 1.0
+            else:
+                over = np.array([int(now - hazard.since - hazard.allowed)], dtype=np.int64)
+                taken = hazard.allowed + float(dist.DEADLINE_TO_SUPERVISED_RECTIFIED.sample_beyond(self.rng, over)[0])
+            at = max(self.real_time(hazard.since + taken), now)
+            self.schedule(at, self.envelope("hazard.updated", worker, at, ref=hazard.event_id, status="rectified"))
+
+    def city_time(self, now: float) -> float:
+        """The moment of the city's clock the simulation stands at: now, or further on when sped up."""
+        return self.started + (now - self.started) * self.speedup
 
     # what happens -----------------------------------------------------------------------------------------------
     def envelope(self, event_type: str, worker: str, at: float, **fields: Any) -> dict[str, Any]:
@@ -144,9 +255,8 @@ class Simulator:
     def later(self, delay: dist.Delay) -> float:
         return float(delay.sample(self.rng, 1)[0]) / self.speedup
 
-    def report(self, now: float) -> None:
-        """One new incident or hazard, somewhere its kind happens, with its follow-ups scheduled."""
-        family = self.families[int(self.rng.choice(len(self.families), p=self.family_shares))]
+    def report(self, now: float, family: Family) -> None:
+        """One new incident of the kind (or hazard of the category), somewhere it happens, with its follow-ups."""
         if isinstance(family, IncidentKind):
             names, shares = dist.subtype_mix(family, has_port=True)
         else:
@@ -206,23 +316,33 @@ class Simulator:
         ref = report["event_id"]
         at += self.later(dist.FOUND_TO_RECTIFYING)
         self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectifying"))
-        if self.rng.random() > dist.NEVER_RECTIFIED:
+        if self.rng.random() > dist.SUPERVISED_SHARE:  # the supervised few take months: beyond a demo's horizon
             at += self.later(dist.FOUND_TO_RECTIFYING)
             self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectified"))
             at += self.later(dist.RECTIFIED_TO_CLOSED)
             self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="closed"))
 
     # patrols ----------------------------------------------------------------------------------------------------
-    def start_patrol(self, now: float) -> None:
-        idle = [grid for grid, worker in self.workers.items() if worker not in self.patrols]
-        if not idle:
+    def plan_patrols(self, at: float) -> None:
+        """On entering a patrol window of the city's clock: each worker's start, at a random moment of what is left
+        of it (so every worker sets out once in each of the day's two windows, as in the history)."""
+        window = patrol_window(at, self.zone)
+        if window is None or window[0] in self.windows_planned:
             return
-        grid = idle[int(self.rng.integers(len(idle)))]
+        key, _start, end = window
+        self.windows_planned.add(key)
+        moments = at + self.rng.random(len(self.workers)) * (end - at)
+        for moment, grid in zip(moments, self.workers, strict=True):
+            heapq.heappush(self.planned_starts, (float(moment), grid))
+
+    def start_patrol(self, now: float, grid: int) -> None:
         worker = self.workers[grid]
+        if worker in self.patrols:  # still out on the last one (only when sped up past its length)
+            return
         lat, lon = self.point_in(grid)
         event = self.envelope("patrol.started", worker, now, grid_code=self.codes[grid], lat=lat, lon=lon)
         self.schedule(now, event)
-        ends = now + float(self.rng.uniform(*PATROL_SECONDS))
+        ends = now + float(self.rng.uniform(*PATROL_SECONDS)) / self.speedup
         self.patrols[worker] = Patrol(worker, grid, event["event_id"], lat, lon, ends)
 
     def walk(self, patrol: Patrol, now: float) -> None:
@@ -243,11 +363,15 @@ class Simulator:
 
     def tick(self, now: float, seconds: float) -> None:
         """What happens in the next `seconds`: new reports, patrols starting, walking and ending."""
-        patrol_target = max(1, int(self.rate * POSITION_SHARE * POSITION_SECONDS))
-        for _ in range(min(patrol_target - len(self.patrols), 20)):
-            self.start_patrol(now)
-        for _ in range(int(self.rng.poisson(self.rate * REPORT_SHARE * seconds))):
-            self.report(now)
+        at = self.city_time(now)
+        for family in self.families:
+            for _ in range(int(self.rng.poisson(self.pace.per_second(family, at) * seconds * self.speedup))):
+                self.report(now, family)
+        self.plan_patrols(at)
+        while self.planned_starts and self.planned_starts[0][0] <= at:
+            self.start_patrol(now, heapq.heappop(self.planned_starts)[1])
+        # Positions keep the wall moving but count in no figure: about one a minute each, at most `rate` a second.
+        walking = min(1.0, seconds / POSITION_SECONDS, self.rate * seconds / max(len(self.patrols), 1))
         for worker, patrol in list(self.patrols.items()):
             if now >= patrol.ends:
                 self.schedule(
@@ -257,7 +381,7 @@ class Simulator:
                     ),
                 )
                 del self.patrols[worker]
-            elif self.rng.random() < seconds / POSITION_SECONDS:
+            elif self.rng.random() < walking:
                 self.walk(patrol, now)
 
     def due(self, now: float) -> list[dict[str, Any]]:
@@ -310,12 +434,103 @@ def load_city(seed: int) -> tuple[City, dict[str, int], dict[int, str]]:
     return city, grid_ids, workers
 
 
+def history_volumes(session: Session, now: float, pace: CityPace) -> dict[Family, float]:
+    """Each kind's and hazard category's yearly volume at this year's level of the stored history: its count so far
+    this year over the share of a year's events its rhythm puts before now (last year's count early in a year)."""
+    year = datetime.fromtimestamp(now, UTC).year
+    this_year = datetime(year, 1, 1) - timedelta(hours=8)  # midnight of 1 January in Taizhou, near enough
+    last_year = datetime(year - 1, 1, 1) - timedelta(hours=8)
+    volumes: dict[Family, float] = {}
+    for column, model, families in (
+        (Incident.kind, Incident, list(IncidentKind)),
+        (Hazard.category, Hazard, list(HazardCategory)),
+    ):
+        moment = Incident.reported_at if model is Incident else Hazard.found_at
+        counts = {
+            str(key): (int(recent), int(total))
+            for key, recent, total in session.execute(
+                select(column, func.sum(case((moment >= this_year, 1), else_=0)), func.count())
+                .where(moment >= last_year)
+                .group_by(column)
+            )
+        }
+        for family in families:
+            recent, total = counts.get(str(family.value), (0, 0))
+            share = pace.year_share(family, this_year.replace(tzinfo=UTC).timestamp(), now)
+            volumes[family] = recent / share if share >= 0.05 else float(total - recent)
+    return volumes
+
+
+@dataclass(frozen=True)
+class OpenRecord:
+    """A stored criminal case not yet solved, or hazard not yet rectified: what its follow-up needs."""
+
+    event_id: str
+    grid_id: int
+    subtype: str
+    since: float  # filed (a case) or found (a hazard), epoch seconds
+    allowed: float = 0.0  # a hazard: seconds from finding to its deadline
+
+
+def open_records(session: Session, now: float) -> tuple[list[OpenRecord], list[OpenRecord]]:
+    """The stored criminal cases still unsolved and hazards still open, recent enough to close yet: as the history
+    goes on, they are solved and rectified at its pace (else the backlog would only grow while the simulator runs)."""
+    horizon = datetime.fromtimestamp(now, UTC).replace(tzinfo=None) - timedelta(days=500)
+
+    def seconds(moment: datetime | None) -> float:
+        return 0.0 if moment is None else moment.replace(tzinfo=UTC).timestamp()
+
+    def follows(event_id: str) -> bool:  # an update names its record by a UUID (imported records may have none)
+        try:
+            UUID(event_id)
+        except ValueError:
+            return False
+        return True
+
+    cases = [
+        OpenRecord(event_id, grid_id, subtype, seconds(filed))
+        for event_id, grid_id, subtype, filed in session.execute(
+            select(Incident.event_id, Incident.grid_id, Incident.subtype, Incident.filed_at).where(
+                Incident.kind == IncidentKind.CRIMINAL, Incident.solved_at.is_(None), Incident.filed_at >= horizon
+            )
+        )
+        if follows(event_id)
+    ]
+    hazards = [
+        OpenRecord(event_id, grid_id, subtype, seconds(found), (deadline - found).total_seconds())
+        for event_id, grid_id, subtype, found, deadline in session.execute(
+            select(Hazard.event_id, Hazard.grid_id, Hazard.subtype, Hazard.found_at, Hazard.deadline).where(
+                Hazard.rectified_at.is_(None), Hazard.found_at >= horizon - timedelta(days=400)
+            )
+        )
+        if follows(event_id)
+    ]
+    return cases, hazards
+
+
+def announce_speedup(speedup: float) -> None:
+    """Say on the wall's banner that the simulator runs faster than the city (kept fresh while it runs)."""
+    key = simulator_speedup_key()
+    try:
+        if speedup > 1:
+            get_redis().set(key, f"{speedup:g}", ex=SPEEDUP_TTL)
+        else:
+            get_redis().delete(key)
+    except REDIS_DOWN as error:
+        log.warning("cannot announce the speedup (%s)", type(error).__name__)
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m dashboard.simulate", description=__doc__.splitlines()[0])
-    parser.add_argument("--rate", type=float, default=20.0, help="events per second, all kinds (default 20)")
+    parser.add_argument(
+        "--rate", type=float, default=20.0, help="at most this many patrol positions a second (default 20)"
+    )
     parser.add_argument("--url", default=None, help="the app (default http://DASHBOARD_HOST:DASHBOARD_PORT)")
     parser.add_argument(
-        "--speedup", type=float, default=60.0, help="follow-ups come this many times sooner than in life (default 60)"
+        "--speedup",
+        type=float,
+        default=1.0,
+        help="run the city's clock this many times faster, for demonstrations (default 1: the city's own pace)",
     )
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the city's seed (as seeded)")
     parser.add_argument("--duration", type=float, default=0, help="stop after this many seconds (default: never)")
@@ -333,7 +548,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings = get_settings()
     city, grid_ids, workers = load_city(args.seed)
     phones = Phones(workers)
-    simulator = Simulator(city, grid_ids, workers, args.rate, args.speedup, args.seed + int(time.time()))
+    started = time.time()
+    with session_scope() as session:
+        volumes = history_volumes(session, started, CityPace({}, settings.timezone, started))
+        cases, hazards = open_records(session, started)
+    simulator = Simulator(
+        city,
+        grid_ids,
+        workers,
+        args.rate,
+        args.speedup,
+        args.seed + int(started),
+        volumes=volumes,
+        zone=settings.timezone,
+        started=started,
+    )
+    simulator.carry_on(cases, hazards, workers)
     sender = Sender(args.url or f"http://{settings.host}:{settings.port}", phones.tokens)
     stop = threading.Event()
 
@@ -342,14 +572,20 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    log.info("simulating %s events/s for %d workers", args.rate, len(simulator.workers))
-    started = last = time.time()
+    per_day = {family.value: round(volume / 365.25 * args.speedup, 1) for family, volume in volumes.items()}
+    log.info(
+        "simulating %d workers at %gx the city's pace: reports a day %s", len(simulator.workers), args.speedup, per_day
+    )
+    last = started
     while not stop.is_set() and not (args.duration and last - started >= args.duration):
+        announce_speedup(args.speedup)
         stop.wait(1.0)
         now = time.time()
         simulator.tick(now, now - last)
         sender.send(simulator.due(now))
         last = now
+    if args.speedup > 1:
+        announce_speedup(1.0)  # the banner goes at once
     log.info("sent %d events (%d refused)", sender.sent, sender.rejected)
     return 0
 

@@ -209,7 +209,7 @@ def test_gunicorn_serves_the_same_app(tmp_path):
 
 def test_the_embedded_default_is_seeded_and_kept_alive_by_the_simulator(tmp_path):
     var_dir, port = tmp_path / "var", free_port()
-    process = start_embedded(var_dir, port, threads=8, extra=("--profile", "small", "--rate", "40"))
+    process = start_embedded(var_dir, port, threads=8, extra=("--profile", "small", "--rate", "40", "--speedup", "600"))
     engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
     try:
         assert wait_for(f"http://127.0.0.1:{port}/healthz", process, seconds=240)[0] == 200

@@ -22,7 +22,10 @@ def test_a_change_reads_as_direction_and_size():
 
 
 def in_words(tile_change: str, against: str, points: bool) -> str:
-    """A tile's change ('−37.34%', '+4.76个百分点') as the summary words it: '同比下降 37.34%'."""
+    """A tile's change ('−37.34%', '+4.76个百分点') as the summary words it: '同比下降 37.34%' (a small base flagged
+    after it in both)."""
+    if tile_change.endswith("（基数小）"):
+        return in_words(tile_change.removesuffix("（基数小）"), against, points) + "（基数小）"
     if tile_change == "—" or tile_change[0] not in "+" + MINUS:
         return f"{against}持平" if tile_change.rstrip("%个百分点") in ("0.00", "0.0") else f"{against}无可比数据"
     size = tile_change[1:].replace("个百分点", "")

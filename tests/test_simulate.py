@@ -4,7 +4,9 @@ history (the same distributions)."""
 from __future__ import annotations
 
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
@@ -12,26 +14,46 @@ import shapely
 
 from dashboard.data.events import parse_event
 from dashboard.data.seed.city import build_city
+from dashboard.data.seed.distributions import (
+    FILING_TO_SOLVED,
+    RECTIFY_FRACTION,
+    RHYTHMS,
+    SOLVABILITY,
+    CityClock,
+    HourlyWeights,
+)
 from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.seed.seeder import DEFAULT_SEED, rng
-from dashboard.simulate import Simulator, parse_args
+from dashboard.data.vocab import IncidentKind
+from dashboard.simulate import OpenRecord, Simulator, parse_args
 
 pytestmark = pytest.mark.db_independent
 
 
-@pytest.fixture(scope="module")
-def sent() -> tuple[list[tuple[float, dict]], object]:
-    """Five simulated minutes at 120 events a second, each event with the moment it was due."""
+MONDAY_6AM = datetime(2027, 1, 18, 6, tzinfo=ZoneInfo("Asia/Shanghai")).timestamp()
+SPEEDUP = 1200
+
+
+def run(
+    speedup: float, seconds: int, step: float, start: float = MONDAY_6AM, rate: float = 120
+) -> tuple[list[tuple[float, dict]], Any]:
+    """The simulator for `seconds` of real time, ticking every `step` seconds: each event with when it was due."""
     city = build_city(rng(DEFAULT_SEED, "city"))
     grid_ids = {grid.code: number for number, grid in enumerate(city.grids, start=1)}
     workers = {number: f"W{number:05d}" for number in grid_ids.values()}
-    simulator = Simulator(city, grid_ids, workers, rate=120, speedup=1200, seed=7)
-    start, events = 1_800_000_000.0, []
-    for second in range(300):
-        now = start + second
-        simulator.tick(now, 1.0)
+    simulator = Simulator(city, grid_ids, workers, rate=rate, speedup=speedup, seed=7, started=start)
+    events = []
+    for tick in range(1, int(seconds / step) + 1):
+        now = start + tick * step
+        simulator.tick(now, step)
         events.extend((now, event) for event in simulator.due(now))
     return events, city
+
+
+@pytest.fixture(scope="module")
+def sent() -> tuple[list[tuple[float, dict]], object]:
+    """Five minutes at 1200 times the city's pace (about four days of the city), from a Monday 06:00."""
+    return run(SPEEDUP, 300, 1.0)
 
 
 def test_every_event_is_valid_when_it_is_sent(sent):
@@ -61,19 +83,29 @@ def test_follow_ups_come_after_their_report(sent):
     assert {"dispatched", "handling", "solved", "resolved", "rectifying", "rectified"} <= set(statuses)
 
 
-def test_reports_come_in_the_history_s_proportions(sent):
+def expected_reports(start: float, end: float) -> dict[str, float]:
+    """Each family's reports the history's yearly volume and rhythm put between two moments of the city's clock."""
+    volumes: dict[Any, float] = {
+        IncidentKind.CRIMINAL: DEFAULT.criminal_per_year,
+        **DEFAULT.incidents_per_year,
+        **DEFAULT.hazards_per_year,
+    }
+    expected = {}
+    for family, volume in volumes.items():
+        name = family.value if isinstance(family, IncidentKind) else "hazard"
+        clock = CityClock("Asia/Shanghai", date(2026, 1, 1), date(2027, 12, 31))
+        weights = HourlyWeights(clock, RHYTHMS[family if name != "hazard" else "hazard"])
+        expected[family.value] = weights.expected(int(start), int(end), {2026: volume, 2027: volume})
+    return expected
+
+
+def test_reports_come_at_the_history_s_rates_by_hour_and_weekday(sent):
     events, _ = sent
     reports = [event for _, event in events if event["type"].endswith(".reported")]
     families = Counter(event.get("kind") or event["category"] for event in reports)
-    volumes = {
-        "criminal": DEFAULT.criminal_per_year,
-        **{k.value: v for k, v in DEFAULT.incidents_per_year.items()},
-        **{k.value: v for k, v in DEFAULT.hazards_per_year.items()},
-    }
-    total = sum(volumes.values())
-    for family, volume in volumes.items():
-        expected = len(reports) * volume / total
-        assert abs(families[family] - expected) < 4 * np.sqrt(expected) + 3, family
+    expected = expected_reports(MONDAY_6AM, MONDAY_6AM + 300 * SPEEDUP)
+    for family, count in expected.items():
+        assert abs(families[family] - count) < 4 * np.sqrt(count) + 3, family
     fishing = [e for e in reports if e.get("subtype") == "fishing_vessel"]
     assert all(e["grid_code"][:6] in {"331002", "331081", "331082", "331083", "331022"} for e in fishing)
 
@@ -83,3 +115,43 @@ def test_bad_arguments_are_named(argv, message, capsys):
     with pytest.raises(SystemExit):
         parse_args(argv)
     assert message in capsys.readouterr().err
+
+
+def test_by_default_a_day_goes_at_the_city_s_pace():
+    """A city day at speedup 1: about the history's reports of a day, and every worker sets out twice."""
+    assert parse_args([]).speedup == 1
+    events, city = run(1, 86_400, 60.0, rate=1)  # few positions: they count in no figure
+    reports = Counter(
+        event.get("kind") or event["category"] for _, event in events if event["type"].endswith("reported")
+    )
+    expected = expected_reports(MONDAY_6AM, MONDAY_6AM + 86_400)
+    assert abs(sum(reports.values()) - sum(expected.values())) < 4 * np.sqrt(sum(expected.values()))
+    assert abs(reports["criminal"] - expected["criminal"]) < 4 * np.sqrt(expected["criminal"]) + 3
+    starts = Counter(event["worker_code"] for _, event in events if event["type"] == "patrol.started")
+    assert len(starts) == len(city.grids) and set(starts.values()) == {2}
+    ends = [event for _, event in events if event["type"] == "patrol.ended"]
+    assert len(ends) == 2 * len(city.grids)  # all back by 06:00 the next day
+    started = {e["event_id"]: due for due, e in events if e["type"] == "patrol.started"}
+    lasted = [due - started[e["ref"]] for due, e in events if e["type"] == "patrol.ended"]
+    assert min(lasted) >= 2 * 3600 - 60 and max(lasted) <= 3 * 3600 + 60  # two to three hours, as the rule asks
+
+
+def test_the_stored_backlog_is_solved_and_rectified_at_the_history_s_pace():
+    """Cases and hazards already stored go on closing as the history would: else, at the city's pace, the backlog
+    would only grow while the simulator runs and the figures drift."""
+    city = build_city(rng(DEFAULT_SEED, "city"))
+    simulator = Simulator(city, {}, {}, rate=1, speedup=1, seed=3, started=MONDAY_6AM)
+    week = 7 * 86_400
+    hazards = [OpenRecord(f"h{n}", 1, "blocked_exit", MONDAY_6AM, week) for n in range(2_000)]
+    cases = [OpenRecord(f"c{n}", 1, "theft", MONDAY_6AM - 86_400) for n in range(2_000)]
+    simulator.carry_on(cases, hazards, {1: "W00001"})
+    due = [(item.at, item.event) for item in simulator.queue]
+    rectified = [at for at, event in due if event["type"] == "hazard.updated" and event["status"] == "rectified"]
+    assert len(rectified) == 2_000 and all(MONDAY_6AM < at <= MONDAY_6AM + 3 * week + 1 for at in rectified)
+    on_time = sum(at <= MONDAY_6AM + week for at in rectified) / 2_000
+    assert abs(on_time - float(RECTIFY_FRACTION.cdf(np.array([1.0]))[0])) < 0.03  # 85 % by the deadline
+    solved = [at for at, event in due if event["type"] == "incident.updated" and event["status"] == "solved"]
+    waited = float(FILING_TO_SOLVED.cdf(np.array([86_400]))[0])
+    chance = SOLVABILITY["theft"] * (1 - waited) / (1 - SOLVABILITY["theft"] * waited)
+    assert abs(len(solved) - 2_000 * chance) < 4 * np.sqrt(2_000 * chance * (1 - chance))
+    assert all(at > MONDAY_6AM for at in solved)

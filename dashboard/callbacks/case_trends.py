@@ -23,6 +23,7 @@ from dashboard.callbacks.filter_bar import (
     subtype_href,
     view_query,
 )
+from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import rental, trends
 from dashboard.figures import case_trends as figures
@@ -53,7 +54,10 @@ def trend_series_chart(session: Session, shown: StoredFilter, lang: Language, *,
     if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
         series = series[series["series"] == f.subtype]
     family = "subtype" if f.kind is not None else "kind"
-    return series, figures.case_trend(series, family=family, compare=f.compare.value, lang=lang)
+    partial = f.period.end > city_today()  # the period runs to today: its last bucket is not over
+    return series, figures.case_trend(
+        series, family=family, compare=f.compare.value, lang=lang, grain=grain, partial_last=partial
+    )
 
 
 def trend_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:

@@ -103,7 +103,10 @@ def level_of(area: Area, level: AreaLevel) -> Area | None:
 def resolve_filter(asked: dict[str, Any]) -> tuple[Any, ...]:
     lang = get_settings().language
     params = FilterParams.from_dict(
-        {key: asked.get(key) for key in ("period", "from", "to", "compare", "area", "kind", "subtype", "grain")}
+        {
+            key: asked.get(key)
+            for key in ("period", "from", "to", "compare", "area", "kind", "subtype", "grain", "within")
+        }
     )
     messages = [str(message) for message in asked.get("errors") or []]
     path = str(asked.get("path") or "/")
@@ -205,7 +208,8 @@ def write_filter_to_url(
     query: dict[str, str | None] = {"period": period, "compare": compare, "area": area.code, "kind": kind}
     kept = current.params  # what no control of the bar shows: the picked subtype (of the same kind), the grain
     same_kind = kind == (None if kept.kind is None else kept.kind.value)
-    query |= {"subtype": kept.subtype if same_kind else None, "grain": kept.grain}
+    within = None if kept.solve_within is None else str(kept.solve_within)
+    query |= {"subtype": kept.subtype if same_kind else None, "grain": kept.grain, "within": within}
     if period == PeriodChoice.CUSTOM.value:
         first, last = current.drill.period.start, current.drill.period.last_day  # until both days are picked
         query |= {"from": (start or first.isoformat())[:10], "to": (end or last.isoformat())[:10]}
@@ -266,6 +270,21 @@ def grain_href(grain: Any, stored: dict[str, Any] | None) -> Any:
     try:
         params = shown.params.with_grain(None if grain is None else str(grain))
     except ValueError:
+        return no_update
+    return params.with_area(shown.drill.area).link(shown.path)
+
+
+def within_href(days: Any, stored: dict[str, Any] | None) -> Any:
+    """This view with its solve rates counted as the N-day rate (30 or 90), or as solved by now (None)."""
+    if not stored:
+        return no_update
+    shown = scoped_store(stored)
+    try:
+        chosen = None if days in (None, "", "now") else int(str(days))
+        params = shown.params.with_solve_within(chosen)
+    except ValueError:
+        return no_update
+    if chosen == shown.params.solve_within:
         return no_update
     return params.with_area(shown.drill.area).link(shown.path)
 

@@ -12,13 +12,14 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
-from dashboard.config import get_settings
+from dashboard.config import Language, get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
-from dashboard.data.queries import headline_figures
-from dashboard.formatting import headline_period, period_label
+from dashboard.data.queries import SOLVE_WINDOWS, headline_figures, latest_incident_day
+from dashboard.formatting import period_label
 from dashboard.i18n import t
 from dashboard.kpis import Headline, tile_text
+from dashboard.tile_period import HEADLINE, following_data, resolve_tile_period, tile_period_label
 
 log = logging.getLogger(__name__)
 
@@ -27,22 +28,24 @@ def city_today() -> date:
     return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
-def scope_period(name: str, today: date) -> tuple[Period, bool]:
-    """The period a page's tiles count, and whether it is the early-year fallback: `last_month`, the headline
-    period, or the span a drill-down page's filter chose, "YYYY-MM-DD/YYYY-MM-DD" (end exclusive; ValueError for
-    one that is not)."""
-    if name == "last_month":
-        return Period.last_full_month(today), False
-    if "/" in name:
-        start, end = (date.fromisoformat(part) for part in name.split("/", 1))
-        return Period(start, end), False
-    return headline_period(today)
-
-
 def scope_area(area: dict[str, Any]) -> Area:
     """The area a page's tiles ask for (ValueError for a level or code that is not one)."""
     level = AreaLevel(area.get("level", "city"))
     return Area(level, area.get("code") or None if level is not AreaLevel.CITY else None)
+
+
+def previous_note(period: Period, lang: Language) -> str:
+    """What 环比 compares with, said when it is not simply the month before (year to date: as many days before 1
+    January; the last 12 months: the 12 before them)."""
+    if period.whole_months == 1:
+        return ""
+    return t("compare.against", lang, span=period_label(period.previous(), lang))
+
+
+def scope_within(scope: dict[str, Any]) -> int | None:
+    """The N of an N-day solve rate the tiles' scope asks for; None (solved by now) for none or one not offered."""
+    within = scope.get("within")
+    return within if isinstance(within, int) and within in SOLVE_WINDOWS else None
 
 
 def blank_tiles(count: int, why: str) -> tuple[list[Any], ...]:
@@ -65,15 +68,17 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
     lang = get_settings().language
     if not scopes:
         return [], [], [], [], [], []
+    name = str(scopes[0]["period"])
     try:
-        period, early = scope_period(str(scopes[0]["period"]), city_today())
+        chosen = resolve_tile_period(name, city_today())
     except ValueError:
         return blank_tiles(len(tiles), t("period.bad", lang))
-    label = period_label(period, lang) + (f"（{t('period.early_year_note', lang)}）" if early else "")
     try:
         area = scoped(scope_area(scopes[0]["area"]))  # what was asked, within the account's area
         with session_scope() as session:
-            figures = headline_figures(session, period, area=area)
+            if name == HEADLINE:  # the headline period follows the data: a city whose records end earlier
+                chosen = following_data(chosen, latest_incident_day(session))
+            figures = headline_figures(session, chosen.period, area=area, within_days=scope_within(scopes[0]))
     except OutOfScope:
         return blank_tiles(len(tiles), t("area.out_of_scope", lang))
     except ValueError:
@@ -82,11 +87,17 @@ def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[lis
         log.exception("headline figures unavailable")
         return blank_tiles(len(tiles), t("status.unavailable", lang))
     texts = [tile_text(Headline(tile.split(":", 1)[1]), figures, lang) for tile in tiles]
+    against = previous_note(chosen.period, lang)
+    if chosen.period.previous() == chosen.period.same_period_last_year():  # 12 months or a year: 环比 is 同比
+        pops, pop_classes = [t("compare.same_as_yoy", lang)] * len(texts), ["trend-none"] * len(texts)
+    else:
+        pops = [f"{text.period_over_period}{against}" for text in texts]
+        pop_classes = [f"trend-{text.period_over_period_trend}" for text in texts]
     return (
         [text.value for text in texts],
         [text.year_over_year for text in texts],
         [f"trend-{text.year_over_year_trend}" for text in texts],
-        [text.period_over_period for text in texts],
-        [f"trend-{text.period_over_period_trend}" for text in texts],
-        [label],
+        pops,
+        pop_classes,
+        [tile_period_label(chosen, period_label(chosen.period, lang), lang)],
     )

@@ -12,7 +12,7 @@ from dash import Input, Output, callback, no_update
 
 from dashboard import ids
 from dashboard.config import get_settings
-from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
 from dashboard.i18n import t
 from dashboard.processes import troubled
 from dashboard.routes import database_up, redis_up
@@ -35,7 +35,20 @@ def show_connection_status(_tick: int | None) -> tuple[str, bool, Any]:
     if problems:
         return " ".join(problems), False, no_update
     now = datetime.now(ZoneInfo(get_settings().timezone))
-    return "", True, t("status.updated_at", time=f"{now:%H:%M:%S}")
+    updated = t("status.updated_at", time=f"{now:%H:%M:%S}")
+    speedup = simulator_speedup()
+    if speedup:  # a demonstration: the figures move faster than the city's
+        return t("status.speedup", speedup=speedup), False, updated
+    return "", True, updated
+
+
+def simulator_speedup() -> str | None:
+    """The speedup a running simulator announced (dashboard/simulate.py), or None at the city's pace."""
+    try:
+        value = get_redis().get(simulator_speedup_key())
+    except REDIS_DOWN:
+        return None
+    return str(value) if value else None
 
 
 def process_problems() -> list[str]:

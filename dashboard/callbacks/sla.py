@@ -88,7 +88,7 @@ def overdue_table(overdue: pd.DataFrame, departments: dict[str, str], *, zone: s
                 departments.get(row.department or "", t("sla.unassigned")),
                 f"{deadline:%Y-%m-%d %H:%M}",
                 f"{row.hours_over:.0f}",
-                t(f"sla.level.{row.escalation}"),
+                t(f"sla.level.{row.escalation}") + (t("sla.supervised") if row.supervised else ""),
             ]
         )
     headers = [

@@ -14,7 +14,16 @@ from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.callbacks.drawing import Chart, drawn, unavailable
-from dashboard.callbacks.filter_bar import drill_href, map_drill_href, picked, scoped_store, subtype_href, view_query
+from dashboard.callbacks.filter_bar import (
+    drill_href,
+    map_drill_href,
+    picked,
+    scoped_store,
+    subtype_href,
+    view_query,
+    within_href,
+)
+from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
 from dashboard.figures import solve_rates as figures
@@ -45,7 +54,8 @@ def solve_days_chart(session: Session, shown: StoredFilter, lang: Language) -> C
 
 def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
     by_month = solve_rates.solve_rates(session, shown.drill, by="month")
-    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang)
+    partial = shown.drill.period.end > city_today()  # the period runs to today: its last month is not over
+    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang, partial_last=partial)
 
 
 @callback(
@@ -110,3 +120,14 @@ def drill_into_solve_area(
     if ctx.triggered_id == ids.Solve.AREAS:
         return drill_href(click, stored)
     return map_drill_href(feature, stored)
+
+
+@callback(
+    Output(ids.App.URL, "href", allow_duplicate=True),
+    Input(ids.Solve.WITHIN, "value"),
+    State(ids.Drill.FILTER, "data"),
+    prevent_initial_call=True,
+)
+def select_solve_window(days: str | None, stored: dict[str, Any] | None) -> Any:
+    """Solved by now, or the 30- or 90-day solve rate: written into the address, so every figure counts with it."""
+    return within_href(days, stored)

@@ -12,11 +12,15 @@ from dashboard.i18n import t
 from dashboard.kpis import Headline
 
 
-def kpi_tile(page: str, figure: Headline) -> html.Div:
+def kpi_tile(page: str, figure: Headline, within: int | None = None) -> html.Div:
+    """One tile; the solve rate as the `within`-day rate when given (its title and 口径 say so)."""
     tile = f"{page}:{figure.value}"
+    n_day = figure is Headline.SOLVE_RATE and within is not None
+    title = t("solve.within.days", days=within) if n_day else t(f"figure.{figure.value}")
+    definition = t("definition.solve_rate_within", days=within) if n_day else t(f"definition.{figure.value}")
     return html.Div(
         [
-            html.Div(t(f"figure.{figure.value}"), className="kpi-title"),
+            html.Div(title, className="kpi-title"),
             html.Div(t("value.none"), id=ids.kpi("value", tile), className="kpi-value"),
             html.Div(
                 [
@@ -34,7 +38,7 @@ def kpi_tile(page: str, figure: Headline) -> html.Div:
             ),
         ],
         className=f"kpi-tile kpi-{figure.value.replace('_', '-')}",
-        title=t(f"definition.{figure.value}"),  # the 口径, on hover
+        title=definition,  # the 口径, on hover
     )
 
 
@@ -44,14 +48,16 @@ def kpi_row(
     *,
     period: str = "headline",
     area: dict[str, Any] | None = None,
+    within: int | None = None,
 ) -> html.Section:
-    """Tiles for `figures`, counted over `period` ('headline' or 'last_month') in `area` (default: the city)."""
-    scope = {"period": period, "area": area or {"level": "city", "code": None}}
+    """Tiles for `figures`, counted over `period` ('headline' or 'last_month') in `area` (default: the city); the
+    solve rate as the `within`-day rate when given."""
+    scope = {"period": period, "area": area or {"level": "city", "code": None}, "within": within}
     return html.Section(
         [
             dcc.Store(id=ids.kpi_scope(page), data=scope),
             html.Div(id=ids.kpi("period", page), className="kpi-period"),
-            html.Div([kpi_tile(page, figure) for figure in figures], className="kpi-row"),
+            html.Div([kpi_tile(page, figure, within) for figure in figures], className="kpi-row"),
         ]
     )
 

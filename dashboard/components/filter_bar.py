@@ -117,6 +117,11 @@ def kpi_period(params: FilterParams) -> str:
     return f"{period.start.isoformat()}/{period.end.isoformat()}"
 
 
+def definition_line(*keys: str) -> html.P:
+    """The 口径 of a page's figures, under its tiles (i18n `definition.*` keys, in order)."""
+    return html.P(" ".join(t(f"definition.{key}") for key in keys), className="chart-definition")
+
+
 def chart(graph_id: str, *controls: Component, wide: bool = False) -> html.Div:
     """A panel with one graph (its numbers on the bars and in the hover), optional controls above it."""
     graph = dcc.Graph(id=graph_id, config={"displaylogo": False}, className="drill-graph")

@@ -29,12 +29,21 @@ def change_cell(value: Any, *, points: bool, lower_is_better: bool, lang: Langua
     return html.Td([html.Span(mark, className="rank-mark"), text], className=f"trend-{direction}")
 
 
+def small_base(cell: html.Td, flagged: bool, lang: Language) -> html.Td:
+    """A change on a small base says so (and why, on hover)."""
+    if flagged:
+        flag = html.Sup(t("monthly.small_base", lang), className="small-base", title=t("monthly.small_base_hint", lang))
+        cell.children = [*cell.children, flag]
+    return cell
+
+
 def ranking_table(frame: pd.DataFrame, lang: Language) -> html.Table:
     """Areas ranked by criminal cases filed, with the month's changes against the same month last year."""
     heads = [
         "rank",
         "area",
         "filed",
+        "per_10k",
         "baseline_filed",
         "filed_change",
         "rate",
@@ -49,8 +58,13 @@ def ranking_table(frame: pd.DataFrame, lang: Language) -> html.Table:
                 html.Td(str(row["rank"])),
                 html.Td(area_label(row, lang), className="rank-area"),
                 html.Td(format_count(int(row["filed"]))),
+                html.Td("—" if pd.isna(row["per_10k"]) else f"{row['per_10k']:.2f}"),
                 html.Td(format_count(int(row["baseline_filed"]))),
-                change_cell(row["filed_change"], points=False, lower_is_better=True, lang=lang),
+                small_base(
+                    change_cell(row["filed_change"], points=False, lower_is_better=True, lang=lang),
+                    bool(row["small_base"]),
+                    lang,
+                ),
                 html.Td(rate_text(row["rate"], lang)),
                 change_cell(row["rate_change"], points=True, lower_is_better=False, lang=lang),
                 html.Td(format_count(int(row["rental"]))),

@@ -3,10 +3,12 @@ incidents for one period, area and kind, as DataFrames, read from the rollups wh
 rows where they do not. The public modules only shape these counts; the 口径 live here.
 
 - `incident_counts`: incidents by report day (`reported`) and those of them in rental housing (`rental`);
-- `criminal_counts`: criminal cases by filing day (`filed`) and those of them solved by now (`solved`);
+- `criminal_counts`: criminal cases by filing day (`filed`) and those of them solved by now (`solved`), or solved by
+  a given moment and/or within N days of filing (`queries.solved_clause`, from the raw rows);
 - `hour_counts`: incidents by the city-clock weekday (0 Monday) and hour they were reported (`reports`);
-- `solve_days`: criminal cases filed in the period and solved by now, by whole days from filing to solving
-  (`days`, each moment truncated to the second; a solve stamped before the filing counts 0) (`cases`).
+- `solve_days`: criminal cases filed in the period and solved by now (or by a given moment, from the raw rows), by
+  whole days from filing to solving (`days`, each moment truncated to the second; a solve stamped before the filing
+  counts 0) (`cases`).
 
 Each takes `by`, the dimensions to group by: `day` (city-clock date), `month` (its month's first day), `kind`,
 `subtype`, `child` (the code of the next area level down: county, township or grid code; a grid's own code for a
@@ -30,9 +32,10 @@ grids (`grid` grain), the report heatmap (`hour_counts`) and the rental cases by
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, true, union_all
 from sqlalchemy.orm import Session
@@ -58,6 +61,7 @@ from dashboard.data.models import (
     RentalGridDay,
 )
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
+from dashboard.data.queries import solved_clause
 from dashboard.data.rollups import utc_offset
 from dashboard.data.vocab import IncidentKind, PlaceType
 
@@ -357,17 +361,32 @@ def criminal_counts(
     *,
     by: Sequence[str] = (),
     subtype: str | None = None,
+    solved_by: datetime | None = None,
+    within_days: int | None = None,
 ) -> pd.DataFrame:
-    """Columns: *by, filed, solved. Criminal cases only (a kind other than criminal gives no cases)."""
+    """Columns: *by, filed, solved. Criminal cases only (a kind other than criminal gives no cases). `solved`
+    counts the cases solved by now; with `solved_by`, those solved no later than that moment (a baseline counted
+    like for like), with `within_days`, those solved within that many days of filing (the N-day solve rate)."""
     if kind not in (None, IncidentKind.CRIMINAL):
         _check(by)
         return _empty(by, ("filed", "solved"))
 
     def raw(span: Period) -> pd.DataFrame:
-        solved = func.coalesce(func.sum(case((Incident.solved_at.is_not(None), 1), else_=0)), 0)
+        solved_when = solved_clause(session, by=solved_by, within_days=within_days)
+        solved = func.coalesce(func.sum(case((solved_when, 1), else_=0)), 0)
         where = [_kind_clause(IncidentKind.CRIMINAL, subtype), Incident.filed_at.is_not(None)]
         measures = {"filed": func.count(), "solved": solved}
         return _raw(session, span, area, where, Incident.filed_at, _raw_by(by), measures)
+
+    if solved_by is not None or within_days is not None:
+        # The rollups count what is solved by now, whenever: a cut-off or a window needs the moments themselves,
+        # read from the criminal rows of the span (tens of thousands a year at most, through the filing index).
+        _check(by)
+        memo: dict[tuple[Any, ...], pd.DataFrame] = session.info.setdefault("drill_counts", {})
+        key = ("solved_by", period, area, subtype, tuple(by), solved_by, within_days)
+        if key not in memo:
+            memo[key] = _finish([raw(period)], by, ("filed", "solved"))
+        return memo[key].copy()
 
     def own(span: Period) -> pd.DataFrame:
         rows = grid_rows(session, area)
@@ -433,12 +452,16 @@ def solve_days(
     *,
     by: Sequence[str] = (),
     subtype: str | None = None,
+    solved_by: datetime | None = None,
 ) -> pd.DataFrame:
-    """Columns: *by (subtype at most), days, cases."""
+    """Columns: *by (subtype at most), days, cases. With `solved_by`: only the cases solved by that moment (a
+    baseline counted like for like), from the raw rows."""
     keys = [*by, "days"]
     if kind not in (None, IncidentKind.CRIMINAL):
         return _empty(keys, ("cases",))
-    if area.level is AreaLevel.GRID:
+    if solved_by is not None:
+        frame = _raw_solve_days(session, period, area, subtype, solved_by)
+    elif area.level is AreaLevel.GRID:
         rows = grid_rows(session, area)
         criminal = _of_kind(rows, IncidentKind.CRIMINAL, subtype)
         rows = rows[_in(rows["filed_day"], period) & rows["solved"].astype(bool) & criminal]
@@ -460,6 +483,33 @@ def solve_days(
         return _empty(keys, ("cases",))
     frame = frame.groupby(keys, as_index=False)["cases"].sum()
     return frame.astype({"cases": "int64", "days": "int64"})
+
+
+def _raw_solve_days(
+    session: Session, period: Period, area: Area, subtype: str | None, solved_by: datetime
+) -> pd.DataFrame:
+    """Columns: subtype, days, cases: the criminal cases filed in the period and solved by `solved_by`, by whole
+    days from filing to solving (each moment truncated to the second, as the histograms count them)."""
+    start, end = period.utc_bounds(get_settings().timezone)
+    query = select(Incident.subtype, Incident.filed_at, Incident.solved_at).where(
+        Incident.filed_at >= start,
+        Incident.filed_at < end,
+        _kind_clause(IncidentKind.CRIMINAL, subtype),
+        Incident.solved_at.is_not(None),
+        Incident.solved_at <= solved_by,
+        _area_clause(area),
+    )
+    rows: list[Any] = list(session.execute(query).all())
+    filed = pd.Series([row[1] for row in rows], dtype="datetime64[us]").dt.floor("s")
+    solved = pd.Series([row[2] for row in rows], dtype="datetime64[us]").dt.floor("s")
+    days = ((solved - filed) // pd.Timedelta(days=1)).clip(lower=0)
+    return pd.DataFrame(
+        {
+            "subtype": pd.Series([str(row[0]) for row in rows], dtype=object),
+            "days": days.astype("int64"),
+            "cases": np.ones(len(rows), dtype="int64"),
+        }
+    )
 
 
 def grid_rows(session: Session, area: Area) -> pd.DataFrame:

@@ -9,9 +9,11 @@ scope before it reaches a query.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from enum import StrEnum
 
-from dashboard.data.periods import CITY, Area, Period
+from dashboard.config import get_settings
+from dashboard.data.periods import CITY, Area, Period, comparable_as_of
 from dashboard.data.vocab import SUBTYPES, IncidentKind
 
 
@@ -27,8 +29,11 @@ class DrillFilter:
     area: Area = CITY
     kind: IncidentKind | None = None  # None: every kind
     subtype: str | None = None  # None: every subtype of the kind; a subtype needs its kind (SUBTYPES[kind])
+    solve_within: int | None = None  # solve rates: solved by now (None), or within this many days of filing
 
     def __post_init__(self) -> None:
+        if self.solve_within is not None and self.solve_within <= 0:
+            raise ValueError(f"within: {self.solve_within!r} is not a number of days")
         if self.subtype is None:
             return
         if self.kind is None:
@@ -43,3 +48,7 @@ class DrillFilter:
         if self.compare is Compare.LAST_YEAR:
             return self.period.same_period_last_year()
         return self.period.previous()
+
+    def baseline_as_of(self, as_of: datetime) -> datetime:
+        """The moment the baseline's "closed by now" figures are counted at, like for like with `as_of`."""
+        return comparable_as_of(self.period, self.baseline, as_of, get_settings().timezone)

@@ -8,8 +8,12 @@ see (the caller intersects it with the account's scope). 口径:
 - `area_ranking`: per area one level down (city → counties, county → townships, township → grids; a grid: itself),
   every such area: criminal cases filed (`filed`), in the same month last year (`baseline_filed`) and the month
   before (`previous_filed`), `filed_change` (percent, NaN without a baseline), `solved`, `rate` and `baseline_rate`
-  (percent, NaN when nothing was filed), `rate_change` (points), rental-housing cases (`rental`, `baseline_rental`,
-  `rental_change`); ranked by `filed`, most first, then by code (`rank`, 1 = most). From the drill-down rollups.
+  (percent, NaN when nothing was filed; the baseline's cases counted solved like for like, by the moment one year
+  before `as_of`), `rate_change` (points), rental-housing cases (`rental`, `baseline_rental`,
+  `rental_change`), `residents` (registered residents and migrants of its grids) and `per_10k` (cases filed per
+  10,000 of them, NaN without residents), `small_base` (fewer than SMALL_BASE cases filed in the same month last
+  year: its change says little); ranked by `filed`, most first, then by code (`rank`, 1 = most; ties share the
+  higher rank). From the drill-down rollups.
 - `rising_grids`: the grids whose incidents reported (every kind) rose most against the same month last year (only
   rises): `code`, `name`, `township_name`, `reported`, `baseline`, `increase` (int), `change` (percent, NaN without a
   baseline); most risen first, then by code. From the grid-month rollup.
@@ -34,12 +38,13 @@ from dashboard.config import get_settings
 from dashboard.data import drill, patrol_compliance
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Department, Grid, Hazard, Incident, Township
-from dashboard.data.periods import Area, AreaLevel, Period, utc_now
+from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of, utc_now
 from dashboard.data.queries import HeadlineFigures, area_filter, headline_figures
 from dashboard.data.solve_rates import area_rows, rate
 from dashboard.data.trends import percent_change
 
 RISING_LIMIT = 10
+SMALL_BASE = 20  # a change on fewer baseline cases than this is flagged: +50 % of 4 is 2 cases
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,16 @@ def month_headline(session: Session, month: Period, area: Area, *, as_of: dateti
     return MonthHeadline(figures, *counts)
 
 
-def area_ranking(session: Session, month: Period, area: Area) -> pd.DataFrame:
-    """Criminal cases filed and solved and rental-housing cases per area one level down, ranked by cases filed."""
+def area_ranking(session: Session, month: Period, area: Area, *, as_of: datetime | None = None) -> pd.DataFrame:
+    """Criminal cases filed and solved and rental-housing cases per area one level down, ranked by cases filed; the
+    baselines' cases counted solved like for like (by the comparable moment before `as_of`, default now)."""
+    as_of = as_of or utc_now()
+    zone = get_settings().timezone
     frame = area_rows(session, DrillFilter(month, area=area))[["code", "name", "name_en"]]
     spans = {"": month, "baseline_": month.same_period_last_year(), "previous_": month.previous()}
     for prefix, span in spans.items():
-        filed = drill.criminal_counts(session, span, area, None, by=("child",))
+        solved_by = None if span == month else comparable_as_of(month, span, as_of, zone)
+        filed = drill.criminal_counts(session, span, area, None, by=("child",), solved_by=solved_by)
         filed = filed.rename(columns={"child": "code", "filed": f"{prefix}filed", "solved": f"{prefix}solved"})
         rental = drill.incident_counts(session, span, area, None, by=("child",))[["child", "rental"]]
         rental = rental.rename(columns={"child": "code", "rental": f"{prefix}rental"})
@@ -95,12 +104,41 @@ def area_ranking(session: Session, month: Period, area: Area) -> pd.DataFrame:
     frame["baseline_rate"] = rate(frame["baseline_solved"], frame["baseline_filed"])
     frame["rate_change"] = frame["rate"] - frame["baseline_rate"]
     frame["rental_change"] = percent_change(frame["rental"], frame["baseline_rental"])
+    people = residents_by_child(session, area)
+    frame["residents"] = frame["code"].map(people).fillna(0).astype("int64")
+    frame["per_10k"] = frame["filed"] / frame["residents"].replace(0, np.nan) * 10_000
+    frame["small_base"] = frame["baseline_filed"] < SMALL_BASE
     frame = frame.sort_values(["filed", "code"], ascending=[False, True], kind="stable", ignore_index=True)
-    frame["rank"] = np.arange(1, len(frame) + 1, dtype="int64")
-    columns = ["rank", "code", "name", "name_en", "filed", "baseline_filed", "previous_filed", "filed_change"]
+    frame["rank"] = frame["filed"].rank(method="min", ascending=False).astype("int64")  # ties share a rank
+    columns = ["rank", "code", "name", "name_en", "filed", "per_10k", "residents", "baseline_filed", "previous_filed"]
     return frame[
-        [*columns, "solved", "rate", "baseline_rate", "rate_change", "rental", "baseline_rental", "rental_change"]
+        [
+            *columns,
+            "filed_change",
+            "small_base",
+            "solved",
+            "rate",
+            "baseline_rate",
+            "rate_change",
+            "rental",
+            "baseline_rental",
+            "rental_change",
+        ]
     ]
+
+
+def residents_by_child(session: Session, area: Area) -> dict[str, int]:
+    """Registered residents and migrants of each area one level down (a grid: itself), from the grids."""
+    level = AreaLevel.GRID if area.level is AreaLevel.GRID else drill.child_level(area)
+    key = {AreaLevel.COUNTY: Grid.county_code, AreaLevel.TOWNSHIP: Grid.township_code}.get(level, Grid.code)
+    query = select(key, func.sum(Grid.residents + Grid.migrants)).group_by(key)
+    if area.level is AreaLevel.COUNTY:
+        query = query.where(Grid.county_code == area.code)
+    elif area.level is AreaLevel.TOWNSHIP:
+        query = query.where(Grid.township_code == area.code)
+    elif area.level is AreaLevel.GRID:
+        query = query.where(Grid.code == area.code)
+    return {str(code): int(people or 0) for code, people in session.execute(query)}
 
 
 def rising_grids(session: Session, month: Period, area: Area, *, limit: int = RISING_LIMIT) -> pd.DataFrame:
@@ -217,7 +255,7 @@ def monthly_report(
         month=month,
         area=area,
         headline=month_headline(session, month, area, as_of=as_of),
-        ranking=area_ranking(session, month, area),
+        ranking=area_ranking(session, month, area, as_of=as_of),
         rising=rising_grids(session, month, area),
         hazards=hazards_by_department(session, month, area, as_of=as_of),
         patrols=patrols_by_area(session, month, area, today=today),

@@ -94,6 +94,24 @@ class Period:
         return to_utc(self.start), to_utc(self.end)
 
 
+def comparable_as_of(period: Period, baseline: Period, as_of: datetime, zone: str) -> datetime:
+    """Like for like (截至去年同期): the moment that stands to `baseline` as `as_of` stands to `period`, so a "closed
+    by now" rate of the baseline gives its cases the same time to close. `as_of` moves back one year when the
+    baseline is the same period last year (同比), by the period's own step when it is the period before (环比: whole
+    calendar months by months, any other span by its days), and by the distance between the two starts otherwise.
+    The step is taken on the city's clock (`zone`); moments are naive UTC, as stored."""
+    tz = ZoneInfo(zone)
+    local = as_of.replace(tzinfo=UTC).astimezone(tz)
+    if baseline == period.same_period_last_year():
+        day = shift_years(local.date(), -1)
+    elif period.whole_months and baseline == period.previous():
+        day = shift_months(local.date(), -period.whole_months)
+    else:
+        day = local.date() - (period.start - baseline.start)
+    moved = datetime.combine(day, local.time().replace(tzinfo=None), tz)
+    return moved.astimezone(UTC).replace(tzinfo=None)
+
+
 def utc_now() -> datetime:
     """Now, as the database stores moments: naive UTC."""
     return datetime.now(UTC).replace(tzinfo=None)

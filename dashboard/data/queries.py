@@ -6,31 +6,39 @@ give identical answers.
 - criminal cases filed: incidents of kind `criminal` whose `filed_at` falls in the period;
 - solve rate: of those, the share with `solved_at` set no later than `as_of` (a case filed in the period and solved
   later counts once solved); its change is in percentage points;
+- like for like: a baseline period's cases count as solved only when solved by the baseline's own `as_of`, the
+  moment that stands to it as `as_of` stands to the period (`periods.comparable_as_of`: one year earlier for 同比,
+  one period earlier for 环比), so last year's cases do not get a year longer to be solved;
+- N-day solve rate (`within_days`, 30 or 90): the share solved within N days of filing (and by `as_of`), free of
+  the lag for periods whose cases have all had N days;
 - rental-housing cases: incidents of any kind whose place is rental housing, by `reported_at`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
-from dashboard.data.models import Grid, Incident
-from dashboard.data.periods import CITY, Area, AreaLevel, Period, utc_now
+from dashboard.data.models import Grid, Incident, IncidentCityDay
+from dashboard.data.periods import CITY, Area, AreaLevel, Period, comparable_as_of, utc_now
 from dashboard.data.vocab import IncidentKind, PlaceType
+
+SOLVE_WINDOWS = (30, 90)  # the N of the N-day solve rates leaders ask for
 
 
 @dataclass(frozen=True)
 class CaseCounts:
-    """One period's raw counts in one area."""
+    """One period's raw counts in one area; `solved_by` is the moment the solved cases were counted at."""
 
     period: Period
     criminal_filed: int
     criminal_solved: int
     rental_cases: int
+    solved_by: datetime | None = None
 
     @property
     def solve_rate(self) -> float | None:
@@ -92,18 +100,37 @@ def area_filter(area: Area) -> ColumnElement[bool]:
             return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
 
 
+def solved_within(session: Session, days: int) -> ColumnElement[bool]:
+    """A criminal case solved less than `days` days after it was filed (the N-day solve rate's test)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Incident.solved_at < Incident.filed_at + func.make_interval(0, 0, 0, days)
+    return func.julianday(Incident.solved_at) - func.julianday(Incident.filed_at) < days
+
+
+def solved_clause(session: Session, *, by: datetime | None, within_days: int | None = None) -> ColumnElement[bool]:
+    """口径 of "solved": `solved_at` set, no later than `by` (None: whenever) and within `within_days` of filing."""
+    clauses: list[ColumnElement[bool]] = [Incident.solved_at.is_not(None)]
+    if by is not None:
+        clauses.append(Incident.solved_at <= by)
+    if within_days is not None:
+        clauses.append(solved_within(session, within_days))
+    return and_(*clauses)
+
+
 def case_counts(
     session: Session,
     period: Period,
     *,
     area: Area = CITY,
     as_of: datetime | None = None,
+    within_days: int | None = None,
 ) -> CaseCounts:
-    """Criminal cases filed and solved, and rental-housing cases, in one period and area."""
+    """Criminal cases filed and solved (by `as_of`; within `within_days` of filing when given), and rental-housing
+    cases, in one period and area."""
     start, end = period.utc_bounds(get_settings().timezone)
     as_of = as_of or utc_now()
     where_area = area_filter(area)
-    solved = and_(Incident.solved_at.is_not(None), Incident.solved_at <= as_of)
+    solved = solved_clause(session, by=as_of, within_days=within_days)
     filed, solved_count = session.execute(
         select(func.count(), func.coalesce(func.sum(case((solved, 1), else_=0)), 0)).where(
             Incident.kind == IncidentKind.CRIMINAL,
@@ -120,7 +147,7 @@ def case_counts(
             where_area,
         )
     )
-    return CaseCounts(period, int(filed), int(solved_count), int(rental or 0))
+    return CaseCounts(period, int(filed), int(solved_count), int(rental or 0), as_of)
 
 
 def headline_figures(
@@ -129,10 +156,24 @@ def headline_figures(
     *,
     area: Area = CITY,
     as_of: datetime | None = None,
+    within_days: int | None = None,
 ) -> HeadlineFigures:
-    """The period against the same period last year and against the period before, all counted `as_of` one moment."""
+    """The period against the same period last year and against the period before, like for like: each baseline's
+    cases counted solved at its own comparable moment (`comparable_as_of`)."""
     as_of = as_of or utc_now()
-    current = case_counts(session, period, area=area, as_of=as_of)
-    last_year = case_counts(session, period.same_period_last_year(), area=area, as_of=as_of)
-    previous = case_counts(session, period.previous(), area=area, as_of=as_of)
+    zone = get_settings().timezone
+
+    def counts(span: Period) -> CaseCounts:
+        moment = as_of if span == period else comparable_as_of(period, span, as_of, zone)
+        return case_counts(session, span, area=area, as_of=moment, within_days=within_days)
+
+    current = counts(period)
+    last_year = counts(period.same_period_last_year())
+    previous = counts(period.previous())
     return HeadlineFigures(area, Comparison(current, last_year), Comparison(current, previous))
+
+
+def latest_incident_day(session: Session) -> date | None:
+    """The last city-clock day any incident was reported on (from the city's daily rollup), None for no data."""
+    day = session.scalar(select(func.max(IncidentCityDay.day)))
+    return date.fromisoformat(day) if isinstance(day, str) else day

@@ -30,3 +30,9 @@ def reset_redis() -> None:
     if get_redis.cache_info().currsize:
         get_redis().close()
     get_redis.cache_clear()
+
+
+def simulator_speedup_key() -> str:
+    """Where a running simulator says how much faster than the city it runs (beside the event stream), for the
+    wall's banner; it expires soon after the simulator stops."""
+    return f"{get_settings().event_stream}:simulator:speedup"

@@ -4,12 +4,13 @@
   rectification deadline). A record is on time when it closed no later than its deadline.
 - 按期结案率 on-time closure rate = closed on time / closed in the period (DOMAIN.md), by the closing moment.
 - Overdue: not closed and past its deadline. It is the township's to handle for `ESCALATE_AFTER`, then the
-  county's (the early-warning worker raises and escalates an alert for each).
+  county's (the early-warning worker raises and escalates an alert for each); a hazard past `SUPERVISE_AFTER` is
+  also listed for supervision (挂牌督办).
 
 `on_time_rates(session, period, area, by=...)` → columns `key`, `name`, `name_en`, `closed`, `on_time`, `rate`
 (by department, township, county or month). `overdue(session, area, now=...)` → the overdue records, most overdue
 first: `record` (incident | hazard), `event_id`, `what` (kind or category), `subtype`, `grid`, `township_code`,
-`county_code`, `department`, `deadline`, `hours_over`, `escalation` (township | county).
+`county_code`, `department`, `deadline`, `hours_over`, `escalation` (township | county), `supervised` (bool).
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from dashboard.data.models import Department, Grid, Hazard, Incident
 from dashboard.data.periods import Area, AreaLevel, Period, utc_now
 
 ESCALATE_AFTER = timedelta(hours=24)  # overdue this long: the county's, no longer the township's
+SUPERVISE_AFTER = timedelta(days=30)  # overdue this long: listed for supervision (挂牌督办) by the city
 RATE_COLUMNS = ["key", "name", "name_en", "closed", "on_time", "rate"]
 OVERDUE_COLUMNS = [
     "record",
@@ -41,6 +43,7 @@ OVERDUE_COLUMNS = [
     "deadline",
     "hours_over",
     "escalation",
+    "supervised",
 ]
 
 
@@ -178,6 +181,8 @@ def overdue(
     rows["what"] = rows["what"].astype(str)
     rows["hours_over"] = ((now - pd.to_datetime(rows["deadline"])).dt.total_seconds() / 3600).round(1)
     rows["escalation"] = rows["hours_over"].map(escalation)
+    # 挂牌督办 is for hazards (重大隐患挂牌督办): a case overdue goes up the incident chain instead.
+    rows["supervised"] = (rows["record"] == "hazard") & (rows["hours_over"] >= SUPERVISE_AFTER.total_seconds() / 3600)
     return rows.sort_values("hours_over", ascending=False, ignore_index=True).head(limit)[OVERDUE_COLUMNS]
 
 

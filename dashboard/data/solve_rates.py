@@ -1,8 +1,10 @@
 """破案率: criminal cases filed, solved and the solve rate for a drill-down filter, against its baseline.
 
 口径 (as in dashboard/data/queries.py): cases filed = incidents of kind `criminal` whose filing time falls in the
-period (city clock); solved = those of them solved by now; rate = solved / filed in percent; its change is in
-percentage points. A kind filter other than `criminal` leaves no cases; a subtype filter keeps that subtype only.
+period (city clock); solved = those of them solved by now (with `f.solve_within`: within that many days of filing);
+rate = solved / filed in percent; its change is in percentage points. The baseline counts like for like: its cases
+solved by the moment that stands to it as now stands to the period (`DrillFilter.baseline_as_of`). A kind filter
+other than `criminal` leaves no cases; a subtype filter keeps that subtype only.
 
 - `solve_rates(session, f, *, by)`; every row has `filed`, `solved`, `baseline_filed`, `baseline_solved` (int),
   `rate`, `baseline_rate` (float percent, NaN when nothing was filed) and `change_points` (float, NaN when either
@@ -15,12 +17,14 @@ percentage points. A kind filter other than `criminal` leaves no cases; a subtyp
 - `time_to_solve(session, f)` → one row for all cases (`subtype` "all") then one per subtype, most solved first:
   `subtype`, `solved` (int: cases filed in the period and solved by now), `median_days`, `p90_days` (float: whole
   days from filing to solving, nearest-rank percentiles; NaN when none solved), and the same three for the
-  baseline: `baseline_solved`, `baseline_median_days`, `baseline_p90_days`.
+  baseline (its cases solved by the baseline's comparable moment): `baseline_solved`, `baseline_median_days`,
+  `baseline_p90_days`.
 """
 
 from __future__ import annotations
 
 import math
+from datetime import datetime
 from typing import Literal
 
 import numpy as np
@@ -29,7 +33,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.data import area_tree, drill
 from dashboard.data.filters import DrillFilter
-from dashboard.data.periods import AreaLevel
+from dashboard.data.periods import AreaLevel, utc_now
 from dashboard.data.trends import bucket_of, bucket_starts
 
 By = Literal["area", "subtype", "month"]
@@ -63,31 +67,43 @@ def area_rows(session: Session, f: DrillFilter) -> pd.DataFrame:
     return area_tree.children(session, f.area)
 
 
-def solve_rates(session: Session, f: DrillFilter, *, by: By = "area") -> pd.DataFrame:
-    """Filed, solved and the solve rate by area one level down, by subtype or by month, against the baseline."""
-    if by == "area":
-        now = drill.criminal_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("child",)).rename(
-            columns={"child": "code"}
+def solve_rates(session: Session, f: DrillFilter, *, by: By = "area", as_of: datetime | None = None) -> pd.DataFrame:
+    """Filed, solved and the solve rate by area one level down, by subtype or by month, against the baseline (its
+    cases solved by the comparable moment before `as_of`, default now)."""
+    as_of = as_of or utc_now()
+
+    def now_counts(dims: tuple[str, ...]) -> pd.DataFrame:
+        return drill.criminal_counts(
+            session, f.period, f.area, f.kind, subtype=f.subtype, by=dims, within_days=f.solve_within
         )
-        then = drill.criminal_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("child",))
+
+    def then_counts(dims: tuple[str, ...]) -> pd.DataFrame:
+        return drill.criminal_counts(
+            session,
+            f.baseline,
+            f.area,
+            f.kind,
+            subtype=f.subtype,
+            by=dims,
+            solved_by=f.baseline_as_of(as_of),
+            within_days=f.solve_within,
+        )
+
+    if by == "area":
+        now = now_counts(("child",)).rename(columns={"child": "code"})
+        then = then_counts(("child",))
         frame = _with_metrics(area_rows(session, f), now, then.rename(columns={"child": "code"}), ["code"])
         return frame[["code", "name", "name_en", "level", *METRICS]]
     if by == "subtype":
-        now = drill.criminal_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("subtype",))
-        then = drill.criminal_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",))
+        now, then = now_counts(("subtype",)), then_counts(("subtype",))
         keys = pd.DataFrame({"subtype": sorted(set(now["subtype"]) | set(then["subtype"]))}, dtype=object)
         frame = _with_metrics(keys, now, then, ["subtype"])
         frame = frame.sort_values(["filed", "subtype"], ascending=[False, True], kind="stable").reset_index(drop=True)
         return frame[["subtype", *METRICS]]
     if by == "month":
         starts, baseline_starts = bucket_starts(f.period, "month"), bucket_starts(f.baseline, "month")
-        now = _by_bucket(
-            drill.criminal_counts(session, f.period, f.area, f.kind, subtype=f.subtype, by=("month",)), starts
-        )
-        then = _by_bucket(
-            drill.criminal_counts(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("month",)),
-            baseline_starts,
-        )
+        now = _by_bucket(now_counts(("month",)), starts)
+        then = _by_bucket(then_counts(("month",)), baseline_starts)
         buckets = max(len(starts), len(baseline_starts))
         frame = _with_metrics(pd.DataFrame({"bucket": np.arange(buckets, dtype="int64")}), now, then, ["bucket"])
         frame["start"] = [starts[b] if b < len(starts) else None for b in frame["bucket"]]
@@ -133,11 +149,14 @@ def _summaries(histogram: pd.DataFrame, prefix: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def time_to_solve(session: Session, f: DrillFilter) -> pd.DataFrame:
-    """Median and 90th-percentile days from filing to solving, overall and by subtype, against the baseline."""
+def time_to_solve(session: Session, f: DrillFilter, *, as_of: datetime | None = None) -> pd.DataFrame:
+    """Median and 90th-percentile days from filing to solving, overall and by subtype, against the baseline (its
+    cases solved by the comparable moment before `as_of`, default now: the year since adds only slow solves)."""
+    solved_by = f.baseline_as_of(as_of or utc_now())
     now = _summaries(drill.solve_days(session, f.period, f.area, f.kind, subtype=f.subtype, by=("subtype",)), "")
     then = _summaries(
-        drill.solve_days(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",)), "baseline_"
+        drill.solve_days(session, f.baseline, f.area, f.kind, subtype=f.subtype, by=("subtype",), solved_by=solved_by),
+        "baseline_",
     )
     frame = now.merge(then, how="outer", on="subtype")
     for name in ("solved", "baseline_solved"):

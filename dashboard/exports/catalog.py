@@ -33,6 +33,7 @@ class ExportContent:
     notes: tuple[str, ...] = field(default=())  # key figures to print beside it (a deck slide uses them)
     area: str = ""  # the area shown, by name ("台州市", "椒江区"); "" when the title says it already
     span: Period | None = None  # the period as dates: names the downloaded file ("案件趋势-2026-10.png")
+    definition: str = ""  # the 口径 of its figures, printed in the footer of an image and the title block of a sheet
 
     @property
     def is_empty(self) -> bool:

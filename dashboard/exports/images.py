@@ -79,6 +79,18 @@ def meeting_figure(content: ExportContent, lang: Language, *, now: datetime | No
     fig.update_xaxes(gridcolor=RULES, zerolinecolor=RULES, linecolor=RULES, tickfont={"size": 18})
     fig.update_yaxes(gridcolor=RULES, zerolinecolor=RULES, linecolor=RULES, tickfont={"size": 18})
     footer = f"{t('export.source', lang, app=city_title(lang))}　　{export_stamp(lang, now)}"
+    if content.definition:  # the 口径, just above the source line
+        fig.add_annotation(
+            text=content.definition,
+            xref="paper",
+            yref="paper",
+            x=0,
+            y=-(MARGIN["b"] - 56) / plot_height,
+            xanchor="left",
+            yanchor="bottom",
+            showarrow=False,
+            font={"size": 15, "color": MUTED, "family": FONT_FAMILY},
+        )
     fig.add_annotation(
         text=footer,
         xref="paper",

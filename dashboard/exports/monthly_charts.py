@@ -92,6 +92,11 @@ def _rounded(values: pd.Series, decimals: int = 2) -> pd.Series:
     return values.astype("float64").round(decimals)
 
 
+def headline_definition(lang: Language) -> str:
+    """The 口径 of the headline figures (and so of the ranking's columns), in one paragraph."""
+    return "".join(t(f"definition.{name}", lang) for name in ("criminal_filed", "solve_rate", "rental_cases"))
+
+
 def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
     """The KPI tiles' figures as a table: value, 同比, 环比 (the tiles' own text)."""
     lang, figures_ = view.lang, headline.figures
@@ -104,7 +109,7 @@ def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
     rows.append((t("monthly.figure.reported", lang), f"{format_count(reported[0])}{t('unit.cases', lang)}", *changes))
     table = pd.DataFrame(rows, columns=[t(f"monthly.col.{key}", lang) for key in ("figure", "value", "yoy", "pop")])
     notes = tuple(f"{row[0]}：{row[1]}（{t('compare.year_over_year', lang)} {row[2]}）" for row in rows)
-    return _content(view, "monthly.table.headline", table, notes=notes)
+    return _content(view, "monthly.table.headline", table, notes=notes, definition=headline_definition(view.lang))
 
 
 def monthly_change(current: int, baseline: int) -> float | None:
@@ -116,6 +121,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
     shown = frame.assign(
         area=[row_area_label(row, lang) for _, row in frame.iterrows()],
         filed_change=_rounded(frame["filed_change"]),
+        per_10k=_rounded(frame["per_10k"]),
         rate=_rounded(frame["rate"]),
         rate_change=_rounded(frame["rate_change"]),
         rental_change=_rounded(frame["rental_change"]),
@@ -125,6 +131,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         "code": "code",
         "area": "area",
         "filed": "filed",
+        "per_10k": "per_10k",
         "baseline_filed": "baseline_filed",
         "previous_filed": "previous_filed",
         "filed_change": "filed_change",
@@ -144,6 +151,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         _columns(shown, names, lang),
         figure=figures.area_ranking(frame, lang=lang),
         notes=notes,
+        definition=headline_definition(lang),
     )
 
 

@@ -82,6 +82,7 @@ def table_xlsx(content: ExportContent, lang: Language) -> bytes:
         content.title,
         subtitle(content),
         f"{t('export.source', lang, app=city_title(lang))}　{export_stamp(lang)}",
+        *([content.definition] if content.definition else []),
         *content.notes,
     ]
     header_row = len(titles) + 2

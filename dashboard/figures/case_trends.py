@@ -16,6 +16,7 @@ from dashboard.figures.common import (
     baseline_name,
     change_colour,
     empty,
+    mark_partial_last,
     percent_text,
     styled,
     vocab_label,
@@ -23,10 +24,18 @@ from dashboard.figures.common import (
 from dashboard.i18n import t
 
 
-def case_trend(frame: pd.DataFrame, *, family: str, compare: str, lang: Language) -> go.Figure:
+def bucket_labels(starts: list[Any], grain: str) -> list[str]:
+    """How a bucket is named on the axis: its month (YYYY-MM) for monthly buckets, else its first day."""
+    return [("" if day is None else f"{day:%Y-%m}") if grain == "month" else str(day or "") for day in starts]
+
+
+def case_trend(
+    frame: pd.DataFrame, *, family: str, compare: str, lang: Language, grain: str = "day", partial_last: bool = False
+) -> go.Figure:
     """One solid line per series (kind, or subtype under a kind filter) over the period, and a dashed line of the
     same colour for its baseline, bucket by bucket. Expects the columns of `dashboard.data.trends.case_trend`;
-    `family` ("kind" or "subtype") names the series' vocabulary."""
+    `family` ("kind" or "subtype") names the series' vocabulary; `grain` the buckets ("month": the axis names
+    months, never times of day, however short the period); `partial_last`: the last bucket is not over yet."""
     title = t("chart.case_trend", lang)
     shown = frame[frame["start"].notna()]
     if shown.empty or int(shown["current"].sum()) + int(shown["baseline"].sum()) == 0:
@@ -35,8 +44,8 @@ def case_trend(frame: pd.DataFrame, *, family: str, compare: str, lang: Language
     against = baseline_name(compare, lang)
     for index, (series, rows) in enumerate(shown.groupby("series", sort=True)):
         colour, name = SERIES_COLOURS[index % len(SERIES_COLOURS)], vocab_label(family, str(series), lang)
-        days = [str(day) for day in rows["start"]]
-        baseline_days = [str(day) if day is not None else "" for day in rows["baseline_start"]]
+        days = bucket_labels(list(rows["start"]), grain)
+        baseline_days = bucket_labels(list(rows["baseline_start"]), grain)
         fig.add_scatter(
             x=days,
             y=list(rows["current"]),
@@ -60,6 +69,10 @@ def case_trend(frame: pd.DataFrame, *, family: str, compare: str, lang: Language
             hovertemplate=f"{name}（{against}）<br>%{{customdata}}: %{{y}}<extra></extra>",
         )
     fig.update_layout(hovermode="x unified")
+    if grain == "month" or shown["start"].nunique() < 3:  # a date axis over one or two points shows times of day
+        fig.update_xaxes(type="category", categoryorder="category ascending")
+    if partial_last:
+        mark_partial_last(fig, lang)
     return styled(fig, title)
 
 

@@ -101,3 +101,24 @@ def vocab_label(family: str, code: str, lang: Language) -> str:
 
 def subtype_label(code: str, lang: Language) -> str:
     return t("chart.all_subtypes", lang) if code == "all" else vocab_label("subtype", code, lang)
+
+
+def mark_partial_last(fig: go.Figure, lang: Language) -> go.Figure:
+    """The last point of each current series drawn hollow, with a note: its bucket is not over yet (a period that
+    runs to today), so a fall there is the calendar, not the city."""
+    for trace in fig.data:
+        if trace.meta and trace.meta[0] == "current" and trace.x is not None and len(trace.x):
+            count = len(trace.x)
+            trace.marker.symbol = ["circle"] * (count - 1) + ["circle-open"]
+            trace.marker.size = [6] * (count - 1) + [10]
+    fig.add_annotation(
+        text=t("chart.partial_last", lang),
+        xref="paper",
+        yref="paper",
+        x=1,
+        y=-0.18,
+        showarrow=False,
+        xanchor="right",
+        font={"size": 11},
+    )
+    return fig

@@ -53,7 +53,7 @@ def rate_lines(
         percent = group[part] / group[whole] * 100
         fig.add_trace(
             go.Scatter(
-                x=group[x],
+                x=[str(value)[:7] for value in group[x]] if x == "month" else group[x],  # YYYY-MM
                 y=percent,
                 mode="lines+markers",
                 name=_label(group, lang)[0],
@@ -62,6 +62,8 @@ def rate_lines(
             )
         )
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
+    if x == "month":  # months as named: a date axis over one month shows times of day
+        fig.update_xaxes(type="category", categoryorder="category ascending")
     return styled(fig, title)
 
 

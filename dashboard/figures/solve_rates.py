@@ -16,6 +16,7 @@ from dashboard.figures.common import (
     baseline_name,
     change_colour,
     empty,
+    mark_partial_last,
     number,
     points_text,
     rate_text,
@@ -101,8 +102,9 @@ def rate_by_subtype(frame: pd.DataFrame, *, compare: str, lang: Language, select
     return styled(fig, title)
 
 
-def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.Figure:
-    """The solve rate month by month (solid) against the baseline's month (dashed)."""
+def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language, partial_last: bool = False) -> go.Figure:
+    """The solve rate month by month (solid) against the baseline's month (dashed); `partial_last`: the last month
+    is not over yet (drawn hollow, with a note)."""
     title = t("chart.rate_by_month", lang)
     shown = frame[frame["start"].notna()]
     if shown.empty or int(shown["filed"].sum()) + int(shown["baseline_filed"].sum()) == 0:
@@ -130,6 +132,9 @@ def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.Fi
         hovertemplate="%{x}: %{text}<extra></extra>",
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
+    fig.update_xaxes(type="category")  # months as named, not a date axis (which shows times for a single month)
+    if partial_last:
+        mark_partial_last(fig, lang)
     return styled(fig, title)
 
 

@@ -12,7 +12,7 @@ from dashboard.callbacks.case_trends import default_grain
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import with_export
-from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, selection_line
+from dashboard.components.filter_bar import chart, definition_line, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
 from dashboard.data.records import RecordKind
@@ -42,6 +42,7 @@ def layout(**query: str | list[str]) -> html.Div:
         kpi_row(
             "trends", [Headline.CRIMINAL_FILED, Headline.RENTAL_CASES], area=kpi_area(params), period=kpi_period(params)
         ),
+        definition_line("incidents_reported", "criminal_filed", "rental_cases"),
         selection_line(ids.Trends.SELECTION, ids.Trends.CLEAR),
         html.Div(
             [

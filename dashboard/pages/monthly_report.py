@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
-from dashboard.components.filter_bar import chart
+from dashboard.components.filter_bar import chart, definition_line
 from dashboard.components.month_area import month_area_filter
 from dashboard.components.monthly import export_bar
 from dashboard.components.page import page_frame
@@ -44,6 +44,7 @@ def layout(**query: str | list[str]) -> html.Div:
             messages=asked.errors,
         ),
         kpi_row("monthly", list(Headline), period=span, area=area),
+        definition_line("criminal_filed", "solve_rate", "rental_cases"),
         html.Section(
             [
                 html.H2(t("monthly.summary_title")),

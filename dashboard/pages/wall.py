@@ -11,9 +11,11 @@ from dashboard.wall_mode import PAGES, WallModeError, parse_plan
 dash.register_page(__name__, path="/wall", name=t("page.wall"), order=90)
 
 
-def layout(pages: str | None = None, every: str | None = None, **_unused_query: str) -> html.Div:
+def layout(
+    pages: str | None = None, every: str | None = None, period: str | None = None, **_unused_query: str
+) -> html.Div:
     try:
-        plan = parse_plan(pages, every)
+        plan = parse_plan(pages, every, period)
     except WallModeError as error:
         help_text = t("wall.help", pages=", ".join(PAGES))
         return html.Div(

@@ -180,17 +180,37 @@ def check_trends(session: Any, f: DrillFilter, rows: list[Row]) -> None:
         assert same(record.change, 100.0 * (record.current - base) / base if base else None)
 
 
+def comparable_moment(f: DrillFilter, as_of: datetime) -> datetime:
+    """The baseline's cut-off, written out again: one year back for 同比; for 环比 the period's whole months back
+    (the day kept, or the month's last), or its days back."""
+    local = as_of.replace(tzinfo=UTC).astimezone(ZONE)
+    start, end = f.period.start, f.period.end
+    months = (end.year - start.year) * 12 + end.month - start.month if start.day == end.day == 1 else 0
+    if f.compare is Compare.LAST_YEAR:
+        months = 12
+    if months:
+        index = local.year * 12 + local.month - 1 - months
+        year, month = divmod(index, 12)
+        last = (date(year + (month + 1) // 12, (month + 1) % 12 + 1, 1) - timedelta(days=1)).day
+        moved = local.replace(year=year, month=month + 1, day=min(local.day, last))
+    else:
+        moved = local - timedelta(days=(end - start).days)
+    return moved.astimezone(UTC).replace(tzinfo=None)
+
+
 def check_solve_rates(session: Any, f: DrillFilter, rows: list[Row], areas: set[str]) -> None:
     kind = str(f.kind) if f.kind else None
     cases = [row for row in chosen(rows, f.area, kind, f.subtype) if row.kind == "criminal" and row.filed is not None]
+    as_of = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    cutoff = comparable_moment(f, as_of)
 
-    def counts(key: Any, period: Period) -> dict[Any, tuple[int, int]]:
+    def counts(key: Any, period: Period, by: datetime = as_of) -> dict[Any, tuple[int, int]]:
         filed: Counter[Any] = Counter()
         solved: Counter[Any] = Counter()
         for row in cases:
             if within(row.filed_day, period):
                 filed[key(row, period)] += 1
-                solved[key(row, period)] += row.solved is not None
+                solved[key(row, period)] += row.solved is not None and row.solved <= by
         return {k: (filed[k], solved[k]) for k in filed}
 
     keys = {
@@ -199,8 +219,8 @@ def check_solve_rates(session: Any, f: DrillFilter, rows: list[Row], areas: set[
         "month": lambda row, period: bucket(row.filed_day, period, "month"),
     }
     for by, key in keys.items():
-        now, then = counts(key, f.period), counts(key, f.baseline)
-        frame = solve_rates.solve_rates(session, f, by=by)  # type: ignore[arg-type]
+        now, then = counts(key, f.period), counts(key, f.baseline, cutoff)
+        frame = solve_rates.solve_rates(session, f, by=by, as_of=as_of)  # type: ignore[arg-type]
         column = {"area": "code", "subtype": "subtype", "month": "bucket"}[by]
         if by == "area":
             assert set(frame["code"]) == areas
@@ -219,14 +239,14 @@ def check_solve_rates(session: Any, f: DrillFilter, rows: list[Row], areas: set[
             assert same(record.change_points, None if rate is None or base_rate is None else rate - base_rate)
         assert {k for k, (filed, _) in now.items() if filed} <= set(frame[column]), (f, by)
     spans: dict[str, dict[str, list[int]]] = {"": {}, "baseline_": {}}
-    for prefix, period in (("", f.period), ("baseline_", f.baseline)):
+    for prefix, period, by in (("", f.period, as_of), ("baseline_", f.baseline, cutoff)):
         for row in cases:
-            if within(row.filed_day, period) and row.solved is not None:
+            if within(row.filed_day, period) and row.solved is not None and row.solved <= by:
                 assert row.filed is not None
                 days = whole_days(row.filed, row.solved)
                 spans[prefix].setdefault(row.subtype, []).append(days)
                 spans[prefix].setdefault("all", []).append(days)
-    frame = solve_rates.time_to_solve(session, f)
+    frame = solve_rates.time_to_solve(session, f, as_of=as_of)
     assert set(frame["subtype"]) == {"all"} | set(spans[""]) | set(spans["baseline_"])
     for record in frame.itertuples():
         for prefix in ("", "baseline_"):

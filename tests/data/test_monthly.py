@@ -5,9 +5,13 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from sqlalchemy import text
+
 from dashboard.data import monthly
-from dashboard.data.db import session_scope
+from dashboard.data.db import get_engine, session_scope
 from dashboard.data.periods import CITY, Area, Period
+from dashboard.data.rollups import rebuild_rollups
+from tests.factories import add_city, incident, utc
 from tests.monthly_data import (
     AS_OF,
     MONTH,
@@ -54,6 +58,26 @@ def test_area_ranking_counts_ranks_and_changes():
         assert math.isclose(row.filed_change, expected)
         assert math.isclose(row.rate_change, 100.0 * row.solved / row.filed - row.baseline_rate)
     assert list(ranking["rank"]) == [1, 2] and ranking["filed"].is_monotonic_decreasing
+
+
+def test_tied_areas_share_a_rank_and_each_has_its_rate_per_10000_residents():
+    with session_scope() as session:
+        add_city(session)
+        session.execute(text("UPDATE grid SET residents = 1000 * id, migrants = 300"))
+        for grid in ("331004-001-0001", "331004-002-0001", "331004-001-0002", "331081-001-0001"):
+            session.add(incident(utc("2025-06-10"), grid=grid))
+        session.add_all(incident(utc("2025-06-12"), grid="331081-001-0001") for _ in range(2))
+    with get_engine().begin() as connection:
+        rebuild_rollups(connection)
+        query = text("SELECT county_code, SUM(residents + migrants) FROM grid GROUP BY county_code")
+        people = {str(code): int(total) for code, total in connection.execute(query)}
+    with session_scope() as session:
+        ranking = monthly.area_ranking(session, MONTH, CITY).set_index("code")
+    assert list(ranking["filed"]) == [3, 3] and list(ranking["rank"]) == [1, 1]  # a tie shares the rank
+    for code, row in ranking.iterrows():
+        assert row["residents"] == people[code]
+        assert math.isclose(row["per_10k"], 3 / people[code] * 10_000)
+        assert bool(row["small_base"])  # nothing filed in June 2024: a change on no base
 
 
 def test_a_county_ranks_its_townships():

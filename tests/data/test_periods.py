@@ -4,7 +4,7 @@ from datetime import date, datetime
 
 import pytest
 
-from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 
@@ -33,6 +33,25 @@ def test_previous_month_crosses_the_year_boundary():
 def test_previous_of_a_span_of_days_is_as_many_days_before():
     span = Period(date(2026, 3, 10), date(2026, 3, 20))
     assert span.previous() == Period(date(2026, 2, 28), date(2026, 3, 10))
+
+
+@pytest.mark.parametrize(
+    ("period", "baseline", "as_of", "expected"),
+    [  # naive UTC; 16:00 UTC is midnight in Taizhou, so the step is taken on the next city-clock day
+        (Period.month(2026, 11), Period.month(2025, 11), datetime(2026, 12, 5, 4), datetime(2025, 12, 5, 4)),
+        (Period.month(2026, 11), Period.month(2026, 10), datetime(2026, 12, 5, 4), datetime(2026, 11, 5, 4)),
+        (Period.month(2026, 3), Period.month(2026, 2), datetime(2026, 3, 30, 16, 30), datetime(2026, 2, 27, 16, 30)),
+        (Period.month(2024, 3), Period.month(2023, 3), datetime(2024, 2, 28, 16), datetime(2023, 2, 27, 16)),
+        (
+            Period(date(2026, 3, 10), date(2026, 3, 20)),
+            Period(date(2026, 2, 28), date(2026, 3, 10)),
+            datetime(2026, 3, 21, 2),
+            datetime(2026, 3, 11, 2),
+        ),
+    ],
+)
+def test_a_baseline_is_counted_at_the_moment_that_stands_to_it_as_now_to_the_period(period, baseline, as_of, expected):
+    assert comparable_as_of(period, baseline, as_of, "Asia/Shanghai") == expected
 
 
 def test_utc_bounds_follow_the_city_clock():

@@ -78,15 +78,53 @@ def test_empty_period_has_no_rate_and_no_change(city):
     assert result.year_over_year.solve_rate_change is None
 
 
-def test_case_filed_last_year_and_solved_this_year_counts_for_last_year(city):
-    store(incident(utc("2025-03-01"), solved_at=utc("2026-02-01")), incident(utc("2026-03-01")))
+def test_last_years_cases_count_as_solved_by_the_same_moment_last_year(city):
+    store(
+        incident(utc("2025-03-01"), solved_at=utc("2026-02-01")),  # solved after 25 November 2025: not yet, then
+        incident(utc("2025-04-01"), solved_at=utc("2025-11-25", 3)),  # 11:00 in Taizhou, before the noon cut-off
+        incident(utc("2026-03-01")),
+    )
     result = figures(YTD)
     assert (result.current.criminal_filed, result.current.criminal_solved) == (1, 0)
     last_year = result.year_over_year.baseline
-    assert (last_year.criminal_filed, last_year.criminal_solved) == (1, 1)
-    # Counted as it stood at the end of 2025, the same case was not yet solved.
-    as_of_then = figures(YTD, as_of=datetime(2025, 12, 31)).year_over_year.baseline
-    assert as_of_then.criminal_solved == 0
+    assert (last_year.criminal_filed, last_year.criminal_solved) == (2, 1)
+    assert last_year.solved_by == datetime(2025, 11, 25, 12)
+    # Counted as it stood at the end of 2025, the late case was not yet solved either way.
+    as_of_then = figures(Period.year(2025), as_of=datetime(2025, 12, 31)).current
+    assert (as_of_then.criminal_filed, as_of_then.criminal_solved) == (2, 1)
+
+
+def test_the_month_before_counts_as_solved_by_the_same_moment_a_month_earlier(city):
+    store(
+        incident(utc("2026-10-10"), solved_at=utc("2026-11-03")),  # solved after 5 November: not counted
+        incident(utc("2026-10-11"), solved_at=utc("2026-11-04")),
+        incident(utc("2026-11-02"), solved_at=utc("2026-11-20")),
+    )
+    result = figures(Period.month(2026, 11), as_of=datetime(2026, 12, 5, 4))  # 12:00 on 5 December in Taizhou
+    previous = result.period_over_period.baseline
+    assert previous.solved_by == datetime(2026, 11, 5, 4)
+    assert (previous.criminal_filed, previous.criminal_solved) == (2, 2)
+    store(incident(utc("2026-10-12"), solved_at=datetime(2026, 11, 5, 5)))  # an hour past the cut-off
+    result = figures(Period.month(2026, 11), as_of=datetime(2026, 12, 5, 4))
+    assert (result.period_over_period.baseline.criminal_filed, result.period_over_period.baseline.criminal_solved) == (
+        3,
+        2,
+    )
+
+
+def test_n_day_solve_rate_counts_cases_solved_within_n_days_of_filing(city):
+    filed = utc("2026-03-01")
+    store(
+        incident(filed, solved_at=filed + timedelta(days=29, hours=23)),
+        incident(filed, solved_at=filed + timedelta(days=30, hours=1)),
+        incident(filed, solved_at=filed + timedelta(days=89)),
+        incident(filed),
+    )
+    with session_scope() as session:
+        thirty = case_counts(session, YTD, as_of=AS_OF, within_days=30)
+        ninety = case_counts(session, YTD, as_of=AS_OF, within_days=90)
+    assert (thirty.criminal_filed, thirty.criminal_solved) == (4, 1)
+    assert (ninety.criminal_filed, ninety.criminal_solved) == (4, 3)
 
 
 def test_filing_time_decides_not_report_time(city):
@@ -199,3 +237,39 @@ def test_figures_equal_an_independent_pandas_computation(city):
                 counts = case_counts(session, period, area=area, as_of=as_of)
             expected = pandas_counts(rows, period, as_of)
             assert (counts.criminal_filed, counts.criminal_solved, counts.rental_cases) == expected, (area, period)
+
+
+def late_solved_cases(rng: random.Random, count: int) -> list[object]:
+    """Criminal cases filed from January 2025 to June 2026, most solved, many of them months later."""
+    rows = []
+    for _ in range(count):
+        filed = datetime(2025, 1, 1) + timedelta(minutes=rng.randrange(0, 525 * 24 * 60))
+        solved = filed + timedelta(hours=rng.randrange(1, 300 * 24)) if rng.random() < 0.8 else None
+        rows.append(incident(filed, grid=rng.choice(list(GRIDS)), solved_at=solved))
+    return rows
+
+
+def test_comparisons_equal_an_independent_same_lag_pandas_computation(city):
+    """Last year's and last month's cases were solved late: each baseline counts them solved by its own moment."""
+    store(*late_solved_cases(random.Random(18), 1_500))
+    rows = pd.read_sql("SELECT kind, place_type, reported_at, filed_at, solved_at FROM incident", get_engine())
+    for column in ("reported_at", "filed_at", "solved_at"):
+        rows[column] = pd.to_datetime(rows[column])
+    as_of = datetime(2026, 6, 10, 4)  # 12:00 on 10 June in Taizhou
+    cases = [  # the period, and the moments its 同比 and 环比 baselines are counted at
+        (Period.month(2026, 5), datetime(2025, 6, 10, 4), datetime(2026, 5, 10, 4)),
+        (Period(date(2026, 1, 1), date(2026, 6, 11)), datetime(2025, 6, 10, 4), datetime(2025, 12, 31, 4)),
+    ]
+    for period, last_year_moment, previous_moment in cases:
+        result = figures(period, as_of=as_of)
+        now_filed, now_solved, _ = pandas_counts(rows, period, as_of)
+        for comparison, moment in (
+            (result.year_over_year, last_year_moment),
+            (result.period_over_period, previous_moment),
+        ):
+            filed, solved, _ = pandas_counts(rows, comparison.baseline.period, moment)
+            assert (comparison.baseline.criminal_filed, comparison.baseline.criminal_solved) == (filed, solved)
+            expected = 100.0 * now_solved / now_filed - 100.0 * solved / filed
+            assert comparison.solve_rate_change == pytest.approx(expected)
+            # the lag matters in these rows: counted by now, the baseline would have had more solved
+            assert pandas_counts(rows, comparison.baseline.period, as_of)[1] > solved

@@ -136,6 +136,7 @@ def test_overdue_lists_open_records_past_their_deadline_and_escalates_after_a_da
     for row in listed.itertuples():
         hours = (NOW - row.deadline).total_seconds() / 3600
         assert row.escalation == ("county" if hours >= 24 else "township")
+        assert row.supervised == (row.record == "hazard" and hours >= 30 * 24)  # 挂牌督办: a month past the deadline
     assert list(listed["hours_over"]) == sorted(listed["hours_over"], reverse=True)
 
 

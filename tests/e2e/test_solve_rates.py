@@ -59,3 +59,21 @@ def test_filter_drill_select_back_and_reopen(dash_app, dash_duo):
     assert dash_duo.find_element("#drill-compare-radio input[value='yoy']").is_selected()  # the default instead
     assert dash_duo.get_logs() == []
     dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
+
+
+def test_the_n_day_solve_rate_is_chosen_on_the_page_and_kept_in_the_address(dash_app, dash_duo):
+    add_drill_city()
+    sign_in(dash_duo, dash_app)
+    open_view(dash_duo, VIEW, READY)
+    assert "截至去年同期" in "".join(texts(dash_duo, ".chart-definition"))  # the like-for-like rule, in sight
+    dash_duo.find_element("#solve-within-radio input[value='30']").click()
+    until(lambda: path_and_query(dash_duo) == VIEW + "&within=30", timeout=10)
+    until(lambda: "立案后30日内破案" in "".join(texts(dash_duo, ".chart-definition")), timeout=10)
+    until(lambda: "30日破案率" in "".join(texts(dash_duo, ".kpi-solve-rate .kpi-title")), timeout=10)
+    dash_duo.find_element("#drill-compare-radio input[value='prev']").click()  # another filter keeps the choice
+    until(lambda: path_and_query(dash_duo) == VIEW + "&compare=prev&within=30", timeout=10)
+    dash_duo.driver.get(f"{dash_duo.server_url}/solve-rates?within=45")
+    until(lambda: "within" in "".join(texts(dash_duo, "#drill-message")), timeout=10)
+    assert dash_duo.find_element("#solve-within-radio input[value='now']").is_selected()
+    assert dash_duo.get_logs() == []
+    dash_duo.driver.get("about:blank")

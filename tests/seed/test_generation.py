@@ -5,17 +5,20 @@ from __future__ import annotations
 
 import itertools
 from datetime import UTC, datetime, timedelta
+from uuid import UUID
 from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
 import shapely
 
+from dashboard.data.events import parse_event
 from dashboard.data.geography import load_grids
 from dashboard.data.seed.city import COASTAL_COUNTIES
 from dashboard.data.seed.distributions import HAZARD_SUBTYPE_MIX, INCIDENT_SUBTYPE_MIX, SPRING_FESTIVAL
 from dashboard.data.seed.history import NULL
 from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES
+from tests.events import hazard_updated, incident_updated
 from tests.seed.conftest import ZONE, Generated
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
@@ -128,6 +131,39 @@ def test_timelines_keep_their_order_and_end_by_now(generated: Generated):
     assert (hazard["deadline"].values >= hazard["found_at"].values).all()
     open_overdue = (generated.strings("hazard", "status") == "open") & (hazard["deadline"].values < now)
     assert open_overdue.sum() > 0
+
+
+def test_open_hazards_are_mostly_recent_and_at_most_a_quarter_overdue(generated: Generated):
+    """The backlog a wall would show: hazards open now were mostly found in the last weeks; overdue ones are at most
+    a quarter of them (the routing matrix allows 7 days for a general hazard, 30 for a major one; 85 % are put
+    right in time, the rest within three times the time allowed, and 0.6 % need supervision); the long-overdue
+    ones (30 days past the deadline: 挂牌督办) are a small set; a month's rectification rate stays high."""
+    now = generated.seeder.window.now
+    hazard = generated.tables["hazard"].columns
+    found, deadline = hazard["found_at"].values, hazard["deadline"].values
+    rectified = hazard["rectified_at"]
+    still_open = rectified.null
+    overdue = still_open & (deadline < now)
+    long_overdue = overdue & (now - deadline >= 30 * 86400)
+    assert still_open.sum() > 0 and 0 < overdue.sum() <= 0.25 * still_open.sum()
+    assert 0 < long_overdue.sum() <= 0.1 * still_open.sum()
+    assert (now - found[still_open] < 60 * 86400).mean() > 0.9  # mostly recent
+    assert (now - found[still_open] < 400 * 86400).all()  # nothing left over from earlier years
+    status = generated.strings("hazard", "status")
+    assert set(status[still_open]) <= {"open", "rectifying"}
+    last_month = (now - found >= 31 * 86400) & (now - found < 61 * 86400)
+    rate = 1.0 - still_open[last_month].mean()
+    assert 0.9 <= rate < 1.0
+
+
+def test_seeded_records_can_be_followed_up_through_the_api(generated: Generated):
+    """Their event ids are UUIDs, as a phone's are: the simulator's updates of the seeded backlog name them."""
+    for table, updated in (("incident", incident_updated), ("hazard", hazard_updated)):
+        ids = generated.strings(table, "event_id")
+        assert len(set(ids)) == len(ids)
+        for event_id in (ids[0], ids[-1]):
+            assert str(UUID(event_id)) == event_id
+            parse_event(updated(event_id, "solved" if table == "incident" else "rectified"))
 
 
 def test_status_is_the_latest_step_reached(generated: Generated):

@@ -4,14 +4,14 @@ what a user relies on, read back through the database and the query layer."""
 from __future__ import annotations
 
 import hashlib
-from datetime import UTC, date, datetime
+from datetime import date, datetime, timedelta
 
 import numpy as np
 import pytest
 import shapely
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import CheckConstraint, ForeignKeyConstraint, select, text
+from sqlalchemy import CheckConstraint, DateTime, ForeignKeyConstraint, bindparam, select, text
 
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.models import Base, Grid, GridWorker, Incident, PersonOfConcern, RentalHouse
@@ -52,9 +52,37 @@ def test_the_article_figures_come_out_of_the_query_layer_exactly():
     assert format_percent_change(yoy.criminal_filed_change, "en", 2) == "−37.34%"
     assert format_point_change(yoy.solve_rate_change, "zh-CN", 2) == "+4.76个百分点"
     assert format_percent_change(yoy.rental_cases_change, "en", 1) == "−20.8%"
-    # Later moments count the same: every generated time is before the end of `today`.
-    assert figures(period, datetime.now(UTC).replace(tzinfo=None)).year_over_year == yoy
     assert report.figures["criminal_filed"] == "−37.34%" and report.figures["rental_cases"] == "−20.8%"
+    assert report.figures["solve_rate"] == format_point_change(yoy.solve_rate_change, "en", 2)
+
+
+def sql_solve_counts(start: datetime, end: datetime, solved_by: datetime) -> tuple[int, int]:
+    """Criminal cases filed in [start, end) (naive UTC) and those of them solved by `solved_by`, in plain SQL."""
+    query = text(
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN solved_at IS NOT NULL AND solved_at <= :by THEN 1 ELSE 0 END), 0)"
+        " FROM incident WHERE kind = 'criminal' AND filed_at >= :start AND filed_at < :end"
+    ).bindparams(bindparam("start", type_=DateTime), bindparam("end", type_=DateTime), bindparam("by", type_=DateTime))
+    with session_scope() as session:
+        filed, solved = session.execute(query, {"start": start, "end": end, "by": solved_by}).one()
+    return int(filed), int(solved)
+
+
+def test_the_solve_rate_calibration_holds_like_for_like_in_plain_sql():
+    """+4.76 points with last year's cases counted solved by the same moment last year; counted by now instead,
+    the late solves of the year since would make this year look worse."""
+    seed()
+    now, then = end_of(TODAY), end_of(TODAY.replace(year=TODAY.year - 1))
+    eight_hours = timedelta(hours=8)  # midnight in Taizhou, as naive UTC
+    this_year = sql_solve_counts(datetime(TODAY.year, 1, 1) - eight_hours, now + timedelta(seconds=1), now)
+    last_year_bounds = (datetime(TODAY.year - 1, 1, 1) - eight_hours, then + timedelta(seconds=1))
+    last_year = sql_solve_counts(*last_year_bounds, then)
+    change = 100.0 * this_year[1] / this_year[0] - 100.0 * last_year[1] / last_year[0]
+    assert round(change, 2) == 4.76
+    assert round(figures(Period.year_to_date(TODAY), now).year_over_year.solve_rate_change, 2) == round(change, 2)
+    solved_by_now = sql_solve_counts(*last_year_bounds, now)[1]
+    assert solved_by_now > last_year[1]  # cases of last year solved in the year since: the lag the rule removes
+    naive = 100.0 * this_year[1] / this_year[0] - 100.0 * solved_by_now / last_year[0]
+    assert naive < change - 1.0
 
 
 def test_each_county_has_changes_of_its_own():

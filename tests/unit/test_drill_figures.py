@@ -37,6 +37,57 @@ def test_the_case_trend_draws_each_kind_and_its_baseline_dashed():
     assert list(fig.data[0].x) == ["2025-03-01", "2025-03-08"]
 
 
+def test_a_one_month_period_is_drawn_on_a_month_axis():
+    """A single monthly bucket on a date axis would be labelled with times of day: months are named instead."""
+    frame = pd.DataFrame(
+        {
+            "bucket": [0],
+            "start": [date(2026, 11, 1)],
+            "baseline_start": [date(2025, 11, 1)],
+            "series": ["criminal"],
+            "current": [3],
+            "baseline": [5],
+        }
+    )
+    fig = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month")
+    assert list(fig.data[0].x) == ["2026-11"] and list(fig.data[1].customdata) == ["2025-11"]
+    assert fig.layout.xaxis.type == "category"
+    rates = pd.DataFrame(
+        {
+            "bucket": [0],
+            "start": [date(2026, 11, 1)],
+            "baseline_start": [date(2025, 11, 1)],
+            "filed": [10],
+            "solved": [5],
+            "rate": [50.0],
+            "baseline_filed": [8],
+            "baseline_solved": [2],
+            "baseline_rate": [25.0],
+            "change_points": [25.0],
+        }
+    )
+    fig = solve_rates.rate_by_month(rates, compare="yoy", lang="zh-CN")
+    assert list(fig.data[0].x) == ["2026-11"] and fig.layout.xaxis.type == "category"
+
+
+def test_a_bucket_not_over_yet_is_drawn_hollow_and_said_so():
+    frame = pd.DataFrame(
+        {
+            "bucket": [0, 1, 2],
+            "start": [date(2026, 10, 1), date(2026, 11, 1), date(2026, 12, 1)],
+            "baseline_start": [date(2025, 10, 1), date(2025, 11, 1), date(2025, 12, 1)],
+            "series": ["criminal"] * 3,
+            "current": [30, 28, 4],
+            "baseline": [31, 29, 30],
+        }
+    )
+    fig = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month", partial_last=True)
+    assert list(fig.data[0].marker.symbol) == ["circle", "circle", "circle-open"]
+    assert any("不完整" in note.text for note in fig.layout.annotations)
+    whole = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month")
+    assert whole.data[0].marker.symbol is None and not whole.layout.annotations
+
+
 def test_an_empty_frame_gives_a_figure_that_says_why():
     frame = pd.DataFrame(columns=["bucket", "start", "baseline_start", "series", "current", "baseline"])
     fig = case_trends.case_trend(frame, family="kind", compare="prev", lang="zh-CN")

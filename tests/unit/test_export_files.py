@@ -103,7 +103,9 @@ def test_the_solve_rate_table_equals_sql_over_the_criminal_cases(city):
     )
     filed = Counter(row.county_code for row in cases)
     solved = Counter(row.county_code for row in cases if row.solved_at is not None)
-    _, (header, *data) = sheet_rows(table_xlsx(content, "zh-CN"))
+    title, (header, *data) = sheet_rows(table_xlsx(content, "zh-CN"))
+    assert any("口径" in line and "截至去年同期" in line for line in title)  # the definition, comparison rule and all
+    assert "截至去年同期" in figure_svg(content, "zh-CN").decode("utf-8")  # and in the image's footer
     got = {row[header.index("编号")]: row for row in data}
     for code, n in filed.items():
         row = got[code]

@@ -65,3 +65,11 @@ def test_every_code_name_a_user_can_see_has_a_label_in_both_languages():
     ]
     missing = [(key, lang) for key in keys for lang in LANGUAGES if not TEXT.get(key, {}).get(lang)]
     assert missing == []
+
+
+def test_a_change_on_a_small_base_says_so():
+    small = headline((12, 6, 3), (10, 6, 0))  # 10 cases last year: +20 % is two cases
+    assert tile_text(Headline.CRIMINAL_FILED, small, "zh-CN").year_over_year == "+20.00%（基数小）"
+    assert tile_text(Headline.SOLVE_RATE, small, "en").year_over_year.endswith(" pts (small base)")
+    assert tile_text(Headline.RENTAL_CASES, small, "zh-CN").year_over_year == "无可比数据"  # no change, no flag
+    assert not tile_text(Headline.CRIMINAL_FILED, ARTICLE, "zh-CN").year_over_year.endswith("（基数小）")

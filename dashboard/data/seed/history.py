@@ -19,13 +19,14 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import numpy.typing as npt
 
-from dashboard.data.periods import Period
+from dashboard.data.periods import Period, comparable_as_of
 from dashboard.data.routing import get_routing
 from dashboard.data.seed import calibration as cal
 from dashboard.data.seed.city import City
 from dashboard.data.seed.columns import Column, Table, coded, floats, ints, numbered, times
 from dashboard.data.seed.distributions import (
     DAY,
+    DEADLINE_TO_SUPERVISED_RECTIFIED,
     DEPARTMENT_ID,
     DISPATCH_TO_HANDLING,
     FILING_TO_SOLVED,
@@ -34,7 +35,6 @@ from dashboard.data.seed.distributions import (
     HAZARD_SUBTYPE_MIX,
     INCIDENT_SUBTYPE_MIX,
     MAJOR_HAZARD_SHARE,
-    NEVER_RECTIFIED,
     PLACE_INDEX,
     PLACES,
     RECTIFIED_TO_CLOSED,
@@ -46,6 +46,7 @@ from dashboard.data.seed.distributions import (
     RHYTHMS,
     SOLVABILITY,
     SOURCE_MIX,
+    SUPERVISED_SHARE,
     CityClock,
     GridFeatures,
     HourlyWeights,
@@ -73,8 +74,12 @@ FloatArray = npt.NDArray[np.float64]
 BoolArray = npt.NDArray[np.bool_]
 
 NULL = np.iinfo(np.int64).min  # a time that did not happen (yet)
+# Seeded event ids are UUIDs, as a phone's are, numbered in their last group: an update through the ingest API (the
+# simulator's follow-ups of the seeded backlog) names its record by one.
+SEEDED_INCIDENT_IDS = "5eed0001-0000-4000-8000-"
+SEEDED_HAZARD_IDS = "5eed0002-0000-4000-8000-"
 YEARS_BACK = 3  # the past three calendar years, plus the current year to date
-BASELINE_SOLVE_RATE = 0.52  # the city's solve rate in the baseline period, as counted now
+BASELINE_SOLVE_RATE = 0.52  # the city's solve rate in the baseline period, as counted at the same moment last year
 COUNTY_SPREAD = 0.12  # how far a county's change strays from the city's (log-ratio standard deviation)
 SOLVE_SPREAD = 0.05  # how far a county's solve rate strays from the city's (rate standard deviation)
 
@@ -121,6 +126,12 @@ class Window:
     @property
     def baseline(self) -> Period:
         return self.current.same_period_last_year()
+
+    @cached_property
+    def baseline_now(self) -> int:
+        """The moment the baseline's solved cases are counted at, like for like with `now` (UTC seconds)."""
+        moment = datetime.fromtimestamp(self.now, UTC).replace(tzinfo=None)
+        return int(comparable_as_of(self.current, self.baseline, moment, self.zone).replace(tzinfo=UTC).timestamp())
 
     def bounds(self, period: Period) -> tuple[int, int]:
         """[start, end) of a period in UTC seconds, the end capped just after `now`."""
@@ -241,7 +252,7 @@ def record_table(
         table_name,
         {
             "id": ints(np.arange(1, n + 1)),
-            "event_id": numbered(event_prefix, np.arange(1, n + 1), 9),
+            "event_id": numbered(event_prefix, np.arange(1, n + 1), 12),
             **what,
             "grid_id": ints(grid + 1),
             "township_code": coded([town.code for town in city.townships], township),
@@ -467,14 +478,17 @@ class IncidentHistory:
     def solve_times(
         self, subtype: IntArray, county: IntArray, filed: IntArray, criminal: BoolArray, plan: Plan
     ) -> IntArray:
-        """When each criminal case was solved (NULL: not yet): exact counts per county in the two periods."""
+        """When each criminal case was solved (NULL: not yet): exact counts per county in the two periods, the
+        baseline's counted like for like (solved by the same moment last year); of the baseline's other cases, some
+        are solved in the year since, as late cases are."""
         rng, window = self.rng, self.window
         solvability = np.array([SOLVABILITY.get(name, 0.0) for name in self.subtypes])[subtype]
-        age = np.where(criminal, window.now - filed, 0)
         n_counties = len(self.city.counties)
         role = np.full(len(filed), -1, dtype=np.int64)
         role[criminal & in_span(filed, window.bounds(window.baseline))] = 0
         role[criminal & in_span(filed, window.bounds(window.current))] = 1
+        cutoff = np.where(role == 0, window.baseline_now, window.now)
+        age = np.where(criminal, cutoff - filed, 0)  # how long each case had to be solved by its period's cut-off
         pooled = role >= 0
         index = np.flatnonzero(pooled)
         weights = solvability[index] * FILING_TO_SOLVED.cdf(age[index])
@@ -482,6 +496,9 @@ class IncidentHistory:
         solved = np.full(len(filed), NULL, dtype=np.int64)
         picked = index[chosen]
         solved[picked] = filed[picked] + FILING_TO_SOLVED.sample(rng, len(picked), at_most=age[picked])
+        late = index[~chosen & (role[index] == 0)]
+        solved_later = rng.random(len(late)) < solvability[late] * (1.0 - FILING_TO_SOLVED.cdf(age[late]))
+        solved[late] = later(filed[late], FILING_TO_SOLVED.sample_beyond(rng, age[late]), solved_later, window.now)
         free = np.flatnonzero(criminal & ~pooled)
         eventually = rng.random(len(free)) < solvability[free]
         solved[free] = later(filed[free], FILING_TO_SOLVED.sample(rng, len(free)), eventually, window.now)
@@ -540,7 +557,7 @@ class IncidentHistory:
         house = offsets[grid] + 1 + (rng.random(n) * np.maximum(city.rental_houses[grid], 1)).astype(np.int64)
         return record_table(
             "incident",
-            "seed-i-",
+            SEEDED_INCIDENT_IDS,
             city,
             rng,
             subtypes=self.subtypes,
@@ -636,9 +653,13 @@ def hazard_rows(
     }
     days = np.where(major, allowed[HazardSeverity.MAJOR], allowed[HazardSeverity.GENERAL])
     deadline = found + days * 86400
-    fixed = rng.random(n) >= NEVER_RECTIFIED
-    rectified = later(found, (RECTIFY_FRACTION.sample_values(rng, n) * days * 86400).astype(np.int64), fixed, now)
-    starts = fixed | (rng.random(n) < 0.5)  # half the hazards never rectified are not even being worked on
+    # Most are put right within the time allowed, some late; the supervised few months past the deadline. Every
+    # hazard closes in the end, so the open ones are the recent ones and a small, long-overdue supervised set.
+    supervised = rng.random(n) < SUPERVISED_SHARE
+    taken = (RECTIFY_FRACTION.sample_values(rng, n) * days * 86400).astype(np.int64)
+    taken = np.where(supervised, days * 86400 + DEADLINE_TO_SUPERVISED_RECTIFIED.sample(rng, n), taken)
+    rectified = later(found, taken, np.ones(n, dtype=bool), now)
+    starts = ~supervised | (rng.random(n) < 0.5)  # half the supervised ones wait for the higher level to act
     rectifying = later(found, FOUND_TO_RECTIFYING.sample(rng, n), starts, now)
     rectifying = np.where(
         (rectified != NULL) & ((rectifying == NULL) | (rectifying > rectified)), rectified, rectifying
@@ -653,7 +674,7 @@ def hazard_rows(
     )[subtype]
     return record_table(
         "hazard",
-        "seed-h-",
+        SEEDED_HAZARD_IDS,
         city,
         rng,
         subtypes=subtypes,
