@@ -95,8 +95,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "audit.action.login_failed": {"zh-CN": "登录失败", "en": "Failed login"},
     "audit.action.locked_out": {"zh-CN": "账号锁定", "en": "Locked out"},
     "audit.action.logout": {"zh-CN": "退出", "en": "Logout"},
+    "audit.action.cross_site_refused": {"zh-CN": "拒绝跨站请求", "en": "Cross-site request refused"},
     "audit.action.export": {"zh-CN": "导出", "en": "Export"},
     "audit.action.unmask": {"zh-CN": "解除脱敏", "en": "Unmask"},
+    "audit.action.unmask_refused": {"zh-CN": "拒绝解除脱敏", "en": "Unmask refused"},
     "audit.action.user_created": {"zh-CN": "创建账号", "en": "Account created"},
     "audit.action.user_changed": {"zh-CN": "变更账号", "en": "Account changed"},
     "audit.action.token_issued": {"zh-CN": "签发大屏令牌", "en": "Wall token issued"},
@@ -108,10 +110,13 @@ TEXT: dict[str, dict[Language, str]] = {
     "login.password": {"zh-CN": "密码", "en": "Password"},
     "login.submit": {"zh-CN": "登录", "en": "Log in"},
     "login.logout": {"zh-CN": "退出", "en": "Log out"},
-    "login.wrong": {"zh-CN": "用户名或密码错误。", "en": "Wrong user name or password."},
-    "login.locked": {
-        "zh-CN": "连续登录失败次数过多，账号已暂时锁定，请15分钟后再试。",
-        "en": "Too many failed logins: the account is locked for 15 minutes.",
+    "login.wrong": {  # also for a locked account: the answer never tells whether an account exists
+        "zh-CN": "用户名或密码错误。连续失败5次的账号将锁定15分钟。",
+        "en": "Wrong user name or password. After 5 failures in a row an account is locked for 15 minutes.",
+    },
+    "login.too_many": {
+        "zh-CN": "登录尝试过于频繁，请稍后再试。",
+        "en": "Too many login attempts from this address; try again later.",
     },
     "login.disabled": {
         "zh-CN": "该账号已停用，请联系管理员。",
