@@ -62,6 +62,14 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "area: not a county (6 digits), township (9 digits) or grid code.",
     },
     "area.out_of_scope": {"zh-CN": "该区域不在本账号的权限范围内。", "en": "This area is outside this account's area."},
+    "area.code_out_of_scope": {
+        "zh-CN": "区域 {code} 不在本账号的权限范围内。",
+        "en": "area {code} is outside this account's area.",
+    },
+    "area.not_a_code": {
+        "zh-CN": "“{code}”不是区县（6位）、乡镇（9位）或网格编号。",
+        "en": "“{code}” is not a county (6 digits), township (9 digits) or grid code.",
+    },
     "grid.out_of_scope": {
         "zh-CN": "网格 {code} 不在本账号的权限范围内。",
         "en": "Grid {code} is outside this account's area.",
@@ -89,6 +97,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "audit.broken": {
         "zh-CN": "哈希链在第 {entry} 条处断裂：该条或其前一条已被改动或删除。",
         "en": "The chain breaks at entry {entry}: it or the one before it was altered or removed.",
+    },
+    "audit.cut": {
+        "zh-CN": "审计日志末尾被截断：第 {entry} 条之后的记录缺失（与库外留存的最新哈希不符）。",
+        "en": "The log's tail was cut: entries after {entry} are missing (the head kept outside the table is gone).",
     },
     "audit.admins_only": {"zh-CN": "仅系统管理员可查看审计日志。", "en": "Only administrators may read the audit log."},
     "audit.action.login": {"zh-CN": "登录", "en": "Login"},
@@ -513,6 +525,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "records.bad_block": {"zh-CN": "一次最多取 {limit} 行", "en": "at most {limit} rows at a time"},
     "records.bad_id": {"zh-CN": "记录编号应为正整数", "en": "a record number is a positive whole number"},
     "records.bad_period": {"zh-CN": "统计时段不正确", "en": "the period is malformed"},
+    "records.period_years": {
+        "zh-CN": "统计时段应在 {first}–{last} 年之间",
+        "en": "the period must lie between {first} and {last}",
+    },
     "records.nothing_to_unmask": {
         "zh-CN": "这类记录没有需要脱敏的号码",
         "en": "this kind of record holds no masked numbers",

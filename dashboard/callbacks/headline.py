@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
+from dashboard.components.cards import AreaData, KpiScope
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
@@ -39,7 +40,7 @@ def scope_period(name: str, today: date) -> tuple[Period, bool]:
     return headline_period(today)
 
 
-def scope_area(area: dict[str, Any]) -> Area:
+def scope_area(area: AreaData) -> Area:
     """The area a page's tiles ask for (ValueError for a level or code that is not one)."""
     level = AreaLevel(area.get("level", "city"))
     return Area(level, area.get("code") or None if level is not AreaLevel.CITY else None)
@@ -60,7 +61,7 @@ def blank_tiles(count: int, why: str) -> tuple[list[Any], ...]:
     Input(ids.kpi_scope(ALL), "data"),
     Input(ids.App.REFRESH, "n_intervals"),
 )
-def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[list[Any], ...]:
+def fill_kpi_tiles(scopes: list[KpiScope], _tick: int | None) -> tuple[list[Any], ...]:
     tiles = [output["id"]["tile"] for output in ctx.outputs_list[0]]
     lang = get_settings().language
     if not scopes:

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NotRequired
 
 from dash import dcc, html
+from typing_extensions import TypedDict  # pydantic checks it on Python 3.11 (dashboard/callback_inputs.py)
 
 from dashboard import ids
 from dashboard.i18n import t
@@ -36,6 +37,20 @@ def kpi_tile(page: str, figure: Headline) -> html.Div:
         className=f"kpi-tile kpi-{figure.value.replace('_', '-')}",
         title=t(f"definition.{figure.value}"),  # the 口径, on hover
     )
+
+
+class AreaData(TypedDict):
+    """An area as a store holds it."""
+
+    level: str
+    code: NotRequired[str | None]
+
+
+class KpiScope(TypedDict):
+    """What a row of tiles counts (its store's data): the callbacks take nothing else (dashboard/callback_inputs.py)."""
+
+    period: str
+    area: AreaData
 
 
 def kpi_row(

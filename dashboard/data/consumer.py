@@ -62,6 +62,31 @@ from dashboard.logs import configure_logging
 log = logging.getLogger("dashboard.consumer")
 
 
+# The group's read counter as it truly stands: entries ever added to the stream, less those after the group's last
+# delivered id. Redis forgets the counter over a restart (XINFO then shows no lag, or an old one, until far more is
+# read), so each consumer sets it again when it (re)connects. One script: no other consumer moves the group between
+# reading it and setting it. Skipped (0) on a Redis without lag (before 7.0), or when too much is unread to count.
+REPAIR_LAG = """
+local group
+for _, fields in ipairs(redis.call('XINFO', 'GROUPS', KEYS[1])) do
+  local info = {}
+  for i = 1, #fields, 2 do info[fields[i]] = fields[i + 1] end
+  if info['name'] == ARGV[1] then group = info end
+end
+if not group or group['entries-read'] == nil then return 0 end
+local last = group['last-delivered-id']
+if last == '0-0' then return 0 end
+local stream = {}
+local reply = redis.call('XINFO', 'STREAM', KEYS[1])
+for i = 1, #reply, 2 do stream[reply[i]] = reply[i + 1] end
+local unread = redis.call('XRANGE', KEYS[1], '(' .. last, '+', 'COUNT', tonumber(ARGV[2]) + 1)
+if #unread > tonumber(ARGV[2]) then return 0 end
+redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], last, 'ENTRIESREAD', stream['entries-added'] - #unread)
+return 1
+"""
+LAG_SCAN = 100_000  # entries after the last delivered one counted at most
+
+
 class DatabaseUnavailable(RuntimeError):
     """The database did not answer; the batch is kept and retried."""
 
@@ -111,11 +136,16 @@ class StreamConsumer:
 
     # the group ---------------------------------------------------------------------------------------------------
     def ensure_group(self) -> None:
+        """The group (made if missing), with its lag counted right (after a Redis restart it is not)."""
         try:
             self.client.xgroup_create(self.stream, self.group, id="0", mkstream=True)
         except ResponseError as error:
             if "BUSYGROUP" not in str(error):
                 raise
+        try:
+            self.client.eval(REPAIR_LAG, 1, self.stream, self.group, LAG_SCAN)
+        except ResponseError as error:  # a Redis without ENTRIESREAD (before 7.0): it shows no lag to repair
+            log.info("consumer group lag not repaired: %s", error)
 
     # one batch ---------------------------------------------------------------------------------------------------
     def fetch(self) -> Batch:
@@ -298,6 +328,7 @@ class StreamConsumer:
                 self.prune_positions()
             except REDIS_DOWN as error:  # RedisError, or a socket another thread's error handling closed
                 log.warning("Redis unavailable (%s: %s); retrying", type(error).__name__, error)
+                ready = False  # a restarted Redis: the group again, and its lag counted again
                 stop.wait(self.retry_seconds)
             except SQLAlchemyError as error:
                 log.warning("database error outside a batch (%s); retrying", error)
