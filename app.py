@@ -1,10 +1,12 @@
 """Composition root: build the Dash app, wire callbacks, expose `server` for gunicorn (`gunicorn app:server`)."""
 
 import dash
+from dash._callback import GLOBAL_CALLBACK_MAP
 from flask_compress import Compress
 
 import dashboard.callbacks  # noqa: F401  (importing the package registers every @callback)
 from dashboard.access.login import install as install_access
+from dashboard.callback_inputs import check_callback_inputs, check_router_request
 from dashboard.config import get_settings
 from dashboard.data.db import upgrade_to_head
 from dashboard.exports.jobs import register_job_routes  # the monthly deck and PDF downloads (issue 8)
@@ -23,8 +25,10 @@ app = dash.Dash(
     serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
 )
 app.layout = build_shell
+check_callback_inputs(GLOBAL_CALLBACK_MAP)  # a value of another type than a callback's parameter: 400, naming it
 title_tabs()  # each tab names its page and the city shown
 install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
+app.server.before_request(check_router_request)
 register_routes(app.server)
 register_job_routes(app.server)  # GET /monthly/download/<job>: a finished deck or PDF (issue 8)
 server = app.server

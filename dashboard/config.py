@@ -47,6 +47,7 @@ class Settings(BaseSettings):
     tile_crs: Literal["wgs84", "gcj02"] = "wgs84"  # gcj02 for Amap-style tiles: overlays are shifted to match
     secret_key: str = ""  # empty: a random key kept in var/secret_key, shared by the processes of one install
     cookie_secure: bool = False  # True behind HTTPS: session cookies are then never sent over plain HTTP
+    proxy_hops: int = Field(0, ge=0, le=5)  # reverse proxies in front: their X-Forwarded-For/-Proto/-Host are trusted
     host: str = "127.0.0.1"
     port: int = Field(8050, ge=1, le=65535)
     event_stream: str = "events:live"  # every event of the phone app, in arrival order

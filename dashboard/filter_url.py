@@ -19,15 +19,16 @@ from datetime import date, timedelta
 from enum import StrEnum
 from urllib.parse import parse_qs, urlencode
 
+from typing_extensions import TypedDict  # pydantic checks it on Python 3.11
+
 from dashboard.access.scope import area_of_code
 from dashboard.config import Language
 from dashboard.data.filters import Compare, DrillFilter
-from dashboard.data.periods import CITY, Area, AreaLevel, Period, shift_months
+from dashboard.data.periods import CITY, FIRST_YEAR, LAST_YEAR, Area, AreaLevel, Period, shift_months
 from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.vocab import SUBTYPES, IncidentKind
 from dashboard.i18n import t
 
-FIRST_YEAR, LAST_YEAR = 2000, 2100  # custom dates outside these years are typing mistakes or probes
 MAX_CUSTOM_DAYS = 3660  # ten years: longer spans are refused rather than counted
 ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 SHOWN_CHARACTERS = 40  # how much of a bad value a message repeats
@@ -183,6 +184,26 @@ class FilterParams:
     def from_dict(cls, data: Mapping[str, str | None]) -> FilterParams:
         """The inverse of `as_dict`; a tampered store is parsed like an address (bad fields take defaults)."""
         return parse_query({key: value for key, value in data.items() if value is not None}).params
+
+
+# The filter bar's store (ids.Drill.PARAMS): `as_dict()` plus the page's path and the messages of a bad address.
+# Its callbacks take nothing else (dashboard/callback_inputs.py checks each input against its annotation).
+StoredParams = TypedDict(
+    "StoredParams",
+    {
+        "period": str | None,
+        "from": str | None,
+        "to": str | None,
+        "compare": str | None,
+        "area": str | None,
+        "kind": str | None,
+        "subtype": str | None,
+        "grain": str | None,
+        "path": str,
+        "errors": list[str],
+    },
+    total=False,
+)
 
 
 @dataclass(frozen=True)

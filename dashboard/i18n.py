@@ -62,6 +62,14 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "area: not a county (6 digits), township (9 digits) or grid code.",
     },
     "area.out_of_scope": {"zh-CN": "该区域不在本账号的权限范围内。", "en": "This area is outside this account's area."},
+    "area.code_out_of_scope": {
+        "zh-CN": "区域 {code} 不在本账号的权限范围内。",
+        "en": "area {code} is outside this account's area.",
+    },
+    "area.not_a_code": {
+        "zh-CN": "“{code}”不是区县（6位）、乡镇（9位）或网格编号。",
+        "en": "“{code}” is not a county (6 digits), township (9 digits) or grid code.",
+    },
     "grid.out_of_scope": {
         "zh-CN": "网格 {code} 不在本账号的权限范围内。",
         "en": "Grid {code} is outside this account's area.",
@@ -90,13 +98,19 @@ TEXT: dict[str, dict[Language, str]] = {
         "zh-CN": "哈希链在第 {entry} 条处断裂：该条或其前一条已被改动或删除。",
         "en": "The chain breaks at entry {entry}: it or the one before it was altered or removed.",
     },
+    "audit.cut": {
+        "zh-CN": "审计日志末尾被截断：第 {entry} 条之后的记录缺失（与库外留存的最新哈希不符）。",
+        "en": "The log's tail was cut: entries after {entry} are missing (the head kept outside the table is gone).",
+    },
     "audit.admins_only": {"zh-CN": "仅系统管理员可查看审计日志。", "en": "Only administrators may read the audit log."},
     "audit.action.login": {"zh-CN": "登录", "en": "Login"},
     "audit.action.login_failed": {"zh-CN": "登录失败", "en": "Failed login"},
     "audit.action.locked_out": {"zh-CN": "账号锁定", "en": "Locked out"},
     "audit.action.logout": {"zh-CN": "退出", "en": "Logout"},
+    "audit.action.cross_site_refused": {"zh-CN": "拒绝跨站请求", "en": "Cross-site request refused"},
     "audit.action.export": {"zh-CN": "导出", "en": "Export"},
     "audit.action.unmask": {"zh-CN": "解除脱敏", "en": "Unmask"},
+    "audit.action.unmask_refused": {"zh-CN": "拒绝解除脱敏", "en": "Unmask refused"},
     "audit.action.user_created": {"zh-CN": "创建账号", "en": "Account created"},
     "audit.action.user_changed": {"zh-CN": "变更账号", "en": "Account changed"},
     "audit.action.token_issued": {"zh-CN": "签发大屏令牌", "en": "Wall token issued"},
@@ -108,10 +122,13 @@ TEXT: dict[str, dict[Language, str]] = {
     "login.password": {"zh-CN": "密码", "en": "Password"},
     "login.submit": {"zh-CN": "登录", "en": "Log in"},
     "login.logout": {"zh-CN": "退出", "en": "Log out"},
-    "login.wrong": {"zh-CN": "用户名或密码错误。", "en": "Wrong user name or password."},
-    "login.locked": {
-        "zh-CN": "连续登录失败次数过多，账号已暂时锁定，请15分钟后再试。",
-        "en": "Too many failed logins: the account is locked for 15 minutes.",
+    "login.wrong": {  # also for a locked account: the answer never tells whether an account exists
+        "zh-CN": "用户名或密码错误。连续失败5次的账号将锁定15分钟。",
+        "en": "Wrong user name or password. After 5 failures in a row an account is locked for 15 minutes.",
+    },
+    "login.too_many": {
+        "zh-CN": "登录尝试过于频繁，请稍后再试。",
+        "en": "Too many login attempts from this address; try again later.",
     },
     "login.disabled": {
         "zh-CN": "该账号已停用，请联系管理员。",
@@ -562,6 +579,10 @@ TEXT: dict[str, dict[Language, str]] = {
     "records.bad_block": {"zh-CN": "一次最多取 {limit} 行", "en": "at most {limit} rows at a time"},
     "records.bad_id": {"zh-CN": "记录编号应为正整数", "en": "a record number is a positive whole number"},
     "records.bad_period": {"zh-CN": "统计时段不正确", "en": "the period is malformed"},
+    "records.period_years": {
+        "zh-CN": "统计时段应在 {first}–{last} 年之间",
+        "en": "the period must lie between {first} and {last}",
+    },
     "records.nothing_to_unmask": {
         "zh-CN": "这类记录没有需要脱敏的号码",
         "en": "this kind of record holds no masked numbers",

@@ -9,7 +9,7 @@ from urllib.parse import quote, urlsplit
 from dash.testing.wait import until
 
 from dashboard.data.db import session_scope
-from dashboard.data.users import create_user, find_user
+from dashboard.data.users import create_user, find_user, issue_login_token
 from dashboard.data.vocab import Role
 
 PASSWORD = "correct horse battery"
@@ -48,9 +48,14 @@ def sign_in(
 
 
 def signed_in_client(app: Any, username: str = "operator", role: Role = Role.CITY_OPERATOR, **kw: Any) -> Any:
-    """A Flask test client with a logged-in session."""
+    """A Flask test client with a logged-in session (a wall screen's by a login token: it has no password)."""
     account(username, role, kw.get("area"))
     client = app.server.test_client()
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
+    if role is Role.WALL_SCREEN:
+        with session_scope() as session:
+            token = issue_login_token(session, username)
+        response = client.get(f"/login?token={token}")
+    else:
+        response = client.post("/login", data={"username": username, "password": PASSWORD})
     assert response.status_code == 302, response.text
     return client

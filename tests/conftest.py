@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from dashboard import ingest
-from dashboard.access import login
 from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.models import Base
@@ -35,7 +34,6 @@ def reset_cached() -> None:
     db.reset_caches()
     reset_redis()
     ingest.reset_caches()
-    login.ACCOUNTS.clear()  # account ids repeat from one test's database to the next
 
 
 def schema_url(base: str, schema: str) -> str:

@@ -1,6 +1,6 @@
 """The account of the request being served, for callbacks and routes: its role and the area it may see.
 
-The guard (`dashboard.access.login.guard`) has already refused any request without a login, so inside a callback
+The guard (`dashboard.access.guard.guard`) has already refused any request without a login, so inside a callback
 or a data route there is always an account; outside a request (a CLI, a test calling a function directly) there
 is none, and asking for one is an error rather than a silent whole-city answer.
 """

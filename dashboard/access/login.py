@@ -1,12 +1,13 @@
-"""Logging in and out, and the guard in front of every route.
+"""Logging in and out, and the server-side sessions behind the cookie.
 
-Every request needs a logged-in account except the login page itself, the health check, static assets and Dash's
-script bundles (no data in any of them) and the ingest API (which checks its device tokens itself). A page asked
-for without a login redirects to /login; anything else (callbacks, the push stream, exports) answers 401.
+The guard in front of every route (`dashboard.access.guard`) lets through only the public paths and logged-in
+requests from this site. The session cookie is HttpOnly and SameSite=Lax and holds a random key of a session record
+on the server (`dashboard.data.login_sessions`), looked up on every request: logging out, a changed password, role
+or area, a disabled account or a revoked token end it at once, in every web worker. Wall screens log in once by URL
+(`/login?token=…`) and stay logged in until the token is revoked; people's sessions last `SESSION_HOURS`.
 
-The session cookie is HttpOnly and SameSite=Lax. An account's id in the session carries its `session_version`, so a
-changed password, role or area, or a disabled account, ends its sessions at the next request. Wall screens log in
-once by URL (`/login?token=…`) and stay logged in (no expiry); people's sessions last `SESSION_HOURS`.
+Password logins are limited per client address (`dashboard.access.throttle`) and per account (the lockout in
+`dashboard.data.users`); the answer to a wrong name, a wrong password and a locked account is the same words.
 """
 
 from __future__ import annotations
@@ -21,69 +22,60 @@ from urllib.parse import urlsplit
 
 from flask import Blueprint, Flask, Response, redirect, render_template_string, request, session
 from flask_login import LoginManager, current_user, login_user, logout_user
+from sqlalchemy.orm import Session
+from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard.access.guard import guard
 from dashboard.access.scope import area_of_code
+from dashboard.access.throttle import take_login_attempt
 from dashboard.config import get_settings
 from dashboard.data import audit
 from dashboard.data.active_city import city_title
 from dashboard.data.db import session_scope
-from dashboard.data.expiring import Expiring
+from dashboard.data.login_sessions import end_session, start_session, user_of_session
 from dashboard.data.models import UserAccount
 from dashboard.data.periods import Area
 from dashboard.data.users import LoginOutcome, authenticate, user_for_token
 from dashboard.data.vocab import AuditAction, Role
 from dashboard.i18n import t
 
-PUBLIC_PREFIXES = ("/login", "/healthz", "/assets/", "/_dash-component-suites/", "/_favicon.ico", "/api/v1/")
 SESSION_HOURS = 12
 WALL_DAYS = 3650  # a wall screen's session: as long as its token is not revoked
-CACHE_SECONDS = 5.0  # a changed or disabled account is noticed within this long in every web worker
 
 blueprint = Blueprint("access", __name__)
 
 
 @dataclass(frozen=True)
 class Account:
-    """The logged-in account, as each request sees it (Flask-Login's user)."""
+    """The logged-in account, as each request sees it (Flask-Login's user); `session_key` names its session."""
 
     id: int
     username: str
     role: Role
     area_code: str | None
-    version: int
+    session_key: str
 
     is_authenticated = True
     is_active = True
     is_anonymous = False
 
     def get_id(self) -> str:
-        return f"{self.id}:{self.version}"
+        return self.session_key
 
     @property
     def scope(self) -> Area:
         return area_of_code(self.area_code)
 
     @classmethod
-    def of(cls, user: UserAccount) -> Account:
-        return cls(user.id, user.username, user.role, user.area_code, user.session_version)
+    def of(cls, user: UserAccount, session_key: str) -> Account:
+        return cls(user.id, user.username, user.role, user.area_code, session_key)
 
 
-def _read_account(session_id: str) -> Account | None:
-    number, _, version = session_id.partition(":")
-    if not number.isdigit() or not version.isdigit():
-        return None
+def load_account(session_key: str) -> Account | None:
+    """The account of a session that still holds; read on every request, so an ended session opens nothing."""
     with session_scope() as db:
-        user = db.get(UserAccount, int(number))
-        if user is None or user.disabled or user.session_version != int(version):
-            return None
-        return Account.of(user)
-
-
-ACCOUNTS: Expiring[str, Account | None] = Expiring(CACHE_SECONDS)  # one read per session id per CACHE_SECONDS
-
-
-def load_account(session_id: str) -> Account | None:
-    return ACCOUNTS.get(session_id, lambda: _read_account(session_id))
+        user = user_of_session(db, session_key)
+        return Account.of(user, session_key) if user is not None else None
 
 
 def secret_key(var_dir: Path) -> str:
@@ -118,23 +110,14 @@ def install(server: Flask) -> None:
         REMEMBER_COOKIE_SECURE=settings.cookie_secure,
         REMEMBER_COOKIE_NAME="gridcc_wall",
     )
+    if settings.proxy_hops:  # the client's address and the site's scheme and host as the proxies in front saw them
+        hops = settings.proxy_hops
+        server.wsgi_app = ProxyFix(server.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)  # type: ignore[method-assign]
     manager = LoginManager(server)
     manager.user_loader(load_account)
     manager.session_protection = "basic"
     server.register_blueprint(blueprint)
     server.before_request(guard)
-
-
-def is_public(path: str) -> bool:
-    return path.startswith(PUBLIC_PREFIXES)
-
-
-def guard() -> Response | None:
-    if is_public(request.path) or current_user.is_authenticated:
-        return None
-    if request.method == "GET" and not request.path.startswith(("/_dash", "/events", "/export")):
-        return redirect(f"/login?next={request.full_path.rstrip('?')}")  # type: ignore[return-value]
-    return Response('{"error": "login: not logged in"}', status=401, mimetype="application/json")
 
 
 def safe_next(target: str | None) -> str:
@@ -145,12 +128,15 @@ def safe_next(target: str | None) -> str:
     return parts.path + (f"?{parts.query}" if parts.query else "") if not parts.netloc else "/"
 
 
-def start_session(account: Account) -> None:
-    """People: a session of SESSION_HOURS. Wall screens: a remember-me cookie too, so a restarted browser is back
-    in without anyone typing a password on the wall."""
-    wall = account.role is Role.WALL_SCREEN
+def log_in(db: Session, user: UserAccount) -> None:
+    """A new server-side session. People: SESSION_HOURS. Wall screens: a remember-me cookie too, so a restarted
+    browser is back in without anyone typing a password on the wall."""
+    wall = user.role is Role.WALL_SCREEN
+    lifetime = timedelta(days=WALL_DAYS) if wall else timedelta(hours=SESSION_HOURS)
+    account = Account.of(user, start_session(db, user, lifetime))
+    session.clear()  # nothing of a session before the login carries over into it
     session.permanent = not wall
-    login_user(account, remember=wall, duration=timedelta(days=WALL_DAYS) if wall else None)
+    login_user(account, remember=wall, duration=lifetime if wall else None)
 
 
 @blueprint.route("/login", methods=["GET", "POST"])
@@ -164,21 +150,22 @@ def login() -> Response | str:
                 audit.record(db, "?", AuditAction.LOGIN_FAILED, {"reason": "token", "from": request.remote_addr})
                 return page(t("login.bad_token"), next_path), 401  # type: ignore[return-value]
             audit.record(db, user.username, AuditAction.LOGIN, {"by": "token", "from": request.remote_addr})
-            start_session(Account.of(user))
+            log_in(db, user)
         return redirect(next_path if "next" in request.values else "/wall")  # type: ignore[return-value]
     if request.method == "GET":
         return page("", next_path)
+    retry_after = take_login_attempt(request.remote_addr or "")
+    if retry_after is not None:
+        response = Response(page(t("login.too_many"), next_path), status=429, mimetype="text/html")
+        response.headers["Retry-After"] = str(retry_after)
+        return response
     username, password = request.form.get("username", ""), request.form.get("password", "")
     with session_scope() as db:
         result = authenticate(db, username, password, source=request.remote_addr or "")
-        account = Account.of(result.user) if result.user else None
-    if result.outcome is LoginOutcome.OK and account:
-        start_session(account)
-        return redirect(next_path)  # type: ignore[return-value]
-    message = {
-        LoginOutcome.LOCKED: t("login.locked"),
-        LoginOutcome.DISABLED: t("login.disabled"),
-    }.get(result.outcome, t("login.wrong"))
+        if result.outcome is LoginOutcome.OK and result.user is not None:
+            log_in(db, result.user)
+            return redirect(next_path)  # type: ignore[return-value]
+    message = t("login.disabled") if result.outcome is LoginOutcome.DISABLED else t("login.wrong")
     return page(message, next_path), 401  # type: ignore[return-value]
 
 
@@ -186,8 +173,10 @@ def login() -> Response | str:
 def logout() -> Response:
     if current_user.is_authenticated:
         with session_scope() as db:
+            end_session(db, current_user.session_key)
             audit.record(db, current_user.username, AuditAction.LOGOUT, {"from": request.remote_addr})
     logout_user()
+    session.clear()
     return redirect("/login")  # type: ignore[return-value]
 
 

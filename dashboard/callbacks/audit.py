@@ -33,10 +33,13 @@ def show_audit_log(actor: str | None, actions: list[str] | None) -> tuple[str, A
     except ValueError:
         chosen = []
     with session_scope() as session:
-        check = audit.verify_chain(session)
+        check = audit.verify_chain(session, audit.anchored_head())
         rows = audit.entries(session, actor=(actor or "").strip() or None, actions=chosen, limit=SHOWN)
         lines = [(row.id, row.at, row.actor, row.action, row.detail) for row in rows]
-    status = t("audit.intact", count=check.entries) if check.intact else t("audit.broken", entry=check.broken_at)
+    if check.cut_after is not None:
+        status = t("audit.cut", entry=check.cut_after)
+    else:
+        status = t("audit.intact", count=check.entries) if check.intact else t("audit.broken", entry=check.broken_at)
     return status, entries_table(lines)
 
 

@@ -12,7 +12,7 @@ from dash import ALL, ClientsideFunction, Input, Output, State, callback, client
 from dashboard import ids
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
-from dashboard.components.map import ZOOM, Bounds, inside, patrol_points, track_lines
+from dashboard.components.map import ZOOM, Bounds, Zoom, inside, patrol_points, track_lines
 from dashboard.config import get_settings
 from dashboard.data.areas import count_grids
 from dashboard.data.db import session_scope
@@ -58,7 +58,7 @@ def legend(metric: GridMetric) -> list[html.Span]:
     Input(ids.Wall.METRIC, "value"),
     Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
 )
-def colour_grid_map(metric_name: str, _tick: int | None) -> tuple[Any, Any]:
+def colour_grid_map(metric_name: GridMetric, _tick: int | None) -> tuple[Any, Any]:
     metric = GridMetric(metric_name)
     now, local = city_now()
     try:
@@ -97,7 +97,7 @@ def fill_live_tiles(_tick: int | None) -> list[str]:
     Input(ids.Wall.MAP, "bounds"),  # moved or zoomed: redrawn at once, not at the next tick
     State(ids.Wall.MAP, "zoom"),
 )
-def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: float | None) -> tuple[Any, Any]:
+def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: Zoom | None) -> tuple[Any, Any]:
     """The workers on patrol in view (counted per square when there are many); close in, their tracks."""
     area = current_scope()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
-from typing import Any
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from dash import Input, Output, State, callback, ctx, html, no_update
@@ -26,7 +26,7 @@ from dashboard.data.filters import DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel
 from dashboard.data.records import drill_to_data
 from dashboard.data.vocab import IncidentKind, PlaceType
-from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter, filter_store, read_filter_store
+from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter, StoredParams, filter_store, read_filter_store
 from dashboard.formatting import period_label
 from dashboard.i18n import t
 
@@ -100,14 +100,10 @@ def level_of(area: Area, level: AreaLevel) -> Area | None:
     Output(ids.Drill.GRID, "value"),
     Input(ids.Drill.PARAMS, "data"),
 )
-def resolve_filter(asked: dict[str, Any]) -> tuple[Any, ...]:
+def resolve_filter(asked: StoredParams) -> tuple[Any, ...]:
     lang = get_settings().language
-    params = FilterParams.from_dict(
-        {
-            key: asked.get(key)
-            for key in ("period", "from", "to", "compare", "area", "kind", "subtype", "grain", "within")
-        }
-    )
+    keys = ("period", "from", "to", "compare", "area", "kind", "subtype", "grain", "within")
+    params = FilterParams.from_dict({key: cast(str | None, asked.get(key)) for key in keys})
     messages = [str(message) for message in asked.get("errors") or []]
     path = str(asked.get("path") or "/")
     scope = current_scope()

@@ -13,6 +13,7 @@ from dashboard import ids
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
 from dashboard.components.breadcrumbs import breadcrumbs, trail
+from dashboard.components.cards import KpiScope
 from dashboard.config import Language, get_settings
 from dashboard.data.active_city import city_name
 from dashboard.data.areas import GRID_CODE
@@ -113,7 +114,7 @@ QUERY_OUTPUTS = [Output(ids.record("query", key), "data") for key in ids.GridDet
     Input(ids.kpi_scope("grid"), "data"),
     Input(ids.GridDetail.PERIOD, "value"),
 )
-def show_grid(scope: dict[str, Any], choice: str | None) -> tuple[Any, ...]:
+def show_grid(scope: KpiScope, choice: str | None) -> tuple[Any, ...]:
     code = str(scope["area"]["code"])
     unchanged = (no_update,) * (1 + len(ids.GridDetail.TABLES))
 

@@ -12,6 +12,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
+from dashboard.components.cards import AreaData, KpiScope
 from dashboard.config import Language, get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
@@ -28,7 +29,7 @@ def city_today() -> date:
     return datetime.now(ZoneInfo(get_settings().timezone)).date()
 
 
-def scope_area(area: dict[str, Any]) -> Area:
+def scope_area(area: AreaData) -> Area:
     """The area a page's tiles ask for (ValueError for a level or code that is not one)."""
     level = AreaLevel(area.get("level", "city"))
     return Area(level, area.get("code") or None if level is not AreaLevel.CITY else None)
@@ -42,7 +43,7 @@ def previous_note(period: Period, lang: Language) -> str:
     return t("compare.against", lang, span=period_label(period.previous(), lang))
 
 
-def scope_within(scope: dict[str, Any]) -> int | None:
+def scope_within(scope: KpiScope) -> int | None:
     """The N of an N-day solve rate the tiles' scope asks for; None (solved by now) for none or one not offered."""
     within = scope.get("within")
     return within if isinstance(within, int) and within in SOLVE_WINDOWS else None
@@ -63,7 +64,7 @@ def blank_tiles(count: int, why: str) -> tuple[list[Any], ...]:
     Input(ids.kpi_scope(ALL), "data"),
     Input(ids.App.REFRESH, "n_intervals"),
 )
-def fill_kpi_tiles(scopes: list[dict[str, Any]], _tick: int | None) -> tuple[list[Any], ...]:
+def fill_kpi_tiles(scopes: list[KpiScope], _tick: int | None) -> tuple[list[Any], ...]:
     tiles = [output["id"]["tile"] for output in ctx.outputs_list[0]]
     lang = get_settings().language
     if not scopes:

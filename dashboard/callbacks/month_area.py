@@ -28,8 +28,12 @@ def parse_area(session: Session, value: Any) -> tuple[Area, str | None]:
         area = scoped(asked)
         area_tree.area_name(session, area)  # raises LookupError for a well-formed code of no area
         return area, None
-    except (ValueError, OutOfScope, LookupError) as error:
-        return current_scope(), t("error.area", value=str(error).strip("'\""))
+    except OutOfScope:  # the errors' messages are for logs: the page says it in the reader's language
+        return current_scope(), t("error.area", value=t("area.code_out_of_scope", code=str(value)[:40]))
+    except ValueError:
+        return current_scope(), t("error.area", value=t("area.not_a_code", code=str(value)[:40]))
+    except LookupError:
+        return current_scope(), t("error.area", value=t("area.unknown", code=str(value)[:40]))
 
 
 def area_options(session: Session, shown: Area, lang: Language) -> list[dict[str, str]]:

@@ -17,6 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.access.current import OutOfScope, current_account, scoped
 from dashboard.access.roles import may_unmask
+from dashboard.data import audit
 from dashboard.data.db import session_scope
 from dashboard.data.records import (
     COUNT_CAP,
@@ -31,6 +32,7 @@ from dashboard.data.records import (
     table_of,
     unmask,
 )
+from dashboard.data.vocab import AuditAction
 from dashboard.formatting import format_count
 from dashboard.i18n import t
 
@@ -150,6 +152,9 @@ def reveal_record(clicks: int | None, selected: dict[str, Any] | None) -> Any:
             )
     except NotAllowed as refusal:
         log.warning("refused for %s: %s", account.username, refusal)  # no number in the log
+        with session_scope() as session:  # its own transaction: the refused one wrote nothing
+            detail = {"record": str(selected.get("kind"))[:32], "id": str(selected.get("id"))[:32], "why": str(refusal)}
+            audit.record(session, account.username, AuditAction.UNMASK_REFUSED, detail)
         return t("records.unmask_refused")
     except RecordQueryError as error:
         return error.text()

@@ -43,7 +43,7 @@ def label_departments(frame: pd.DataFrame) -> pd.DataFrame:
     Input(ids.Sla.AREA, "value"),
     Input(ids.Sla.RECORD, "value"),
 )
-def update_sla_page(month: Any, area: Any, record: Any) -> tuple[Any, ...]:
+def update_sla_page(month: Any, area: Any, record: str | None) -> tuple[Any, ...]:
     settings = get_settings()
     lang = settings.language
     today = city_today()

@@ -91,6 +91,8 @@ def act_on_alert(_acknowledge: int | None, _escalate: int | None, picked: Any) -
         alert_id = int(picked)
     except (TypeError, ValueError):
         return t("alerts.pick_one"), no_update
+    if not 0 < alert_id < 2**63:  # no alert has such an id, and the database's integers end there
+        return t("alerts.pick_one"), no_update
     with session_scope() as session:
         alert = session.get(Alert, alert_id)
         if alert is None or not contains(account.scope, area_of_code(alert.township_code or alert.county_code)):

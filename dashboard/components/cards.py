@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, NotRequired
 
 from dash import dcc, html
+from typing_extensions import TypedDict  # pydantic checks it on Python 3.11 (dashboard/callback_inputs.py)
 
 from dashboard import ids
 from dashboard.i18n import t
@@ -40,6 +41,21 @@ def kpi_tile(page: str, figure: Headline, within: int | None = None) -> html.Div
         className=f"kpi-tile kpi-{figure.value.replace('_', '-')}",
         title=definition,  # the 口径, on hover
     )
+
+
+class AreaData(TypedDict):
+    """An area as a store holds it."""
+
+    level: str
+    code: NotRequired[str | None]
+
+
+class KpiScope(TypedDict):
+    """What a row of tiles counts (its store's data): the callbacks take nothing else (dashboard/callback_inputs.py)."""
+
+    period: str
+    area: AreaData
+    within: NotRequired[int | None]  # an N-day solve rate's N (None: solved by now)
 
 
 def kpi_row(

@@ -7,10 +7,11 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from statistics import fmean
-from typing import Any
+from typing import Annotated, Any
 
 import dash_leaflet as dl
 import shapely
+from pydantic import Field
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_view, layer_url
@@ -21,7 +22,11 @@ TAIZHOU = (28.72, 121.13)  # the middle of the nine counties
 ZOOM = 9  # an imported city has its own centre and zoom: city_center_zoom()
 WORKER_DOTS = 300  # at most this many workers in view are drawn one by one; more are counted per square on screen
 SQUARE_PX = 60  # the side of such a square
-Bounds = list[list[float]]  # [[south, west], [north, east]], as dl.Map reports them
+# [[south, west], [north, east]], as dl.Map reports them; the bounds also bound what a forged request may ask
+Bounds = list[
+    Annotated[list[Annotated[float, Field(ge=-1000, le=1000, allow_inf_nan=False)]], Field(min_length=2, max_length=2)]
+]
+Zoom = Annotated[float, Field(ge=0, le=30, allow_inf_nan=False)]  # Leaflet's zoom levels, with room to spare
 
 
 def js(name: str) -> dict[str, str]:

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any, Literal
 from uuid import UUID
 
 from pydantic import (
+    AfterValidator,
     AwareDatetime,
     BaseModel,
     ConfigDict,
@@ -45,11 +47,22 @@ MAX_FUTURE = timedelta(minutes=5)  # device clocks run a little fast; more than 
 MAX_AGE = timedelta(days=30)  # a phone may be offline for a while, not for months
 MAX_DEADLINE = timedelta(days=365)  # a rectification deadline a year out is a typing error, not a plan
 GRID_CODE_PATTERN = f"^{GRID_CODE.pattern}$"
+MAX_ID = 2**31 - 1  # the largest id an INTEGER column holds, on PostgreSQL as on SQLite's side of the contract
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # control characters but tab, line feed, return
 
+
+def no_control(value: str) -> str:
+    """Refuse NUL and other control characters: PostgreSQL cannot store NUL in text, and none belongs in a report."""
+    if found := CONTROL.search(value):
+        raise ValueError(f"contains the control character U+{ord(found.group()):04X}")
+    return value
+
+
+Text = Annotated[str, AfterValidator(no_control)]
 GridCode = Annotated[str, Field(pattern=GRID_CODE_PATTERN)]
 Latitude = Annotated[float, Field(ge=-90, le=90, allow_inf_nan=False)]
 Longitude = Annotated[float, Field(ge=-180, le=180, allow_inf_nan=False)]
-ShortText = Annotated[str, Field(min_length=1, max_length=64)]
+ShortText = Annotated[Text, Field(min_length=1, max_length=64)]
 
 
 class MalformedEvent(ValueError):
@@ -102,8 +115,8 @@ class IncidentReported(Located):
     subtype: ShortText
     place_type: PlaceType
     source: ReportSource = ReportSource.PATROL
-    rental_house_id: int | None = Field(None, ge=1)
-    summary: str = Field("", max_length=MAX_SUMMARY)
+    rental_house_id: int | None = Field(None, ge=1, le=MAX_ID)  # a stored rental house (the ingest API checks)
+    summary: Text = Field("", max_length=MAX_SUMMARY)
     filed: bool | None = None  # criminal cases: filed (立案) on report unless false; other kinds: never
 
     @field_validator("subtype")
@@ -129,10 +142,13 @@ class IncidentReported(Located):
 class IncidentUpdated(Event):
     type: Literal["incident.updated"]
     ref: UUID  # the incident.reported event
+    # Set by the server: the only grid whose records the sending phone may update (its worker's); None for a gateway.
+    # A value sent by the phone is replaced, like received_at.
+    scope_grid: GridCode | None = None
     status: Literal["dispatched", "handling", "solved", "resolved", "closed"] | None = None
     filed: Literal[True] | None = None  # a criminal case filed after it was reported
     department: ShortText | None = None
-    note: str = Field("", max_length=MAX_SUMMARY)
+    note: Text = Field("", max_length=MAX_SUMMARY)
 
     @model_validator(mode="after")
     def _something_changes(self) -> IncidentUpdated:
@@ -147,7 +163,7 @@ class HazardReported(Located):
     subtype: ShortText
     severity: HazardSeverity = HazardSeverity.GENERAL
     deadline: AwareDatetime | None = None  # by default, from the routing rules
-    summary: str = Field("", max_length=MAX_SUMMARY)
+    summary: Text = Field("", max_length=MAX_SUMMARY)
 
     @field_validator("subtype")
     @classmethod
@@ -173,8 +189,9 @@ class HazardReported(Located):
 class HazardUpdated(Event):
     type: Literal["hazard.updated"]
     ref: UUID
+    scope_grid: GridCode | None = None  # set by the server, as for IncidentUpdated
     status: Literal["rectifying", "rectified", "closed"]
-    note: str = Field("", max_length=MAX_SUMMARY)
+    note: Text = Field("", max_length=MAX_SUMMARY)
 
 
 class PatrolStarted(Located):

@@ -6,7 +6,9 @@ delivered again after a crash: hearing of an event twice never counts it twice.
 
 from __future__ import annotations
 
+import argparse
 import json
+import logging
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
@@ -17,7 +19,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
+from dashboard.data.db import session_scope
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PatrolPosition
+from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import city_day, utc_offset
 from dashboard.data.store import StoreResult
 
@@ -225,3 +229,20 @@ class LiveState:
                 if last:
                     self._position(pipe, worker, event_id, last.lat, last.lon, last.recorded_at, codes[grid_id])
         pipe.execute()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m dashboard.data.live rebuild`: the live state recomputed from the database, as `make run` does at
+    start; after Redis lost its data (a restart without its append-only file, a new Redis), before the wall is used."""
+    parser = argparse.ArgumentParser(prog="python -m dashboard.data.live", description=main.__doc__)
+    parser.add_argument("command", choices=["rebuild"])
+    parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    with session_scope() as session:
+        LiveState(get_redis()).rebuild(session, datetime.now(UTC).replace(tzinfo=None))
+    logging.getLogger("dashboard.live").info("live state rebuilt from the database")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -435,6 +435,21 @@ class LoginToken(Base):
     revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
 
 
+class LoginSession(Base):
+    """A logged-in browser, as the server knows it: the session cookie holds a random key, of which only the SHA-256
+    is stored. Every request is checked against it, so logging out, a changed role, area or password, a disabled
+    account or a revoked token end the session at once (`ended_at`), wherever its cookie was copied to."""
+
+    __tablename__ = "login_session"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime)
+    expires_at: Mapped[datetime] = mapped_column(DateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
 class AuditEntry(Base):
     """审计日志: append-only and hash-chained. Each entry's `hash` is SHA-256 over the previous entry's hash and this
     entry's content; `previous_hash` is unique, so the chain cannot fork. Editing or deleting a row breaks the chain

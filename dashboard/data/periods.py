@@ -12,6 +12,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
+# Periods outside these years are typing mistakes or probes; near the ends of the calendar the comparison period and
+# the city clock's UTC bounds would not even exist.
+FIRST_YEAR, LAST_YEAR = 2000, 2100
+
 
 def shift_years(day: date, years: int) -> date:
     """The same calendar day `years` later (negative: earlier); 29 February becomes 28 February."""
@@ -58,6 +62,10 @@ class Period:
     @property
     def days(self) -> int:
         return (self.end - self.start).days
+
+    @property
+    def in_supported_years(self) -> bool:
+        return date(FIRST_YEAR, 1, 1) <= self.start and self.end <= date(LAST_YEAR + 1, 1, 1)
 
     @property
     def last_day(self) -> date:

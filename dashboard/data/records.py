@@ -29,7 +29,7 @@ from dashboard.config import Language, get_settings
 from dashboard.data import audit
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PersonOfConcern, RentalHouse
-from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.data.periods import FIRST_YEAR, LAST_YEAR, Area, AreaLevel, Period
 from dashboard.data.sla import overdue_ids
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
@@ -614,6 +614,8 @@ def drill_from_data(data: Any) -> DrillFilter:
         period = Period(date.fromisoformat(data["period"]["start"]), date.fromisoformat(data["period"]["end"]))
     except (KeyError, TypeError, ValueError):
         raise RecordQueryError("period", t("records.bad_period")) from None
+    if not period.in_supported_years:
+        raise RecordQueryError("period", t("records.period_years", first=FIRST_YEAR, last=LAST_YEAR))
     try:
         level = AreaLevel(data["area"]["level"])
         code = data["area"].get("code") or None

@@ -4,6 +4,9 @@
 - Updates set the time of their step only if it is not set yet, and move the status forward only, so they give the
   same result in any order and any number of times.
 - An update whose report is not stored yet waits in `pending_update` and is applied when the report arrives.
+- An update sent by a worker's phone (its `scope_grid` set by the ingest API) touches only a record of that grid:
+  one arriving for another grid's record is refused (MalformedEvent, naming `ref`); one that waited for its report
+  and finds it in another grid is dropped (logged), so that it cannot hold the report back.
 - The rollups get their deltas in the same transaction, only for what actually changed.
 - The live state hears of every record a batch names, stored now or by an earlier delivery: a consumer may have
   died between its commit and telling the live state, and only the redelivery can make up for it (live.py counts
@@ -12,6 +15,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -30,18 +34,20 @@ from dashboard.data.events import (
     HazardUpdated,
     IncidentReported,
     IncidentUpdated,
+    MalformedEvent,
     PatrolEnded,
     PatrolPosition,
     PatrolStarted,
     from_stream,
 )
-from dashboard.data.models import Department, Hazard, Incident, PatrolLog, PendingUpdate
+from dashboard.data.models import Department, Grid, Hazard, Incident, PatrolLog, PendingUpdate
 from dashboard.data.models import PatrolPosition as PositionRow
 from dashboard.data.patrol_compliance import refresh_worker_days
 from dashboard.data.rollups import RollupDeltas
 from dashboard.data.unnest import insert_unnested
 from dashboard.data.vocab import HazardSeverity, HazardStatus, IncidentStatus
 
+log = logging.getLogger(__name__)
 INCIDENT_STEPS = {
     "dispatched": "dispatched_at",
     "handling": "handling_at",
@@ -299,7 +305,10 @@ def _apply_waiting(
     events = sorted((from_stream({"event": row.event}) for row in parked), key=lambda e: e.occurred_at)
     for event in events:
         assert isinstance(event, Followup)
-        _apply(session, event, result, deltas)
+        try:
+            _apply(session, event, result, deltas)
+        except MalformedEvent as refusal:
+            log.warning("dropped the waiting update %s: %s", event.event_id, refusal)
     session.execute(delete(PendingUpdate).where(PendingUpdate.id.in_([row.id for row in parked])))
 
 
@@ -318,10 +327,22 @@ def _locked(session: Session, model: Any, ref: str) -> Any:
     return session.scalars(select(model).where(model.event_id == ref).with_for_update()).first()
 
 
+def _check_scope(session: Session, event: IncidentUpdated | HazardUpdated, grid_id: int) -> None:
+    """Refuse an update from a worker's phone of a record in another grid than the worker's."""
+    if event.scope_grid is None:
+        return
+    grid = session.scalar(select(Grid.code).where(Grid.id == grid_id))
+    if grid != event.scope_grid:
+        raise MalformedEvent(
+            f"ref: the record is in grid {grid}, outside the grid of the phone's worker ({event.scope_grid})"
+        )
+
+
 def _update_incident(session: Session, event: IncidentUpdated, deltas: RollupDeltas) -> bool:
     row = _locked(session, Incident, str(event.ref))
     if row is None:
         return False
+    _check_scope(session, event, row.grid_id)
     at = max(event.occurred_utc, row.reported_at)  # a device clock may put a step before the report
     was_solved, was_filed = row.solved_at is not None, row.filed_at is not None
     if event.status is not None:
@@ -346,6 +367,7 @@ def _update_hazard(session: Session, event: HazardUpdated, result: StoreResult, 
     row = _locked(session, Hazard, str(event.ref))
     if row is None:
         return False
+    _check_scope(session, event, row.grid_id)
     at = max(event.occurred_utc, row.found_at)
     was_rectified = row.rectified_at is not None
     column = HAZARD_STEPS[event.status]

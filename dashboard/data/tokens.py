@@ -35,7 +35,16 @@ def digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+class TokenError(ValueError):
+    """A token cannot be issued as asked; the message names the field."""
+
+
 def issue_token(session: Session, device_id: str, worker_code: str | None = None) -> str:
+    """A new token for a device (of a worker, when given: the worker must exist); only its digest is kept."""
+    if not device_id.strip() or len(device_id) > 64:
+        raise TokenError("device: 1 to 64 characters")
+    if worker_code is not None and session.scalar(select(GridWorker.id).where(GridWorker.code == worker_code)) is None:
+        raise TokenError(f"worker: no grid worker {worker_code!r}")
     token = secrets.token_urlsafe(32)
     session.add(
         DeviceToken(token_hash=digest(token), device_id=device_id, worker_code=worker_code, created_at=utc_now())
@@ -89,7 +98,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     with session_scope() as session:
         if args.command == "issue":
-            sys.stdout.write(issue_token(session, args.device, args.worker) + "\n")
+            try:
+                sys.stdout.write(issue_token(session, args.device, args.worker) + "\n")
+            except TokenError as error:
+                sys.stderr.write(f"error: {error}\n")
+                return 2
         elif args.command == "revoke":
             count = revoke_tokens(session, args.device)
             if not count:

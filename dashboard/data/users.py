@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum, StrEnum
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -29,6 +29,7 @@ from dashboard.access.roles import SCOPE_LEVELS
 from dashboard.access.scope import area_of_code
 from dashboard.data import audit
 from dashboard.data.db import session_scope
+from dashboard.data.login_sessions import end_sessions_of
 from dashboard.data.models import County, LoginToken, Township, UserAccount
 from dashboard.data.periods import utc_now
 from dashboard.data.tokens import digest
@@ -158,22 +159,35 @@ def update_user(
         changes["disabled"] = disabled
     if changes:
         user.session_version += 1  # a changed role, scope or password logs the user out everywhere
+        end_sessions_of(session, user.id)
         audit.record(session, actor, AuditAction.USER_CHANGED, {"user": username, **changes})
     return user
 
 
+def _lock_row(session: Session, user: UserAccount) -> None:
+    """Take the account's row lock (a write that changes nothing) and read the row again: parallel logins to one
+    account then check their passwords one after another, each seeing the failures counted before it, so a burst
+    of guesses is held to MAX_FAILURES like guesses one by one."""
+    session.execute(
+        update(UserAccount).where(UserAccount.id == user.id).values(failed_logins=UserAccount.failed_logins)
+    )
+    session.refresh(user)
+
+
 def authenticate(session: Session, username: str, password: str, *, source: str = "") -> Login:
-    """Check a login. Counts failures, locks after MAX_FAILURES, and audits every attempt."""
+    """Check a login. Counts failures, locks after MAX_FAILURES, and audits every attempt.
+
+    An unknown name, a wrong password and a locked account give the same outcome to the caller's message (WRONG
+    or LOCKED are shown alike); whether an account is disabled is told only to someone who knows its password. A
+    wall screen logs in by token only, never by password."""
     user = find_user(session, username.strip())
-    now = utc_now()
     detail = {"user": username[:64], "from": source}
-    if user is None:
+    if user is None or user.role is Role.WALL_SCREEN:
         check_password_hash(_DUMMY_HASH, password)
         audit.record(session, username[:64] or "?", AuditAction.LOGIN_FAILED, {**detail, "reason": "wrong"})
         return Login(LoginOutcome.WRONG)
-    if user.disabled:
-        audit.record(session, user.username, AuditAction.LOGIN_FAILED, {**detail, "reason": "disabled"})
-        return Login(LoginOutcome.DISABLED)
+    _lock_row(session, user)
+    now = utc_now()
     if user.locked_until is not None and user.locked_until > now:
         audit.record(session, user.username, AuditAction.LOGIN_FAILED, {**detail, "reason": "locked"})
         return Login(LoginOutcome.LOCKED, locked_until=user.locked_until)
@@ -185,6 +199,9 @@ def authenticate(session: Session, username: str, password: str, *, source: str 
             audit.record(session, user.username, AuditAction.LOCKED_OUT, {**detail, "until": user.locked_until})
             return Login(LoginOutcome.LOCKED, locked_until=user.locked_until)
         return Login(LoginOutcome.WRONG)
+    if user.disabled:
+        audit.record(session, user.username, AuditAction.LOGIN_FAILED, {**detail, "reason": "disabled"})
+        return Login(LoginOutcome.DISABLED)
     user.failed_logins, user.locked_until = 0, None
     audit.record(session, user.username, AuditAction.LOGIN, detail)
     return Login(LoginOutcome.OK, user)
@@ -214,6 +231,7 @@ def revoke_login_tokens(session: Session, username: str, *, actor: str = SYSTEM)
     for token in tokens:
         token.revoked_at = utc_now()
     user.session_version += 1
+    end_sessions_of(session, user.id)
     audit.record(session, actor, AuditAction.TOKEN_REVOKED, {"user": username, "tokens": len(tokens)})
     return len(tokens)
 
@@ -250,6 +268,20 @@ def _area(value: str) -> str | None:
     return None if value in ("", "city") else value
 
 
+def new_password(role: Role, given: str | None, username: str) -> str:
+    """A wall screen gets a random password nobody knows (it logs in by token only); a person the one given, or
+    one asked for on the terminal."""
+    if role is Role.WALL_SCREEN:
+        if given:
+            raise UserError("password: a wall screen logs in by token only (python -m dashboard.data.users token)")
+        return secrets.token_urlsafe(24)
+    if given:
+        return given
+    if not sys.stdin.isatty():
+        raise UserError("password: give --password (there is no terminal to ask for one on)")
+    return getpass.getpass(f"password for {username}: ")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m dashboard.data.users", description=__doc__.splitlines()[0])
     commands = parser.add_subparsers(dest="command", required=True)
@@ -275,7 +307,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         with session_scope() as session:
             if args.command == "create":
-                password = args.password or getpass.getpass(f"password for {args.username}: ")
+                password = new_password(Role(args.role), args.password, args.username)
                 user = create_user(
                     session, args.username, password, Role(args.role), _area(args.area), display_name=args.name
                 )

@@ -153,8 +153,10 @@ class AuditAction(StrEnum):
     LOGIN_FAILED = "login_failed"
     LOCKED_OUT = "locked_out"
     LOGOUT = "logout"
+    CROSS_SITE_REFUSED = "cross_site_refused"  # a state-changing request from another site, refused
     EXPORT = "export"
     UNMASK = "unmask"
+    UNMASK_REFUSED = "unmask_refused"  # an unmask asked for by a role, or of a record, that may not have it
     USER_CREATED = "user_created"
     USER_CHANGED = "user_changed"
     TOKEN_ISSUED = "token_issued"

@@ -1,5 +1,11 @@
 """The rows behind a chart or table as files: CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese) and
-XLSX (a title block with the area, period, data source and time of export; a bold header; numbers as numbers)."""
+XLSX (a title block with the area, period, data source and time of export; a bold header; numbers as numbers).
+
+Both are inert: text from the phones ends up in these cells, and a spreadsheet would run `=HYPERLINK(…)` typed into
+a report. Following OWASP's CSV-injection advice, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a
+carriage return is written to CSV with a leading `'`, which spreadsheets read as "this is text"; in XLSX every text cell
+is stored as a string, never as a formula, with Excel's quote prefix (a style: the text itself is unchanged).
+Numbers are not text: a negative number stays a number."""
 
 from __future__ import annotations
 
@@ -27,6 +33,14 @@ BOM = "\ufeff"
 HEADER_FILL = PatternFill("solid", fgColor="DDE6F0")
 MAX_WIDTH = 60  # characters; longer text wraps
 SHEET_NAME_BAD = re.compile(r"[\[\]:*?/\\]")  # characters Excel refuses in a sheet name
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def inert(value: Any) -> Any:
+    """A text value a spreadsheet will not evaluate; any other value as it is."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
 
 
 def cell_value(value: Any) -> Any:
@@ -50,9 +64,9 @@ def table_csv(content: ExportContent, lang: Language) -> bytes:
     """The table as CSV: a header row, then one line per row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow([str(name) for name in content.table.columns])
+    writer.writerow([inert(str(name)) for name in content.table.columns])
     for row in rows_of(content.table):
-        writer.writerow(["" if value is None else value for value in row])
+        writer.writerow(["" if value is None else inert(value) for value in row])
     return (BOM + buffer.getvalue()).encode("utf-8")
 
 
@@ -98,8 +112,19 @@ def table_xlsx(content: ExportContent, lang: Language) -> bytes:
     return buffer.getvalue()
 
 
-def styled(sheet: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None) -> WriteOnlyCell:
+def text_cell(sheet: Any, value: Any) -> WriteOnlyCell:
+    """A cell whose text is stored as a string (openpyxl makes any text starting with `=` a formula otherwise); one
+    that looks like a formula also gets Excel's quote prefix, the `'` kept as a style rather than in the text."""
     cell = WriteOnlyCell(sheet, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if value.startswith(FORMULA_START):
+            cell.quotePrefix = True
+    return cell
+
+
+def styled(sheet: Any, value: Any, *, font: Font | None = None, fill: PatternFill | None = None) -> WriteOnlyCell:
+    cell = text_cell(sheet, value)
     if font is not None:
         cell.font = font
     if fill is not None:
@@ -115,9 +140,10 @@ def typed(sheet: Any, value: Any, is_float: bool) -> Any:
         number_format = "yyyy-mm-dd"
     elif is_float and isinstance(value, float):
         number_format = "0.0"
-    elif isinstance(value, str) and display_width(value) > MAX_WIDTH:
-        cell = WriteOnlyCell(sheet, value=value)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    elif isinstance(value, str):
+        cell = text_cell(sheet, value)
+        if display_width(value) > MAX_WIDTH:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
         return cell
     else:
         return value
