@@ -57,6 +57,10 @@ class Settings(BaseSettings):
     ingest_max_batch: int = Field(500, ge=1, le=5000)  # events in one POST
     ingest_max_bytes: int = Field(2_000_000, ge=10_000)  # one POST's body
     refresh_ms: int = Field(60_000, ge=1_000)  # how often charts that read the database re-query
+    # The push stream (/events) runs on the web worker's event loop; pages, callbacks and the API on its threads.
+    web_threads: int = Field(32, ge=1, le=1024)  # threads per web worker for everything but /events
+    push_streams_per_account: int = Field(8, ge=1)  # open /events streams of one person (tabs, browsers)
+    push_streams_per_wall: int = Field(3, ge=1)  # of one wall-screen account: one screen, one page at a time
 
     @field_validator("database_url")
     @classmethod
