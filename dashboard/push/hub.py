@@ -92,14 +92,11 @@ class PushHub:
             try:
                 await self._read()
             except REDIS_DOWN as error:
-                log.warning(
-                    "push reader: Redis unreachable (%s: %s); ending %d streams",
-                    type(error).__name__,
-                    error,
-                    len(self.listeners),
-                )
+                log.warning("push reader: Redis unreachable (%s: %s)", type(error).__name__, error)
+            except Exception:  # a bug must not leave streams open that nothing feeds any more
+                log.exception("push reader failed")
             self._ready.clear()
-            for listener in self.listeners:
+            for listener in self.listeners:  # their browsers reconnect, and resume from Redis
                 listener.end()
             await asyncio.sleep(RESTART_S)
 

@@ -57,7 +57,7 @@ def take_place(client: Redis, account_id: int, role: Role) -> Place:
     pipe.zremrangebyscore(place.key, "-inf", now)
     pipe.zadd(place.key, {place.member: now + LEASE_S})
     pipe.zcard(place.key)
-    pipe.expire(place.key, LEASE_S)
+    pipe.pexpire(place.key, int(LEASE_S * 1000))
     _, _, held, _ = pipe.execute()
     if held > cap(role):
         client.zrem(place.key, place.member)
@@ -71,7 +71,7 @@ def renew(client: Redis, places: Iterable[Place]) -> None:
     pipe = client.pipeline(transaction=False)
     for place in places:
         pipe.zadd(place.key, {place.member: until}, xx=True)
-        pipe.expire(place.key, LEASE_S)
+        pipe.pexpire(place.key, int(LEASE_S * 1000))
     pipe.execute()
 
 
