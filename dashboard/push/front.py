@@ -26,7 +26,7 @@ from dashboard.config import get_settings
 from dashboard.data.feed import features_after, latest_features
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.push.admission import Admitted, admit, refusal
-from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, RETRY, frame, stream_order, within_area
+from dashboard.push.frames import RETRY, frame, stream_order, within_area
 from dashboard.push.hub import END, Listener, PushHub
 from dashboard.push.quota import TooManyStreams, give_back
 
@@ -164,24 +164,18 @@ def catch_up(terms: Admitted, listener: Listener) -> str:
 
 
 async def relay(listener: Listener, send: Send) -> None:
-    """The listener's frames as they come (those waiting, in one write), a keep-alive when there are none."""
+    """The listener's batches as they come, those waiting in one write; keep-alives come from the hub's ticker."""
     while True:
-        try:
-            item = await asyncio.wait_for(listener.frames.get(), BLOCK_MS / 1000)
-        except TimeoutError:
-            await send({"type": "http.response.body", "body": KEEP_ALIVE.encode(), "more_body": True})
-            continue
+        batch = await listener.frames.get()
         texts = []
-        while item is not END:
-            order, text = item
-            if order > listener.after:
-                texts.append(text)
+        while batch is not END:
+            texts += [text for order, text in batch if order > listener.after or order == (0, 0)]
             if listener.frames.empty():
                 break
-            item = listener.frames.get_nowait()
+            batch = listener.frames.get_nowait()
         if texts:
-            await send({"type": "http.response.body", "body": "".join(texts).encode(), "more_body": True})
-        if item is END:
+            await send({"type": "http.response.body", "body": b"".join(texts), "more_body": True})
+        if batch is END:
             await send({"type": "http.response.body", "body": b""})
             return
 

@@ -21,30 +21,30 @@ from dashboard.data.feed import features
 from dashboard.data.periods import Area
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.streams import Entry, as_entries
-from dashboard.push.frames import BLOCK_MS, frame, stream_order
+from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, frame, stream_order
 from dashboard.push.quota import Place, renew
 
 log = logging.getLogger(__name__)
-BEHIND_LIMIT = 2_000  # frames a listener may have waiting; past that its browser is not reading: end it
+BEHIND_LIMIT = 500  # batches a listener may have waiting; past that its browser is not reading: end it
 RESTART_S = 1.0  # after Redis went away, the reader tries again this often
+GATHER_S = 0.05  # after a batch, the next XREAD waits this long, so reports gather into fewer writes
 END = None  # put on a listener's queue: its stream ends (the browser reconnects)
-Frame = tuple[tuple[int, int], str]  # (stream id as a sortable pair, the frame's text)
+Frame = tuple[tuple[int, int], bytes]  # (stream id as a sortable pair, the frame as sent)
+KEEP_ALIVE_FRAME: list[Frame] = [((0, 0), KEEP_ALIVE.encode())]  # sent whatever `after` says
 
 
 @dataclass(eq=False)
 class Listener:
-    """One open push stream: the frames of its area that it has yet to send."""
+    """One open push stream: batches of frames of its area that it has yet to send."""
 
     area: Area
     place: Place | None = None  # its place in the account's quota, renewed while it listens
     after: tuple[int, int] = (0, 0)  # reports up to this stream id were sent from Redis directly: not again
-    frames: asyncio.Queue[Frame | None] = field(default_factory=lambda: asyncio.Queue(BEHIND_LIMIT))
+    frames: asyncio.Queue[list[Frame] | None] = field(default_factory=lambda: asyncio.Queue(BEHIND_LIMIT))
 
-    def offer(self, stream_id: str, grid: str, text: str) -> None:
-        if not in_area(self.area, grid):
-            return
+    def offer(self, batch: list[Frame]) -> None:
         try:
-            self.frames.put_nowait((stream_order(stream_id), text))
+            self.frames.put_nowait(batch)
         except asyncio.QueueFull:
             self.end()
 
@@ -61,14 +61,14 @@ class PushHub:
         self.listeners: set[Listener] = set()
         self._ready = asyncio.Event()
         self._reader: asyncio.Task[None] | None = None
-        self._renewer: asyncio.Task[None] | None = None
+        self._ticker: asyncio.Task[None] | None = None
 
     async def join(self, area: Area, place: Place | None = None) -> Listener:
         """A listener that gets every report of `area` appended after the reader's start: so a stream reads its
         backlog or its resume from Redis only after joining, and nothing falls in between."""
         if self._reader is None or self._reader.done():
             self._reader = asyncio.create_task(self._read_forever(), name="push-reader")
-            self._renewer = asyncio.create_task(self._renew_forever(), name="push-renewer")
+            self._ticker = asyncio.create_task(self._tick_forever(), name="push-ticker")
         await self._ready.wait()  # the caller bounds the wait: a reader without Redis is never ready
         listener = Listener(area, place)
         self.listeners.add(listener)
@@ -81,7 +81,7 @@ class PushHub:
         """End every stream and stop reading (the worker is stopping)."""
         for listener in self.listeners:
             listener.end()
-        for task in (self._reader, self._renewer):
+        for task in (self._reader, self._ticker):
             if task is not None:
                 task.cancel()
                 with suppress(asyncio.CancelledError):
@@ -118,25 +118,42 @@ class PushHub:
                 if entries:
                     last_id = entries[-1][0]
                     self._deliver(entries)
+                    # Reports that come within GATHER_S go out together: at 50 a second, a few per write to each
+                    # screen instead of one per write (a tenth of the event loop's work); a lone report is not held.
+                    await asyncio.sleep(GATHER_S)
         finally:
             await client.aclose()
 
     def _deliver(self, entries: list[Entry]) -> None:
+        """Each report framed once; each area's frames gathered once; one queue item per listener and batch (under
+        load a batch grows, so the cost per report falls)."""
         if not self.listeners:
             return
-        for feature in features(entries, get_settings().language):
-            stream_id, grid = feature["properties"]["sid"], feature["properties"]["grid"]
-            text = frame(stream_id, feature)  # once per report, shared by every stream that shows it
-            for listener in list(self.listeners):
-                listener.offer(stream_id, grid, text)
+        made = [
+            (feature["properties"]["grid"], (stream_order(feature["properties"]["sid"]), frame_bytes(feature)))
+            for feature in features(entries, get_settings().language)
+        ]
+        by_area: dict[Area, list[Frame]] = {}
+        for listener in list(self.listeners):
+            if listener.area not in by_area:
+                by_area[listener.area] = [framed for grid, framed in made if in_area(listener.area, grid)]
+            if batch := by_area[listener.area]:
+                listener.offer(batch)
 
-    async def _renew_forever(self) -> None:
-        """Every open stream's place in its account's quota, renewed in one round trip per turn."""
+    async def _tick_forever(self) -> None:
+        """Every BLOCK_MS: a keep-alive down every stream (lets proxies, and dead clients, be noticed), and every
+        open stream's place in its account's quota renewed, in one round trip for all."""
         while True:
             await asyncio.sleep(BLOCK_MS / 1000)
+            for listener in list(self.listeners):
+                listener.offer(KEEP_ALIVE_FRAME)
             places = [listener.place for listener in self.listeners if listener.place is not None]
             if places:
                 try:
                     await asyncio.to_thread(renew, get_redis(), places)
                 except REDIS_DOWN as error:
                     log.warning("push: could not renew stream leases: %s", error)
+
+
+def frame_bytes(feature: dict[str, Any]) -> bytes:
+    return frame(feature["properties"]["sid"], feature).encode()
