@@ -2,7 +2,7 @@
 in a row, then the wall rotating through its pages ten times. A page left behind closes its push stream (pages kept in
 Chromium's back/forward cache used to hold theirs, until page loads waited 30 s and more for one of the six
 connections per host), so the tab never holds more than one stream and no page load waits for a connection; the
-rotation turns pages in place, so "Loading..." never shows and the last page stays on screen until the next is drawn.
+rotation turns pages in place, so "Loading..." never shows, and the last page stays on screen until the next is drawn.
 """
 
 from __future__ import annotations
@@ -34,14 +34,19 @@ FASTER_ROTATION = """
 const setIntervalAsWritten = window.setInterval;
 window.setInterval = (run, ms, ...rest) => setIntervalAsWritten(run, ms >= 10000 ? ms / 4 : ms, ...rest);
 """
-# Noted on every change of the page: "Loading..." (Dash's placeholder while a document starts), an empty page area,
-# and each new page title; `document` is the same object throughout unless the tab loaded a page.
+# Noted on every change of the page: "Loading..." (Dash's placeholder while a document starts), an empty page on
+# screen (the still copy of the last page while the next is drawn, else the page), each still, and each new page
+# title; `document` is the same object throughout unless the tab loaded a page.
 WATCH_ROTATION = """
-const seen = window.rotationSeen = {loading: 0, blank: 0, titles: []};
+const seen = window.rotationSeen = {loading: 0, blank: 0, stills: 0, titles: []};
+const stills = new WeakSet();
 const note = () => {
   if (document.querySelector("._dash-loading")) { seen.loading += 1; }
-  const content = document.getElementById("_pages_content");
-  if (!content || !content.textContent.trim()) { seen.blank += 1; }
+  document.querySelectorAll(".wall-still").forEach((still) => {
+    if (!stills.has(still)) { stills.add(still); seen.stills += 1; }
+  });
+  const onScreen = document.querySelector(".wall-still:last-child") || document.getElementById("_pages_content");
+  if (!onScreen || !onScreen.textContent.trim()) { seen.blank += 1; }
   const title = document.querySelector(".content h1");
   if (title && title.textContent !== seen.titles[seen.titles.length - 1]) { seen.titles.push(title.textContent); }
 };
@@ -106,6 +111,7 @@ def test_thirty_page_loads_and_ten_wall_rotations_never_wait_for_a_connection(da
     seen = driver.execute_script("return window.rotationSeen")  # still there: no page was loaded
     assert seen["titles"][: len(rotation)] == rotation
     assert seen["loading"] == 0 and seen["blank"] == 0
+    assert seen["stills"] >= len(rotation) - 1  # every turn held the last page on screen until the next was drawn
     assert open_places("operator") == 1
     assert dash_duo.get_logs() == []
     driver.get("about:blank")
