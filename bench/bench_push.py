@@ -13,7 +13,8 @@ summary (bench/wall_load.py). Figures:
   (report, screen) pair; reports a screen never got are counted;
 - ingest API: the POST's round trip, while the screens are connected;
 - /healthz: asked every 0.5 s throughout (2 s timeout): answers, failures, slowest;
-- memory per open stream: the web workers' RSS with every screen connected, less before any, over the screens.
+- memory per open stream: the web workers' RSS with every screen connected, less with the first 10, over the rest;
+- the ingest API alone (no screen connected, before they connect): the same-process baseline for the ratio.
 
 `--baseline` runs the same against `gunicorn app:server -k gthread --threads 32` (how /events was served before:
 one thread per open stream), in the same process, for the ratio.
@@ -49,6 +50,7 @@ from dashboard.data.vocab import Role
 
 SENT = re.compile(rb"wallbench push (\d+) (\d+)")  # bench/wall_load.py's summary: tag, sequence, send time (ms)
 CONNECT_TIMEOUT_S = 30
+WARM_SCREENS = 10  # connected before the memory baseline is read
 HEALTH_EVERY_S, HEALTH_TIMEOUT_S = 0.5, 2.0
 
 
@@ -209,6 +211,14 @@ class Run:
     health_failures: list[str]
 
 
+def connect(stack: Stack, cookies: list[str]) -> Screens:
+    screens = Screens(stack.base_url, cookies)
+    screens.start()
+    screens.all_connected.wait(CONNECT_TIMEOUT_S + 5)
+    time.sleep(1)  # the last screens' backlog frames are written
+    return screens
+
+
 def measure(args: argparse.Namespace, workdir: Path, front: str) -> Run:
     stack = Stack(workdir / front, threads=32, front=front, workers=args.workers)
     try:
@@ -218,14 +228,14 @@ def measure(args: argparse.Namespace, workdir: Path, front: str) -> Run:
         cookies = wall_screen_cookies(stack, args.screens)
         alone = Sender(stack.base_url, stack.token).run("alone", rate=args.rate, seconds=min(args.seconds, 15))
         print(f"ingest API with no screen connected: p95 {ms(percentile(alone.round_trips_ms, 95))}", flush=True)
+        first = connect(stack, cookies[:WARM_SCREENS])  # the worker's first streams start its reader: not per stream
         before = workers_rss(stack)
-        screens = Screens(stack.base_url, cookies)
-        screens.start()
-        screens.all_connected.wait(CONNECT_TIMEOUT_S + 5)
-        time.sleep(1)  # the last screens' backlog frames are written
-        connected = [screen for screen in screens.screens if screen.status == 200 and not screen.error]
-        refused = [screen for screen in screens.screens if screen.status not in (0, 200)]
+        rest = connect(stack, cookies[WARM_SCREENS:])
         with_streams = workers_rss(stack)
+        screens = [*first.screens, *rest.screens]
+        connected = [screen for screen in screens if screen.status == 200 and not screen.error]
+        refused = [screen for screen in screens if screen.status not in (0, 200)]
+        counted = len([screen for screen in rest.screens if screen.status == 200 and not screen.error])
         print(f"{len(connected)} of {args.screens} screens connected ({len(refused)} refused)", flush=True)
         health = HealthWatch(stack.base_url)
         health.start()
@@ -235,7 +245,8 @@ def measure(args: argparse.Namespace, workdir: Path, front: str) -> Run:
             sending = Sender(stack.base_url, stack.token).run("push", rate=args.rate, seconds=args.seconds)
         time.sleep(2)  # reports still on their way to the screens
         health.stop()
-        screens.stop()
+        first.stop()
+        rest.stop()
         latencies = [
             float(arrived - sending.sent[seq])
             for screen in connected
@@ -247,7 +258,7 @@ def measure(args: argparse.Namespace, workdir: Path, front: str) -> Run:
             alone.round_trips_ms,
             len(connected),
             len(refused),
-            (with_streams - before) / max(len(connected), 1),
+            (with_streams - before) / max(counted, 1),
             latencies,
             len(sending.sent) * len(connected),
             sending.round_trips_ms,
@@ -274,6 +285,7 @@ def print_run(run: Run, args: argparse.Namespace) -> list[Verdict]:
             ["ingest API p50 / p95 / max", " / ".join(ms(q) for q in quantiles(run.ingest_ms))],
             ["ingest API failures", str(run.ingest_failures)],
             ["ingest API p50 / p95 / max, no screen", " / ".join(ms(q) for q in quantiles(run.ingest_alone_ms))],
+            ["ingest API p95, screens / no screen", ratio(run.ingest_ms, run.ingest_alone_ms)],
             [
                 "/healthz answers, p95 / max",
                 f"{len(run.health_ms)}, " + " / ".join(map(ms, quantiles(run.health_ms)[1:])),
@@ -293,6 +305,12 @@ def print_run(run: Run, args: argparse.Namespace) -> list[Verdict]:
         Verdict("ingest API p95", ms(ingest), "<= 100 ms", ingest <= 100 and run.ingest_failures == 0),
         Verdict("/healthz throughout", f"{len(run.health_failures)} failures", "0", not run.health_failures),
     ]
+
+
+def ratio(loaded: list[float], alone: list[float]) -> str:
+    if not loaded or not alone:
+        return "-"
+    return f"{percentile(loaded, 95) / max(percentile(alone, 95), 1.0):.1f}x"
 
 
 def quantiles(values: list[float]) -> list[float]:
