@@ -69,6 +69,7 @@ class Screen:
     """One wall screen's stream: when it connected, and when each report arrived (seq -> ms since the epoch)."""
 
     cookie: str
+    resume: str  # the newest stream id when it connects
     status: int = 0
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     arrivals: dict[int, int] = field(default_factory=dict)
@@ -78,7 +79,10 @@ class Screen:
 async def watch(host: str, port: int, screen: Screen, stop: asyncio.Event) -> None:
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), CONNECT_TIMEOUT_S)
-        request = f"GET /events HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\nCookie: {screen.cookie}"
+        request = (
+            f"GET /events HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\nCookie: {screen.cookie}"
+            f"\r\nLast-Event-ID: {screen.resume}"  # as a screen reconnecting: no backlog, which is not per stream
+        )
         writer.write((request + "\r\n\r\n").encode())
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), CONNECT_TIMEOUT_S)
         screen.status = int(head.split(b" ", 2)[1])
@@ -103,11 +107,11 @@ async def watch(host: str, port: int, screen: Screen, stop: asyncio.Event) -> No
 class Screens(threading.Thread):
     """Every screen's stream, on one event loop in a thread of its own."""
 
-    def __init__(self, base_url: str, cookies: list[str]) -> None:
+    def __init__(self, base_url: str, cookies: list[str], resume: str) -> None:
         super().__init__(daemon=True, name="screens")
         host, port = base_url.removeprefix("http://").split(":")
         self.host, self.port = host, int(port)
-        self.screens = [Screen(cookie) for cookie in cookies]
+        self.screens = [Screen(cookie, resume) for cookie in cookies]
         self.loop = asyncio.new_event_loop()
         self.stopping = asyncio.Event()
         self.all_connected = threading.Event()
@@ -212,7 +216,7 @@ class Run:
 
 
 def connect(stack: Stack, cookies: list[str]) -> Screens:
-    screens = Screens(stack.base_url, cookies)
+    screens = Screens(stack.base_url, cookies, stack.newest_stream_id())
     screens.start()
     screens.all_connected.wait(CONNECT_TIMEOUT_S + 5)
     time.sleep(1)  # the last screens' backlog frames are written
