@@ -19,7 +19,7 @@ from tests.reliability.traffic import post
 from tests.servers import Launcher, until
 
 LUQIAO_GRID, WENLING_GRID = "331004-001-0001", "331081-001-0001"
-ANSWER_S = 10  # "answers": well within the 15 s after which row 1 of issue 19 saw everything time out
+ANSWER_S = 10  # "answers": well within the 15 s after which everything timed out while streams held the threads
 
 
 def test_forty_open_streams_leave_health_login_pages_and_the_ingest_api_answering(launcher: Launcher, gateway: str):
