@@ -1,22 +1,25 @@
 """The push stream on the async front, over HTTP against `gunicorn app:asgi --worker-class asgi`: open streams hold
 no thread (with forty open and four threads, /healthz, /login, a page and the ingest API still answer, and a new
 report reaches all forty), an account's cap of open streams is enforced with a 429 that says why, a stream gives
-its place back when the browser leaves, and the scoping holds: an account gets only its area's reports."""
+its place back when the browser leaves, the scoping holds (an account gets only its area's reports), and streams end
+when Redis goes away and carry reports again once it is back."""
 
 from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 
 from dashboard.data.events import parse_event
-from dashboard.data.redis_client import get_redis
+from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
+from tests.conftest import reset_cached
 from tests.events import incident_reported
 from tests.push.streams import Stream, open_places, person_cookie, wall_screen_cookie
 from tests.reliability.traffic import post
-from tests.servers import Launcher, until
+from tests.servers import Launcher, RedisServer, until
 
 LUQIAO_GRID, WENLING_GRID = "331004-001-0001", "331081-001-0001"
 ANSWER_S = 10  # "answers": well within the 15 s after which everything timed out while streams held the threads
@@ -93,3 +96,33 @@ def test_through_the_front_an_account_gets_only_its_areas_reports_and_no_login_g
 
     resumed = Stream(base, cookie, last_event_id=backlog["id"])  # a reconnect: what came after, of its area only
     assert json.loads(resumed.data()["data"])["id"] == here["event_id"]
+
+
+def test_when_redis_goes_away_streams_end_and_after_it_is_back_they_carry_reports_again(
+    launcher: Launcher, gateway: str, tmp_path, monkeypatch
+):
+    redis = RedisServer(tmp_path / "redis").start()  # one this test may stop: not the suite's
+    monkeypatch.setenv("REDIS_URL", redis.url)
+    reset_cached()
+    try:
+        _, base = launcher.front()
+        cookie = wall_screen_cookie(base)
+        stream = Stream(base, cookie)
+        assert stream.frame() == {"retry": "2000"}
+        redis.stop(kill=True)
+        with pytest.raises(AssertionError, match="the stream ended"):  # the browser then polls, and reconnects
+            stream.data()
+        redis.start()
+        reset_redis()
+        until(lambda: requests.get(f"{base}/healthz", timeout=ANSWER_S).status_code == 200, timeout=30, message="down")
+        fresh = Stream(base, cookie)  # a reconnecting browser: it waits for the worker's reader to be back
+        report = incident_reported(grid_code=LUQIAO_GRID, lat=28.005, lon=121.005, summary="after the restart")
+        assert post(base, gateway, [report])[0] == 202
+        first = fresh.data()  # pushed, or in the backlog if it came before this stream had joined
+        features = json.loads(first["data"])
+        assert [feature["id"] for feature in (features if first.get("event") == "backlog" else [features])] == [
+            report["event_id"]
+        ]
+    finally:
+        reset_redis()
+        redis.stop(kill=True)
