@@ -26,6 +26,7 @@ from dashboard.exports.routes import register_export_routes
 from dashboard.ingest import api
 from dashboard.push.admission import Admitted, admit, refusal
 from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, RETRY, STREAM_ID, frame, within_area
+from dashboard.push.opening import opening
 from dashboard.push.quota import TooManyStreams, give_back, renew
 
 log = logging.getLogger(__name__)
@@ -117,14 +118,12 @@ def register_routes(server: Flask) -> None:
 
 def _frames(terms: Admitted) -> Iterator[str]:
     client, stream, lang, area = get_redis(), get_settings().event_stream, get_settings().language, terms.area
-    last_id, renewed = terms.resume, time.monotonic()
+    renewed = time.monotonic()
     yield RETRY
     try:
-        if last_id is None:  # a first visit: the area's newest reports (up to 500), newest first, in one frame
-            backlog, newest = latest_features(client, lang, keep=partial(in_area, area))
-            last_id = newest or "0-0"  # resume after the newest entry read: nothing falls in between
-            if backlog:
-                yield frame(last_id, backlog, "backlog")
+        text, last_id = opening(terms)
+        if text:
+            yield text
         while True:
             reply = cast(list[Any], client.xread({stream: last_id}, block=BLOCK_MS, count=500))
             if time.monotonic() - renewed > BLOCK_MS / 1000:

@@ -14,20 +14,18 @@ import logging
 from collections.abc import Awaitable, Callable, MutableMapping
 from contextlib import suppress
 from dataclasses import dataclass
-from functools import partial
 from typing import Any, cast
 
 from a2wsgi import WSGIMiddleware
 from a2wsgi.wsgi import build_environ
 from flask import Flask, Response
 
-from dashboard.access.scope import in_area
 from dashboard.config import get_settings
-from dashboard.data.feed import features_after, latest_features
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.push.admission import Admitted, admit, refusal
-from dashboard.push.frames import RETRY, frame, stream_order, within_area
+from dashboard.push.frames import RETRY, stream_order
 from dashboard.push.hub import END, Listener, PushHub
+from dashboard.push.opening import opening
 from dashboard.push.quota import TooManyStreams, give_back
 
 log = logging.getLogger(__name__)
@@ -144,23 +142,11 @@ class PushFront:
 
 
 def catch_up(terms: Admitted, listener: Listener) -> str:
-    """In a thread, once the listener has joined: a first visit's backlog (the area's newest reports, newest first,
-    in one frame), or what came after the Last-Event-ID a reconnecting browser sent. Marks what it covered, so the
+    """In a thread, once the listener has joined: the opening frames from Redis. Marks what they cover, so the
     reader's copies of the same reports are not sent again."""
-    client, lang, area = get_redis(), get_settings().language, terms.area
-    if terms.resume is None:
-        backlog, newest = latest_features(client, lang, keep=partial(in_area, area))
-        listener.after = stream_order(newest or "0-0")
-        return frame(newest, backlog, "backlog") if backlog and newest else ""
-    texts, last_id = [], terms.resume
-    while True:
-        newer, next_id = features_after(client, last_id, lang)
-        texts += [frame(feature["properties"]["sid"], feature) for feature in within_area(newer, area)]
-        if next_id == last_id:
-            break
-        last_id = next_id
-    listener.after = stream_order(last_id)
-    return "".join(texts)
+    text, covered = opening(terms)
+    listener.after = stream_order(covered)
+    return text
 
 
 async def relay(listener: Listener, send: Send) -> None:
