@@ -1,4 +1,5 @@
-"""Composition root: build the Dash app, wire callbacks, expose `server` for gunicorn (`gunicorn app:server`)."""
+"""Composition root: build the Dash app, wire callbacks, expose `asgi` for gunicorn's asgi workers (`gunicorn app:asgi
+--worker-class asgi`: the push stream on the event loop, the rest on threads) and `server`, the Flask app alone."""
 
 import dash
 from dash._callback import GLOBAL_CALLBACK_MAP
@@ -13,6 +14,7 @@ from dashboard.exports.jobs import register_job_routes  # the monthly deck and P
 from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
+from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
 
 settings = get_settings()  # a wrong setting stops here, with one line naming it
@@ -42,6 +44,7 @@ server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the ev
     "application/octet-stream",  # the geobuf map layers
 ]
 Compress(server)
+asgi = PushFront(server)  # GET /events on the event loop; every other request to `server` on a pool of threads
 
 if __name__ == "__main__":
     configure_logging()

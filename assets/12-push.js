@@ -1,8 +1,12 @@
-/* Live reports for every page: one EventSource on /events (the browser reconnects by itself, sending the last
-   stream id as Last-Event-ID), and while it is not open, a poll of /events/recent once a second. A first visit's
-   backlog comes as one "backlog" frame, newest first. Reports are kept once each (a replay or a second delivery is
-   dropped by its id), newest first, and announced at once as a "commandcenter:reports" window event whose detail
-   is the new ones, oldest first: the wall (assets/11-wall.js) draws them without a round through Dash. */
+/* Live reports for every page: at most one EventSource on /events per tab, shared by every panel (the browser
+   reconnects by itself, sending the last stream id as Last-Event-ID), and while it is not open, a poll of
+   /events/recent once a second. The stream is closed when the page is left (pagehide): a page kept in the
+   back/forward cache would otherwise hold its connection, and with six connections per host in HTTP/1.1, a few pages
+   left behind made every later page load wait for a free one. A page shown again from that cache reconnects.
+   A first visit's backlog comes as one "backlog" frame, newest first. Reports are kept once each (a replay or a
+   second delivery is dropped by its id), newest first, and announced at once as a "commandcenter:reports" window
+   event whose detail is the new ones, oldest first: the wall (assets/11-wall.js) draws them without a round through
+   Dash. Past the account's cap of open streams the server answers 429: the page polls, and tries again later. */
 (function () {
   const KEEP = 500;
   const held = [];
@@ -10,6 +14,8 @@
   let source = null;
   let pollTimer = null;
   let polling = false;
+  let retryTimer = null;
+  const RETRY_MS = 30000;  /* after a refusal: the server's Retry-After */
 
   /* `features` newest first (a backlog, or a poll's answer) or a single pushed one; `fresh`: highlight them. */
   function take(features, fresh) {
@@ -47,11 +53,25 @@
   }
 
   function connect() {
-    source = new EventSource("/events");
-    source.onopen = function () { setPolling(false); };
-    source.onmessage = function (message) { take([JSON.parse(message.data)], true); };
-    source.addEventListener("backlog", function (message) { take(JSON.parse(message.data), false); });
-    source.onerror = function () { setPolling(source.readyState !== EventSource.OPEN); };
+    if (source) { return; }  /* one per tab */
+    const opened = new EventSource("/events");
+    source = opened;
+    opened.onopen = function () { setPolling(false); };
+    opened.onmessage = function (message) { take([JSON.parse(message.data)], true); };
+    opened.addEventListener("backlog", function (message) { take(JSON.parse(message.data), false); });
+    opened.onerror = function () {
+      setPolling(opened.readyState !== EventSource.OPEN);
+      if (opened.readyState === EventSource.CLOSED && source === opened) {  /* refused (429): it will not retry */
+        source = null;
+        retryTimer = window.setTimeout(function () { retryTimer = null; connect(); }, RETRY_MS);
+      }
+    };
+  }
+
+  function disconnect() {
+    if (source) { source.close(); source = null; }
+    if (retryTimer) { window.clearTimeout(retryTimer); retryTimer = null; }
+    setPolling(false);
   }
 
   window.commandCenterPush = {
@@ -60,10 +80,16 @@
     polling: function () { return pollTimer !== null; },
   };
   /* ?push=off: poll only (a network that blocks streaming responses, and the benchmark's baseline) */
-  if (new URLSearchParams(window.location.search).get("push") === "off") {
-    setPolling(true);
-    poll();
-  } else {
-    connect();
+  const pushOff = new URLSearchParams(window.location.search).get("push") === "off";
+  function start() {
+    if (pushOff) {
+      setPolling(true);
+      poll();
+    } else {
+      connect();
+    }
   }
+  window.addEventListener("pagehide", disconnect);
+  window.addEventListener("pageshow", function (event) { if (event.persisted) { start(); } });
+  start();
 })();

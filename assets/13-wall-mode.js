@@ -1,5 +1,8 @@
 /* Wall mode (?wall=1&pages=…&every=…): no navigation, a running clock, and the next page of the rotation every
-   `every` seconds. Each turn is a full page load, so a screen that runs for days never accumulates memory. */
+   `every` seconds. A turn is Dash's own in-page navigation (as dcc.Link does it), not a page load: the shell, the push
+   stream and the reports held stay. A still copy of the page on screen covers the next one while it is drawn, and
+   goes once nothing on it is loading any more (at most STILL_MS later): the wall never shows "Loading...", nor a
+   half-drawn page, only the last data until the next page has its own. */
 (function () {
   const params = new URLSearchParams(window.location.search);
   if (params.get("wall") !== "1") { return; }
@@ -9,13 +12,48 @@
                  "rental-housing": "/rental-housing", "monthly": "/monthly"};
   const pages = (params.get("pages") || "wall").split(",").filter((name) => name in paths);
   const every = Math.min(Math.max(parseInt(params.get("every") || "60", 10) || 60, 10), 3600);
-  const here = pages.findIndex((name) => paths[name] === window.location.pathname);
-  if (pages.length > 1) {
-    const next = pages[(here + 1) % pages.length];
-    window.setTimeout(function () {
-      window.location.assign(paths[next] + window.location.search);
-    }, every * 1000);
+  const query = window.location.search;
+  const STILL_MS = 8000;  /* a page still loading after this long is shown as it is */
+
+  /* The page as it is now, as a picture over it: canvases copied pixel for pixel, no ids, no clicks. */
+  function holdStill(content) {
+    const still = document.createElement("div");
+    still.className = "wall-still";
+    const copy = still.appendChild(content.cloneNode(true));
+    copy.removeAttribute("id");
+    copy.querySelectorAll("[id]").forEach((node) => node.removeAttribute("id"));
+    const from = content.querySelectorAll("canvas"), to = copy.querySelectorAll("canvas");
+    from.forEach(function (canvas, i) {
+      try { to[i].getContext("2d").drawImage(canvas, 0, 0); } catch (error) { /* a WebGL canvas: left blank */ }
+    });
+    content.closest(".content").appendChild(still);
+    return still;
   }
+
+  function drawn(content, before) {
+    return content.firstElementChild !== before && content.textContent.trim() !== ""
+      && !content.matches("[data-dash-is-loading]") && !content.querySelector("[data-dash-is-loading]");
+  }
+
+  function turn() {
+    const content = document.getElementById("_pages_content");
+    const still = content && content.closest(".content") ? holdStill(content) : null;
+    const before = content ? content.firstElementChild : null;
+    const here = pages.findIndex((name) => paths[name] === window.location.pathname);
+    window.history.replaceState({}, "", paths[pages[(here + 1) % pages.length]] + query);  /* no history to grow */
+    window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));  /* dcc.Location and Dash Pages follow it */
+    if (!still) { return; }
+    const started = Date.now();
+    let calm = 0;  /* checks in a row with nothing loading: the next page's callbacks start a moment after it */
+    const check = window.setInterval(function () {
+      calm = drawn(content, before) ? calm + 1 : 0;
+      if (calm >= 3 || Date.now() - started > STILL_MS) {
+        window.clearInterval(check);
+        still.remove();
+      }
+    }, 100);
+  }
+  if (pages.length > 1) { window.setInterval(turn, every * 1000); }
 
   function tick() {
     const clock = document.getElementById("wall-mode-clock");

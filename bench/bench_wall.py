@@ -4,7 +4,7 @@ beside the issue's target with PASS/MISS; asserts nothing; exits 0 unless the be
     .venv/bin/python -m bench.bench_wall [--seconds 60] [--minutes 60] [--rate 50] [--paint-runs 3] [--diagnose]
 
 The app (bench/wall_stack.py): a redis-server of its own, a temp SQLite file with the tiny test city and a device
-token, one `python -m dashboard.data.consumer` and `gunicorn app:server -k gthread --workers 1 --threads 32`.
+token, one `python -m dashboard.data.consumer` and `gunicorn app:asgi -k asgi --workers 1` (32 threads for pages).
 Reports go through the real ingest API, one event per POST (as a phone sends a report), `--rate` a second, the send
 time in the summary (bench/wall_load.py). Phases, in order:
 
@@ -61,7 +61,9 @@ def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
 def run(args: argparse.Namespace, workdir: Path, stack: Stack) -> list[Verdict]:
     print(machine())
     stack.start()
-    print(f"app at {stack.base_url}: gunicorn gthread 1 worker x {stack.threads} threads, one consumer, {workdir}")
+    print(
+        f"app at {stack.base_url}: gunicorn {stack.front} 1 worker x {stack.threads} threads, one consumer, {workdir}"
+    )
     verdicts = measure_first_paint(stack, workdir, args.paint_runs)
     push = measure_latency(stack, workdir, path="/", mode="push", seconds=args.seconds, rate=args.rate)
     poll = measure_latency(stack, workdir, path="/?push=off", mode="poll", seconds=args.seconds, rate=args.rate)

@@ -1,5 +1,6 @@
-"""The app as production runs it, for the wall benchmark: a redis-server of its own, a SQLite file with the tiny test
-city and a device token, one stream consumer process and `gunicorn app:server -k gthread`, every process stopped at
+"""The app as production runs it, for the wall and push benchmarks: a redis-server of its own, a SQLite file with the
+tiny test city and a device token, one stream consumer process and `gunicorn app:asgi --worker-class asgi` (or, as a
+baseline, the threaded `gunicorn app:server -k gthread` that served everything before), every process stopped at
 the end (SIGTERM, then SIGKILL), whatever happened."""
 
 from __future__ import annotations
@@ -78,8 +79,10 @@ def terminate(process: subprocess.Popen[bytes], timeout: float = 15) -> None:
 class Stack:
     """Start with `start()`; `stop()` is safe to call at any point, also after a failed start."""
 
-    def __init__(self, workdir: Path, *, threads: int = 32) -> None:
-        self.workdir, self.threads = workdir, threads
+    def __init__(self, workdir: Path, *, threads: int = 32, front: str = "asgi", workers: int = 1) -> None:
+        """`front`: "asgi" (push streams on the event loop, `threads` threads for the rest) or "gthread" (every
+        request, push streams too, on one of `threads` threads)."""
+        self.workdir, self.threads, self.front, self.workers = workdir, threads, front, workers
         self.redis = RedisServer(workdir / "redis")
         self.port = free_port()
         self.web: subprocess.Popen[bytes] | None = None
@@ -100,6 +103,7 @@ class Stack:
             "DASHBOARD_DEAD_LETTER_STREAM": f"{prefix}dead",
             "DASHBOARD_LIVE_PREFIX": f"{prefix}live:",
             "DASHBOARD_VAR_DIR": str(self.workdir / "var"),
+            "DASHBOARD_WEB_THREADS": str(self.threads),
             "PYTHONUNBUFFERED": "1",
         }
 
@@ -115,15 +119,16 @@ class Stack:
             self.login_token = issue_login_token(session, "bench-wall")
         self.consumer = self.spawn("consumer", [sys.executable, "-m", "dashboard.data.consumer", "--name", CONSUMER])
         wait_for(self.consumer_reading, timeout=60, what="the stream consumer")
+        server = ["app:asgi", "-k", "asgi"] if self.front == "asgi" else ["app:server", "-k", "gthread"]
         command = [
-            *(sys.executable, "-m", "gunicorn", "app:server", "-k", "gthread", "--workers", "1"),
+            *(sys.executable, "-m", "gunicorn", *server, "--workers", str(self.workers)),
             *("--threads", str(self.threads), "--no-control-socket", "--bind", f"127.0.0.1:{self.port}"),
         ]
         self.web = self.spawn("web", command)
         wait_for(lambda: answers(f"{self.base_url}/healthz") or self.web_exited(), timeout=120, what="gunicorn")
         if self.web_exited():
             raise RuntimeError(f"gunicorn exited: {self.log_tail('web')}")
-        self.worker_start_rss = self.worker().memory_info().rss
+        self.worker_start_rss = sum(worker.memory_info().rss for worker in self.all_workers())
 
     def login_url(self, next_path: str = "/healthz") -> str:
         """Where a browser logs in as the bench's wall screen (then lands on a page with no data: /healthz)."""
@@ -155,11 +160,14 @@ class Stack:
 
     def worker(self) -> psutil.Process:
         """The gunicorn worker (not the master): the process that serves requests and holds the app's memory."""
+        workers = self.all_workers()
+        if len(workers) != 1:
+            raise RuntimeError(f"expected one gunicorn worker, found {len(workers)}")
+        return workers[0]
+
+    def all_workers(self) -> list[psutil.Process]:
         assert self.web is not None
-        children = psutil.Process(self.web.pid).children()
-        if len(children) != 1:
-            raise RuntimeError(f"expected one gunicorn worker, found {len(children)}")
-        return children[0]
+        return list(psutil.Process(self.web.pid).children())
 
     def consumer_backlog(self) -> tuple[int, int]:
         """(entries not yet delivered to the group, entries delivered but not acknowledged)."""

@@ -63,6 +63,10 @@ class Settings(BaseSettings):
     alert_quiet_hours: float | None = Field(None, gt=0)
     # ... and an acknowledged alert re-opens when its count reaches this many times the count it was acknowledged at.
     alert_reopen_growth: float = Field(2.0, gt=1)
+    # The push stream (/events) runs on the web worker's event loop; pages, callbacks and the API on its threads.
+    web_threads: int = Field(32, ge=1, le=1024)  # threads per web worker for everything but /events
+    push_streams_per_account: int = Field(8, ge=1)  # open /events streams of one person (tabs, browsers)
+    push_streams_per_wall: int = Field(3, ge=1)  # of one wall-screen account: one screen, one page at a time
 
     @field_validator("database_url")
     @classmethod

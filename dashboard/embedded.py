@@ -93,12 +93,13 @@ def start_redis(settings: Settings) -> subprocess.Popen[bytes]:
     return process
 
 
-def web_command(settings: Settings, workers: int, threads: int) -> list[str]:
+def web_command(settings: Settings, workers: int) -> list[str]:
+    """gunicorn's asgi workers: push streams on the event loop, everything else on DASHBOARD_WEB_THREADS threads."""
     return [
         sys.executable,
         "-m",
         "gunicorn",
-        "app:server",
+        "app:asgi",
         "--chdir",
         str(ROOT),
         "--bind",
@@ -106,9 +107,7 @@ def web_command(settings: Settings, workers: int, threads: int) -> list[str]:
         "--workers",
         str(workers),
         "--worker-class",
-        "gthread",
-        "--threads",
-        str(threads),
+        "asgi",
         "--timeout",
         "120",
         "--graceful-timeout",
@@ -171,7 +170,9 @@ def stop(processes: dict[str, subprocess.Popen[bytes]], timeout: float = 15) -> 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m dashboard.embedded", description=__doc__.splitlines()[0])
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (default 1)")
-    parser.add_argument("--threads", type=int, default=32, help="threads per worker (default 32)")
+    parser.add_argument(
+        "--threads", type=int, default=32, help="threads per worker for pages, callbacks and the API (default 32)"
+    )
     parser.add_argument("--consumers", type=int, default=1, help="stream consumer processes (default 1)")
     parser.add_argument(
         "--profile",
@@ -225,7 +226,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for number in range(args.consumers):
             supervisor.start(f"consumer-{number + 1}", consumer_command(number + 1))
         supervisor.start("warning", [sys.executable, "-m", "dashboard.warning"])
-        web = supervisor.start("web", web_command(settings, args.workers, args.threads))
+        os.environ["DASHBOARD_WEB_THREADS"] = str(args.threads)  # read by each web worker (dashboard.push.front)
+        web = supervisor.start("web", web_command(settings, args.workers))
         log.info("command center at http://%s:%d", settings.host, settings.port)
         if first:
             say_first_logins(settings, first)

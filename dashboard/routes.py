@@ -3,10 +3,10 @@ events), and a health check for load balancers and the wall's watchdog."""
 
 from __future__ import annotations
 
-import json
 import logging
-import re
+import time
 from collections.abc import Iterator
+from contextlib import suppress
 from functools import partial
 from typing import Any, cast
 
@@ -20,15 +20,16 @@ from dashboard.config import get_settings
 from dashboard.data.active_city import LAYERS, city_files, layer_file, layer_url
 from dashboard.data.db import get_engine
 from dashboard.data.feed import features, features_after, latest_features
-from dashboard.data.periods import Area
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.streams import as_entries
 from dashboard.exports.routes import register_export_routes
 from dashboard.ingest import api
+from dashboard.push.admission import Admitted, admit, refusal
+from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, RETRY, STREAM_ID, frame, within_area
+from dashboard.push.opening import opening
+from dashboard.push.quota import TooManyStreams, give_back, renew
 
 log = logging.getLogger(__name__)
-STREAM_ID = re.compile(r"\d+-\d+")
-BLOCK_MS = 15_000  # a blocking XREAD holds the thread this long, then a keep-alive line goes out
 
 
 def map_preload() -> str:
@@ -89,12 +90,17 @@ def register_routes(server: Flask) -> None:
 
     @server.get("/events")
     def event_stream() -> Response:
-        """New reports as they arrive. A reconnecting browser sends the last `id:` it got (a stream id) as
-        Last-Event-ID and resumes right after it; a first visit gets the newest reports first."""
-        resume = request.headers.get("Last-Event-ID", "")
-        frames = _frames(resume if STREAM_ID.fullmatch(resume) else None, current_scope())
+        """New reports as they arrive, from this thread (servers without the async front: dashboard.push). A
+        reconnecting browser sends the last `id:` it got (a stream id) as Last-Event-ID and resumes right after it;
+        a first visit gets the newest reports first. Past the account's cap of open streams: 429."""
+        try:
+            terms = admit()
+        except TooManyStreams as error:
+            return refusal(error)
+        except REDIS_DOWN:
+            return Response(RETRY, mimetype="text/event-stream")  # nothing to stream: the browser polls, retries
         headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return Response(stream_with_context(frames), mimetype="text/event-stream", headers=headers)
+        return Response(stream_with_context(_frames(terms)), mimetype="text/event-stream", headers=headers)
 
     @server.get("/events/recent")
     def recent_events() -> Response:
@@ -110,36 +116,31 @@ def register_routes(server: Flask) -> None:
             return jsonify([])
 
 
-def _frame(stream_id: str, data: object, event: str = "") -> str:
-    kind = f"event: {event}\n" if event else ""
-    return f"id: {stream_id}\n{kind}data: {json.dumps(data, ensure_ascii=False)}\n\n"
-
-
-def within_area(features: list[dict[str, Any]], area: Area) -> list[dict[str, Any]]:
-    """Only the reports of the account's area."""
-    return [feature for feature in features if in_area(area, feature["properties"]["grid"])]
-
-
-def _frames(last_id: str | None, area: Area) -> Iterator[str]:
-    client, stream, lang = get_redis(), get_settings().event_stream, get_settings().language
-    yield "retry: 2000\n\n"  # the browser reconnects after 2 s when the stream ends
+def _frames(terms: Admitted) -> Iterator[str]:
+    client, stream, lang, area = get_redis(), get_settings().event_stream, get_settings().language, terms.area
+    renewed = time.monotonic()
+    yield RETRY
     try:
-        if last_id is None:  # a first visit: the area's newest reports (up to 500), newest first, in one frame
-            backlog, newest = latest_features(client, lang, keep=partial(in_area, area))
-            last_id = newest or "0-0"  # resume after the newest entry read: nothing falls in between
-            if backlog:
-                yield _frame(last_id, backlog, "backlog")
+        text, last_id = opening(terms)
+        if text:
+            yield text
         while True:
             reply = cast(list[Any], client.xread({stream: last_id}, block=BLOCK_MS, count=500))
+            if time.monotonic() - renewed > BLOCK_MS / 1000:
+                renew(client, [terms.place])
+                renewed = time.monotonic()
             entries = as_entries(reply[0][1]) if reply else []
             if not entries:
-                yield ": keep-alive\n\n"  # lets proxies, and dead clients, be noticed
+                yield KEEP_ALIVE
                 continue
             for feature in within_area(features(entries, lang), area):
-                yield _frame(feature["properties"]["sid"], feature)
+                yield frame(feature["properties"]["sid"], feature)
             last_id = entries[-1][0]
     except REDIS_DOWN as error:  # Redis went away, or this process closed its client under the blocking read
         log.warning("push stream ended: %s: %s", type(error).__name__, error)
         return  # end the response; the browser reconnects by itself with Last-Event-ID
     except SystemExit:  # how a stopping server ends its request threads (dash.testing's raises it in each)
         return
+    finally:  # also when the browser leaves (the generator is closed)
+        with suppress(*REDIS_DOWN):
+            give_back(client, terms.place)

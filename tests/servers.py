@@ -168,6 +168,20 @@ class Launcher:
         until(all_workers_answer, timeout=90, message=lambda: f"web: {web.log()[-3000:]}")
         return web, base
 
+    def front(self, *, threads: int = 4, env: dict[str, str] | None = None) -> tuple[Service, str]:
+        """`gunicorn app:asgi --worker-class asgi`, one worker: push streams on its event loop, `threads` threads for
+        everything else (DASHBOARD_WEB_THREADS); returns it and its base URL, once /healthz answers."""
+        port = free_port()
+        command = [
+            *(sys.executable, "-m", "gunicorn", "app:asgi", "--worker-class", "asgi", "--workers", "1"),
+            *("--no-control-socket", "--graceful-timeout", "2", "--bind", f"127.0.0.1:{port}"),
+        ]
+        web = self.start("front", command, {"DASHBOARD_WEB_THREADS": str(threads), **(env or {})})
+        base = f"http://127.0.0.1:{port}"
+        until(lambda: not web.running() or healthy(base), timeout=90, message=lambda: f"front: {web.log()[-3000:]}")
+        assert web.running(), web.log()[-3000:]
+        return web, base
+
     def consumer(self, name: str, *options: str, env: dict[str, str] | None = None) -> Service:
         """`python -m dashboard.data.consumer --name NAME`, a process of its own."""
         return self.start(name, [sys.executable, "-m", "dashboard.data.consumer", "--name", name, *options], env)
