@@ -95,6 +95,16 @@ class GridMapping(Strict):
     codes: Literal["keep", "generate"] = "keep"
 
 
+class LocalTimes(Strict):
+    """What to do with a local time the city's clock skips or repeats (daylight saving). Both default to reject,
+    with a reason naming the field, the cell and the rule."""
+
+    # 01:30 on the night the clocks go back happens twice: the first (earlier) or the second (later) of the two.
+    ambiguous: Literal["reject", "earlier", "later"] = "reject"
+    # 02:30 on the night the clocks go forward never happens: shift_forward moves it to the end of the gap (03:00).
+    nonexistent: Literal["reject", "shift_forward"] = "reject"
+
+
 class RecordMapping(Strict):
     records: RecordKind
     source: str  # the source system, e.g. "old-ps": with the id column, each record's identity
@@ -102,6 +112,7 @@ class RecordMapping(Strict):
     sheet: str | None = None  # an XLSX sheet (default: the first)
     coordinates: System = "wgs84"
     date_formats: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+    local_times: LocalTimes = Field(default_factory=LocalTimes)
     columns: dict[str, str]  # field → column header
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # field → {value in the file: our code name}
     defaults: dict[str, str] = Field(default_factory=dict)  # field → code name, for an unmapped column or empty cell

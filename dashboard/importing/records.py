@@ -29,7 +29,7 @@ from sqlalchemy import Connection, select
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
-from dashboard.data.models import Grid
+from dashboard.data.models import Base, Grid
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -201,6 +201,7 @@ class RowBuilder:
         out["grid_id"] = grid_id
         out["lat"], out["lon"] = np.round(lat, 6), np.round(lon, 6)
         out["summary"] = self.cells("summary").to_numpy()
+        self.flag_missing(out)
         ok = self.checks.ok
         rows = pd.DataFrame({name: np.asarray(value)[ok] for name, value in out.items()})
         rows["grid_id"] = rows["grid_id"].astype(np.int64)
@@ -208,6 +209,14 @@ class RowBuilder:
         rows["county_code"] = rows["grid_id"].map(self.grids.county)
         columns = INCIDENT_COLUMNS if self.mapping.records == "incidents" else HAZARD_COLUMNS
         return rows[list(columns)]
+
+    def flag_missing(self, out: dict[str, Any]) -> None:
+        """A row missing a value its table requires is rejected here rather than refused by the database: the
+        dry run and the import share these checks, so a dry run finds every row the import would refuse."""
+        table = Base.metadata.tables["incident" if self.mapping.records == "incidents" else "hazard"]
+        for name, value in out.items():
+            if name in table.columns and not table.columns[name].nullable:
+                self.checks.flag(pd.isna(np.asarray(value)), f"{name}: no value, and the database requires one")
 
     # ---------------------------------------------------------------------------------------------- identity
 
@@ -299,11 +308,50 @@ class RowBuilder:
         if required:
             self.checks.flag(~present, f"{name}: empty")
         self.checks.flag(present & parsed.isna(), lambda rows: (f"{name}: unparseable date '{raw[r]}'" for r in rows))
-        local = parsed.dt.tz_localize(self.zone, ambiguous="NaT", nonexistent="NaT")
+        local = self.on_city_clock(name, parsed, raw)
         utc = local.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
         now = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
         self.checks.flag((utc > now).fillna(False), lambda rows: (f"{name}: in the future '{raw[r]}'" for r in rows))
         return utc
+
+    def on_city_clock(self, name: str, parsed: pd.Series, raw: pd.Series) -> pd.Series:
+        """Naive times on the city's clock placed in its zone by the mapping's `local_times` rule. A time the clock
+        skips (spring forward) or repeats (fall back) that the rule does not resolve is rejected here, naming the
+        field, its column, the cell and the rule, so a dry run finds it as the import would."""
+        rule = self.mapping.local_times
+        picks = {"earlier": np.ones(self.n, dtype=bool), "later": np.zeros(self.n, dtype=bool)}
+        ambiguous: Any = picks.get(rule.ambiguous, "NaT")  # True: the earlier of the two instants
+        nonexistent = "shift_forward" if rule.nonexistent == "shift_forward" else "NaT"
+        local = parsed.dt.tz_localize(self.zone, ambiguous=ambiguous, nonexistent=nonexistent)
+        lost = (parsed.notna() & local.isna()).to_numpy()
+        if not lost.any():
+            return local
+        # which of the two: a repeated time is still unresolved when a skipped one is shifted
+        repeated = np.zeros(self.n, dtype=bool)
+        again = parsed[lost].dt.tz_localize(self.zone, ambiguous="NaT", nonexistent="shift_forward")
+        repeated[lost] = again.isna().to_numpy()
+        header = self.mapping.columns.get(name)
+
+        def cell(r: int) -> str:
+            return f"{name}: local time '{raw[r]}' (column {header})"
+
+        self.checks.flag(
+            repeated,
+            lambda rows: (
+                f"{cell(r)} happens twice in {self.zone}, as the clocks go back; rule local_times.ambiguous: "
+                f"{rule.ambiguous} (earlier or later picks one of the two)"
+                for r in rows
+            ),
+        )
+        self.checks.flag(
+            lost & ~repeated,
+            lambda rows: (
+                f"{cell(r)} does not exist in {self.zone}, as the clocks go forward; rule local_times.nonexistent: "
+                f"{rule.nonexistent} (shift_forward moves it to the end of the gap)"
+                for r in rows
+            ),
+        )
+        return local
 
     def coded(self, name: str, allowed: Iterable[str], *, required: bool = True) -> pd.Series:
         """A coded column through its value map (a code name in the file is taken as it is); empty cells and an
