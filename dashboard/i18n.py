@@ -239,6 +239,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "subtype.burning_waste": {"zh-CN": "焚烧垃圾", "en": "Burning waste"},
     "subtype.unlicensed_kitchen": {"zh-CN": "无证餐饮", "en": "Unlicensed kitchen"},
     "subtype.expired_food": {"zh-CN": "过期食品", "en": "Expired food"},
+    "subtype.other": {"zh-CN": "其他", "en": "Other"},  # every kind's and category's long tail (one code for all)
     "place.rental_housing": {"zh-CN": "出租房", "en": "Rental housing"},
     "place.residence": {"zh-CN": "住宅", "en": "Residence"},
     "place.enterprise": {"zh-CN": "企业", "en": "Enterprise"},

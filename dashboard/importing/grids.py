@@ -31,6 +31,7 @@ from dashboard.importing.city_files import area_km2, grid_centroids, township_ki
 from dashboard.importing.mapping import GridMapping
 from dashboard.importing.projection import to_wgs84
 from dashboard.importing.report import ImportReport
+from dashboard.importing.schema import schema_present
 
 log = logging.getLogger(__name__)
 
@@ -236,17 +237,22 @@ def clear_city(connection: Connection) -> None:
         connection.execute(delete(table))
 
 
+def refuse_taken_codes(connection: Connection, plan: GridPlan, report: ImportReport) -> bool:
+    """Whether a code of the plan is stored already (adding to the city, not replacing it): a problem then."""
+    taken = set(connection.scalars(select(Grid.code).where(Grid.code.in_([g.code for g in plan.grids]))))
+    if taken:
+        shown = ", ".join(sorted(taken)[:10])
+        report.problems.append(f"{len(taken)} grid codes are in the database already ({shown}); use --replace")
+    return bool(taken)
+
+
 def write_grids(connection: Connection, plan: GridPlan, *, replace: bool, report: ImportReport) -> int:
     """Insert the plan's areas (after emptying the city when `replace`); returns the grids inserted, or 0 with a
     problem in the report when a code is taken already."""
     if replace:
         clear_city(connection)
-    else:
-        taken = set(connection.scalars(select(Grid.code).where(Grid.code.in_([g.code for g in plan.grids]))))
-        if taken:
-            shown = ", ".join(sorted(taken)[:10])
-            report.problems.append(f"{len(taken)} grid codes are in the database already ({shown}); use --replace")
-            return 0
+    elif refuse_taken_codes(connection, plan, report):
+        return 0
     counties = set(connection.scalars(select(County.code)))
     townships = set(connection.scalars(select(Township.code)))
     shapes = np.array([grid.geometry for grid in plan.grids], dtype=object)
@@ -307,6 +313,9 @@ def import_grids(
     city's files."""
     report.dry_run = dry_run
     plan = plan_grids(features, mapping, report)
+    if dry_run and report.ok and not replace and schema_present(engine):  # what the import would find, read only
+        with engine.connect() as connection:
+            refuse_taken_codes(connection, plan, report)
     if dry_run or not report.ok:
         return report
     try:

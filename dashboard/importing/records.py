@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 Mask = npt.NDArray[np.bool_]
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")  # what XLSX cells become (readers.cell_text): always understood
 SOURCE_CODES_FILE = "grid_source_codes.json"  # an imported city's {code in its old system: our grid code}
+UNLISTED = "default"  # the key of a value map's entry for the values it does not list
 TRUE = frozenset({"1", "true", "yes", "y", "是", "已破", "已破案", "破案"})
 FALSE = frozenset({"0", "false", "no", "n", "否", "未破", "未破案"})
 FEW_VALUES = CODED_FIELDS | {"grid_code"}  # columns that repeat a few values (the rest: a value per row, nearly)
@@ -97,6 +99,11 @@ def load_grid_lookup(connection: Connection) -> GridLookup:
     )
 
 
+def no_grids() -> GridLookup:
+    """The lookup of a database with no grids yet: every row is outside every grid."""
+    return GridLookup({}, np.array([], dtype=np.int64), {}, {}, shapely.STRtree(np.array([], dtype=object)))
+
+
 class Checks:
     """Reasons per row; the first reason found for a row is the one reported."""
 
@@ -123,6 +130,7 @@ class Checker:
         self.mapping, self.grids, self.report, self.stored = mapping, grids, report, stored
         self.seen: dict[str, int] = {}  # identity → the data row (from 0) where the file first has it
         self.first = 0  # the data row the next part begins at
+        report.defaults_to = {name: table[UNLISTED] for name, table in mapping.values.items() if UNLISTED in table}
 
     def check(self, frame: pd.DataFrame) -> pd.DataFrame:
         report, mapping = self.report, self.mapping
@@ -135,6 +143,8 @@ class Checker:
             return pd.DataFrame()
         builder = RowBuilder(frame, mapping, self.grids, first=self.first, seen=self.seen)
         accepted = builder.build()
+        for name, counts in builder.caught.items():
+            report.defaulted.setdefault(name, Counter()).update(counts)
         for position in np.flatnonzero(~builder.checks.ok):
             report.reject(self.first + int(position) + 2, str(builder.checks.reasons[position]))
         report.total += len(frame)
@@ -162,6 +172,7 @@ class RowBuilder:
         self.zone = get_settings().timezone
         self._distinct: dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]] = {}
         self._cells: dict[str, pd.Series] = {}
+        self.caught: defaultdict[str, Counter[str]] = defaultdict(Counter)  # field → {value: rows}, see coded()
 
     def distinct(self, name: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
         """The mapped column as (codes, values): each row's cell is values[code], stripped; one empty value when
@@ -355,12 +366,31 @@ class RowBuilder:
 
     def coded(self, name: str, allowed: Iterable[str], *, required: bool = True) -> pd.Series:
         """A coded column through its value map (a code name in the file is taken as it is); empty cells and an
-        unmapped column take the mapping's default."""
+        unmapped column take the mapping's default. A value the map does not list (and no code name) takes the
+        map's own `default` when it has one: the rows it caught are counted in the report, by value."""
         codes, cells = self.distinct(name)  # each distinct cell mapped once
         table = self.mapping.values.get(name, {})
         default = self.mapping.defaults.get(name, DEFAULT_CODES.get(name, ""))
-        mapped = np.array([table.get(value, value) or default for value in cells.tolist()], dtype=object)
         allowed = set(allowed)
+        unlisted = table.get(UNLISTED)
+        caught = np.array(
+            [
+                unlisted is not None and value != "" and value not in table and value not in allowed
+                for value in cells.tolist()
+            ],
+            dtype=bool,
+        )
+        mapped = np.array(
+            [
+                unlisted if hit else (table.get(value, value) or default)
+                for value, hit in zip(cells.tolist(), caught.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        if caught.any():
+            rows = np.bincount(codes[codes >= 0], minlength=len(cells))  # -1, a missing cell, is "": never caught
+            for position in np.flatnonzero(caught).tolist():
+                self.caught[name][str(cells[position])] += int(rows[position])
         unknown = np.array([value not in allowed and value != "" for value in mapped.tolist()], dtype=bool)
         raw = self.cells(name)
         self.checks.flag(unknown[codes], lambda rows: (f"{name}: unknown value '{raw[r]}'" for r in rows))
