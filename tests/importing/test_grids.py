@@ -108,7 +108,9 @@ def test_codes_that_do_not_fit_are_refused_unless_generated(sample: Sample, tmp_
 
 def test_extending_with_codes_already_stored_is_refused(sample_grids: Sample) -> None:
     before = table_counts()
+    dry = import_grid_file(sample_grids.grids, sample_grids.grid_mapping, replace=False, dry_run=True)
     report = import_grid_file(sample_grids.grids, sample_grids.grid_mapping, replace=False)
+    assert dry.problems == report.problems  # the dry run finds it as the import does
     assert report.problems == [
         "24 grid codes are in the database already (990101-001-0001, 990101-001-0002, 990101-001-0003, "
         "990101-001-0004, 990101-001-0005, 990101-001-0006, 990101-002-0001, 990101-002-0002, 990101-002-0003, "
