@@ -393,6 +393,11 @@ class RowBuilder:
                 self.caught[name][str(cells[position])] += int(rows[position])
         unknown = np.array([value not in allowed and value != "" for value in mapped.tolist()], dtype=bool)
         raw = self.cells(name)
+        self.checks.flag(
+            (unknown & caught)[codes],  # the map's default itself is no code name: say so, not that the cell is
+            lambda rows: (f"{name}: unknown value '{raw[r]}', and values.{name}.default '{unlisted}' is no {name}"
+                          for r in rows),
+        )  # fmt: skip
         self.checks.flag(unknown[codes], lambda rows: (f"{name}: unknown value '{raw[r]}'" for r in rows))
         if required:
             self.checks.flag(np.asarray(mapped == "", dtype=bool)[codes], f"{name}: empty")

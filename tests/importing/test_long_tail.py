@@ -123,3 +123,11 @@ def test_the_counts_of_a_default_add_up_across_parts_checked_apart(tmp_path: Pat
     assert apart.defaulted == checker.report.defaulted == {"subtype": Counter({"刑事毁坏": 3, "枪支": 1, "纵火": 1,
                                                                               "其他犯罪": 1})}  # fmt: skip
     assert apart.total == len(OFFENCES) and len(apart.rejected) == len(OFFENCES)  # no grids: outside every one
+
+
+def test_a_default_that_is_no_code_name_is_named(sample_grids: Sample, tmp_path: Path) -> None:
+    table, mapping = write_file(tmp_path, "{盗窃: theft, default: misc}")
+    report = import_record_file(table, mapping, dry_run=True)
+    assert report.rejected[0].row == 3 and report.rejected[0].reason == (
+        "subtype: unknown value '刑事毁坏', and values.subtype.default 'misc' is no subtype"
+    )
