@@ -71,8 +71,10 @@ class ImportReport:
             groups = self.by_reason()
             lines.append(f"  rejected {unit}s by reason ({len(groups):,} reasons):")
             for reason, rows in groups[:shown]:
-                lines.append(f"    {len(rows):,} {unit}{'s' if len(rows) > 1 else ''}: {reason}")
-                lines.append(f"      {unit}s {runs(rows)}")
+                if len(rows) == 1:
+                    lines.append(f"    {unit} {rows[0]}: {reason}")
+                else:
+                    lines += [f"    {len(rows):,} {unit}s: {reason}", f"      {unit}s {runs(rows)}"]
             if len(groups) > shown:
                 rest = sum(len(rows) for _, rows in groups[shown:])
                 lines.append(f"    ... {len(groups) - shown:,} more reasons, over {rest:,} {unit}s")
