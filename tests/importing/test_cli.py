@@ -80,6 +80,7 @@ def test_every_rejected_row_is_in_the_report_file_and_the_summary_cuts_no_reason
         row[HEADERS["id"]] = first_id
     for row in rows[99:130]:  # file rows 101 to 131
         row[HEADERS["reported_at"]] = "yesterday"
+    rows[199][HEADERS["lat"]] = "north"  # file row 201: a reason of one row
     changed = tmp_path / "changed.csv"
     with changed.open("w", encoding="gbk", newline="") as handle:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
@@ -93,13 +94,14 @@ def test_every_rejected_row_is_in_the_report_file_and_the_summary_cuts_no_reason
     duplicate = f"duplicate id '{first_id}' (first at row 2)"
     assert f"    59 rows: {duplicate}\n      rows 3-61\n" in out
     assert "    31 rows: reported_at: unparseable date 'yesterday'\n      rows 101-131\n" in out
+    assert "    row 201: lat: not a number 'north'\n" in out
     assert f"  every rejected row with its reason: {report_file}" in out
     with report_file.open(encoding="utf-8-sig", newline="") as handle:
         written = list(csv.reader(handle))
     assert written[0] == ["row", "reason"]
     assert written[1:] == [[str(n), duplicate] for n in range(3, 62)] + [
         [str(n), "reported_at: unparseable date 'yesterday'"] for n in range(101, 132)
-    ]
+    ] + [["201", "lat: not a number 'north'"]]
     assert main(command) == 1  # without --report, the summary says how to get every row
     assert "every rejected row with its reason: run again with --report FILE" in capsys.readouterr().out
     assert table_counts() == before
