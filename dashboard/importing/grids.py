@@ -27,6 +27,7 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, text
 from dashboard.data.active_city import city_folder
 from dashboard.data.areas import GRID_CODE
 from dashboard.data.models import Base, County, Grid, PatrolPosition, PendingUpdate, Township, UserAccount
+from dashboard.importing.area_codes import derive_areas, property_text
 from dashboard.importing.city_files import area_km2, grid_centroids, township_kind, write_city_files
 from dashboard.importing.mapping import GridMapping
 from dashboard.importing.projection import to_wgs84
@@ -81,110 +82,6 @@ def read_features(path: Path, report: ImportReport) -> list[dict[str, Any]]:
     return [feature if isinstance(feature, dict) else {} for feature in features]
 
 
-def _text(properties: dict[str, Any], key: str | None) -> str:
-    if key is None:
-        return ""
-    value = properties.get(key)
-    return "" if value is None else str(value).strip()
-
-
-@dataclass
-class Areas:
-    """County and township codes made from properties (mapping.AreaCodes): each feature's, or why it has none."""
-
-    codes: dict[int, tuple[str, str]] = field(default_factory=dict)  # feature → (county, township)
-    reasons: dict[int, str] = field(default_factory=dict)
-    names: dict[str, str] = field(default_factory=dict)  # code → the value it was made from: the area's name
-
-
-def natural(value: str) -> list[Any]:
-    """'District 9' before 'District 10'."""
-    return [int(part) if part.isdigit() else part for part in re.split(r"(\d+)", value)]
-
-
-def number_values(
-    values: list[str], how: str, prefix: str, width: int, where: str
-) -> tuple[dict[str, str], dict[str, str]]:
-    """Codes `prefix` + `width` digits for distinct values, by their digits or numbered in natural order; and the
-    reason a value gets none (no digits that fit, too many values, or a code other values give too: all of them)."""
-    codes: dict[str, str] = {}
-    reasons: dict[str, str] = {}
-    for position, value in enumerate(sorted(set(values), key=lambda v: (natural(v), v)), start=1):
-        if how == "number":
-            number = position
-            if number >= 10**width:
-                reasons[value] = f"{where}: more than {10**width - 1} distinct values to number with {width} digits"
-                continue
-        else:
-            digits = "".join(re.findall(r"[0-9]", value))
-            if not digits or not 0 < int(digits) < 10**width:
-                reasons[value] = f"{where}: '{value}' has no number of 1 to {width} digits to make a code of (digits)"
-                continue
-            number = int(digits)
-        codes[value] = f"{prefix}{number:0{width}d}"
-    givers: defaultdict[str, list[str]] = defaultdict(list)
-    for value, code in codes.items():
-        givers[code].append(value)
-    for code, shared in givers.items():
-        if len(shared) > 1:
-            for value in shared:
-                others = ", ".join(f"'{other}'" for other in shared if other != value)
-                reasons[value] = f"{where}: '{value}' gives the code {code}, as {others} also does"
-                del codes[value]
-    return codes, reasons
-
-
-def derive_areas(features: list[dict[str, Any]], mapping: GridMapping, report: ImportReport) -> Areas:
-    """Each feature's county and township codes from its properties' values, as the mapping's area_codes says; the
-    report says which code each county got."""
-    rule, keys = mapping.area_codes, mapping.properties
-    assert rule is not None
-    areas = Areas()
-    values = {
-        number: (
-            _text(feature.get("properties") or {}, keys.county),
-            _text(feature.get("properties") or {}, keys.township),
-        )
-        for number, feature in enumerate(features, start=1)
-    }
-    county_where = f"{keys.county} (county, area_codes.county: {rule.county})"
-    counties, county_reasons = number_values(
-        [county for county, _ in values.values() if county], rule.county, rule.prefix, 2, county_where
-    )
-    townships: dict[tuple[str, str], str] = {}  # (county code, value) → township code
-    township_reasons: dict[tuple[str, str], str] = {}
-    if keys.township is not None:
-        township_where = f"{keys.township} (township, area_codes.township: {rule.township})"
-        per_county: defaultdict[str, list[str]] = defaultdict(list)
-        for county, township in values.values():
-            if county in counties and township:
-                per_county[counties[county]].append(township)
-        for county_code, names in per_county.items():
-            codes, reasons = number_values(names, rule.township, county_code, 3, township_where)
-            townships.update({(county_code, value): code for value, code in codes.items()})
-            township_reasons.update({(county_code, value): reason for value, reason in reasons.items()})
-    areas.names.update({code: value for value, code in counties.items()})
-    areas.names.update({code: value for (_, value), code in townships.items()})
-    for number, (county, township) in values.items():
-        if not county:
-            areas.reasons[number] = f"{keys.county} (county): empty"
-        elif county not in counties:
-            areas.reasons[number] = county_reasons[county]
-        elif keys.township is None:  # one township per county, named as the county
-            areas.codes[number] = (counties[county], f"{counties[county]}001")
-            areas.names[f"{counties[county]}001"] = county
-        elif not township:
-            areas.reasons[number] = f"{keys.township} (township): empty"
-        elif (counties[county], township) not in townships:
-            areas.reasons[number] = township_reasons[(counties[county], township)]
-        else:
-            areas.codes[number] = (counties[county], townships[(counties[county], township)])
-    made = ", ".join(f"'{value}' {code}" for value, code in sorted(counties.items(), key=lambda item: item[1]))
-    count = len({codes[1] for codes in areas.codes.values()})
-    report.warnings.append(f"area codes: {len(counties)} counties from {keys.county} ({made}); {count} townships")
-    return areas
-
-
 def plan_grids(features: list[dict[str, Any]], mapping: GridMapping, report: ImportReport) -> GridPlan:
     """Check every feature; the accepted ones become the plan. Rejections name the feature (1-based) and why."""
     keys = mapping.properties
@@ -194,9 +91,9 @@ def plan_grids(features: list[dict[str, Any]], mapping: GridMapping, report: Imp
     areas = derive_areas(features, mapping, report) if mapping.area_codes is not None else None
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
-        code, name = _text(properties, keys.code), _text(properties, keys.name)
+        code, name = property_text(properties, keys.code), property_text(properties, keys.name)
         if areas is None:
-            county, township = _text(properties, keys.county), _text(properties, keys.township)
+            county, township = property_text(properties, keys.county), property_text(properties, keys.township)
         else:
             county, township = areas.codes.get(number, ("", ""))
         reason = ""
@@ -228,14 +125,14 @@ def plan_grids(features: list[dict[str, Any]], mapping: GridMapping, report: Imp
         if reason:
             report.reject(number, reason)
             continue
-        urban = _text(properties, keys.urban).lower() in ("1", "true", "yes", "是", "城区")
+        urban = property_text(properties, keys.urban).lower() in ("1", "true", "yes", "是", "城区")
         plan.grids.append(GridRow(number, code, code, name, township, county, urban, None))
         raw_shapes.append(shape)
         made = areas.names if areas is not None else {}  # a made code's area is named by the value it was made from
-        county_name = _text(properties, keys.county_name) or made.get(county, county)
-        township_name = _text(properties, keys.township_name) or made.get(township, township)
-        county_en = _text(properties, keys.county_name_en) or county_name
-        township_en = _text(properties, keys.township_name_en) or township_name
+        county_name = property_text(properties, keys.county_name) or made.get(county, county)
+        township_name = property_text(properties, keys.township_name) or made.get(township, township)
+        county_en = property_text(properties, keys.county_name_en) or county_name
+        township_en = property_text(properties, keys.township_name_en) or township_name
         if plan.counties.setdefault(county, (county_name, county_en))[0] != county_name:
             report.warnings.append(f"feature {number}: county {county} is also named {plan.counties[county][0]}")
         if plan.townships.setdefault(township, (county, township_name, township_en))[1] != township_name:
