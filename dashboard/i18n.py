@@ -340,6 +340,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "chart.hour_weekday.hover": {"zh-CN": "%{y} %{x}时：%{z}起", "en": "%{y} %{x}:00: %{z}"},
     "chart.hour": {"zh-CN": "时", "en": "Hour"},
     "chart.top_subtypes": {"zh-CN": "主要案事件类型（点击筛选）", "en": "Top subtypes (click to select)"},
+    "chart.subtype_of_kind": {"zh-CN": "{subtype}（{kind}）", "en": "{subtype} ({kind})"},  # 其他（刑事案件）
     "chart.incidents_by_area": {"zh-CN": "各区域案事件数（点击下钻）", "en": "Incidents by area (click to drill)"},
     "chart.rate_by_area": {"zh-CN": "各区域破案率（点击下钻）", "en": "Solve rate by area (click to drill)"},
     "chart.rate_by_subtype": {"zh-CN": "各类案件破案率（点击筛选）", "en": "Solve rate by subtype (click to select)"},

@@ -131,3 +131,20 @@ def test_a_default_that_is_no_code_name_is_named(sample_grids: Sample, tmp_path:
     assert report.rejected[0].row == 3 and report.rejected[0].reason == (
         "subtype: unknown value '刑事毁坏', and values.subtype.default 'misc' is no subtype"
     )
+
+
+def test_the_top_subtypes_chart_names_the_kind_of_each_other() -> None:
+    """Every kind has `other`: each of its bars says which kind's it is, so two never share one label (plotly would
+    draw them as one bar)."""
+    import pandas as pd
+
+    from dashboard.figures.case_trends import top_subtypes
+
+    frame = pd.DataFrame(
+        {"kind": ["criminal", "dispute", "criminal"], "subtype": ["theft", "other", "other"],
+         "current": [9, 5, 4], "baseline": [8, 5, 2], "change": [0.125, 0.0, 1.0]}
+    )  # fmt: skip
+    for lang, expected in (("zh-CN", ["其他（刑事案件）", "其他（矛盾纠纷）", "盗窃"]),
+                           ("en", ["Other (Criminal cases)", "Other (Disputes)", "Theft"])):  # fmt: skip
+        bars = top_subtypes(frame, compare="yoy", lang=lang).data[0]
+        assert list(bars.y) == expected and list(bars.x) == [4, 5, 9]
