@@ -119,8 +119,12 @@ class FilterParams:
     def with_area(self, area: Area) -> FilterParams:
         return replace(self, area=area)
 
-    def with_subtype(self, subtype: str | None) -> FilterParams:
-        """The same view with one subtype picked (ValueError for one not of the kind), or none."""
+    def with_subtype(self, subtype: str | None, kind: IncidentKind | None = None) -> FilterParams:
+        """The same view with one subtype picked (ValueError for one not of the kind), or none. `kind`, the picked
+        subtype's own (a chart's bar carries it), is taken when the view shows every kind and the subtype does not
+        name its kind by itself (`other`, which every kind has)."""
+        if subtype is not None and self.kind is None and kind is not None and kind_of(subtype) is None:
+            return replace(self, subtype=subtype, kind=kind)
         return replace(self, subtype=subtype)
 
     def with_grain(self, grain: str | None) -> FilterParams:

@@ -17,6 +17,7 @@ from dashboard.callbacks.drawing import Chart, drawn, unavailable
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, picked, scoped_store, subtype_href, view_query
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
+from dashboard.data.vocab import IncidentKind
 from dashboard.figures import solve_rates as figures
 from dashboard.figures.common import subtype_label
 from dashboard.filter_url import StoredFilter
@@ -87,7 +88,7 @@ def select_solve_subtype(click: dict[str, Any] | None, _clear: int | None, store
     custom = picked(click)
     if custom is None or str(custom[0]) == "all":
         return no_update
-    return subtype_href(custom[0], stored)
+    return subtype_href(custom[0], stored, kind=IncidentKind.CRIMINAL)  # solve rates count criminal cases
 
 
 @callback(Output(ids.Solve.SELECTION, "children"), Input(ids.Drill.FILTER, "data"))
