@@ -91,10 +91,9 @@ class FilterParams:
     solve_within: int | None = None  # the N-day solve rate (one of SOLVE_WINDOWS); None: solved by now
 
     def __post_init__(self) -> None:
-        if self.subtype is not None and kind_of(self.subtype) not in (self.kind or kind_of(self.subtype), None):
-            raise ValueError(f"subtype: {self.subtype!r} is not a subtype of {self.kind}")
-        if self.subtype is not None and kind_of(self.subtype) is None:
-            raise ValueError(f"subtype: {self.subtype!r} is not a subtype")
+        if self.subtype is not None and kind_of(self.subtype, self.kind) is None:
+            of = "" if self.kind is None else f" of {self.kind}"
+            raise ValueError(f"subtype: {self.subtype!r} is not a subtype{of}")
         if self.solve_within is not None and self.solve_within not in SOLVE_WINDOWS:
             raise ValueError(f"within: {self.solve_within!r} is not one of {SOLVE_WINDOWS}")
         if self.grain is not None and self.grain not in GRAINS:
@@ -121,14 +120,18 @@ class FilterParams:
     def resolve(self, today: date, *, area: Area | None = None) -> DrillFilter:
         """The filter to count with; `area` replaces the asked one (the caller's scoped area)."""
         chosen = self.area if area is None else area
-        kind = self.kind if self.subtype is None else kind_of(self.subtype)  # a picked subtype counts with its kind
+        kind = self.kind if self.subtype is None else kind_of(self.subtype, self.kind)  # counted with its kind
         return DrillFilter(self.period_for(today), self.compare, chosen, kind, self.subtype, self.solve_within)
 
     def with_area(self, area: Area) -> FilterParams:
         return replace(self, area=area)
 
-    def with_subtype(self, subtype: str | None) -> FilterParams:
-        """The same view with one subtype picked (ValueError for one not of the kind), or none."""
+    def with_subtype(self, subtype: str | None, kind: IncidentKind | None = None) -> FilterParams:
+        """The same view with one subtype picked (ValueError for one not of the kind), or none. `kind`, the picked
+        subtype's own (a chart's bar carries it), is taken when the view shows every kind and the subtype does not
+        name its kind by itself (`other`, which every kind has)."""
+        if subtype is not None and self.kind is None and kind is not None and kind_of(subtype) is None:
+            return replace(self, subtype=subtype, kind=kind)
         return replace(self, subtype=subtype)
 
     def with_grain(self, grain: str | None) -> FilterParams:
@@ -302,9 +305,13 @@ def parse_query(query: Mapping[str, str | list[str]]) -> Parsed:
     return Parsed(FilterParams(period, start, end, compare, area, kind, subtype, grain, within), errors)
 
 
-def kind_of(subtype: str) -> IncidentKind | None:
-    """The kind a subtype belongs to (each belongs to one), or None for a code that is no subtype."""
-    return next((kind for kind, subtypes in SUBTYPES.items() if subtype in subtypes), None)
+def kind_of(subtype: str, kind: IncidentKind | None = None) -> IncidentKind | None:
+    """The kind a subtype counts with: `kind` when it has that subtype, else (no kind given) the one kind that has
+    it. None for a code no kind has, or, with no kind given, one every kind has (`other`: it needs its kind)."""
+    owners = [owner for owner, subtypes in SUBTYPES.items() if subtype in subtypes]
+    if kind is not None:
+        return kind if kind in owners else None
+    return owners[0] if len(owners) == 1 else None
 
 
 def parse_subtype(query: Mapping[str, str], kind: IncidentKind | None, errors: list[FieldError]) -> str | None:
@@ -315,8 +322,7 @@ def parse_subtype(query: Mapping[str, str], kind: IncidentKind | None, errors: l
         return None
     if kind is None and query.get(Param.KIND.value, "") not in ("", "all"):
         return None  # the kind itself was bad (and named): the subtype cannot be checked against it
-    owner = kind_of(raw)
-    if owner is None or (kind is not None and owner is not kind):
+    if kind_of(raw, kind) is None:
         errors.append(FieldError(Param.SUBTYPE, raw, "subtype"))
         return None
     return raw

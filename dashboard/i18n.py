@@ -301,6 +301,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "subtype.burning_waste": {"zh-CN": "焚烧垃圾", "en": "Burning waste"},
     "subtype.unlicensed_kitchen": {"zh-CN": "无证餐饮", "en": "Unlicensed kitchen"},
     "subtype.expired_food": {"zh-CN": "过期食品", "en": "Expired food"},
+    "subtype.other": {"zh-CN": "其他", "en": "Other"},  # every kind's and category's long tail (one code for all)
     "place.rental_housing": {"zh-CN": "出租房", "en": "Rental housing"},
     "place.residence": {"zh-CN": "住宅", "en": "Residence"},
     "place.enterprise": {"zh-CN": "企业", "en": "Enterprise"},
@@ -406,6 +407,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "chart.hour_weekday.hover": {"zh-CN": "%{y} %{x}时：%{z}起", "en": "%{y} %{x}:00: %{z}"},
     "chart.hour": {"zh-CN": "时", "en": "Hour"},
     "chart.top_subtypes": {"zh-CN": "主要案事件类型（点击筛选）", "en": "Top subtypes (click to select)"},
+    "chart.subtype_of_kind": {"zh-CN": "{subtype}（{kind}）", "en": "{subtype} ({kind})"},  # 其他（刑事案件）
     "chart.incidents_by_area": {"zh-CN": "各区域案事件数（点击下钻）", "en": "Incidents by area (click to drill)"},
     "chart.rate_by_area": {"zh-CN": "各区域破案率（点击下钻）", "en": "Solve rate by area (click to drill)"},
     "chart.rate_by_subtype": {"zh-CN": "各类案件破案率（点击筛选）", "en": "Solve rate by subtype (click to select)"},

@@ -144,6 +144,10 @@ def test_clicks_lead_where_they_say(dash_app, city):
         assert map_drill_href("junk", stored) is no_update  # type: ignore[arg-type]
         assert subtype_href("theft", stored) == f"/trends{SEARCH}&kind=criminal&subtype=theft"
         assert subtype_href("wages", stored) is no_update  # not a criminal subtype
+        every_kind = resolved(SEARCH)[0]
+        assert subtype_href("other", every_kind) is no_update  # every kind has `other`: which one?
+        assert subtype_href("other", every_kind, kind="dispute") == f"/trends{SEARCH}&kind=dispute&subtype=other"
+        assert subtype_href("other", stored, kind="dispute") == f"/trends{SEARCH}&kind=criminal&subtype=other"
         picked = resolved(SEARCH + "&kind=criminal&subtype=theft")[0]
         assert subtype_href("theft", picked) == f"/trends{SEARCH}&kind=criminal"  # a second click lets go
         assert subtype_href(None, picked) == f"/trends{SEARCH}&kind=criminal"

@@ -126,7 +126,7 @@ def select_subtype(click: dict[str, Any] | None, _clear: int | None, stored: dic
     custom = picked(click)
     if custom is None or len(custom) < 2:
         return no_update
-    return subtype_href(custom[1], stored)
+    return subtype_href(custom[1], stored, kind=custom[0])
 
 
 @callback(Output(ids.Trends.SELECTION, "children"), Input(ids.Drill.FILTER, "data"))

@@ -241,16 +241,16 @@ def area_href(code: Any, stored: dict[str, Any]) -> Any:
     return scoped_store(stored).link(area)  # the page checks the area it is sent to against the account's
 
 
-def subtype_href(subtype: Any, stored: dict[str, Any] | None) -> Any:
+def subtype_href(subtype: Any, stored: dict[str, Any] | None, kind: Any = None) -> Any:
     """This view with `subtype` picked (in the address, so every figure and table of the page counts with it, and a
     link reopens it), or let go when it is picked already; None lets go. A code that is no subtype of the view's
-    kind changes nothing."""
+    kind changes nothing. `kind`: the clicked bar's, which picks `other` (every kind's) in a view of every kind."""
     if not stored:
         return no_update
     shown = scoped_store(stored)
     chosen = None if subtype is None or str(subtype) == shown.params.subtype else str(subtype)
     try:
-        params = shown.params.with_subtype(chosen)
+        params = shown.params.with_subtype(chosen, IncidentKind(str(kind)) if kind is not None else None)
     except ValueError:
         return no_update
     return params.with_area(shown.drill.area).link(shown.path)

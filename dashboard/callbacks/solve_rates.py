@@ -26,6 +26,7 @@ from dashboard.callbacks.filter_bar import (
 from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
+from dashboard.data.vocab import IncidentKind
 from dashboard.figures import solve_rates as figures
 from dashboard.figures.common import subtype_label
 from dashboard.filter_url import StoredFilter
@@ -97,7 +98,7 @@ def select_solve_subtype(click: dict[str, Any] | None, _clear: int | None, store
     custom = picked(click)
     if custom is None or str(custom[0]) == "all":
         return no_update
-    return subtype_href(custom[0], stored)
+    return subtype_href(custom[0], stored, kind=IncidentKind.CRIMINAL)  # solve rates count criminal cases
 
 
 @callback(Output(ids.Solve.SELECTION, "children"), Input(ids.Drill.FILTER, "data"))

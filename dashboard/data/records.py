@@ -134,8 +134,8 @@ def _code(name: str, expression: Any, family: str, codes: Sequence[str]) -> Colu
 
 
 def _tables() -> dict[RecordKind, Table]:
-    incident_subtypes = [s for group in SUBTYPES.values() for s in group]
-    hazard_subtypes = [s for group in HAZARD_SUBTYPES.values() for s in group]
+    incident_subtypes = list(dict.fromkeys(s for group in SUBTYPES.values() for s in group))  # `other` once
+    hazard_subtypes = list(dict.fromkeys(s for group in HAZARD_SUBTYPES.values() for s in group))
     incident_moment = Column("reported_at", Incident.reported_at, ColumnType.DATE)
     hazard_moment = Column("found_at", Hazard.found_at, ColumnType.DATE)
     patrol_moment = Column("started_at", PatrolLog.started_at, ColumnType.DATE)

@@ -88,6 +88,11 @@ class Platform(StrEnum):
     SERVICE = "service"  # 便民服务
 
 
+# The long tail: a report (or an imported record) that fits no named subtype of its kind or category. The same
+# code in every kind and category, so one value map (`default: other`) serves a whole file; a subtype alone does
+# not name its kind then (dashboard.filter_url.kind_of).
+OTHER = "other"  # 其他
+
 SUBTYPES: dict[IncidentKind, tuple[str, ...]] = {
     IncidentKind.DISPUTE: (
         "neighbourhood",
@@ -97,14 +102,16 @@ SUBTYPES: dict[IncidentKind, tuple[str, ...]] = {
         "property_management",
         "consumer",
         "traffic_compensation",
+        OTHER,
     ),
-    IncidentKind.STABILITY: ("group_petition", "gathering", "online_opinion"),
+    IncidentKind.STABILITY: ("group_petition", "gathering", "online_opinion", OTHER),
     IncidentKind.SAFETY_ACCIDENT: (
         "fire",
         "industrial_injury",
         "gas",
         "road_traffic",
         "fishing_vessel",
+        OTHER,
     ),
     IncidentKind.CRIMINAL: (
         "theft",
@@ -116,19 +123,21 @@ SUBTYPES: dict[IncidentKind, tuple[str, ...]] = {
         "drugs",
         "gambling",
         "fraud",
+        OTHER,
     ),
 }
 
 HAZARD_SUBTYPES: dict[HazardCategory, tuple[str, ...]] = {
-    HazardCategory.FIRE: ("blocked_exit", "illegal_wiring", "ebike_indoor_charging"),
+    HazardCategory.FIRE: ("blocked_exit", "illegal_wiring", "ebike_indoor_charging", OTHER),
     HazardCategory.PRODUCTION_SAFETY: (
         "machine_fault",
         "hazardous_chemicals",
         "no_permit",
+        OTHER,
     ),
-    HazardCategory.PUBLIC_ORDER: ("unregistered_tenants", "entertainment_venue"),
-    HazardCategory.ENVIRONMENT: ("illegal_discharge", "burning_waste"),
-    HazardCategory.FOOD_SAFETY: ("unlicensed_kitchen", "expired_food"),
+    HazardCategory.PUBLIC_ORDER: ("unregistered_tenants", "entertainment_venue", OTHER),
+    HazardCategory.ENVIRONMENT: ("illegal_discharge", "burning_waste", OTHER),
+    HazardCategory.FOOD_SAFETY: ("unlicensed_kitchen", "expired_food", OTHER),
 }
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.config import Language
+from dashboard.data.vocab import OTHER
 from dashboard.figures.common import (
     BASELINE,
     CURRENT,
@@ -105,7 +106,9 @@ def top_subtypes(frame: pd.DataFrame, *, compare: str, lang: Language, selected:
     if frame.empty:
         return empty(title, t("empty.no_incidents", lang))
     rows = frame.iloc[::-1]  # plotly draws the first category at the bottom
-    labels = [vocab_label("subtype", str(code), lang) for code in rows["subtype"]]
+    labels = [
+        subtype_bar_label(str(kind), str(code), lang) for kind, code in zip(rows["kind"], rows["subtype"], strict=True)
+    ]
     custom: list[Any] = [[str(kind), str(code)] for kind, code in zip(rows["kind"], rows["subtype"], strict=True)]
     fig = go.Figure()
     fig.add_bar(
@@ -135,6 +138,16 @@ def top_subtypes(frame: pd.DataFrame, *, compare: str, lang: Language, selected:
     )
     fig.update_layout(clickmode="event", margin={"l": 120})
     return styled(fig, title)
+
+
+def subtype_bar_label(kind: str, subtype: str, lang: Language) -> str:
+    """A subtype's label; `other`, which every kind has, says its kind (two bars of one label would be drawn as one)."""
+    label = vocab_label("subtype", subtype, lang)
+    return (
+        t("chart.subtype_of_kind", lang, subtype=label, kind=vocab_label("kind", kind, lang))
+        if subtype == OTHER
+        else label
+    )
 
 
 def area_counts(frame: pd.DataFrame, *, value: str, title: str, lang: Language) -> go.Figure:

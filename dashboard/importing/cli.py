@@ -1,5 +1,6 @@
-"""The command line: `python -m dashboard.importing grids|records --mapping M.yaml FILE [--dry-run] [--replace]`,
-and `python -m dashboard.importing sample OUT_DIR`. Every run prints the validation report.
+"""The command line: `python -m dashboard.importing grids|records --mapping M.yaml FILE [--dry-run] [--replace]
+[--report REJECTED.csv]`, and `python -m dashboard.importing sample OUT_DIR`. Every run prints the validation
+report; --report writes every rejected row with its number and reason.
 
 Exit status: 0 when the file was imported (or, on a dry run, would be) in full; 1 when rows were rejected or the
 file has a problem (nothing is written then, unless --skip-rejected); 2 for a bad argument or mapping file.
@@ -35,7 +36,9 @@ def parser() -> argparse.ArgumentParser:
     actions = command.add_subparsers(dest="action", required=True)
     grids = actions.add_parser("grids", help="grid polygons from a GeoJSON file")
     grids.add_argument("--replace", action="store_true", help="replace the city (and every record in it)")
-    records = actions.add_parser("records", help="incidents or hazards from a CSV or XLSX file")
+    records = actions.add_parser(
+        "records", help="incidents or hazards from a CSV or XLSX file (or a .csv.gz, or a .zip holding one)"
+    )
     records.add_argument(
         "--skip-rejected", action="store_true", help="import the accepted rows even when some are rejected"
     )
@@ -43,6 +46,9 @@ def parser() -> argparse.ArgumentParser:
         action.add_argument("--mapping", type=Path, required=True, help="the mapping file (YAML)")
         action.add_argument("--dry-run", action="store_true", help="check and report; change nothing")
         action.add_argument("--quiet", action="store_true", help="no progress bars")
+        action.add_argument(
+            "--report", type=Path, metavar="FILE", help="write every rejected row with its number and reason (CSV)"
+        )
         action.add_argument("file", type=Path)
     sample = actions.add_parser("sample", help="write a small second city to import")
     sample.add_argument("out_dir", type=Path)
@@ -56,7 +62,8 @@ def run_grids(args: argparse.Namespace) -> ImportReport:
     features = read_features(args.file, report)
     if report.problems:
         return report
-    ensure_schema(get_engine(), get_settings().database_url)  # a new database is migrated first
+    if not args.dry_run:  # a new database is migrated first; a dry run leaves even the schema alone
+        ensure_schema(get_engine(), get_settings().database_url)
     return import_grids(get_engine(), features, mapping, report, dry_run=args.dry_run, replace=args.replace)
 
 
@@ -68,7 +75,8 @@ def run_records(args: argparse.Namespace) -> ImportReport:
     except ReadError as error:
         report.problems.append(str(error))
         return report
-    ensure_schema(get_engine(), get_settings().database_url)  # a new database is migrated first
+    if not args.dry_run:  # a new database is migrated first; a dry run leaves even the schema alone
+        ensure_schema(get_engine(), get_settings().database_url)
     return import_records(
         get_engine(),
         parts,
@@ -92,5 +100,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except MappingError as error:
         sys.stderr.write(f"{error}\n")
         return 2
+    if args.report is not None:
+        try:
+            report.write_rejections(args.report)
+        except OSError as error:
+            sys.stderr.write(f"--report: cannot write {args.report}: {error.strerror}\n")
+            return 2
     sys.stdout.write(report.render() + "\n")
     return 0 if report.ok or report.written else 1

@@ -27,10 +27,12 @@ from sqlalchemy import Connection, Engine, Table, delete, insert, select, text
 from dashboard.data.active_city import city_folder
 from dashboard.data.areas import GRID_CODE
 from dashboard.data.models import Base, County, Grid, PatrolPosition, PendingUpdate, Township, UserAccount
+from dashboard.importing.area_codes import derive_areas, property_text
 from dashboard.importing.city_files import area_km2, grid_centroids, township_kind, write_city_files
 from dashboard.importing.mapping import GridMapping
 from dashboard.importing.projection import to_wgs84
 from dashboard.importing.report import ImportReport
+from dashboard.importing.schema import schema_present
 
 log = logging.getLogger(__name__)
 
@@ -80,28 +82,27 @@ def read_features(path: Path, report: ImportReport) -> list[dict[str, Any]]:
     return [feature if isinstance(feature, dict) else {} for feature in features]
 
 
-def _text(properties: dict[str, Any], key: str | None) -> str:
-    if key is None:
-        return ""
-    value = properties.get(key)
-    return "" if value is None else str(value).strip()
-
-
 def plan_grids(features: list[dict[str, Any]], mapping: GridMapping, report: ImportReport) -> GridPlan:
     """Check every feature; the accepted ones become the plan. Rejections name the feature (1-based) and why."""
     keys = mapping.properties
     plan = GridPlan()
     report.total = len(features)
     raw_shapes = []
+    areas = derive_areas(features, mapping, report) if mapping.area_codes is not None else None
     for number, feature in enumerate(features, start=1):
         properties = feature.get("properties") or {}
-        code, name = _text(properties, keys.code), _text(properties, keys.name)
-        county, township = _text(properties, keys.county), _text(properties, keys.township)
+        code, name = property_text(properties, keys.code), property_text(properties, keys.name)
+        if areas is None:
+            county, township = property_text(properties, keys.county), property_text(properties, keys.township)
+        else:
+            county, township = areas.codes.get(number, ("", ""))
         reason = ""
         if not code:
             reason = f"{keys.code} (code): empty"
         elif not name:
             reason = f"{keys.name} (name): empty"
+        elif areas is not None and number in areas.reasons:
+            reason = areas.reasons[number]
         elif not COUNTY_CODE.fullmatch(county):
             reason = f"{keys.county} (county): '{county}' is not a 6-digit county code"
         elif not TOWNSHIP_CODE.fullmatch(township) or not township.startswith(county):
@@ -124,23 +125,24 @@ def plan_grids(features: list[dict[str, Any]], mapping: GridMapping, report: Imp
         if reason:
             report.reject(number, reason)
             continue
-        urban = _text(properties, keys.urban).lower() in ("1", "true", "yes", "是", "城区")
+        urban = property_text(properties, keys.urban).lower() in ("1", "true", "yes", "是", "城区")
         plan.grids.append(GridRow(number, code, code, name, township, county, urban, None))
         raw_shapes.append(shape)
-        county_name = _text(properties, keys.county_name) or county
-        township_name = _text(properties, keys.township_name) or township
-        county_en = _text(properties, keys.county_name_en) or county_name
-        township_en = _text(properties, keys.township_name_en) or township_name
+        made = areas.names if areas is not None else {}  # a made code's area is named by the value it was made from
+        county_name = property_text(properties, keys.county_name) or made.get(county, county)
+        township_name = property_text(properties, keys.township_name) or made.get(township, township)
+        county_en = property_text(properties, keys.county_name_en) or county_name
+        township_en = property_text(properties, keys.township_name_en) or township_name
         if plan.counties.setdefault(county, (county_name, county_en))[0] != county_name:
             report.warnings.append(f"feature {number}: county {county} is also named {plan.counties[county][0]}")
         if plan.townships.setdefault(township, (county, township_name, township_en))[1] != township_name:
             report.warnings.append(f"feature {number}: township {township} is also named {plan.townships[township][1]}")
     _to_wgs84(plan, raw_shapes, mapping)
-    _reject_duplicates(plan, report)
+    merged = _same_codes(plan, report, merge=mapping.same_code == "merge")
     if mapping.codes == "generate":
         _generate_codes(plan, report)
     _reject_overlaps(plan, report)
-    report.accepted = len(plan.grids)
+    report.accepted = len(plan.grids) + merged  # features: a merged grid counts each of its features
     return plan
 
 
@@ -154,19 +156,40 @@ def _to_wgs84(plan: GridPlan, shapes: list[Any], mapping: GridMapping) -> None:
         grid.geometry = shapely.make_valid(shape) if not shapely.is_valid(shape) else shape
 
 
-def _reject_duplicates(plan: GridPlan, report: ImportReport) -> None:
-    first: dict[str, int] = {}
+def _same_codes(plan: GridPlan, report: ImportReport, *, merge: bool) -> int:
+    """Features that share a code: merged into the first (one grid, a multipolygon of their parts; the report says
+    so) when `merge` and they name the same township and county, else rejected. Returns the features merged."""
+    first: dict[str, GridRow] = {}
+    parts: defaultdict[str, list[GridRow]] = defaultdict(list)
     kept = []
     for grid in plan.grids:
-        if grid.source_code in first:
+        earlier = first.get(grid.source_code)
+        if earlier is None:
+            first[grid.source_code] = grid
+            kept.append(grid)
+        elif not merge:
+            report.reject(grid.feature, f"duplicate code '{grid.source_code}' (first at feature {earlier.feature})")
+        elif (grid.county, grid.township) != (earlier.county, earlier.township):
             report.reject(
                 grid.feature,
-                f"duplicate code '{grid.source_code}' (first at feature {first[grid.source_code]})",
+                f"code '{grid.source_code}' is also feature {earlier.feature}'s, in township {earlier.township}, "
+                f"not {grid.township}: not merged",
             )
-            continue
-        first[grid.source_code] = grid.feature
-        kept.append(grid)
+        else:
+            parts[grid.source_code].append(grid)
+    for code, more in parts.items():
+        grid = first[code]
+        grid.geometry = shapely.union_all([grid.geometry, *(other.geometry for other in more)])
+        pieces = shapely.get_num_geometries(grid.geometry)
+        numbers = ", ".join(str(g.feature) for g in [grid, *more])
+        names = {other.name for other in more} - {grid.name}
+        also = f"; also named {', '.join(sorted(names))}, kept '{grid.name}'" if names else ""
+        report.warnings.append(
+            f"features {numbers} share the code '{code}': merged into one grid, a "
+            f"{'multipolygon of ' + str(pieces) + ' parts' if pieces > 1 else 'polygon (the parts touch)'}{also}"
+        )
     plan.grids = kept
+    return sum(len(more) for more in parts.values())
 
 
 def _generate_codes(plan: GridPlan, report: ImportReport) -> None:
@@ -236,17 +259,22 @@ def clear_city(connection: Connection) -> None:
         connection.execute(delete(table))
 
 
+def refuse_taken_codes(connection: Connection, plan: GridPlan, report: ImportReport) -> bool:
+    """Whether a code of the plan is stored already (adding to the city, not replacing it): a problem then."""
+    taken = set(connection.scalars(select(Grid.code).where(Grid.code.in_([g.code for g in plan.grids]))))
+    if taken:
+        shown = ", ".join(sorted(taken)[:10])
+        report.problems.append(f"{len(taken)} grid codes are in the database already ({shown}); use --replace")
+    return bool(taken)
+
+
 def write_grids(connection: Connection, plan: GridPlan, *, replace: bool, report: ImportReport) -> int:
     """Insert the plan's areas (after emptying the city when `replace`); returns the grids inserted, or 0 with a
     problem in the report when a code is taken already."""
     if replace:
         clear_city(connection)
-    else:
-        taken = set(connection.scalars(select(Grid.code).where(Grid.code.in_([g.code for g in plan.grids]))))
-        if taken:
-            shown = ", ".join(sorted(taken)[:10])
-            report.problems.append(f"{len(taken)} grid codes are in the database already ({shown}); use --replace")
-            return 0
+    elif refuse_taken_codes(connection, plan, report):
+        return 0
     counties = set(connection.scalars(select(County.code)))
     townships = set(connection.scalars(select(Township.code)))
     shapes = np.array([grid.geometry for grid in plan.grids], dtype=object)
@@ -307,6 +335,9 @@ def import_grids(
     city's files."""
     report.dry_run = dry_run
     plan = plan_grids(features, mapping, report)
+    if dry_run and report.ok and not replace and schema_present(engine):  # what the import would find, read only
+        with engine.connect() as connection:
+            refuse_taken_codes(connection, plan, report)
     if dry_run or not report.ok:
         return report
     try:

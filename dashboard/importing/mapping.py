@@ -77,13 +77,25 @@ class GridProperties(Strict):
 
     code: str
     name: str
-    township: str  # the township's code: 9 digits, beginning with its county's code
-    county: str  # the county's code: 6 digits (GB/T 2260)
+    county: str  # the county's code: 6 digits (GB/T 2260); with area_codes, any value naming the county
+    # the township's code: 9 digits, beginning with its county's code; with area_codes, any value naming the township
+    # within its county, or none (each county is then one township)
+    township: str | None = None
     township_name: str | None = None
     county_name: str | None = None
     township_name_en: str | None = None
     county_name_en: str | None = None
     urban: str | None = None  # a yes/no property (1/0, true/false, 是/否)
+
+
+class AreaCodes(Strict):
+    """County and township codes made from properties that hold other values (district names, beat sectors)."""
+
+    prefix: str = Field(pattern=r"^\d{4}$")  # the 4 digits every county code begins with (province and city)
+    # digits: the digits in the value, e.g. 'District 5' → <prefix>05 (a township: <county>005);
+    # number: the distinct values numbered in their natural order (a township's within its county)
+    county: Literal["digits", "number"] = "number"
+    township: Literal["digits", "number"] = "number"
 
 
 class GridMapping(Strict):
@@ -93,6 +105,25 @@ class GridMapping(Strict):
     # keep: the file's grid codes already follow <county>-<township 3>-<grid 4>; generate: number each township's
     # grids 0001, 0002, ... in the order of the file's codes (the file's code is kept as the grid's source code).
     codes: Literal["keep", "generate"] = "keep"
+    area_codes: AreaCodes | None = None  # none: the county and township properties hold our codes as they are
+    # features with one code: merged into one grid (a multipolygon), or the later ones rejected
+    same_code: Literal["merge", "reject"] = "merge"
+
+    @model_validator(mode="after")
+    def _township(self) -> GridMapping:
+        if self.properties.township is None and self.area_codes is None:
+            raise ValueError("properties.township: field required (or make the codes with area_codes)")
+        return self
+
+
+class LocalTimes(Strict):
+    """What to do with a local time the city's clock skips or repeats (daylight saving). Both default to reject,
+    with a reason naming the field, the cell and the rule."""
+
+    # 01:30 on the night the clocks go back happens twice: the first (earlier) or the second (later) of the two.
+    ambiguous: Literal["reject", "earlier", "later"] = "reject"
+    # 02:30 on the night the clocks go forward never happens: shift_forward moves it to the end of the gap (03:00).
+    nonexistent: Literal["reject", "shift_forward"] = "reject"
 
 
 class RecordMapping(Strict):
@@ -102,6 +133,7 @@ class RecordMapping(Strict):
     sheet: str | None = None  # an XLSX sheet (default: the first)
     coordinates: System = "wgs84"
     date_formats: tuple[str, ...] = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d")
+    local_times: LocalTimes = Field(default_factory=LocalTimes)
     columns: dict[str, str]  # field → column header
     values: dict[str, dict[str, str]] = Field(default_factory=dict)  # field → {value in the file: our code name}
     defaults: dict[str, str] = Field(default_factory=dict)  # field → code name, for an unmapped column or empty cell

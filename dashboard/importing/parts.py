@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections import Counter
 from collections.abc import Generator
 from multiprocessing.connection import Connection
 from typing import Any
@@ -77,19 +78,25 @@ def check_in_child(checker: Checker, parts: Parts, send: Connection) -> None:
         send.close()
 
 
-def counts_of(report: ImportReport) -> tuple[int, int, int, int, int]:
-    return (report.total, report.accepted, report.already_imported, len(report.rejected), len(report.problems))
+Counts = tuple[int, int, int, int, int, dict[str, Counter[str]]]
 
 
-def since(report: ImportReport, before: tuple[int, int, int, int, int]) -> dict[str, Any]:
+def counts_of(report: ImportReport) -> Counts:
+    defaulted = {name: Counter(counts) for name, counts in report.defaulted.items()}
+    return (report.total, report.accepted, report.already_imported, len(report.rejected), len(report.problems),
+            defaulted)  # fmt: skip
+
+
+def since(report: ImportReport, before: Counts) -> dict[str, Any]:
     """What a part added to the report (sent to the parent, whose report it is)."""
-    total, accepted, already, rejected, problems = before
+    total, accepted, already, rejected, problems, defaulted = before
     return {
         "total": report.total - total,
         "accepted": report.accepted - accepted,
         "already_imported": report.already_imported - already,
         "rejected": report.rejected[rejected:],
         "problems": report.problems[problems:],
+        "defaulted": {name: counts - defaulted.get(name, Counter()) for name, counts in report.defaulted.items()},
     }
 
 
@@ -99,3 +106,5 @@ def add_counts(report: ImportReport, counts: dict[str, Any]) -> None:
     report.already_imported += counts["already_imported"]
     report.rejected.extend(counts["rejected"])
     report.problems.extend(counts["problems"])
+    for name, caught in counts["defaulted"].items():
+        report.defaulted.setdefault(name, Counter()).update(caught)

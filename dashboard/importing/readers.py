@@ -1,10 +1,13 @@
-"""Reading another system's tables: CSV (UTF-8 or GBK, quoted fields with commas and newlines) or XLSX, into a
-DataFrame of text cells with the header row's names. A file that cannot be read raises `ReadError`, whose message
-says what is wrong and what to do."""
+"""Reading another system's tables: CSV (UTF-8 or GBK, quoted fields with commas and newlines; also gzipped) or
+XLSX (either alone in a ZIP), into a DataFrame of text cells with the header row's names. A file that cannot be
+read raises `ReadError`, whose message says what is wrong and what to do."""
 
 from __future__ import annotations
 
+import gzip
 import io
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -15,6 +18,7 @@ import pandas as pd
 
 Encoding = Literal["auto", "utf-8", "gbk"]
 PART_ROWS = 25_000  # rows per part (dashboard/importing/records.py checks one while it writes the one before)
+CSV, XLSX = frozenset({".csv", ".txt"}), frozenset({".xlsx", ".xlsm"})
 CODECS = {"utf-8": "utf-8-sig", "gbk": "gb18030"}  # gb18030 is the superset of GBK Windows writes; BOM tolerated
 
 
@@ -45,16 +49,50 @@ def read_table(path: Path, *, encoding: Encoding = "auto", sheet: str | None = N
 
 def read_parts(path: Path, *, encoding: Encoding = "auto", sheet: str | None = None, rows: int = PART_ROWS) -> Parts:
     """The table as `Parts`: the file's problems that show before any row (no such file, wrong kind, encoding,
-    no header) raise ReadError here."""
+    no header) raise ReadError here. A `.gz` holds one CSV; a `.zip` one CSV or XLSX (folders aside)."""
     if not path.is_file():
         raise ReadError(f"{path}: no such file")
-    if path.suffix.lower() in (".xlsx", ".xlsm"):
-        frame = read_xlsx(path, sheet)
+    name, data = unpacked(path)
+    suffix = Path(name).suffix.lower()
+    if suffix in XLSX:
+        frame = read_xlsx(data, sheet, name=name)
         return Parts((frame.iloc[start : start + rows].reset_index(drop=True) for start in
                       range(0, max(len(frame), 1), rows)), len(frame))  # fmt: skip
-    if path.suffix.lower() not in (".csv", ".txt"):
-        raise ReadError(f"{path.name}: not a CSV or XLSX file (by its name)")
-    return csv_parts(path.read_bytes(), encoding, name=path.name, rows=rows)
+    if suffix not in CSV:
+        raise ReadError(f"{name}: not a CSV or XLSX file (by its name; also read: .csv.gz, and a .zip holding one)")
+    return csv_parts(data, encoding, name=name, rows=rows)
+
+
+def unpacked(path: Path) -> tuple[str, bytes]:
+    """The table's name and bytes: the file's own, or the one inside a `.gz` (its name less `.gz`) or a `.zip`."""
+    suffix = path.suffix.lower()
+    if suffix == ".gz":
+        inner = path.name[: -len(path.suffix)]
+        if Path(inner).suffix.lower() not in CSV:
+            raise ReadError(f"{path.name}: a .gz file must hold a CSV (name.csv.gz)")
+        try:
+            return inner, gzip.decompress(path.read_bytes())
+        except (OSError, EOFError, zlib.error) as error:
+            raise ReadError(f"{path.name}: not a readable gzip file ({error})") from None
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as archive:
+                members = [
+                    info
+                    for info in archive.infolist()
+                    if not info.is_dir() and not info.filename.startswith("__MACOSX/")
+                    and not Path(info.filename).name.startswith(".")
+                ]  # fmt: skip
+                tables = [info for info in members if Path(info.filename).suffix.lower() in CSV | XLSX]
+                if len(tables) != 1:
+                    held = ", ".join(info.filename for info in members) or "nothing"
+                    raise ReadError(
+                        f"{path.name}: a .zip must hold exactly one CSV or XLSX file; it holds {len(tables)} ({held})"
+                    )
+                return Path(tables[0].filename).name, archive.read(tables[0])
+        except (zipfile.BadZipFile, zlib.error, RuntimeError, NotImplementedError) as error:
+            raise ReadError(f"{path.name}: not a readable ZIP file ({error})") from None
+    return path.name, path.read_bytes() if suffix in CSV | XLSX else b""  # another kind is named by the caller
 
 
 def decode(data: bytes, encoding: Encoding, *, name: str) -> str:
@@ -110,13 +148,13 @@ def csv_parts(data: bytes, encoding: Encoding, *, name: str = "file", rows: int 
     return Parts(parts(), max(text.count("\n"), 1))
 
 
-def read_xlsx(path: Path, sheet: str | None) -> pd.DataFrame:
+def read_xlsx(data: bytes, sheet: str | None, *, name: str) -> pd.DataFrame:
     try:
-        frame = pd.read_excel(path, sheet_name=sheet or 0, dtype=object, engine="openpyxl")
+        frame = pd.read_excel(io.BytesIO(data), sheet_name=sheet or 0, dtype=object, engine="openpyxl")
     except ValueError as error:  # e.g. no such sheet
-        raise ReadError(f"{path.name}: {error}") from None
+        raise ReadError(f"{name}: {error}") from None
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise ReadError(f"{path.name}: not a readable XLSX workbook ({type(error).__name__})") from None
+        raise ReadError(f"{name}: not a readable XLSX workbook ({type(error).__name__})") from None
     frame.columns = [str(column).strip() for column in frame.columns]
     return frame.apply(lambda column: column.map(cell_text)).astype(str) if len(frame) else frame.astype(str)
 

@@ -28,9 +28,10 @@ from dashboard.importing.columns import seed_table, write_table
 from dashboard.importing.mapping import RecordMapping
 from dashboard.importing.parts import checked_parts
 from dashboard.importing.readers import Parts, ReadError
-from dashboard.importing.records import Checker, load_grid_lookup
+from dashboard.importing.records import Checker, load_grid_lookup, no_grids
 from dashboard.importing.report import ImportReport
 from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
+from dashboard.importing.schema import schema_present
 
 
 def model_of(mapping: RecordMapping) -> Any:
@@ -156,6 +157,17 @@ def import_records(
     def stopped() -> bool:
         return bool(report.problems) or (bool(report.rejected) and not skip_rejected)
 
+    if dry_run and not schema_present(engine):  # an empty database: nothing to look up, and nothing is created
+        checker = Checker(mapping, no_grids(), report, set())
+        try:
+            with closing(checked_parts(checker, parts)) as checked:
+                for _rows in checked:
+                    pass
+        except ReadError as error:
+            report.problems.append(str(error))
+            return report
+        checker.finish()
+        return report
     with engine.connect() as connection, ExitStack() as stack:
         phase("read, check, write (in parts)")
         checker = Checker(mapping, load_grid_lookup(connection), report, stored_identities(connection, mapping))

@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +30,7 @@ from sqlalchemy import Connection, select
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
-from dashboard.data.models import Grid
+from dashboard.data.models import Base, Grid
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -51,6 +52,7 @@ log = logging.getLogger(__name__)
 Mask = npt.NDArray[np.bool_]
 ISO_FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d")  # what XLSX cells become (readers.cell_text): always understood
 SOURCE_CODES_FILE = "grid_source_codes.json"  # an imported city's {code in its old system: our grid code}
+UNLISTED = "default"  # the key of a value map's entry for the values it does not list
 TRUE = frozenset({"1", "true", "yes", "y", "是", "已破", "已破案", "破案"})
 FALSE = frozenset({"0", "false", "no", "n", "否", "未破", "未破案"})
 FEW_VALUES = CODED_FIELDS | {"grid_code"}  # columns that repeat a few values (the rest: a value per row, nearly)
@@ -97,6 +99,11 @@ def load_grid_lookup(connection: Connection) -> GridLookup:
     )
 
 
+def no_grids() -> GridLookup:
+    """The lookup of a database with no grids yet: every row is outside every grid."""
+    return GridLookup({}, np.array([], dtype=np.int64), {}, {}, shapely.STRtree(np.array([], dtype=object)))
+
+
 class Checks:
     """Reasons per row; the first reason found for a row is the one reported."""
 
@@ -123,6 +130,7 @@ class Checker:
         self.mapping, self.grids, self.report, self.stored = mapping, grids, report, stored
         self.seen: dict[str, int] = {}  # identity → the data row (from 0) where the file first has it
         self.first = 0  # the data row the next part begins at
+        report.defaults_to = {name: table[UNLISTED] for name, table in mapping.values.items() if UNLISTED in table}
 
     def check(self, frame: pd.DataFrame) -> pd.DataFrame:
         report, mapping = self.report, self.mapping
@@ -135,6 +143,8 @@ class Checker:
             return pd.DataFrame()
         builder = RowBuilder(frame, mapping, self.grids, first=self.first, seen=self.seen)
         accepted = builder.build()
+        for name, counts in builder.caught.items():
+            report.defaulted.setdefault(name, Counter()).update(counts)
         for position in np.flatnonzero(~builder.checks.ok):
             report.reject(self.first + int(position) + 2, str(builder.checks.reasons[position]))
         report.total += len(frame)
@@ -162,6 +172,7 @@ class RowBuilder:
         self.zone = get_settings().timezone
         self._distinct: dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]] = {}
         self._cells: dict[str, pd.Series] = {}
+        self.caught: defaultdict[str, Counter[str]] = defaultdict(Counter)  # field → {value: rows}, see coded()
 
     def distinct(self, name: str) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]:
         """The mapped column as (codes, values): each row's cell is values[code], stripped; one empty value when
@@ -201,6 +212,7 @@ class RowBuilder:
         out["grid_id"] = grid_id
         out["lat"], out["lon"] = np.round(lat, 6), np.round(lon, 6)
         out["summary"] = self.cells("summary").to_numpy()
+        self.flag_missing(out)
         ok = self.checks.ok
         rows = pd.DataFrame({name: np.asarray(value)[ok] for name, value in out.items()})
         rows["grid_id"] = rows["grid_id"].astype(np.int64)
@@ -208,6 +220,14 @@ class RowBuilder:
         rows["county_code"] = rows["grid_id"].map(self.grids.county)
         columns = INCIDENT_COLUMNS if self.mapping.records == "incidents" else HAZARD_COLUMNS
         return rows[list(columns)]
+
+    def flag_missing(self, out: dict[str, Any]) -> None:
+        """A row missing a value its table requires is rejected here rather than refused by the database: the
+        dry run and the import share these checks, so a dry run finds every row the import would refuse."""
+        table = Base.metadata.tables["incident" if self.mapping.records == "incidents" else "hazard"]
+        for name, value in out.items():
+            if name in table.columns and not table.columns[name].nullable:
+                self.checks.flag(pd.isna(np.asarray(value)), f"{name}: no value, and the database requires one")
 
     # ---------------------------------------------------------------------------------------------- identity
 
@@ -299,22 +319,85 @@ class RowBuilder:
         if required:
             self.checks.flag(~present, f"{name}: empty")
         self.checks.flag(present & parsed.isna(), lambda rows: (f"{name}: unparseable date '{raw[r]}'" for r in rows))
-        local = parsed.dt.tz_localize(self.zone, ambiguous="NaT", nonexistent="NaT")
+        local = self.on_city_clock(name, parsed, raw)
         utc = local.dt.tz_convert("UTC").dt.tz_localize(None).astype("datetime64[us]")
         now = datetime.now(UTC).replace(tzinfo=None) + timedelta(days=1)
         self.checks.flag((utc > now).fillna(False), lambda rows: (f"{name}: in the future '{raw[r]}'" for r in rows))
         return utc
 
+    def on_city_clock(self, name: str, parsed: pd.Series, raw: pd.Series) -> pd.Series:
+        """Naive times on the city's clock placed in its zone by the mapping's `local_times` rule. A time the clock
+        skips (spring forward) or repeats (fall back) that the rule does not resolve is rejected here, naming the
+        field, its column, the cell and the rule, so a dry run finds it as the import would."""
+        rule = self.mapping.local_times
+        picks = {"earlier": np.ones(self.n, dtype=bool), "later": np.zeros(self.n, dtype=bool)}
+        ambiguous: Any = picks.get(rule.ambiguous, "NaT")  # True: the earlier of the two instants
+        nonexistent = "shift_forward" if rule.nonexistent == "shift_forward" else "NaT"
+        local = parsed.dt.tz_localize(self.zone, ambiguous=ambiguous, nonexistent=nonexistent)
+        lost = (parsed.notna() & local.isna()).to_numpy()
+        if not lost.any():
+            return local
+        # which of the two: a repeated time is still unresolved when a skipped one is shifted
+        repeated = np.zeros(self.n, dtype=bool)
+        again = parsed[lost].dt.tz_localize(self.zone, ambiguous="NaT", nonexistent="shift_forward")
+        repeated[lost] = again.isna().to_numpy()
+        header = self.mapping.columns.get(name)
+
+        def cell(r: int) -> str:
+            return f"{name}: local time '{raw[r]}' (column {header})"
+
+        self.checks.flag(
+            repeated,
+            lambda rows: (
+                f"{cell(r)} happens twice in {self.zone}, as the clocks go back; rule local_times.ambiguous: "
+                f"{rule.ambiguous} (earlier or later picks one of the two)"
+                for r in rows
+            ),
+        )
+        self.checks.flag(
+            lost & ~repeated,
+            lambda rows: (
+                f"{cell(r)} does not exist in {self.zone}, as the clocks go forward; rule local_times.nonexistent: "
+                f"{rule.nonexistent} (shift_forward moves it to the end of the gap)"
+                for r in rows
+            ),
+        )
+        return local
+
     def coded(self, name: str, allowed: Iterable[str], *, required: bool = True) -> pd.Series:
         """A coded column through its value map (a code name in the file is taken as it is); empty cells and an
-        unmapped column take the mapping's default."""
+        unmapped column take the mapping's default. A value the map does not list (and no code name) takes the
+        map's own `default` when it has one: the rows it caught are counted in the report, by value."""
         codes, cells = self.distinct(name)  # each distinct cell mapped once
         table = self.mapping.values.get(name, {})
         default = self.mapping.defaults.get(name, DEFAULT_CODES.get(name, ""))
-        mapped = np.array([table.get(value, value) or default for value in cells.tolist()], dtype=object)
         allowed = set(allowed)
+        unlisted = table.get(UNLISTED)
+        caught = np.array(
+            [
+                unlisted is not None and value != "" and value not in table and value not in allowed
+                for value in cells.tolist()
+            ],
+            dtype=bool,
+        )
+        mapped = np.array(
+            [
+                unlisted if hit else (table.get(value, value) or default)
+                for value, hit in zip(cells.tolist(), caught.tolist(), strict=True)
+            ],
+            dtype=object,
+        )
+        if caught.any():
+            rows = np.bincount(codes[codes >= 0], minlength=len(cells))  # -1, a missing cell, is "": never caught
+            for position in np.flatnonzero(caught).tolist():
+                self.caught[name][str(cells[position])] += int(rows[position])
         unknown = np.array([value not in allowed and value != "" for value in mapped.tolist()], dtype=bool)
         raw = self.cells(name)
+        self.checks.flag(
+            (unknown & caught)[codes],  # the map's default itself is no code name: say so, not that the cell is
+            lambda rows: (f"{name}: unknown value '{raw[r]}', and values.{name}.default '{unlisted}' is no {name}"
+                          for r in rows),
+        )  # fmt: skip
         self.checks.flag(unknown[codes], lambda rows: (f"{name}: unknown value '{raw[r]}'" for r in rows))
         if required:
             self.checks.flag(np.asarray(mapped == "", dtype=bool)[codes], f"{name}: empty")

@@ -53,6 +53,8 @@ def delta(counts: seed.Table, measures: tuple[str, ...], dialect: str) -> Delta:
     assert isinstance(table, Table)
     names = [column.name for column in table.columns if column.name in counts.columns]
     key = [column.name for column in table.primary_key.columns]
+    if len(counts) == 0:  # e.g. no criminal case filed among the rows: nothing to add (an empty executemany fails)
+        return Delta(counts.name, [])
     if dialect == "postgresql":  # one statement per batch, the rows as one JSON parameter
         columns = [values_of(counts.columns[name]) for name in names]
         rows = [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]

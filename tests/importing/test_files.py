@@ -3,6 +3,8 @@ UTF-8 or GBK with quoted commas and line breaks, XLSX, and the coordinate conver
 
 from __future__ import annotations
 
+import gzip
+import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -102,3 +104,38 @@ def test_column_conversion_matches_prcoords_point_by_point(system: str) -> None:
     got_lat, got_lon = to_wgs84(lat, lon, system)  # type: ignore[arg-type]
     expected = np.array([point_to_wgs84(a, b, system) for a, b in zip(lat, lon, strict=True)])  # type: ignore[arg-type]
     assert np.allclose(got_lat, expected[:, 0], atol=1e-9) and np.allclose(got_lon, expected[:, 1], atol=1e-9)
+
+
+def test_a_gzipped_csv_and_a_zip_holding_one_table_read_as_the_table(tmp_path: Path) -> None:
+    expected = read_csv(TABLE.encode("gbk"), "auto")
+    (tmp_path / "old.csv.gz").write_bytes(gzip.compress(TABLE.encode("gbk")))
+    pd.DataFrame(expected).to_excel(tmp_path / "old.xlsx", index=False)
+    with zipfile.ZipFile(tmp_path / "csv.zip", "w") as archive:
+        archive.writestr("导出/", "")  # a folder, and what macOS adds: not tables
+        archive.writestr("__MACOSX/导出/._案件.csv", b"\x00\x05")
+        archive.writestr("导出/案件.csv", TABLE.encode("gbk"))
+    with zipfile.ZipFile(tmp_path / "xlsx.zip", "w") as archive:
+        archive.write(tmp_path / "old.xlsx", "案件.xlsx")
+    for name in ("old.csv.gz", "csv.zip"):
+        assert read_table(tmp_path / name).to_dict("records") == expected.to_dict("records"), name
+    assert read_table(tmp_path / "xlsx.zip").to_dict("records") == read_table(tmp_path / "old.xlsx").to_dict("records")
+    assert read_table(tmp_path / "xlsx.zip")["编号"].tolist() == ["A1", "A2"]
+
+
+def test_an_archive_that_holds_no_single_table_is_named(tmp_path: Path) -> None:
+    with zipfile.ZipFile(tmp_path / "two.zip", "w") as archive:
+        archive.writestr("a.csv", "x\n1\n")
+        archive.writestr("b.xlsx", b"")
+        archive.writestr("readme.txt.bak", "")
+    with pytest.raises(ReadError, match=r"two.zip: a .zip must hold exactly one CSV or XLSX file; it holds 2 "
+                                        r"\(a.csv, b.xlsx, readme.txt.bak\)"):  # fmt: skip
+        read_table(tmp_path / "two.zip")
+    (tmp_path / "broken.csv.gz").write_bytes(b"not gzip at all")
+    with pytest.raises(ReadError, match=r"broken.csv.gz: not a readable gzip file"):
+        read_table(tmp_path / "broken.csv.gz")
+    (tmp_path / "broken.zip").write_bytes(b"PK not a zip")
+    with pytest.raises(ReadError, match=r"broken.zip: not a readable ZIP file"):
+        read_table(tmp_path / "broken.zip")
+    (tmp_path / "grids.json.gz").write_bytes(gzip.compress(b"{}"))
+    with pytest.raises(ReadError, match=r"grids.json.gz: a .gz file must hold a CSV \(name.csv.gz\)"):
+        read_table(tmp_path / "grids.json.gz")
