@@ -870,6 +870,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "alerts.level.orange": {"zh-CN": "橙色", "en": "Orange"},
     "alerts.level.yellow": {"zh-CN": "黄色", "en": "Yellow"},
     "alerts.updated": {"zh-CN": "{when} 更新", "en": "updated {when}"},
+    "alerts.by_system": {"zh-CN": "系统", "en": "the system"},
     "alerts.reopened": {"zh-CN": "确认后继续升高，已重新打开", "en": "grew after it was acknowledged: open again"},
     "alerts.ratio": {"zh-CN": "为通常的 {ratio:g} 倍", "en": "{ratio:g}× the usual"},
     "page.sla": {"zh-CN": "按期结案", "en": "On-time closure"},

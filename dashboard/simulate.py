@@ -427,8 +427,8 @@ class Sender:
 def load_city(seed: int) -> tuple[City, dict[str, int], dict[int, str]]:
     city = build_city(seed_rng(seed, "city"))
     with session_scope() as session:
-        grid_ids = dict(session.execute(select(Grid.code, Grid.id)).tuples().all())
-        workers = dict(session.execute(select(GridWorker.grid_id, GridWorker.code)).tuples().all())
+        grid_ids = dict(session.execute(select(Grid.code, Grid.id)).all())
+        workers = dict(session.execute(select(GridWorker.grid_id, GridWorker.code)).all())
     if not grid_ids or not workers:
         raise SystemExit("simulate: the database holds no city yet; run `python -m dashboard.data.seed` first")
     return city, grid_ids, workers

@@ -18,6 +18,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.config import Language
 from dashboard.i18n import t
+from dashboard.warning.alerts import SYSTEM
 
 POLL_MS = 2_000  # with the worker's second, an alert is on the wall within five seconds of its report
 
@@ -83,8 +84,9 @@ def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, 
         when = _clock(alert["acknowledged_at"], zone)
         status.append(html.Span(t("alerts.acknowledged", lang, who=alert["acknowledged_by"], when=when)))
     if alert["escalated_at"]:
-        when = _clock(alert["escalated_at"], zone)
-        status.append(html.Span(t("alerts.escalated", lang, who=alert["escalated_by"], when=when)))
+        when, who = _clock(alert["escalated_at"], zone), alert["escalated_by"]
+        who = t("alerts.by_system", lang) if who == SYSTEM else who
+        status.append(html.Span(t("alerts.escalated", lang, who=who, when=when)))
     level = alert.get("level") or "yellow"
     classes = ["alert-card", f"alert-{alert['rule']}", f"alert-level-{level}"]
     classes += ["alert-acknowledged"] if alert["acknowledged_at"] else []

@@ -36,6 +36,7 @@ from dashboard.data.vocab import AuditAction
 from dashboard.warning.rules import Finding
 from dashboard.warning.severity import Level, higher
 
+SYSTEM = "system"  # the actor of what the worker does by itself (an overdue record escalated a day late)
 SHOWN_FOR = timedelta(hours=24)  # an alert nobody acknowledged leaves the wall after a day (it stays in the table)
 ACKNOWLEDGED_SHOWN_FOR = timedelta(minutes=5)
 

@@ -75,7 +75,7 @@ def escalate_overdue(session: Session, rows: pd.DataFrame) -> set[str]:
         ]
     if not pending:
         return set()
-    alerts.escalate_all(session, [alert_id for alert_id, _county in pending], "system", level=Level.ORANGE)
+    alerts.escalate_all(session, [alert_id for alert_id, _county in pending], alerts.SYSTEM, level=Level.ORANGE)
     return {county for _alert_id, county in pending}
 
 

@@ -120,7 +120,17 @@ def test_an_alert_reaches_the_wall_grows_there_with_its_level_in_words_readable_
     assert all("更新" in text for text in texts(dash_duo, "#wall-alerts-radio .alert-updated"))
     checked = contrasts(dash_duo, "#wall-alerts-radio .alert-card")
     assert len(checked) >= 12 and [(text, ratio) for text, ratio in checked if ratio < 4.5] == []
+    widths = dash_duo.driver.execute_script(
+        "const list = document.querySelector('#wall-alerts-radio');"
+        "return [...list.querySelectorAll('.alert-card')].map((card) => card.offsetWidth / list.clientWidth);"
+    )
+    assert min(widths) > 0.95  # every card the panel's width, whatever its text
     dash_duo.find_elements("#wall-alerts-radio label")[0].click()
+    outline = (
+        "const card = document.querySelector(\"#wall-alerts-radio [aria-selected='true'] .alert-card\");"
+        "return card ? getComputedStyle(card).outlineStyle : null;"
+    )
+    until(lambda: dash_duo.driver.execute_script(outline) == "solid", timeout=5)  # the picked card is marked
     dash_duo.find_element("#wall-alerts-acknowledge-button").click()
     until(lambda: "已确认" in "".join(texts(dash_duo, "#wall-alerts-radio .alert-status")), timeout=10)
     assert "operator" in "".join(texts(dash_duo, "#wall-alerts-radio .alert-status"))
