@@ -202,6 +202,7 @@ StoredParams = TypedDict(
         "kind": str | None,
         "subtype": str | None,
         "grain": str | None,
+        "within": str | None,
         "path": str,
         "errors": list[str],
     },
