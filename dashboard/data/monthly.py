@@ -36,6 +36,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data import drill, patrol_compliance
+from dashboard.data.areas import grids_in
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Department, Grid, Hazard, Incident, Township
 from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of, utc_now
@@ -131,13 +132,7 @@ def residents_by_child(session: Session, area: Area) -> dict[str, int]:
     """Registered residents and migrants of each area one level down (a grid: itself), from the grids."""
     level = AreaLevel.GRID if area.level is AreaLevel.GRID else drill.child_level(area)
     key = {AreaLevel.COUNTY: Grid.county_code, AreaLevel.TOWNSHIP: Grid.township_code}.get(level, Grid.code)
-    query = select(key, func.sum(Grid.residents + Grid.migrants)).group_by(key)
-    if area.level is AreaLevel.COUNTY:
-        query = query.where(Grid.county_code == area.code)
-    elif area.level is AreaLevel.TOWNSHIP:
-        query = query.where(Grid.township_code == area.code)
-    elif area.level is AreaLevel.GRID:
-        query = query.where(Grid.code == area.code)
+    query = select(key, func.sum(Grid.residents + Grid.migrants)).where(grids_in(area)).group_by(key)
     return {str(code): int(people or 0) for code, people in session.execute(query)}
 
 
