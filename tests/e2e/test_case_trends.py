@@ -47,6 +47,8 @@ def test_filter_drill_back_and_reopen(dash_app, dash_duo):
     dash_duo.driver.get(f"{dash_duo.server_url}/trends?kind=arson&area=331004")
     until(lambda: "地址参数 kind（类别）的值“arson”无效" in "".join(texts(dash_duo, "#drill-message")), timeout=10)
     until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)  # the good parameter still counts
+    guarded = "return Boolean(window.L && window.L.Map.prototype._dashboardGuarded)"
+    assert dash_duo.driver.execute_script(guarded)  # a removed map ignores Leaflet's late timers (assets/09-…)
     assert dash_duo.get_logs() == []
     dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
 

@@ -1,0 +1,20 @@
+/* Leaflet 1.9 leaves timers running after map.remove() (invalidateSize's 200 ms, a zoom or pan transition's end):
+   when the page holding a map is replaced (a drill, "back"), one fires on the removed map and reads its panes, which
+   are gone ("Cannot read properties of undefined (reading '_leaflet_pos')"; Leaflet#9575, fixed upstream by #9577,
+   not yet in the Leaflet dash-leaflet bundles). A removed map ignores them. */
+(function guardRemovedMaps() {
+  if (!window.L || !window.L.Map) {
+    setTimeout(guardRemovedMaps, 50); // dash-leaflet's bundle (which brings Leaflet) is still loading
+    return;
+  }
+  const proto = window.L.Map.prototype;
+  if (proto._dashboardGuarded) { return; }
+  proto._dashboardGuarded = true;
+  ["_onZoomTransitionEnd", "_move", "_moveEnd", "_onResize", "invalidateSize", "_panInsideMaxBounds"].forEach((name) => {
+    const original = proto[name];
+    if (typeof original !== "function") { return; }
+    proto[name] = function guarded(...args) {
+      return this._mapPane ? original.apply(this, args) : this; // removed: its panes are gone
+    };
+  });
+})();
