@@ -25,7 +25,7 @@ from dashboard.access.scope import area_of_code
 from dashboard.config import Language
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, FIRST_YEAR, LAST_YEAR, Area, AreaLevel, Period, shift_months
-from dashboard.data.queries import SOLVE_WINDOWS
+from dashboard.data.queries import SOLVE_WINDOWS, parse_solve_window
 from dashboard.data.vocab import SUBTYPES, IncidentKind
 from dashboard.i18n import t
 
@@ -298,11 +298,10 @@ def parse_query(query: Mapping[str, str | list[str]]) -> Parsed:
         else:
             errors.append(FieldError(Param.GRAIN, raw, "grain"))
     within = None
-    if raw := single.get(Param.WITHIN.value, ""):
-        if raw in {str(days) for days in SOLVE_WINDOWS}:
-            within = int(raw)
-        else:
-            errors.append(FieldError(Param.WITHIN, raw, "within"))
+    try:
+        within = parse_solve_window(single.get(Param.WITHIN.value))
+    except ValueError:
+        errors.append(FieldError(Param.WITHIN, single[Param.WITHIN.value], "within"))
     return Parsed(FilterParams(period, start, end, compare, area, kind, subtype, grain, within), errors)
 
 

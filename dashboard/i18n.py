@@ -759,6 +759,11 @@ TEXT: dict[str, dict[Language, str]] = {
     "monthly.col.filed_change": {"zh-CN": "立案同比（%）", "en": "Filed, change (%)"},
     "monthly.col.rate": {"zh-CN": "破案率（%）", "en": "Solve rate (%)"},
     "monthly.col.rate_change": {"zh-CN": "破案率同比（百分点）", "en": "Solve rate, change (points)"},
+    "monthly.col.rate_within": {"zh-CN": "{days}日破案率（%）", "en": "Solved within {days} days (%)"},
+    "monthly.col.rate_change_within": {
+        "zh-CN": "{days}日破案率同比（百分点）",
+        "en": "Solved within {days} days, change (points)",
+    },
     "monthly.col.rental": {"zh-CN": "出租房案件（起）", "en": "Rental-housing cases"},
     "monthly.col.rental_change": {"zh-CN": "出租房案件同比（%）", "en": "Rental-housing cases, change (%)"},
     "monthly.col.grid": {"zh-CN": "网格", "en": "Grid"},
@@ -804,11 +809,13 @@ TEXT: dict[str, dict[Language, str]] = {
     },
     "monthly.deck.continued": {"zh-CN": "（续）", "en": " (continued)"},
     "summary.criminal": {
-        "zh-CN": "{period}，{area}刑事立案 {filed} 起，{changes}；破案率 {rate}，{rate_changes}；"
+        "zh-CN": "{period}，{area}刑事立案 {filed} 起，{changes}；{rate_name} {rate}，{rate_changes}；"
         "出租房内各类案件 {rental} 起，{rental_changes}。",
-        "en": "In {period}, {area} filed {filed} criminal cases, {changes}; the solve rate was {rate}, {rate_changes}; "
-        "cases in rental housing numbered {rental}, {rental_changes}.",
+        "en": "In {period}, {area} filed {filed} criminal cases, {changes}; the {rate_name} was {rate}, "
+        "{rate_changes}; cases in rental housing numbered {rental}, {rental_changes}.",
     },
+    "summary.rate_name": {"zh-CN": "破案率", "en": "solve rate"},
+    "summary.rate_name_within": {"zh-CN": "{days}日破案率", "en": "{days}-day solve rate"},
     "summary.separator": {"zh-CN": "，", "en": " and "},
     "summary.yoy": {"zh-CN": "同比", "en": "year over year"},
     "summary.pop": {"zh-CN": "环比", "en": "on the month before"},

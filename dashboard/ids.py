@@ -150,6 +150,7 @@ class GridDetail:
 class Monthly:
     MONTH = "monthly-month-dropdown"
     AREA = "monthly-area-dropdown"  # the account's area and the areas one level inside it; empty: its whole area
+    WITHIN = "monthly-within-radio"  # solved by now, or the 30- or 90-day solve rate (in the address: within=)
     QUERY = "monthly-query-store"  # the page's URL query (month, area), written by the layout
     MESSAGE = "monthly-message"  # what was wrong with the address, or that the month has no data
     SUMMARY = "monthly-summary"  # the generated paragraph

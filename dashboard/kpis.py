@@ -37,6 +37,20 @@ DECIMALS = {
 }  # as the article prints
 
 
+def figure_title(figure: Headline, lang: Language | None = None, *, within: int | None = None) -> str:
+    """A headline figure's name: the solve rate as the N-day rate when `within` is given ("30日破案率")."""
+    if figure is Headline.SOLVE_RATE and within is not None:
+        return t("solve.within.days", lang, days=within)
+    return t(f"figure.{figure.value}", lang)
+
+
+def figure_definition(figure: Headline, lang: Language | None = None, *, within: int | None = None) -> str:
+    """A headline figure's 口径, the comparison rule included; the N-day solve rate's when `within` is given."""
+    if figure is Headline.SOLVE_RATE and within is not None:
+        return t("definition.solve_rate_within", lang, days=within)
+    return t(f"definition.{figure.value}", lang)
+
+
 @dataclass(frozen=True)
 class TileText:
     value: str

@@ -41,6 +41,11 @@ def figure_changes(figure: Headline, comparisons: dict[str, Comparison], lang: L
     ]
 
 
+def rate_name(within: int | None, lang: Language) -> str:
+    """The solve rate as the paragraph names it: 破案率, or the N-day rate (30日破案率)."""
+    return t("summary.rate_name", lang) if within is None else t("summary.rate_name_within", lang, days=within)
+
+
 def summary_paragraph(report: MonthlyReport, area_name: str, lang: Language) -> str:
     """The paragraph for the month: the headline figures with 同比 and 环比, all incidents, hazards, patrols and the
     grid that rose most."""
@@ -56,6 +61,7 @@ def summary_paragraph(report: MonthlyReport, area_name: str, lang: Language) -> 
             area=area_name,
             filed=format_count(current.criminal_filed),
             changes=sep.join(figure_changes(Headline.CRIMINAL_FILED, both, lang)),
+            rate_name=rate_name(report.within_days, lang),
             rate=format_rate(current.solve_rate, lang),
             rate_changes=sep.join(figure_changes(Headline.SOLVE_RATE, both, lang)),
             rental=format_count(current.rental_cases),

@@ -1,4 +1,5 @@
-"""The month and area in the address of /monthly, /sla and /patrols: `?month=2026-10&area=331004`, and back.
+"""The month and area in the address of /monthly, /sla and /patrols: `?month=2026-10&area=331004`, and back (on
+/monthly also `within=30|90`: its solve rates as the N-day rate, cases solved within N days of filing).
 
 `month` is a calendar month written YYYY-MM, from 2000 and no later than the current one (default: the last full
 month); `area` is a county, township or grid code as on the drill-down pages (dashboard/filter_url.py; default: the
@@ -18,6 +19,7 @@ from zoneinfo import ZoneInfo
 from dashboard.access.scope import area_of_code
 from dashboard.config import Language, get_settings
 from dashboard.data.periods import CITY, Area, Period
+from dashboard.data.queries import parse_solve_window
 from dashboard.filter_url import SHOWN_CHARACTERS, FieldError, Param
 from dashboard.i18n import t
 
@@ -64,11 +66,14 @@ class MonthQuery:
     month: Period
     area: Area  # as asked: the caller intersects it with the account's scope
     errors: list[str] = field(default_factory=list)  # messages, in the language asked for
+    within: int | None = None  # the N-day solve rate's N; None: solved by now
 
     def to_query(self) -> dict[str, str]:
         query = {"month": month_param(self.month)}
         if self.area.code is not None:
             query["area"] = self.area.code
+        if self.within is not None:
+            query["within"] = str(self.within)
         return query
 
 
@@ -89,12 +94,18 @@ def parse_month_query(query: Mapping[str, str | list[str]], today: date, lang: L
             area = area_of_code(raw_area)
         except ValueError:
             errors.append(FieldError(Param.AREA, raw_area, "area").message(lang))
-    return MonthQuery(month, area, errors)
+    raw_within = _single(query.get("within"))
+    try:
+        within = parse_solve_window(raw_within)
+    except ValueError:
+        within = None
+        errors.append(FieldError(Param.WITHIN, str(raw_within), "within").message(lang))
+    return MonthQuery(month, area, errors, within)
 
 
 def month_query_or_error(query: Mapping[str, str], today: date) -> MonthQuery:
-    """The strict form (exports): ValueError naming the field for a bad month or area."""
+    """The strict form (exports): ValueError naming the field for a bad month, area or N-day window."""
     raw_month = query.get("month") or ""
     month = parse_month(raw_month, today) if raw_month else default_month(today)
     area = area_of_code(query.get("area") or None)
-    return MonthQuery(month, area)
+    return MonthQuery(month, area, within=parse_solve_window(query.get("within")))

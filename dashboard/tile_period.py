@@ -4,7 +4,7 @@ Scope names: `headline` (year to date, the last full year early in the year, or,
 latest year that has data), `year` (this year to date), `month` (this month to date), `last_month`, `12m` (the
 twelve whole months before this one), `YYYY` (a calendar year), `YYYY-MM` (a month), and 'YYYY-MM-DD/YYYY-MM-DD'
 (end exclusive: a drill-down filter's span). Parsing never guesses: a value that is none of these is refused with a
-message naming the parameter.
+message naming the parameter. `?within=30|90` makes the solve-rate tile the N-day rate (parse_tile_within).
 """
 
 from __future__ import annotations
@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from dashboard.config import Language
 from dashboard.data.periods import Period, shift_months
+from dashboard.data.queries import parse_solve_window
+from dashboard.filter_url import FieldError, Param
 from dashboard.formatting import headline_period
 from dashboard.i18n import t
 
@@ -39,6 +41,14 @@ def parse_tile_period(raw: str | None) -> tuple[str, str | None]:
     if value in NAMED or YEAR.fullmatch(value) or MONTH.fullmatch(value):
         return value, None
     return HEADLINE, t("tiles.period_bad", value=value[:40])
+
+
+def parse_tile_within(raw: str | None) -> tuple[int | None, str | None]:
+    """The N-day solve rate `?within=` asks the tiles for (None: solved by now), and a message when it is refused."""
+    try:
+        return parse_solve_window(raw), None
+    except ValueError:
+        return None, FieldError(Param.WITHIN, str(raw).strip(), "within").message()
 
 
 def resolve_tile_period(name: str, today: date) -> TilePeriod:

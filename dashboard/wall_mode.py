@@ -1,13 +1,13 @@
 """Wall mode: which pages a wall screen rotates through and how fast, read from the address
-(`/wall?pages=wall,trends,monthly&every=60`, and `&period=` for the span the wall's headline tiles count). Bad
-values are named, never guessed."""
+(`/wall?pages=wall,trends,monthly&every=60`, `&period=` for the span the wall's headline tiles count and `&within=30`
+for its solve rate as the N-day rate, carried to /monthly too). Bad values are named, never guessed."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from dashboard.tile_period import parse_tile_period
+from dashboard.tile_period import parse_tile_period, parse_tile_within
 
 PAGES = {
     "wall": "/",
@@ -30,15 +30,17 @@ class WallPlan:
     pages: tuple[str, ...]
     every: int
     period: str | None = None  # the span the wall's headline tiles count (dashboard/tile_period.py); None: default
+    within: int | None = None  # the solve rate as the N-day rate; None: solved by now
 
     def paths(self) -> list[str]:
         """The address of each page in the rotation, carrying the plan so every page knows what comes next."""
         values = {"wall": "1", "pages": ",".join(self.pages), "every": str(self.every)}
-        query = urlencode(values | ({"period": self.period} if self.period else {}))
+        values |= {"period": self.period} if self.period else {}
+        query = urlencode(values | ({"within": str(self.within)} if self.within is not None else {}))
         return [f"{PAGES[page]}?{query}" for page in self.pages]
 
 
-def parse_plan(pages: str | None, every: str | None, period: str | None = None) -> WallPlan:
+def parse_plan(pages: str | None, every: str | None, period: str | None = None, within: str | None = None) -> WallPlan:
     names = tuple(name.strip() for name in (pages or ",".join(DEFAULT_PAGES)).split(",") if name.strip())
     unknown = [name for name in names if name not in PAGES]
     if not names or unknown:
@@ -51,6 +53,7 @@ def parse_plan(pages: str | None, every: str | None, period: str | None = None) 
     if not low <= seconds <= high:
         raise WallModeError(f"every: {seconds} seconds is outside {low}–{high}")
     chosen, problem = parse_tile_period(period)
-    if problem:
-        raise WallModeError(problem)
-    return WallPlan(names, seconds, None if period in (None, "") else chosen)
+    days, within_problem = parse_tile_within(within)
+    if problem or within_problem:
+        raise WallModeError(problem or within_problem)
+    return WallPlan(names, seconds, None if period in (None, "") else chosen, days)

@@ -16,6 +16,7 @@ import pytest
 from sqlalchemy import DateTime, bindparam, text
 
 from dashboard.callbacks.headline import fill_kpi_tiles
+from dashboard.callbacks.monthly_report import write_monthly_address
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.rollups import rebuild_rollups
@@ -23,6 +24,9 @@ from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.monthly_charts import month_pack
 from dashboard.formatting import format_point_change
 from dashboard.monthly_summary import change_phrase
+from dashboard.monthly_url import parse_month_query
+from dashboard.tile_period import parse_tile_within
+from dashboard.wall_mode import WallModeError, parse_plan
 from tests.accounts import signed_in_client
 from tests.factories import GRIDS, TOWNSHIPS, add_city, incident
 from tests.test_wall_period import tiles_callback
@@ -210,3 +214,67 @@ def test_the_kpi_tiles_count_the_baselines_with_the_same_lag(dash_app, rows):
         then = rows.counts(baseline)[""]
         assert then[0] >= 20  # no small-base flag in the way
         assert shown == format_point_change(rate(current) - rate(then), "zh-CN", 2)
+
+
+@pytest.mark.parametrize("days", [30, 90])
+def test_monthly_n_day_solve_rate_equals_an_independent_count_in_figures_summary_ranking_and_export(
+    dash_app, rows, days
+):
+    """/monthly?within=N: the tiles' figures, the summary paragraph, the ranking and its export all count the N-day
+    solve rate, each baseline's cases solved within N days and by its own cut-off."""
+    query = {"month": f"{rows.month.start:%Y-%m}", "within": str(days)}
+    month = month_pack(ExportRequest(query, CITY, "zh-CN"))
+    figures = month.report.headline.figures
+    filed, solved = n_day_counts(rows.month, days, rows.now)
+    assert figures.current.solve_rate == pytest.approx(100.0 * solved / filed)
+    comparisons = {"yoy": figures.year_over_year, "pop": figures.period_over_period}
+    for name, baseline in (("yoy", rows.month.same_period_last_year()), ("pop", rows.month.previous())):
+        then_filed, then_solved = n_day_counts(baseline, days, rows.cutoffs[baseline])
+        expected = 100.0 * solved / filed - 100.0 * then_solved / then_filed
+        assert comparisons[name].solve_rate_change == pytest.approx(expected)
+        assert change_phrase(expected, decimals=2, points=True, against=name, lang="zh-CN") in month.summary
+    assert f"{days}日破案率" in month.summary
+    client = signed_in_client(dash_app, "analyst")
+    ranking = csv_rows(client.get(f"/export/monthly.county_ranking.csv?month={query['month']}&within={days}").data)
+    by_code = {row["编码"]: row for row in ranking}
+    assert sum(int(row["刑事立案（起）"]) for row in ranking) == filed
+    for code, row in by_code.items():
+        assert float(row[f"{days}日破案率（%）"]) == pytest.approx(
+            month.report.ranking.set_index("code").loc[code, "rate"], abs=0.005
+        )
+    headline = csv_rows(client.get(f"/export/monthly.headline.csv?month={query['month']}&within={days}").data)
+    assert headline[1]["指标"] == f"{days}日破案率" and headline[1]["本月"] == f"{100.0 * solved / filed:.2f}%"
+
+
+def test_a_bad_n_day_value_on_monthly_is_named(dash_app, rows):
+    client = signed_in_client(dash_app, "analyst")
+    response = client.get(f"/export/monthly.county_ranking.csv?month={rows.month.start:%Y-%m}&within=7")
+    assert response.status_code == 400 and "within" in response.get_data(as_text=True)
+    asked = parse_month_query({"month": f"{rows.month.start:%Y-%m}", "within": "7"}, date.today())
+    assert asked.within is None and any("within" in message for message in asked.errors)
+
+
+def test_the_monthly_window_choice_is_written_into_the_address():
+    stored = {"month": "2026-10"}
+    assert write_monthly_address("2026-10", None, "30", stored) == "?month=2026-10&within=30"
+    assert write_monthly_address("2026-10", None, "now", {"month": "2026-10", "within": "30"}) == "?month=2026-10"
+
+
+def test_the_wall_takes_the_n_day_solve_rate_from_its_address(dash_app, rows):
+    with tiles_callback(dash_app):
+        values, yoy, _, _, _, _ = fill_kpi_tiles([{"period": "last_month", "area": {"level": "city"}, "within": 30}], 0)
+    filed, solved = n_day_counts(rows.month, 30, rows.now)
+    then_filed, then_solved = n_day_counts(
+        rows.month.same_period_last_year(), 30, rows.cutoffs[rows.month.same_period_last_year()]
+    )
+    assert values[1] == f"{100.0 * solved / filed:.2f}%"
+    assert yoy[1] == format_point_change(100.0 * solved / filed - 100.0 * then_solved / then_filed, "zh-CN", 2)
+    assert (
+        parse_plan("wall,monthly", "30", None, "90").paths()[1]
+        == "/monthly?wall=1&pages=wall%2Cmonthly&every=30&within=90"
+    )
+    with pytest.raises(WallModeError, match="within"):
+        parse_plan("wall", "30", None, "45")
+    assert parse_tile_within("30") == (30, None)
+    days, problem = parse_tile_within("14")
+    assert days is None and problem is not None and "within" in problem and "14" in problem

@@ -35,7 +35,7 @@ def asked_query(stored: dict[str, Any] | None) -> dict[str, str]:
     """The month and area of the page's store (the layout put only well-formed values there)."""
     if not isinstance(stored, dict):  # the store is the client's: anything else asks for the default view
         return {}
-    return {key: str(value) for key, value in stored.items() if key in ("month", "area") and value}
+    return {key: str(value) for key, value in stored.items() if key in ("month", "area", "within") and value}
 
 
 @callback(
@@ -71,7 +71,7 @@ def update_monthly_report(stored: dict[str, Any] | None, _tick: int | None) -> t
         lines.append(html.Div(month.empty_message(), className="drill-message-line monthly-empty"))
         return lines, "", html.P(month.empty_message(), className="page-message"), blank, blank, blank
     figures: list[go.Figure] = [month.contents[name].figure or empty("", "") for name in (RISING, HAZARDS, PATROLS)]
-    return lines, month.summary, ranking_table(month.report.ranking, lang), *figures
+    return lines, month.summary, ranking_table(month.report.ranking, lang, within=month.view.within), *figures
 
 
 @callback(
@@ -97,12 +97,16 @@ def list_monthly_areas(stored: dict[str, Any] | None) -> list[dict[str, str]]:
     Output(ids.App.URL, "search", allow_duplicate=True),
     Input(ids.Monthly.MONTH, "value"),
     Input(ids.Monthly.AREA, "value"),
+    Input(ids.Monthly.WITHIN, "value"),
     State(ids.Monthly.QUERY, "data"),
     prevent_initial_call=True,
 )
-def write_monthly_address(month: str | None, area: str | None, stored: dict[str, Any] | None) -> Any:
+def write_monthly_address(
+    month: str | None, area: str | None, within: str | None, stored: dict[str, Any] | None
+) -> Any:
     shown = asked_query(stored)
-    wanted = {key: value for key, value in (("month", month), ("area", area)) if value}
+    days = None if within in (None, "", "now") else within
+    wanted = {key: value for key, value in (("month", month), ("area", area), ("within", days)) if value}
     if wanted == shown:
         return no_update
     return f"?{urlencode(wanted)}" if wanted else ""

@@ -10,15 +10,13 @@ from typing_extensions import TypedDict  # pydantic checks it on Python 3.11 (da
 
 from dashboard import ids
 from dashboard.i18n import t
-from dashboard.kpis import Headline
+from dashboard.kpis import Headline, figure_definition, figure_title
 
 
 def kpi_tile(page: str, figure: Headline, within: int | None = None) -> html.Div:
     """One tile; the solve rate as the `within`-day rate when given (its title and 口径 say so)."""
     tile = f"{page}:{figure.value}"
-    n_day = figure is Headline.SOLVE_RATE and within is not None
-    title = t("solve.within.days", days=within) if n_day else t(f"figure.{figure.value}")
-    definition = t("definition.solve_rate_within", days=within) if n_day else t(f"definition.{figure.value}")
+    title, definition = figure_title(figure, within=within), figure_definition(figure, within=within)
     return html.Div(
         [
             html.Div(title, className="kpi-title"),

@@ -17,9 +17,11 @@ from dash.development.base_component import Component
 from dashboard import ids
 from dashboard.config import get_settings
 from dashboard.data.periods import AreaLevel
+from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.vocab import IncidentKind
 from dashboard.filter_url import FilterParams, Parsed, PeriodChoice
 from dashboard.i18n import t
+from dashboard.kpis import Headline, figure_definition
 
 HIDDEN = {"display": "none"}
 
@@ -115,6 +117,26 @@ def kpi_period(params: FilterParams) -> str:
     'headline' and 'last_month' today; until it reads this form too it shows its headline period, labelled."""
     period = params.period_for(datetime.now(ZoneInfo(get_settings().timezone)).date())
     return f"{period.start.isoformat()}/{period.end.isoformat()}"
+
+
+def solve_window(radio_id: str, within: int | None) -> html.Div:
+    """Solved by now (a rate that still grows for recent periods), or within 30 or 90 days of filing, with the
+    chosen rate's 口径 beside it (the choice goes into the address as `within=`)."""
+    choices = [{"label": t("solve.within.now"), "value": "now"}] + [
+        {"label": t("solve.within.days", days=days), "value": str(days)} for days in SOLVE_WINDOWS
+    ]
+    radio = dcc.RadioItems(
+        id=radio_id,
+        options=choices,
+        value="now" if within is None else str(within),
+        inline=True,
+        className="filter-radio",
+    )
+    definition = figure_definition(Headline.SOLVE_RATE, within=within)
+    return html.Div(
+        [labelled(t("solve.within"), radio, "filter-within"), html.P(definition, className="chart-definition")],
+        className="solve-window",
+    )
 
 
 def definition_line(*keys: str) -> html.P:

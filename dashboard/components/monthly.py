@@ -10,6 +10,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.config import Language
 from dashboard.figures.common import area_label, number, percent_text, points_text, rate_text
+from dashboard.figures.monthly import column_title
 from dashboard.formatting import format_count, trend
 from dashboard.i18n import t
 
@@ -37,8 +38,9 @@ def small_base(cell: html.Td, flagged: bool, lang: Language) -> html.Td:
     return cell
 
 
-def ranking_table(frame: pd.DataFrame, lang: Language) -> html.Table:
-    """Areas ranked by criminal cases filed, with the month's changes against the same month last year."""
+def ranking_table(frame: pd.DataFrame, lang: Language, *, within: int | None = None) -> html.Table:
+    """Areas ranked by criminal cases filed, with the month's changes against the same month last year (the solve
+    rate as the `within`-day rate when given)."""
     heads = [
         "rank",
         "area",
@@ -51,7 +53,7 @@ def ranking_table(frame: pd.DataFrame, lang: Language) -> html.Table:
         "rental",
         "rental_change",
     ]
-    header = html.Tr([html.Th(t(f"monthly.col.{key}", lang)) for key in heads])
+    header = html.Tr([html.Th(column_title(key, lang, within=within)) for key in heads])
     rows = [
         html.Tr(
             [

@@ -9,11 +9,11 @@ see (the caller intersects it with the account's scope). 口径:
   every such area: criminal cases filed (`filed`), in the same month last year (`baseline_filed`) and the month
   before (`previous_filed`), `filed_change` (percent, NaN without a baseline), `solved`, `rate` and `baseline_rate`
   (percent, NaN when nothing was filed; the baseline's cases counted solved like for like, by the moment one year
-  before `as_of`), `rate_change` (points), rental-housing cases (`rental`, `baseline_rental`,
-  `rental_change`), `residents` (registered residents and migrants of its grids) and `per_10k` (cases filed per
-  10,000 of them, NaN without residents), `small_base` (fewer than SMALL_BASE cases filed in the same month last
-  year: its change says little); ranked by `filed`, most first, then by code (`rank`, 1 = most; ties share the
-  higher rank). From the drill-down rollups.
+  before `as_of`; with `within_days`, the N-day solve rate: solved within N days of filing), `rate_change`
+  (points), rental-housing cases (`rental`, `baseline_rental`, `rental_change`), `residents` (registered
+  residents and migrants of its grids) and `per_10k` (cases filed per 10,000 of them, NaN without residents),
+  `small_base` (fewer than SMALL_BASE cases filed in the same month last year: its change says little); ranked
+  by `filed`, most first, then by code (`rank`, 1 = most; ties share the higher rank). From the drill-down rollups.
 - `rising_grids`: the grids whose incidents reported (every kind) rose most against the same month last year (only
   rises): `code`, `name`, `township_name`, `reported`, `baseline`, `increase` (int), `change` (percent, NaN without a
   baseline); most risen first, then by code. From the grid-month rollup.
@@ -67,6 +67,7 @@ class MonthlyReport:
     rising: pd.DataFrame
     hazards: pd.DataFrame
     patrols: pd.DataFrame
+    within_days: int | None = None  # the solve rates are the N-day rate (None: solved by now)
 
     @property
     def is_empty(self) -> bool:
@@ -74,8 +75,10 @@ class MonthlyReport:
         return self.headline.reported == 0 and int(self.hazards["found"].sum()) == 0
 
 
-def month_headline(session: Session, month: Period, area: Area, *, as_of: datetime | None = None) -> MonthHeadline:
-    figures = headline_figures(session, month, area=area, as_of=as_of)
+def month_headline(
+    session: Session, month: Period, area: Area, *, as_of: datetime | None = None, within_days: int | None = None
+) -> MonthHeadline:
+    figures = headline_figures(session, month, area=area, as_of=as_of, within_days=within_days)
     counts = [
         int(drill.incident_counts(session, span, area, None)["reported"].sum())
         for span in (month, month.same_period_last_year(), month.previous())
@@ -83,16 +86,21 @@ def month_headline(session: Session, month: Period, area: Area, *, as_of: dateti
     return MonthHeadline(figures, *counts)
 
 
-def area_ranking(session: Session, month: Period, area: Area, *, as_of: datetime | None = None) -> pd.DataFrame:
+def area_ranking(
+    session: Session, month: Period, area: Area, *, as_of: datetime | None = None, within_days: int | None = None
+) -> pd.DataFrame:
     """Criminal cases filed and solved and rental-housing cases per area one level down, ranked by cases filed; the
-    baselines' cases counted solved like for like (by the comparable moment before `as_of`, default now)."""
+    baselines' cases counted solved like for like (by the comparable moment before `as_of`, default now); solved
+    within `within_days` of filing when given (the N-day solve rate)."""
     as_of = as_of or utc_now()
     zone = get_settings().timezone
     frame = area_rows(session, DrillFilter(month, area=area))[["code", "name", "name_en"]]
     spans = {"": month, "baseline_": month.same_period_last_year(), "previous_": month.previous()}
     for prefix, span in spans.items():
         solved_by = None if span == month else comparable_as_of(month, span, as_of, zone)
-        filed = drill.criminal_counts(session, span, area, None, by=("child",), solved_by=solved_by)
+        filed = drill.criminal_counts(
+            session, span, area, None, by=("child",), solved_by=solved_by, within_days=within_days
+        )
         filed = filed.rename(columns={"child": "code", "filed": f"{prefix}filed", "solved": f"{prefix}solved"})
         rental = drill.incident_counts(session, span, area, None, by=("child",))[["child", "rental"]]
         rental = rental.rename(columns={"child": "code", "rental": f"{prefix}rental"})
@@ -242,16 +250,23 @@ def has_rows(session: Session, month: Period, area: Area) -> bool:
 
 
 def monthly_report(
-    session: Session, month: Period, area: Area, *, as_of: datetime | None = None, today: date | None = None
+    session: Session,
+    month: Period,
+    area: Area,
+    *,
+    as_of: datetime | None = None,
+    today: date | None = None,
+    within_days: int | None = None,
 ) -> MonthlyReport:
-    """Every figure of the month, counted at one moment."""
+    """Every figure of the month, counted at one moment; the solve rates as the `within_days`-day rate when given."""
     as_of = as_of or utc_now()
     return MonthlyReport(
         month=month,
         area=area,
-        headline=month_headline(session, month, area, as_of=as_of),
-        ranking=area_ranking(session, month, area, as_of=as_of),
+        headline=month_headline(session, month, area, as_of=as_of, within_days=within_days),
+        ranking=area_ranking(session, month, area, as_of=as_of, within_days=within_days),
         rising=rising_grids(session, month, area),
         hazards=hazards_by_department(session, month, area, as_of=as_of),
         patrols=patrols_by_area(session, month, area, today=today),
+        within_days=within_days,
     )

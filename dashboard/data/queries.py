@@ -30,6 +30,17 @@ from dashboard.data.vocab import IncidentKind, PlaceType
 SOLVE_WINDOWS = (30, 90)  # the N of the N-day solve rates leaders ask for
 
 
+def parse_solve_window(raw: str | None) -> int | None:
+    """The N of an N-day solve rate an address names (`within=30`), None for none (solved by now); ValueError for
+    anything but one of SOLVE_WINDOWS."""
+    value = (raw or "").strip()
+    if not value:
+        return None
+    if value not in {str(days) for days in SOLVE_WINDOWS}:
+        raise ValueError(f"within: {value[:40]!r} is not one of {', '.join(map(str, SOLVE_WINDOWS))}")
+    return int(value)
+
+
 @dataclass(frozen=True)
 class CaseCounts:
     """One period's raw counts in one area; `solved_by` is the moment the solved cases were counted at."""

@@ -28,7 +28,7 @@ from dashboard.figures import monthly as figures
 from dashboard.figures.common import area_label as row_area_label
 from dashboard.formatting import format_count, format_percent_change, period_label
 from dashboard.i18n import t
-from dashboard.kpis import Headline, tile_text
+from dashboard.kpis import Headline, figure_definition, figure_title, tile_text
 from dashboard.monthly_summary import summary_paragraph
 from dashboard.monthly_url import city_today, month_query_or_error
 
@@ -48,6 +48,7 @@ class MonthView:
     area: Area
     area_name: str  # "台州市", "路桥区"
     lang: Language
+    within: int | None = None  # the solve rates as the N-day rate (`within=`); None: solved by now
 
     @property
     def period(self) -> str:
@@ -67,7 +68,7 @@ def month_view(session: Session, request: ExportRequest) -> MonthView:
         name = area_tree.area_name(session, area, lang=request.lang)
     except LookupError:
         raise ValueError(f"area: {area.code!r} names no county, township or grid") from None
-    return MonthView(asked.month, area, name, request.lang)
+    return MonthView(asked.month, area, name, request.lang, asked.within)
 
 
 def _content(view: MonthView, title_key: str, table: pd.DataFrame, **extra: object) -> ExportContent:
@@ -81,10 +82,10 @@ def _content(view: MonthView, title_key: str, table: pd.DataFrame, **extra: obje
     )
 
 
-def _columns(frame: pd.DataFrame, names: dict[str, str], lang: Language) -> pd.DataFrame:
-    """Keep `names`' columns, in order, headed in `lang` (monthly.col.<key>)."""
+def _columns(frame: pd.DataFrame, names: dict[str, str], lang: Language, within: int | None = None) -> pd.DataFrame:
+    """Keep `names`' columns, in order, headed in `lang` (monthly.col.<key>; solve rates as the N-day rate)."""
     shown = frame[list(names)].copy()
-    shown.columns = [t(f"monthly.col.{key}", lang) for key in names.values()]
+    shown.columns = [figures.column_title(key, lang, within=within) for key in names.values()]
     return shown.reset_index(drop=True)
 
 
@@ -92,9 +93,9 @@ def _rounded(values: pd.Series, decimals: int = 2) -> pd.Series:
     return values.astype("float64").round(decimals)
 
 
-def headline_definition(lang: Language) -> str:
+def headline_definition(view: MonthView) -> str:
     """The 口径 of the headline figures (and so of the ranking's columns), in one paragraph."""
-    return "".join(t(f"definition.{name}", lang) for name in ("criminal_filed", "solve_rate", "rental_cases"))
+    return "".join(figure_definition(figure, view.lang, within=view.within) for figure in Headline)
 
 
 def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
@@ -103,13 +104,14 @@ def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
     rows: list[tuple[str, ...]] = []
     for figure in Headline:
         text = tile_text(figure, figures_, lang)
-        rows.append((t(f"figure.{figure.value}", lang), text.value, text.year_over_year, text.period_over_period))
+        title = figure_title(figure, lang, within=view.within)
+        rows.append((title, text.value, text.year_over_year, text.period_over_period))
     reported = (headline.reported, headline.baseline_reported, headline.previous_reported)
     changes = [format_percent_change(monthly_change(reported[0], base), lang) for base in (reported[1], reported[2])]
     rows.append((t("monthly.figure.reported", lang), f"{format_count(reported[0])}{t('unit.cases', lang)}", *changes))
     table = pd.DataFrame(rows, columns=[t(f"monthly.col.{key}", lang) for key in ("figure", "value", "yoy", "pop")])
     notes = tuple(f"{row[0]}：{row[1]}（{t('compare.year_over_year', lang)} {row[2]}）" for row in rows)
-    return _content(view, "monthly.table.headline", table, notes=notes, definition=headline_definition(view.lang))
+    return _content(view, "monthly.table.headline", table, notes=notes, definition=headline_definition(view))
 
 
 def monthly_change(current: int, baseline: int) -> float | None:
@@ -148,10 +150,10 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
     return _content(
         view,
         "monthly.table.ranking",
-        _columns(shown, names, lang),
+        _columns(shown, names, lang, view.within),
         figure=figures.area_ranking(frame, lang=lang),
         notes=notes,
-        definition=headline_definition(lang),
+        definition=headline_definition(view),
     )
 
 
@@ -296,7 +298,7 @@ def month_pack(request: ExportRequest) -> MonthPack:
     """Count the month once and build every content from it (ValueError, OutOfScope as `month_view`)."""
     with session_scope() as session:
         view = month_view(session, request)
-        report = monthly.monthly_report(session, view.month, view.area)
+        report = monthly.monthly_report(session, view.month, view.area, within_days=view.within)
     return MonthPack(view, report, report_contents(report, view), report.is_empty)
 
 
@@ -315,12 +317,16 @@ def _single(part: Callable[[Session, MonthView], ExportContent]) -> Callable[[Ex
 
 
 def _summary(session: Session, view: MonthView) -> ExportContent:
-    return summary_content(monthly.monthly_report(session, view.month, view.area), view)
+    return summary_content(monthly.monthly_report(session, view.month, view.area, within_days=view.within), view)
 
 
 PARTS: dict[str, Callable[[Session, MonthView], ExportContent]] = {
-    HEADLINE: lambda session, view: headline_content(monthly.month_headline(session, view.month, view.area), view),
-    RANKING: lambda session, view: ranking_content(monthly.area_ranking(session, view.month, view.area), view),
+    HEADLINE: lambda session, view: headline_content(
+        monthly.month_headline(session, view.month, view.area, within_days=view.within), view
+    ),
+    RANKING: lambda session, view: ranking_content(
+        monthly.area_ranking(session, view.month, view.area, within_days=view.within), view
+    ),
     RISING: lambda session, view: rising_content(monthly.rising_grids(session, view.month, view.area), view),
     HAZARDS: lambda session, view: hazards_content(monthly.hazards_by_department(session, view.month, view.area), view),
     PATROLS: lambda session, view: patrols_content(monthly.patrols_by_area(session, view.month, view.area), view),

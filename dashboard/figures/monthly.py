@@ -23,6 +23,14 @@ from dashboard.formatting import Trend
 from dashboard.i18n import t
 
 COMPLIANCE_TARGET = 90.0  # percent of worker-days: below it a county's bar shows red
+SOLVE_COLUMNS = ("rate", "rate_change")  # the ranking's solve-rate columns: headed as the N-day rate when it is one
+
+
+def column_title(key: str, lang: Language, *, within: int | None = None) -> str:
+    """A ranking column's heading (monthly.col.<key>); the solve-rate columns name the N-day rate when counted so."""
+    if within is not None and key in SOLVE_COLUMNS:
+        return t(f"monthly.col.{key}_within", lang, days=within)
+    return t(f"monthly.col.{key}", lang)
 
 
 def area_ranking(frame: pd.DataFrame, *, lang: Language) -> go.Figure:

@@ -14,7 +14,7 @@ from dashboard.config import get_settings
 from dashboard.data.grid_metrics import GridMetric
 from dashboard.i18n import t
 from dashboard.kpis import Headline
-from dashboard.tile_period import parse_tile_period
+from dashboard.tile_period import parse_tile_period, parse_tile_within
 
 dash.register_page(__name__, path="/", name=t("page.command_wall"), order=0)
 
@@ -37,10 +37,13 @@ def metric_picker() -> dcc.RadioItems:
     )
 
 
-def layout(period: str | None = None, **_unused_query: str) -> html.Div:
-    # ?period= picks the span the headline tiles count (default: the latest with data); a bad value is named.
-    tile_period, problem = parse_tile_period(period if isinstance(period, str) else None)
-    message = html.P(problem, className="page-message", role="alert") if problem else None
+def layout(period: str | None = None, within: str | None = None, **_unused_query: str) -> html.Div:
+    # ?period= picks the span the headline tiles count (default: the latest with data), ?within= the N-day solve
+    # rate; a bad value is named.
+    tile_period, period_problem = parse_tile_period(period if isinstance(period, str) else None)
+    days, within_problem = parse_tile_within(within if isinstance(within, str) else None)
+    problems = [problem for problem in (period_problem, within_problem) if problem]
+    messages = [html.P(problem, className="page-message", role="alert") for problem in problems]
     live = html.Div([live_tile(metric.value) for metric in GridMetric], className="kpi-row live-row")
     map_panel = html.Section(
         [
@@ -60,9 +63,9 @@ def layout(period: str | None = None, **_unused_query: str) -> html.Div:
     )
     return page_frame(
         "command_wall",
-        *([message] if message else []),
+        *messages,
         live,
-        kpi_row("wall", list(Headline), period=tile_period),
+        kpi_row("wall", list(Headline), period=tile_period, within=days),
         html.Div([map_panel, html.Div([alert_panel(), feed_panel], className="wall-side")], className="wall-body"),
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
         dcc.Store(id=ids.Wall.COLOURS),

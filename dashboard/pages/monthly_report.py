@@ -2,8 +2,8 @@
 before: the headline tiles, a generated summary, the areas ranked with up/down marks, the grids that rose most,
 hazard rectification by department and patrol compliance by area; the month as a meeting deck or a PDF.
 
-The address holds the view (`?month=2026-10&area=331004`, dashboard/monthly_url.py); changing the month or the area
-writes the address, which renders the page again from it."""
+The address holds the view (`?month=2026-10&area=331004&within=30`, dashboard/monthly_url.py); changing the month,
+the area or the solve rate's window writes the address, which renders the page again from it."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
-from dashboard.components.filter_bar import chart, definition_line
+from dashboard.components.filter_bar import chart, definition_line, solve_window
 from dashboard.components.month_area import month_area_filter
 from dashboard.components.monthly import export_bar
 from dashboard.components.page import page_frame
@@ -43,8 +43,9 @@ def layout(**query: str | list[str]) -> html.Div:
             area=asked.area.code,
             messages=asked.errors,
         ),
-        kpi_row("monthly", list(Headline), period=span, area=area),
-        definition_line("criminal_filed", "solve_rate", "rental_cases"),
+        solve_window(ids.Monthly.WITHIN, asked.within),
+        kpi_row("monthly", list(Headline), period=span, area=area, within=asked.within),
+        definition_line("criminal_filed", "rental_cases"),
         html.Section(
             [
                 html.H2(t("monthly.summary_title")),

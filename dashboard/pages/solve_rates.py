@@ -5,16 +5,22 @@ the days a case takes, the density map with its replay, and the criminal cases b
 from __future__ import annotations
 
 import dash
-from dash import dcc, html
+from dash import html
 
 from dashboard import ids
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import with_export
-from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, labelled, selection_line
+from dashboard.components.filter_bar import (
+    chart,
+    filter_bar,
+    kpi_area,
+    kpi_period,
+    selection_line,
+    solve_window,
+)
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.records import RecordKind
 from dashboard.filter_url import parse_query
 from dashboard.i18n import t
@@ -23,25 +29,6 @@ from dashboard.kpis import Headline
 PATH = "/solve-rates"
 
 dash.register_page(__name__, path=PATH, name=t("page.solve_rates"), order=20)
-
-
-def solve_window(within: int | None) -> html.Div:
-    """Solved by now (a rate that still grows for recent periods), or within 30 or 90 days of filing."""
-    choices = [{"label": t("solve.within.now"), "value": "now"}] + [
-        {"label": t("solve.within.days", days=days), "value": str(days)} for days in SOLVE_WINDOWS
-    ]
-    radio = dcc.RadioItems(
-        id=ids.Solve.WITHIN,
-        options=choices,
-        value="now" if within is None else str(within),
-        inline=True,
-        className="filter-radio",
-    )
-    definition = t("definition.solve_rate") if within is None else t("definition.solve_rate_within", days=within)
-    return html.Div(
-        [labelled(t("solve.within"), radio, "filter-within"), html.P(definition, className="chart-definition")],
-        className="solve-window",
-    )
 
 
 def layout(**query: str | list[str]) -> html.Div:
@@ -56,7 +43,7 @@ def layout(**query: str | list[str]) -> html.Div:
             period=kpi_period(parsed.params),
             within=parsed.params.solve_within,
         ),
-        solve_window(parsed.params.solve_within),
+        solve_window(ids.Solve.WITHIN, parsed.params.solve_within),
         selection_line(ids.Solve.SELECTION, ids.Solve.CLEAR),
         html.Div(
             [

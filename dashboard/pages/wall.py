@@ -12,10 +12,14 @@ dash.register_page(__name__, path="/wall", name=t("page.wall"), order=90)
 
 
 def layout(
-    pages: str | None = None, every: str | None = None, period: str | None = None, **_unused_query: str
+    pages: str | None = None,
+    every: str | None = None,
+    period: str | None = None,
+    within: str | None = None,
+    **_unused_query: str,
 ) -> html.Div:
     try:
-        plan = parse_plan(pages, every, period)
+        plan = parse_plan(pages, every, period, within)
     except WallModeError as error:
         help_text = t("wall.help", pages=", ".join(PAGES))
         return html.Div(
