@@ -154,14 +154,99 @@ TEXT: dict[str, dict[Language, str]] = {
         "by the same moment one year (YoY) or one period (vs prev.) earlier.",
     },
     "definition.solve_rate_within": {
-        "zh-CN": "口径：统计期内立案的刑事案件中，立案后{days}日内破案的比例；变化以百分点计。",
+        "zh-CN": "口径：统计期内立案的刑事案件中，立案后{days}日内破案的比例；变化以百分点计。"
+        "对比期按同一规则，且只计截至对比期同一时点已破者。",
         "en": "Definition: the share of criminal cases filed in the period that were solved within {days} days of "
-        "filing; its change is in percentage points.",
+        "filing; its change is in percentage points. The baseline alike, its cases counted solved by the same moment "
+        "one year (YoY) or one period (vs prev.) earlier.",
     },
     "definition.incidents_reported": {
-        "zh-CN": "口径：趋势图按上报时间（台州时间）统计各类案事件数，对比期按同一规则；末段未结束时以空心点标出。",
-        "en": "Definition: the trend counts incidents of every kind by time reported (Taizhou time), the baseline "
-        "alike; a last bucket not yet over is drawn hollow.",
+        "zh-CN": "口径：各类案事件按上报时间（台州时间）计数，对比期按同一规则。",
+        "en": "Definition: incidents of every kind counted by time reported (Taizhou time), the baseline alike.",
+    },
+    "definition.label": {"zh-CN": "口径：", "en": "Definition: "},
+    "definition.comparison": {
+        "zh-CN": "同比：与去年同一日历时段相比；环比：与紧接其前、等长的上一周期相比（整月按月）；"
+        "计数的变化以百分比计，比率的变化以百分点计；对比期基数少于20起时标“基数小”。",
+        "en": "YoY: against the same calendar span last year; vs prev.: against the span just before, of equal length "
+        "(whole months by months); a count's change in percent, a rate's in points; a change on fewer than 20 "
+        "baseline cases is flagged small base.",
+    },
+    "definition.incomplete": {
+        "zh-CN": "尚未结束的最后一期（本周、本月）以虚线和空心点绘出并标“未完整”，其数字仍会增长。",
+        "en": "A last week or month that is not over yet is drawn dashed and hollow and labelled incomplete: its "
+        "figure will still grow.",
+    },
+    "definition.area_ranking": {
+        "zh-CN": "排名按计数由多到少，并列者名次相同（如1、2、2、4）；每万人数按辖区登记常住人口与流动人口之和计。",
+        "en": "Ranked by count, most first; tied areas share a rank (1, 2, 2, 4); per 10,000 residents counts the "
+        "registered residents and migrants of the area's grids.",
+    },
+    "definition.hour_weekday": {
+        "zh-CN": "各类案事件按上报时间的星期与小时（台州时间）计数，本期与对比期分列。",
+        "en": "Incidents of every kind counted by weekday and hour of the time reported (Taizhou time), the period "
+        "and its baseline apart.",
+    },
+    "definition.time_to_solve": {
+        "zh-CN": "破案用时：统计期内立案且已破的刑事案件，自立案至破案的整天数，取中位数与第90百分位；"
+        "对比期案件按相同时滞计已破。",
+        "en": "Days to solve: whole days from filing to solving of the cases filed in the period and solved, median "
+        "and 90th percentile; the baseline's cases counted solved by the same lag.",
+    },
+    "definition.rental_share": {
+        "zh-CN": "占比为出租房案件占同期各类案事件的比例；每百户为每100户登记出租房的案件数。",
+        "en": "The share is rental-housing cases over all incidents of the span; per 100 houses counts them per 100 "
+        "registered rental houses.",
+    },
+    "definition.records": {
+        "zh-CN": "记录为当前筛选条件下的原始记录，按时间倒序；身份证号与电话号码已脱敏；导出至多10,000行。",
+        "en": "The records under the current filter, newest first; ID and phone numbers masked; an export holds at "
+        "most 10,000 rows.",
+    },
+    "definition.rental_houses": {
+        "zh-CN": "登记在册的出租房，按所在网格；不随统计时段变化。",
+        "en": "Registered rental houses, by grid; they do not depend on the period.",
+    },
+    "definition.reported": {
+        "zh-CN": "全部案事件：当月上报的各类案事件数，按上报时间计。",
+        "en": "All incidents: incidents of every kind reported in the month, by time reported.",
+    },
+    "definition.rising_grids": {
+        "zh-CN": "各网格当月上报的各类案事件数较去年同月的增加数，仅列增加者，由多到少。",
+        "en": "Per grid, incidents of every kind reported in the month against the same month last year; only "
+        "rises, the largest first.",
+    },
+    "definition.hazards_by_department": {
+        "zh-CN": "当月发现的隐患按责任部门计：已整改为截至统计时已整改；逾期为未整改且已过整改期限；"
+        "整改率=已整改÷发现。",
+        "en": "Hazards found in the month, by responsible department: rectified by now; overdue: not rectified and "
+        "past the deadline; rectification rate = rectified ÷ found.",
+    },
+    "definition.patrol_compliance": {
+        "zh-CN": "巡查达标：网格员当日巡查不少于2次、每次不少于2小时；"
+        "达标率=达标人日÷应巡查人日（当月进行中时计至今日）。",
+        "en": "Patrol rule: at least two patrols of at least two hours a worker and day; compliance = compliant "
+        "worker-days ÷ worker-days due (a month in progress: its days so far).",
+    },
+    "definition.patrol_checks": {
+        "zh-CN": "异常巡查：时间重叠、速度不可能或离开本网格的巡查记录；连续不达标按天数筛选。",
+        "en": "Suspicious logs: overlapping patrols, impossible speed or a patrol outside the worker's grid; workers "
+        "below the rule listed by days in a row.",
+    },
+    "definition.on_time": {
+        "zh-CN": "按期结案率：统计月内结案（隐患为整改完成）的记录中，在分派矩阵规定期限内完成的比例。",
+        "en": "On-time closure: of the records closed in the month (hazards: rectified), the share closed by the "
+        "deadline the routing matrix sets.",
+    },
+    "definition.overdue": {
+        "zh-CN": "超期：未结案（隐患未整改）且已过期限的记录；超期24小时转区县，隐患超期30日挂牌督办。",
+        "en": "Overdue: records not closed (hazards: not rectified) past their deadline; after 24 hours overdue they "
+        "go to the county, hazards a month overdue are listed for supervision.",
+    },
+    "definition.density": {
+        "zh-CN": "密度图按网格统计当前筛选条件下上报的案事件数；回放按小时（台州时间）。",
+        "en": "The density map counts the incidents reported under the current filter per grid; the replay goes hour "
+        "by hour (Taizhou time).",
     },
     "definition.rental_cases": {
         "zh-CN": "口径：发生地为出租房的各类案事件数，按上报时间计。",

@@ -6,8 +6,6 @@ The view is the fixed custom period of tests/test_drill_pages.py (1 March – 31
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections import Counter
 from typing import Any
@@ -22,6 +20,7 @@ from dashboard.data.vocab import AuditAction, Role
 from dashboard.exports.images import RENDERER
 from tests.accounts import signed_in_client
 from tests.drill_data import add_drill_city
+from tests.export_files import csv_rows
 from tests.test_drill_pages import END, START, rows
 
 QUERY = "period=custom&from=2025-03-01&to=2025-08-31"
@@ -34,11 +33,6 @@ def city() -> dict[str, int]:
 
 def client_for(dash_app: Any, role: Role = Role.CITY_OPERATOR, area: str | None = None) -> Any:
     return signed_in_client(dash_app, f"user-{role.value}-{area}", role, area=area)
-
-
-def csv_rows(body: bytes) -> list[dict[str, str]]:
-    assert body.startswith("\ufeff".encode())  # Excel reads the Chinese only with the byte-order mark
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def error_of(response: Any) -> str:

@@ -5,8 +5,6 @@ earlier) — each checked against an independent count in plain SQL over the sam
 
 from __future__ import annotations
 
-import csv
-import io
 import random
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -28,6 +26,7 @@ from dashboard.monthly_url import parse_month_query
 from dashboard.tile_period import parse_tile_within
 from dashboard.wall_mode import WallModeError, parse_plan
 from tests.accounts import signed_in_client
+from tests.export_files import csv_rows
 from tests.factories import GRIDS, TOWNSHIPS, add_city, incident
 from tests.test_wall_period import tiles_callback
 
@@ -114,10 +113,6 @@ def rate(pair: list[int]) -> float:
 @pytest.fixture
 def rows() -> Rows:
     return Rows()
-
-
-def csv_rows(body: bytes) -> list[dict[str, str]]:
-    return list(csv.DictReader(io.StringIO(body.decode("utf-8-sig"))))
 
 
 def test_rows_have_late_solves_that_the_rule_leaves_out(rows):

@@ -18,6 +18,7 @@ from dashboard.data.db import session_scope
 from dashboard.data.models import AuditEntry
 from dashboard.data.periods import CITY, Area
 from dashboard.data.vocab import AuditAction, Role
+from dashboard.definitions import definition
 from dashboard.exports import jobs, pack
 from dashboard.exports.catalog import ExportRequest, exportable
 from dashboard.exports.deck import build_deck
@@ -65,6 +66,9 @@ def test_deck_and_pdf_hold_the_page_figures_and_summary():
     assert slides >= 8 and pictures == 4  # title, summary, headline, four charts, the area table
     pdf = squeeze(pdf_text(build_pdf(month)))
     assert squeeze(month.summary) in pdf and "路桥区" in pdf and "各部门隐患整改率与逾期未整改数" in pdf
+    for name in month.contents:  # each slide's and each section's footer states its 口径, comparison rule included
+        assert definition(name, "zh-CN") in text, name
+        assert squeeze(definition(name, "zh-CN")) in pdf, name
 
 
 def test_an_empty_month_is_refused_with_its_name():

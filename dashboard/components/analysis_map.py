@@ -14,6 +14,7 @@ import dash_leaflet as dl
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.footnote import footnote
 from dashboard.components.map import base_layers, city_center_zoom, overlay_options
 from dashboard.data.filters import DrillFilter
 from dashboard.data.records import drill_to_data
@@ -91,6 +92,7 @@ def analysis_map(
             ),
             html.Div(id=ids.analysis("status", key), className="analysis-legend"),
             html.P(t("drillmap.hint"), className="analysis-hint") if drillable else None,
+            footnote("map.density"),
         ],
         className="analysis-map analysis-map-drillable" if drillable else "analysis-map",
     )

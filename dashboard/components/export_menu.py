@@ -10,6 +10,7 @@ from __future__ import annotations
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.footnote import footnote
 from dashboard.i18n import t
 
 CHART_FORMATS = ("png", "svg", "csv", "xlsx")
@@ -39,8 +40,9 @@ def export_menu(name: str, *, table: bool = False) -> html.Div:
     )
 
 
-def with_export(panel: html.Div, name: str, *, table: bool = False) -> html.Div:
-    """A chart panel (dashboard.components.filter_bar.chart) with the export menu under its graph."""
+def with_export(panel: html.Div, name: str, *, table: bool = False, within: int | None = None) -> html.Div:
+    """A chart panel (dashboard.components.filter_bar.chart) with its 口径 and the export menu under its graph (the
+    solve rate's as the `within`-day rate when given)."""
     children = panel.children if isinstance(panel.children, list) else [panel.children]
-    panel.children = [*children, export_menu(name, table=table)]
+    panel.children = [*children, footnote(name, within=within), export_menu(name, table=table)]
     return panel

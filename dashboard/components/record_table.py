@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.export_menu import export_menu
+from dashboard.components.footnote import footnote
 from dashboard.data.filters import DrillFilter
 from dashboard.data.records import TABLES, Column, ColumnType, RecordKind, drill_to_data
 from dashboard.i18n import t
@@ -88,7 +89,7 @@ def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *
             dcc.Store(id=ids.record("selected", key)),
             grid,
             html.P(t("records.hint"), className="record-hint"),
-            *([] if export is None else [export_menu(export, table=True)]),
+            *([] if export is None else [footnote(export), export_menu(export, table=True)]),
             html.Div(id=ids.record("detail", key), className="record-detail"),
         ],
         className=f"record-table record-{kind.value.replace('_', '-')}",

@@ -8,13 +8,15 @@ builder serves the page and the export, so a download always shows what the scre
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.config import Language
 from dashboard.data.periods import Area, Period
+from dashboard.data.queries import parse_solve_window
+from dashboard.definitions import definition
 
 
 @dataclass(frozen=True)
@@ -33,7 +35,7 @@ class ExportContent:
     notes: tuple[str, ...] = field(default=())  # key figures to print beside it (a deck slide uses them)
     area: str = ""  # the area shown, by name ("台州市", "椒江区"); "" when the title says it already
     span: Period | None = None  # the period as dates: names the downloaded file ("案件趋势-2026-10.png")
-    definition: str = ""  # the 口径 of its figures, printed in the footer of an image and the title block of a sheet
+    definition: str = ""  # the 口径 of its figures (dashboard/definitions.py), printed in the footer of every file
 
     @property
     def is_empty(self) -> bool:
@@ -49,15 +51,28 @@ class Exportable:
 CATALOG: dict[str, Exportable] = {}
 
 
+def defined(name: str, content: ExportContent, lang: Language, within: int | None = None) -> ExportContent:
+    """The content with the 口径 of `name` (dashboard/definitions.py; its solve rate as the `within`-day rate), which
+    every file prints in its footer."""
+    return replace(content, definition=definition(name, lang, within=within))
+
+
 def register(
     name: str,
 ) -> Callable[[Callable[[ExportRequest], ExportContent]], Callable[[ExportRequest], ExportContent]]:
-    """Decorator: `@register("trends.series")` over a builder `(ExportRequest) -> ExportContent`."""
+    """Decorator: `@register("trends.series")` over a builder `(ExportRequest) -> ExportContent`. What the catalog
+    builds carries the export's 口径 (KeyError at registration for a name with none written)."""
 
     def add(build: Callable[[ExportRequest], ExportContent]) -> Callable[[ExportRequest], ExportContent]:
         if name in CATALOG:
             raise ValueError(f"export {name!r} is registered twice")
-        CATALOG[name] = Exportable(name, build)
+        definition(name, "zh-CN")  # every export states its 口径: a missing one fails at start-up, not in a file
+
+        def build_defined(request: ExportRequest) -> ExportContent:
+            content = build(request)  # it has checked the query: `within` is well formed here
+            return defined(name, content, request.lang, parse_solve_window(request.query.get("within")))
+
+        CATALOG[name] = Exportable(name, build_defined)
         return build
 
     return add

@@ -72,8 +72,11 @@ def _heading(slide: Slide, content: ExportContent, suffix: str = "") -> None:
     )
 
 
-def _footer(slide: Slide, source: str) -> None:
-    _text(slide, source, MARGIN, HEIGHT - Inches(0.5), WIDTH - 2 * MARGIN, Inches(0.3), 10, color=MUTED)
+def _footer(slide: Slide, source: str, definition: str = "") -> None:
+    """The slide's footer: the 口径 of its figures (comparison rule included), then the source."""
+    text = f"{definition}\n{source}" if definition else source
+    top = HEIGHT - (Inches(0.75) if definition else Inches(0.5))
+    _text(slide, text, MARGIN, top, WIDTH - 2 * MARGIN, HEIGHT - top - Inches(0.15), 9, color=MUTED)
 
 
 def _table(slide: Slide, frame: pd.DataFrame, top: int, height: int, width: int | None = None) -> None:
@@ -99,7 +102,7 @@ def _table_slides(deck: PresentationType, content: ExportContent, source: str, l
         _heading(slide, content, t("monthly.deck.continued", lang) if first else "")
         part = content.table.iloc[first : first + TABLE_ROWS]
         _table(slide, part, Inches(1.5), Emu(int(Inches(0.45)) * (len(part) + 1)))
-        _footer(slide, source)
+        _footer(slide, source, content.definition)
 
 
 def _chart_slide(deck: PresentationType, content: ExportContent, image: bytes | None, source: str) -> None:
@@ -114,7 +117,7 @@ def _chart_slide(deck: PresentationType, content: ExportContent, image: bytes | 
     if content.notes:
         left = MARGIN + picture_width + Inches(0.2)
         _text(slide, "\n".join(content.notes), left, Inches(1.6), WIDTH - left - MARGIN, Inches(5), 16)
-    _footer(slide, source)
+    _footer(slide, source, content.definition)
 
 
 def build_deck(pack: MonthPack, progress: Progress = no_progress) -> bytes:
@@ -156,7 +159,7 @@ def build_deck(pack: MonthPack, progress: Progress = no_progress) -> bytes:
     summary = _blank(deck)
     _heading(summary, pack.contents[SUMMARY])
     _text(summary, pack.summary, MARGIN, Inches(1.6), WIDTH - 2 * MARGIN, Inches(5), 22)
-    _footer(summary, source)
+    _footer(summary, source, pack.contents[SUMMARY].definition)
 
     for name, content in contents:
         if name == SUMMARY:

@@ -112,9 +112,7 @@ def area_names(frame: pd.DataFrame, lang: Language) -> pd.Series:
     return frame["name"] if lang == "zh-CN" else frame["name_en"]
 
 
-def chart_content(
-    view: View, figure: go.Figure, table: pd.DataFrame, *notes: str, definition: str = ""
-) -> ExportContent:
+def chart_content(view: View, figure: go.Figure, table: pd.DataFrame, *notes: str) -> ExportContent:
     return ExportContent(
         title=plain_title(figure),
         period=view.period,
@@ -123,14 +121,7 @@ def chart_content(
         notes=notes,
         area=view.area,
         span=view.shown.drill.period,
-        definition=definition,
     )
-
-
-def solve_definition(view: View, lang: Language) -> str:
-    """The solve rate's 口径 as the view counts it: solved by now (like for like), or within N days of filing."""
-    within = view.shown.drill.solve_within
-    return t("definition.solve_rate", lang) if within is None else t("definition.solve_rate_within", lang, days=within)
 
 
 Builder = Callable[[ExportRequest], ExportContent]
@@ -215,12 +206,7 @@ def solve_areas(session: Session, view: View, lang: Language) -> ExportContent:
     if nothing_counted(frame, "filed", "baseline_filed"):
         frame = frame.iloc[0:0]
     labelled = rounded(frame, "rate", "baseline_rate", "change_points").assign(area=area_names(frame, lang))
-    return chart_content(
-        view,
-        figure,
-        columns(labelled, {"area": "area", "code": "code", **SOLVE_METRICS}, lang),
-        definition=solve_definition(view, lang),
-    )
+    return chart_content(view, figure, columns(labelled, {"area": "area", "code": "code", **SOLVE_METRICS}, lang))
 
 
 @drill_export("solve.subtypes", "/solve-rates")
@@ -229,12 +215,7 @@ def solve_subtypes(session: Session, view: View, lang: Language) -> ExportConten
     labelled = rounded(frame, "rate", "baseline_rate", "change_points").assign(
         subtype=[vocab_label("subtype", str(code), lang) for code in frame["subtype"]]
     )
-    return chart_content(
-        view,
-        figure,
-        columns(labelled, {"subtype": "subtype", **SOLVE_METRICS}, lang),
-        definition=solve_definition(view, lang),
-    )
+    return chart_content(view, figure, columns(labelled, {"subtype": "subtype", **SOLVE_METRICS}, lang))
 
 
 @drill_export("solve.days", "/solve-rates")
@@ -262,7 +243,7 @@ def solve_months(session: Session, view: View, lang: Language) -> ExportContent:
         frame = frame.iloc[0:0]
     labelled = rounded(frame, "rate", "baseline_rate", "change_points")
     names = {"start": "month", "baseline_start": "baseline_month", **SOLVE_METRICS}
-    return chart_content(view, figure, columns(labelled, names, lang), definition=solve_definition(view, lang))
+    return chart_content(view, figure, columns(labelled, names, lang))
 
 
 # --- 出租房 /rental-housing ---

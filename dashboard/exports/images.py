@@ -15,6 +15,7 @@ import copy
 import logging
 import os
 import threading
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -35,6 +36,7 @@ FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-seri
 INK, MUTED, RULES = "#1d2733", "#5b6b7c", "#d9e0e8"
 MARGIN = {"l": 110, "r": 60, "t": 160, "b": 220}
 RENDER_SECONDS = 30.0  # one image; a browser that takes longer is restarted
+DEFINITION_COLUMNS = 220  # the 口径 in the footer, at 15 px: about 110 Chinese characters a line
 
 
 class RenderFailed(RuntimeError):
@@ -45,6 +47,25 @@ def export_stamp(lang: Language, now: datetime | None = None) -> str:
     """导出时间：2026-11-26 15:20 (the city's clock)."""
     moment = now or datetime.now(ZoneInfo(get_settings().timezone))
     return t("export.stamp", lang, time=moment.strftime("%Y-%m-%d %H:%M"))
+
+
+def display_width(text: str) -> int:
+    """Columns a text takes: wide (CJK) characters count twice."""
+    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
+
+
+def wrapped(text: str, columns: int = DEFINITION_COLUMNS) -> list[str]:
+    """`text` in lines of at most `columns` (CJK counting twice), broken at a space where one is near."""
+    lines: list[str] = []
+    line = ""
+    for char in text:
+        if display_width(line + char) > columns:
+            space = line.rfind(" ")
+            cut = space + 1 if space >= len(line) - 30 else len(line)
+            lines.append(line[:cut].rstrip())
+            line = line[cut:]
+        line += char
+    return [*lines, line] if line else lines
 
 
 def subtitle(content: ExportContent) -> str:
@@ -79,9 +100,9 @@ def meeting_figure(content: ExportContent, lang: Language, *, now: datetime | No
     fig.update_xaxes(gridcolor=RULES, zerolinecolor=RULES, linecolor=RULES, tickfont={"size": 18})
     fig.update_yaxes(gridcolor=RULES, zerolinecolor=RULES, linecolor=RULES, tickfont={"size": 18})
     footer = f"{t('export.source', lang, app=city_title(lang))}　　{export_stamp(lang, now)}"
-    if content.definition:  # the 口径, just above the source line
+    if content.definition:  # the 口径, just above the source line (growing upwards, under the legend)
         fig.add_annotation(
-            text=content.definition,
+            text="<br>".join(wrapped(content.definition)),
             xref="paper",
             yref="paper",
             x=0,

@@ -23,12 +23,12 @@ from dashboard.data import area_tree, monthly
 from dashboard.data.db import session_scope
 from dashboard.data.monthly import MonthHeadline, MonthlyReport
 from dashboard.data.periods import Area, AreaLevel, Period
-from dashboard.exports.catalog import CATALOG, ExportContent, ExportRequest, register
+from dashboard.exports.catalog import CATALOG, ExportContent, ExportRequest, defined, register
 from dashboard.figures import monthly as figures
 from dashboard.figures.common import area_label as row_area_label
 from dashboard.formatting import format_count, format_percent_change, period_label
 from dashboard.i18n import t
-from dashboard.kpis import Headline, figure_definition, figure_title, tile_text
+from dashboard.kpis import Headline, figure_title, tile_text
 from dashboard.monthly_summary import summary_paragraph
 from dashboard.monthly_url import city_today, month_query_or_error
 
@@ -93,11 +93,6 @@ def _rounded(values: pd.Series, decimals: int = 2) -> pd.Series:
     return values.astype("float64").round(decimals)
 
 
-def headline_definition(view: MonthView) -> str:
-    """The 口径 of the headline figures (and so of the ranking's columns), in one paragraph."""
-    return "".join(figure_definition(figure, view.lang, within=view.within) for figure in Headline)
-
-
 def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
     """The KPI tiles' figures as a table: value, 同比, 环比 (the tiles' own text)."""
     lang, figures_ = view.lang, headline.figures
@@ -111,7 +106,7 @@ def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
     rows.append((t("monthly.figure.reported", lang), f"{format_count(reported[0])}{t('unit.cases', lang)}", *changes))
     table = pd.DataFrame(rows, columns=[t(f"monthly.col.{key}", lang) for key in ("figure", "value", "yoy", "pop")])
     notes = tuple(f"{row[0]}：{row[1]}（{t('compare.year_over_year', lang)} {row[2]}）" for row in rows)
-    return _content(view, "monthly.table.headline", table, notes=notes, definition=headline_definition(view))
+    return _content(view, "monthly.table.headline", table, notes=notes)
 
 
 def monthly_change(current: int, baseline: int) -> float | None:
@@ -153,7 +148,6 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         _columns(shown, names, lang, view.within),
         figure=figures.area_ranking(frame, lang=lang),
         notes=notes,
-        definition=headline_definition(view),
     )
 
 
@@ -272,8 +266,8 @@ def report_contents(report: MonthlyReport, view: MonthView) -> dict[str, ExportC
         SUMMARY: summary_content(report, view),
     }
     if report.is_empty:
-        return {name: _emptied(content) for name, content in contents.items()}
-    return contents
+        contents = {name: _emptied(content) for name, content in contents.items()}
+    return {name: defined(name, content, view.lang, view.within) for name, content in contents.items()}
 
 
 @dataclass(frozen=True)

@@ -47,7 +47,9 @@ def _styles() -> dict[str, ParagraphStyle]:
     font = cjk_font()
     return {
         "title": ParagraphStyle("title", fontName=font, fontSize=20, leading=28, spaceAfter=6),
-        "subtitle": ParagraphStyle("subtitle", fontName=font, fontSize=11, leading=16, textColor=colors.grey),
+        "subtitle": ParagraphStyle(
+            "subtitle", fontName=font, fontSize=11, leading=16, textColor=colors.grey, wordWrap="CJK"
+        ),
         "heading": ParagraphStyle("heading", fontName=font, fontSize=14, leading=20, spaceBefore=10, spaceAfter=4),
         "body": ParagraphStyle("body", fontName=font, fontSize=11, leading=18, wordWrap="CJK"),
         "cell": ParagraphStyle("cell", fontName=font, fontSize=8, leading=10, wordWrap="CJK"),
@@ -88,6 +90,7 @@ def build_pdf(pack: MonthPack, progress: Progress = no_progress) -> bytes:
         Paragraph(escape(t("monthly.deck.subtitle", lang, period=pack.view.period, time=now)), styles["subtitle"]),
         Paragraph(escape(t("monthly.summary_title", lang)), styles["heading"]),
         Paragraph(escape(pack.summary), styles["body"]),
+        Paragraph(escape(pack.contents[SUMMARY].definition), styles["subtitle"]),
     ]
     for name, content in contents:
         if name == SUMMARY:
@@ -97,7 +100,8 @@ def build_pdf(pack: MonthPack, progress: Progress = no_progress) -> bytes:
         if image is not None:
             block.append(Image(io.BytesIO(image), width=WIDTH, height=WIDTH * 1080 / 1920))
         block += [Paragraph(escape(note), styles["body"]) for note in content.notes]
-        story += [KeepTogether(block), Spacer(1, 3 * mm), _table(content, styles)]
+        footer = Paragraph(escape(content.definition), styles["subtitle"])  # its 口径, comparison rule included
+        story += [KeepTogether(block), Spacer(1, 3 * mm), _table(content, styles), footer]
     source = t("monthly.deck.source", lang, app=city_title(lang), time=now)
     story += [Spacer(1, 6 * mm), Paragraph(escape(source), styles["subtitle"])]
     out = io.BytesIO()

@@ -1,5 +1,6 @@
 """The rows behind a chart or table as files: CSV (UTF-8 with a byte-order mark, so Excel reads the Chinese) and
-XLSX (a title block with the area, period, data source and time of export; a bold header; numbers as numbers).
+XLSX (a title block with the area, period, data source and time of export; a bold header; numbers as numbers). Both
+end with a footer under the rows, after a blank one: the 口径 of the figures and the source.
 
 Both are inert: text from the phones ends up in these cells, and a spreadsheet would run `=HYPERLINK(…)` typed into
 a report. Following OWASP's CSV-injection advice, a text cell that begins with `=`, `+`, `-`, `@`, a tab or a
@@ -13,7 +14,6 @@ import csv
 import io
 import math
 import re
-import unicodedata
 from datetime import date, datetime
 from typing import Any
 
@@ -26,7 +26,7 @@ from openpyxl.utils import get_column_letter
 from dashboard.config import Language
 from dashboard.data.active_city import city_title
 from dashboard.exports.catalog import ExportContent
-from dashboard.exports.images import export_stamp, subtitle
+from dashboard.exports.images import display_width, export_stamp, subtitle
 from dashboard.i18n import t
 
 BOM = "\ufeff"
@@ -60,19 +60,26 @@ def rows_of(table: pd.DataFrame) -> list[list[Any]]:
     return [[cell_value(value) for value in row] for row in table.itertuples(index=False, name=None)]
 
 
+def footer_lines(content: ExportContent, lang: Language) -> list[str]:
+    """What a file prints under its table: the 口径 (comparison rule included), then the source and time."""
+    return [*([content.definition] if content.definition else []), source_line(lang)]
+
+
+def source_line(lang: Language) -> str:
+    return f"{t('export.source', lang, app=city_title(lang))}　{export_stamp(lang)}"
+
+
 def table_csv(content: ExportContent, lang: Language) -> bytes:
-    """The table as CSV: a header row, then one line per row."""
+    """The table as CSV: a header row, one line per row, then after a blank line the footer (口径, source)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow([inert(str(name)) for name in content.table.columns])
     for row in rows_of(content.table):
         writer.writerow(["" if value is None else inert(value) for value in row])
+    writer.writerow([])
+    for line in footer_lines(content, lang):
+        writer.writerow([inert(line)])
     return (BOM + buffer.getvalue()).encode("utf-8")
-
-
-def display_width(text: str) -> int:
-    """Columns a text takes in a spreadsheet: wide (CJK) characters count twice."""
-    return sum(2 if unicodedata.east_asian_width(char) in "WF" else 1 for char in text)
 
 
 def sheet_name(title: str) -> str:
@@ -92,13 +99,7 @@ def table_xlsx(content: ExportContent, lang: Language) -> bytes:
     sheet = book.create_sheet(sheet_name(content.title))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = min(width + 2, MAX_WIDTH)
-    titles = [
-        content.title,
-        subtitle(content),
-        f"{t('export.source', lang, app=city_title(lang))}　{export_stamp(lang)}",
-        *([content.definition] if content.definition else []),
-        *content.notes,
-    ]
+    titles = [content.title, subtitle(content), source_line(lang), *content.notes]
     header_row = len(titles) + 2
     sheet.freeze_panes = f"A{header_row + 1}"
     for number, line in enumerate(titles):
@@ -107,6 +108,9 @@ def table_xlsx(content: ExportContent, lang: Language) -> bytes:
     sheet.append([styled(sheet, name, font=Font(bold=True), fill=HEADER_FILL) for name in columns])
     for row in data:
         sheet.append([typed(sheet, value, is_float) for value, is_float in zip(row, floats, strict=True)])
+    sheet.append([])
+    for line in footer_lines(content, lang):
+        sheet.append([styled(sheet, line)])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

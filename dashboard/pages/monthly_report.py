@@ -14,6 +14,7 @@ from dashboard import ids
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
 from dashboard.components.filter_bar import chart, definition_line, solve_window
+from dashboard.components.footnote import footnote
 from dashboard.components.month_area import month_area_filter
 from dashboard.components.monthly import export_bar
 from dashboard.components.page import page_frame
@@ -50,6 +51,7 @@ def layout(**query: str | list[str]) -> html.Div:
             [
                 html.H2(t("monthly.summary_title")),
                 dcc.Loading(html.P(id=ids.Monthly.SUMMARY, className="monthly-summary-text"), type="dot"),
+                footnote(SUMMARY, within=asked.within),
                 export_menu(SUMMARY, table=True),
                 export_bar(),
             ],
@@ -59,6 +61,7 @@ def layout(**query: str | list[str]) -> html.Div:
             [
                 html.H2(t("monthly.table.ranking")),
                 dcc.Loading(html.Div(id=ids.Monthly.RANKING), type="dot"),
+                footnote(RANKING, within=asked.within),
                 export_menu(RANKING),
             ],
             className="drill-panel drill-panel-wide",

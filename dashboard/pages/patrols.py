@@ -8,6 +8,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.filter_bar import chart
+from dashboard.components.footnote import footnote
 from dashboard.components.month_area import month_area_filter, plain_table
 from dashboard.components.page import page_frame
 from dashboard.i18n import t
@@ -28,7 +29,9 @@ def layout(month: str | None = None, area: str | None = None, **_unused_query: s
             [chart(ids.Patrols.BY_AREA), chart(ids.Patrols.MAP), chart(ids.Patrols.BY_MONTH, wide=True)],
             className="drill-charts",
         ),
+        footnote("patrols.rates"),
         plain_table(ids.Patrols.EXCEPTIONS),
         plain_table(ids.Patrols.SUSPICIOUS),
         plain_table(ids.Patrols.WORKER_DAYS),
+        footnote("patrols.tables"),
     )

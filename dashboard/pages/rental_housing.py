@@ -11,7 +11,8 @@ from dashboard import ids
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
-from dashboard.components.filter_bar import chart, definition_line, filter_bar, kpi_area, kpi_period
+from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period
+from dashboard.components.footnote import footnote
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
 from dashboard.data.records import RecordKind
@@ -30,8 +31,8 @@ def layout(**query: str | list[str]) -> html.Div:
         "rental_housing",
         filter_bar(PATH, parsed),
         kpi_row("rental", [Headline.RENTAL_CASES], area=kpi_area(parsed.params), period=kpi_period(parsed.params)),
-        definition_line("rental_cases"),
         html.Dl(id=ids.Rental.FACTS, className="drill-facts"),
+        footnote("rental.summary"),
         export_menu("rental.summary", table=True),
         html.Div(
             [

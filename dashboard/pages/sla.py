@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.filter_bar import chart
+from dashboard.components.footnote import footnote
 from dashboard.components.month_area import month_area_filter, plain_table
 from dashboard.components.page import page_frame
 from dashboard.i18n import t
@@ -30,5 +31,7 @@ def layout(month: str | None = None, area: str | None = None, **_unused_query: s
             [chart(ids.Sla.BY_AREA), chart(ids.Sla.BY_DEPARTMENT), chart(ids.Sla.BY_MONTH, wide=True)],
             className="drill-charts",
         ),
+        footnote("sla.rates"),
         plain_table(ids.Sla.OVERDUE),
+        footnote("sla.overdue"),
     )

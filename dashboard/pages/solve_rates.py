@@ -33,6 +33,7 @@ dash.register_page(__name__, path=PATH, name=t("page.solve_rates"), order=20)
 
 def layout(**query: str | list[str]) -> html.Div:
     parsed = parse_query(query)
+    within = parsed.params.solve_within
     return page_frame(
         "solve_rates",
         filter_bar(PATH, parsed),
@@ -47,10 +48,10 @@ def layout(**query: str | list[str]) -> html.Div:
         selection_line(ids.Solve.SELECTION, ids.Solve.CLEAR),
         html.Div(
             [
-                with_export(chart(ids.Solve.AREAS, wide=True), "solve.areas"),
-                with_export(chart(ids.Solve.SUBTYPES), "solve.subtypes"),
+                with_export(chart(ids.Solve.AREAS, wide=True), "solve.areas", within=within),
+                with_export(chart(ids.Solve.SUBTYPES), "solve.subtypes", within=within),
                 with_export(chart(ids.Solve.DAYS), "solve.days"),
-                with_export(chart(ids.Solve.MONTHS, wide=True), "solve.months"),
+                with_export(chart(ids.Solve.MONTHS, wide=True), "solve.months", within=within),
             ],
             className="drill-charts",
         ),

@@ -7,7 +7,6 @@ through the real browser (Debian's chromium, kaleido)."""
 
 from __future__ import annotations
 
-import csv
 import io
 import struct
 from collections import Counter
@@ -25,6 +24,7 @@ from dashboard.exports.catalog import ExportContent, ExportRequest, exportable
 from dashboard.exports.images import RENDERER, figure_png, figure_svg
 from dashboard.exports.tables import table_csv, table_xlsx
 from tests.drill_data import add_drill_city
+from tests.export_files import csv_rows
 from tests.test_drill_pages import END, START, rows
 
 QUERY = {"period": "custom", "from": "2025-03-01", "to": "2025-08-31"}
@@ -51,12 +51,13 @@ def png_size(data: bytes) -> tuple[int, int]:
     return width, height
 
 
-def sheet_rows(data: bytes) -> tuple[list[Any], list[list[Any]]]:
-    """The title block's first cells, and the table (header first) below it."""
+def sheet_rows(data: bytes) -> tuple[list[Any], list[list[Any]], list[Any]]:
+    """The title block's first cells, the table (header first) below it, and the footer's cells under that."""
     sheet = load_workbook(io.BytesIO(data)).active
     values = [list(row) for row in sheet.iter_rows(values_only=True)]
-    blank = next(index for index, row in enumerate(values) if all(value is None for value in row))
-    return [row[0] for row in values[:blank]], values[blank + 1 :]
+    blanks = [index for index, row in enumerate(values) if all(value is None for value in row)]
+    first, last = blanks[0], blanks[-1]
+    return [row[0] for row in values[:first]], values[first + 1 : last], [row[0] for row in values[last + 1 :]]
 
 
 def test_a_chart_png_is_a_1920_by_1080_image_and_its_svg_holds_the_chinese_text(city):
@@ -82,11 +83,10 @@ def test_the_area_chart_csv_and_xlsx_hold_the_sql_counts(city):
         row.county_code
         for row in rows("SELECT county_code FROM incident WHERE reported_at >= :s AND reported_at < :e", s=START, e=END)
     )
-    text = table_csv(content, "zh-CN").decode("utf-8-sig")
-    found = list(csv.DictReader(io.StringIO(text)))
+    found = csv_rows(table_csv(content, "zh-CN"))
     assert {row["编号"]: int(row["案事件数"]) for row in found} == dict(by_county)
     assert {row["区域"] for row in found} == {"路桥区", "温岭市"}
-    title, table = sheet_rows(table_xlsx(content, "zh-CN"))
+    title, table, _footer = sheet_rows(table_xlsx(content, "zh-CN"))
     assert title[0] == "各区域案事件数" and "台州市" in title[1] and "数据来源" in title[2]
     header, *data = table
     assert header == ["区域", "编号", "案事件数"]
@@ -103,8 +103,8 @@ def test_the_solve_rate_table_equals_sql_over_the_criminal_cases(city):
     )
     filed = Counter(row.county_code for row in cases)
     solved = Counter(row.county_code for row in cases if row.solved_at is not None)
-    title, (header, *data) = sheet_rows(table_xlsx(content, "zh-CN"))
-    assert any("口径" in line and "截至去年同期" in line for line in title)  # the definition, comparison rule and all
+    _title, (header, *data), footer = sheet_rows(table_xlsx(content, "zh-CN"))
+    assert "口径" in footer[0] and "截至去年同期" in footer[0]  # the definition, comparison rule and all
     assert "截至去年同期" in figure_svg(content, "zh-CN").decode("utf-8")  # and in the image's footer
     got = {row[header.index("编号")]: row for row in data}
     for code, n in filed.items():
@@ -116,8 +116,8 @@ def test_the_solve_rate_table_equals_sql_over_the_criminal_cases(city):
 def test_the_record_table_export_masks_personal_numbers(city):
     with session_scope() as session:
         session.add(RentalHouse(grid_id=1, address="东路1号", landlord_name="王房东", landlord_phone="13812345678"))
-    text = table_csv(build("rental.houses"), "zh-CN").decode("utf-8-sig")
-    found = list(csv.DictReader(io.StringIO(text)))
+    body = table_csv(build("rental.houses"), "zh-CN")
+    text, found = body.decode("utf-8-sig"), csv_rows(body)
     assert len(found) == rows("SELECT COUNT(*) AS n FROM rental_house")[0].n
     assert "13812345678" not in text
     assert [row["房东电话"] for row in found if row["房东"] == "王房东"] == ["138****5678"]
