@@ -50,7 +50,7 @@ DEFINITIONS: Mapping[str, tuple[str, ...]] = {
     "monthly.patrol_compliance": ("patrol_compliance",),
     "monthly.summary": (*HEADLINE, "hazards_by_department", "patrol_compliance"),
     # 按期结案 /sla and 巡查合规 /patrols (on screen only)
-    "sla.rates": ("on_time",),
+    "sla.rates": ("on_time", "incomplete"),
     "sla.overdue": ("overdue",),
     "patrols.rates": ("patrol_compliance", "incomplete"),
     "patrols.tables": ("patrol_compliance", "patrol_checks"),

@@ -501,6 +501,7 @@ TEXT: dict[str, dict[Language, str]] = {
         "zh-CN": "○ 末段尚未结束，数据不完整",
         "en": "○ the last bucket is not over yet: its figure is incomplete",
     },
+    "chart.incomplete": {"zh-CN": "未完整", "en": "incomplete"},
     "chart.filed_solved": {"zh-CN": "立案{filed}起，已破{solved}起", "en": "{filed} filed, {solved} solved"},
     "chart.time_to_solve": {"zh-CN": "破案用时（中位数，天）", "en": "Days to solve (median)"},
     "chart.days": {"zh-CN": "天", "en": "Days"},

@@ -54,9 +54,9 @@ def trend_series_chart(session: Session, shown: StoredFilter, lang: Language, *,
     if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
         series = series[series["series"] == f.subtype]
     family = "subtype" if f.kind is not None else "kind"
-    partial = f.period.end > city_today()  # the period runs to today: its last bucket is not over
+    running = f.period.runs_past(city_today())  # its last bucket is not over
     return series, figures.case_trend(
-        series, family=family, compare=f.compare.value, lang=lang, grain=grain, partial_last=partial
+        series, family=family, compare=f.compare.value, lang=lang, grain=grain, incomplete=running
     )
 
 

@@ -83,7 +83,11 @@ def update_patrols_page(month: Any, area: Any, min_days: Any) -> tuple[Any, ...]
         rate_bars(by_area, title=t("patrols.by_area", lang), **bars),
         coverage_map(grids, title=t("patrols.map", lang), lang=lang),
         rate_lines(
-            by_month.assign(month=by_month["month"].astype(str)), x="month", title=t("patrols.by_month", lang), **bars
+            by_month.assign(month=by_month["month"].astype(str)),
+            x="month",
+            title=t("patrols.by_month", lang),
+            incomplete=period.runs_past(today),
+            **bars,
         ),
         exceptions_table(short),
         suspicious_table(odd, zone=settings.timezone),

@@ -68,7 +68,7 @@ def update_sla_page(month: Any, area: Any, record: str | None) -> tuple[Any, ...
         *filter_row(period, today, lang, (month, area), options, month_problem, area_problem),
         rate_bars(by_area, title=t("sla.by_area", lang), **bars),
         rate_bars(by_department, title=t("sla.by_department", lang), **bars),
-        rate_lines(months, x="month", title=t("sla.by_month", lang), **bars),
+        rate_lines(months, x="month", title=t("sla.by_month", lang), incomplete=period.runs_past(today), **bars),
         overdue_table(overdue, departments, zone=settings.timezone),
     )
 

@@ -55,8 +55,8 @@ def solve_days_chart(session: Session, shown: StoredFilter, lang: Language) -> C
 
 def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
     by_month = solve_rates.solve_rates(session, shown.drill, by="month")
-    partial = shown.drill.period.end > city_today()  # the period runs to today: its last month is not over
-    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang, partial_last=partial)
+    running = shown.drill.period.runs_past(city_today())  # its last month is not over
+    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang, incomplete=running)
 
 
 @callback(

@@ -78,6 +78,10 @@ class Period:
             return 0
         return (self.end.year - self.start.year) * 12 + self.end.month - self.start.month
 
+    def runs_past(self, today: date) -> bool:
+        """Whether the period is not over on `today` (a city-clock day): its last week or month is incomplete."""
+        return self.end > today
+
     def same_period_last_year(self) -> Period:
         """同比: the same calendar span one year earlier (a span ending on 29 February ends on 28 February)."""
         return Period(

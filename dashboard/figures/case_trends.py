@@ -17,7 +17,7 @@ from dashboard.figures.common import (
     baseline_name,
     change_colour,
     empty,
-    mark_partial_last,
+    mark_incomplete,
     percent_text,
     styled,
     vocab_label,
@@ -31,12 +31,12 @@ def bucket_labels(starts: list[Any], grain: str) -> list[str]:
 
 
 def case_trend(
-    frame: pd.DataFrame, *, family: str, compare: str, lang: Language, grain: str = "day", partial_last: bool = False
+    frame: pd.DataFrame, *, family: str, compare: str, lang: Language, grain: str = "day", incomplete: bool = False
 ) -> go.Figure:
     """One solid line per series (kind, or subtype under a kind filter) over the period, and a dashed line of the
     same colour for its baseline, bucket by bucket. Expects the columns of `dashboard.data.trends.case_trend`;
     `family` ("kind" or "subtype") names the series' vocabulary; `grain` the buckets ("month": the axis names
-    months, never times of day, however short the period); `partial_last`: the last bucket is not over yet."""
+    months, never times of day, however short the period); `incomplete`: the last bucket is not over yet."""
     title = t("chart.case_trend", lang)
     shown = frame[frame["start"].notna()]
     if shown.empty or int(shown["current"].sum()) + int(shown["baseline"].sum()) == 0:
@@ -72,8 +72,8 @@ def case_trend(
     fig.update_layout(hovermode="x unified")
     if grain == "month" or shown["start"].nunique() < 3:  # a date axis over one or two points shows times of day
         fig.update_xaxes(type="category", categoryorder="category ascending")
-    if partial_last:
-        mark_partial_last(fig, lang)
+    if incomplete:
+        mark_incomplete(fig, lang)
     return styled(fig, title)
 
 

@@ -103,14 +103,40 @@ def subtype_label(code: str, lang: Language) -> str:
     return t("chart.all_subtypes", lang) if code == "all" else vocab_label("subtype", code, lang)
 
 
-def mark_partial_last(fig: go.Figure, lang: Language) -> go.Figure:
-    """The last point of each current series drawn hollow, with a note: its bucket is not over yet (a period that
-    runs to today), so a fall there is the calendar, not the city."""
+def mark_incomplete(fig: go.Figure, lang: Language) -> go.Figure:
+    """The last bucket of a time series is not over yet (a week or month that runs to today), so a fall there is the
+    calendar, not the city: every series but a baseline draws its last point hollow and its last segment dotted, the
+    bucket is labelled 未完整 / incomplete above the plot, and a note says why. Every time-series figure marks its
+    running bucket through this one function."""
+    last = None
     for trace in fig.data:
-        if trace.meta and trace.meta[0] == "current" and trace.x is not None and len(trace.x):
-            count = len(trace.x)
-            trace.marker.symbol = ["circle"] * (count - 1) + ["circle-open"]
-            trace.marker.size = [6] * (count - 1) + [10]
+        if (trace.meta and trace.meta[0] == "baseline") or trace.x is None or not len(trace.x):
+            continue
+        count, last = len(trace.x), trace.x[-1]
+        trace.marker.symbol = ["circle"] * (count - 1) + ["circle-open"]
+        trace.marker.size = [6] * (count - 1) + [11]
+        if count >= 2:  # the segment into the running bucket, dotted over the solid line
+            fig.add_scatter(
+                x=list(trace.x[-2:]),
+                y=list(trace.y[-2:]),
+                mode="lines",
+                line={"color": FONT if trace.line.color is None else trace.line.color, "dash": "dot", "width": 3},
+                showlegend=False,
+                hoverinfo="skip",
+                legendgroup=trace.legendgroup,
+                meta=["incomplete"],
+            )
+    if last is not None:
+        fig.add_annotation(
+            text=t("chart.incomplete", lang),
+            x=last,
+            xref="x",
+            y=1.02,
+            yref="paper",
+            showarrow=False,
+            yanchor="bottom",
+            font={"size": 11, "color": "#f6c343"},
+        )
     fig.add_annotation(
         text=t("chart.partial_last", lang),
         xref="paper",

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.config import Language
-from dashboard.figures.common import CURRENT, SERIES_COLOURS, empty, styled
+from dashboard.figures.common import CURRENT, SERIES_COLOURS, empty, mark_incomplete, styled
 from dashboard.i18n import t
 
 
@@ -42,9 +42,17 @@ def rate_bars(frame: pd.DataFrame, *, part: str, whole: str, title: str, lang: L
 
 
 def rate_lines(
-    frame: pd.DataFrame, *, x: str, part: str, whole: str, title: str, lang: Language, empty_key: str
+    frame: pd.DataFrame,
+    *,
+    x: str,
+    part: str,
+    whole: str,
+    title: str,
+    lang: Language,
+    empty_key: str,
+    incomplete: bool = False,
 ) -> go.Figure:
-    """One line per area (columns code, name) over `x`, in percent."""
+    """One line per area (columns code, name) over `x`, in percent; `incomplete`: the last `x` is not over yet."""
     rows = frame[frame[whole] > 0].copy() if not frame.empty else frame
     if rows.empty:
         return empty(title, t(empty_key, lang))
@@ -64,6 +72,8 @@ def rate_lines(
     fig.update_yaxes(range=[0, 100], ticksuffix="%")
     if x == "month":  # months as named: a date axis over one month shows times of day
         fig.update_xaxes(type="category", categoryorder="category ascending")
+    if incomplete:
+        mark_incomplete(fig, lang)
     return styled(fig, title)
 
 

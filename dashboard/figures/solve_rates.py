@@ -16,7 +16,7 @@ from dashboard.figures.common import (
     baseline_name,
     change_colour,
     empty,
-    mark_partial_last,
+    mark_incomplete,
     number,
     points_text,
     rate_text,
@@ -102,9 +102,9 @@ def rate_by_subtype(frame: pd.DataFrame, *, compare: str, lang: Language, select
     return styled(fig, title)
 
 
-def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language, partial_last: bool = False) -> go.Figure:
-    """The solve rate month by month (solid) against the baseline's month (dashed); `partial_last`: the last month
-    is not over yet (drawn hollow, with a note)."""
+def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language, incomplete: bool = False) -> go.Figure:
+    """The solve rate month by month (solid) against the baseline's month (dashed); `incomplete`: the last month
+    is not over yet (marked so)."""
     title = t("chart.rate_by_month", lang)
     shown = frame[frame["start"].notna()]
     if shown.empty or int(shown["filed"].sum()) + int(shown["baseline_filed"].sum()) == 0:
@@ -133,8 +133,8 @@ def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language, partial_
     )
     fig.update_yaxes(range=[0, 105], ticksuffix="%")
     fig.update_xaxes(type="category")  # months as named, not a date axis (which shows times for a single month)
-    if partial_last:
-        mark_partial_last(fig, lang)
+    if incomplete:
+        mark_incomplete(fig, lang)
     return styled(fig, title)
 
 

@@ -7,8 +7,10 @@ import math
 from datetime import date
 
 import pandas as pd
+import pytest
 
-from dashboard.figures import case_trends, rental_housing, solve_rates
+from dashboard.data.periods import Period
+from dashboard.figures import case_trends, on_time, rental_housing, solve_rates
 from dashboard.figures.common import TREND_COLOURS
 from dashboard.formatting import Trend
 
@@ -81,9 +83,14 @@ def test_a_bucket_not_over_yet_is_drawn_hollow_and_said_so():
             "baseline": [31, 29, 30],
         }
     )
-    fig = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month", partial_last=True)
+    fig = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month", incomplete=True)
     assert list(fig.data[0].marker.symbol) == ["circle", "circle", "circle-open"]
     assert any("不完整" in note.text for note in fig.layout.annotations)
+    label = next(note for note in fig.layout.annotations if note.text == "未完整")
+    assert label.x == "2026-12"  # over the running month
+    dotted = [trace for trace in fig.data if trace.meta and trace.meta[0] == "incomplete"]
+    assert len(dotted) == 1 and list(dotted[0].x) == ["2026-11", "2026-12"] and dotted[0].line.dash == "dot"
+    assert fig.data[1].marker.symbol is None  # the baseline's month is over: drawn as it is
     whole = case_trends.case_trend(frame, family="kind", compare="yoy", lang="zh-CN", grain="month")
     assert whole.data[0].marker.symbol is None and not whole.layout.annotations
 
@@ -135,3 +142,44 @@ def test_rental_facts_read_the_summary_row():
     assert facts["change"].trend is Trend.GOOD and facts["change"].label == "较去年同期"
     assert facts["share"].value == "25.0%（−15.0个百分点）" and facts["houses"].value == "200"
     assert facts["per_100"].value == "15.0（去年同期 20.0）"
+
+
+@pytest.mark.parametrize("lang", ["zh-CN", "en"])
+def test_every_time_series_marks_its_running_bucket_the_same_way(lang):
+    """The month lines of /sla and /patrols and the solve rate by month use the one marker the trend uses."""
+    label = "未完整" if lang == "zh-CN" else "incomplete"
+    months = pd.DataFrame(
+        {"code": ["a"] * 3, "name": ["甲"] * 3, "name_en": ["A"] * 3, "month": ["2026-10", "2026-11", "2026-12"]}
+        | {"on_time": [8, 9, 1], "closed": [10, 10, 2]}
+    )
+    lines = on_time.rate_lines(
+        months, x="month", part="on_time", whole="closed", title="t", lang=lang, empty_key="empty.no_closed",
+        incomplete=True,
+    )  # fmt: skip
+    rates = pd.DataFrame(
+        {
+            "bucket": [0, 1],
+            "start": [date(2026, 11, 1), date(2026, 12, 1)],
+            "baseline_start": [date(2025, 11, 1), date(2025, 12, 1)],
+            "filed": [10, 3],
+            "solved": [5, 0],
+            "rate": [50.0, 0.0],
+            "baseline_filed": [8, 9],
+            "baseline_solved": [2, 6],
+            "baseline_rate": [25.0, 66.7],
+            "change_points": [25.0, -66.7],
+        }
+    )
+    by_month = solve_rates.rate_by_month(rates, compare="yoy", lang=lang, incomplete=True)
+    for fig, last in ((lines, "2026-12"), (by_month, "2026-12")):
+        assert [note.x for note in fig.layout.annotations if note.text == label] == [last]
+        assert list(fig.data[0].marker.symbol)[-1] == "circle-open"
+    whole = on_time.rate_lines(
+        months, x="month", part="on_time", whole="closed", title="t", lang=lang, empty_key="empty.no_closed"
+    )
+    assert not whole.layout.annotations
+
+
+def test_a_period_runs_past_today_until_its_last_day_is_over():
+    assert Period.month(2026, 12).runs_past(date(2026, 12, 31))
+    assert not Period.month(2026, 11).runs_past(date(2026, 12, 1))
