@@ -160,6 +160,26 @@ def test_open_hazards_are_mostly_recent_and_at_most_a_quarter_overdue(generated:
     assert 0.9 <= rate < 1.0
 
 
+def test_open_incidents_are_recent_and_at_most_a_quarter_overdue(generated: Generated):
+    """The incident backlog the wall and /sla show: a case the platform cannot solve or resolve is closed all the
+    same (handed over to the police's investigation, referred to the courts), mostly within the time the routing
+    matrix allows (15 days for a general case, 3 for a major one, 90 for a criminal case) and the rest within three
+    times it. So the open ones are recent, at most a quarter of them overdue, none from earlier years; the
+    unsolved criminal cases stay unsolved (the solve rate counts `solved_at`, not closing)."""
+    now = generated.seeder.window.now
+    incident = generated.tables["incident"].columns
+    reported, deadline = incident["reported_at"].values, incident["deadline"].values
+    still_open = incident["closed_at"].null
+    overdue = still_open & (deadline < now)
+    total = len(reported)
+    assert 0 < still_open.sum() <= 0.05 * total
+    assert 0 < overdue.sum() <= 0.25 * still_open.sum()
+    assert (now - reported[still_open] < 400 * 86400).all()  # nothing left over from earlier years
+    kind = generated.strings("incident", "kind")
+    closed_unsolved = ~still_open & incident["solved_at"].null & (kind == "criminal")
+    assert closed_unsolved.sum() > 0.2 * (kind == "criminal").sum()  # handed over, still unsolved
+
+
 def test_seeded_records_can_be_followed_up_through_the_api(generated: Generated):
     """Their event ids are UUIDs, as a phone's are: the simulator's updates of the seeded backlog name them."""
     for table, updated in (("incident", incident_updated), ("hazard", hazard_updated)):
@@ -178,7 +198,7 @@ def test_status_is_the_latest_step_reached(generated: Generated):
     assert (status[closed] == "closed").all()
     assert set(status[solved & ~closed & (kind == "criminal")]) == {"solved"}
     assert set(status[solved & ~closed & (kind != "criminal")]) == {"resolved"}
-    assert set(status[~solved]) <= {"reported", "dispatched", "handling"}
+    assert set(status[~solved & ~closed]) <= {"reported", "dispatched", "handling"}
 
 
 def test_patrols_mostly_comply_and_a_minority_falls_short(generated: Generated):

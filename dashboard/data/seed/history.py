@@ -47,6 +47,7 @@ from dashboard.data.seed.distributions import (
     SOLVABILITY,
     SOURCE_MIX,
     SUPERVISED_SHARE,
+    UNRESOLVED_CLOSE_FRACTION,
     CityClock,
     GridFeatures,
     HourlyWeights,
@@ -520,11 +521,13 @@ class IncidentHistory:
         criminal = kind == self.KINDS.index(IncidentKind.CRIMINAL)
         dispatched = later(reported, REPORT_TO_DISPATCH.sample(rng, n), np.ones(n, bool), now)
         handling = later(dispatched, DISPATCH_TO_HANDLING.sample(rng, n), np.ones(n, bool), now)
+        gives_up = criminal.copy()  # may close without a result: criminal cases not solved, disputes not resolved
         for code, kind_name in enumerate(self.KINDS):
             if kind_name is IncidentKind.CRIMINAL:
                 continue
             members = np.flatnonzero(kind == code)
             eventually = rng.random(len(members)) < RESOLVE_PROBABILITY[kind_name]
+            gives_up[members] = ~eventually
             delay = HANDLING_TO_RESOLVED[kind_name].sample(rng, len(members))
             solved[members] = later(handling[members], delay, eventually, now)
         # A case solved within minutes was being handled by then: keep the steps in order.
@@ -534,11 +537,6 @@ class IncidentHistory:
             (handling != NULL) & ((dispatched == NULL) | (dispatched > handling)), handling, dispatched
         )
         closed = later(solved, RESOLVED_TO_CLOSED.sample(rng, n), has_solved, now)
-        status = np.select(
-            [closed != NULL, has_solved & criminal, has_solved, handling != NULL, dispatched != NULL],
-            [5, 3, 4, 2, 1],
-            default=0,
-        )  # indices into IncidentStatus
         source_mix = np.zeros((n, len(ReportSource)))
         sources = list(ReportSource)
         for code, kind_name in enumerate(self.KINDS):
@@ -555,6 +553,22 @@ class IncidentHistory:
         offsets = np.concatenate([[0], np.cumsum(city.rental_houses)[:-1]])
         is_rental = place == PLACE_INDEX[PlaceType.RENTAL_HOUSING]
         house = offsets[grid] + 1 + (rng.random(n) * np.maximum(city.rental_houses[grid], 1)).astype(np.int64)
+        # A case the platform cannot solve or resolve is closed all the same: a criminal case handed over to the
+        # police's own investigation (移交侦查), a dispute whose mediation failed referred to the courts (引导诉讼)
+        # or ended. As with hazards, most close within the time the routing matrix allows and the rest within three
+        # times it, so the open ones are recent and a small share of them overdue. Drawn last: the rows above, and
+        # so the calibrated figures, stay as they were.
+        allowed = deadline - reported
+        without_result = reported + (UNRESOLVED_CLOSE_FRACTION.sample_values(rng, n) * allowed).astype(np.int64)
+        ends = gives_up & ~has_solved & (closed == NULL) & (without_result <= now)
+        closed = np.where(ends, without_result, closed)
+        handling = np.where(ends & (handling != NULL) & (handling > closed), closed, handling)
+        dispatched = np.where(ends & (dispatched != NULL) & (dispatched > closed), closed, dispatched)
+        status = np.select(
+            [closed != NULL, has_solved & criminal, has_solved, handling != NULL, dispatched != NULL],
+            [5, 3, 4, 2, 1],
+            default=0,
+        )  # indices into IncidentStatus
         return record_table(
             "incident",
             SEEDED_INCIDENT_IDS,
