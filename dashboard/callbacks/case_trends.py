@@ -26,6 +26,7 @@ from dashboard.callbacks.filter_bar import (
 from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import rental, trends
+from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.figures import case_trends as figures
 from dashboard.figures.common import vocab_label
 from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter
@@ -68,7 +69,9 @@ def trend_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) 
 
 
 def trend_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_area = rental.rental_by_area(session, shown.drill)
+    by_area = ranked(
+        rental.rental_by_area(session, shown.drill), "total", residents_by_child(session, shown.drill.area)
+    )
     title = t("chart.incidents_by_area", lang)
     return by_area, figures.area_counts(by_area, value="total", title=title, lang=lang)
 

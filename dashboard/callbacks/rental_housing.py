@@ -16,6 +16,7 @@ from dashboard.callbacks.drawing import Chart, drawn, unavailable
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, scoped_store, view_query
 from dashboard.config import Language, get_settings
 from dashboard.data import rental
+from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.data.vocab import PlaceType
 from dashboard.figures import rental_housing as figures
 from dashboard.filter_url import StoredFilter
@@ -41,7 +42,9 @@ def rental_summary_facts(
 
 
 def rental_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_area = rental.rental_by_area(session, shown.drill)
+    by_area = ranked(
+        rental.rental_by_area(session, shown.drill), "rental", residents_by_child(session, shown.drill.area)
+    )
     return by_area, figures.rental_by_area(by_area, compare=shown.drill.compare.value, lang=lang)
 
 

@@ -26,6 +26,7 @@ from dashboard.callbacks.filter_bar import (
 from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
+from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.data.vocab import IncidentKind
 from dashboard.figures import solve_rates as figures
 from dashboard.figures.common import subtype_label
@@ -36,7 +37,9 @@ MAP, TABLE = ids.DrillViews.SOLVE_MAP, ids.DrillViews.SOLVE_TABLE
 
 
 def solve_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_area = solve_rates.solve_rates(session, shown.drill, by="area")
+    by_area = ranked(
+        solve_rates.solve_rates(session, shown.drill, by="area"), "filed", residents_by_child(session, shown.drill.area)
+    )
     return by_area, figures.rate_by_area(by_area, compare=shown.drill.compare.value, lang=lang)
 
 

@@ -29,18 +29,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-import numpy as np
 import pandas as pd
 from sqlalchemy import ColumnElement, and_, case, exists, func, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data import drill, patrol_compliance
-from dashboard.data.areas import grids_in
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Department, Grid, Hazard, Incident, Township
 from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of, utc_now
 from dashboard.data.queries import HeadlineFigures, area_filter, headline_figures
+from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.data.solve_rates import area_rows, rate
 from dashboard.data.trends import percent_change
 
@@ -113,12 +112,9 @@ def area_ranking(
     frame["baseline_rate"] = rate(frame["baseline_solved"], frame["baseline_filed"])
     frame["rate_change"] = frame["rate"] - frame["baseline_rate"]
     frame["rental_change"] = percent_change(frame["rental"], frame["baseline_rental"])
-    people = residents_by_child(session, area)
-    frame["residents"] = frame["code"].map(people).fillna(0).astype("int64")
-    frame["per_10k"] = frame["filed"] / frame["residents"].replace(0, np.nan) * 10_000
     frame["small_base"] = frame["baseline_filed"] < SMALL_BASE
     frame = frame.sort_values(["filed", "code"], ascending=[False, True], kind="stable", ignore_index=True)
-    frame["rank"] = frame["filed"].rank(method="min", ascending=False).astype("int64")  # ties share a rank
+    frame = ranked(frame, "filed", residents_by_child(session, area))  # ties share a rank
     columns = ["rank", "code", "name", "name_en", "filed", "per_10k", "residents", "baseline_filed", "previous_filed"]
     return frame[
         [
@@ -134,14 +130,6 @@ def area_ranking(
             "rental_change",
         ]
     ]
-
-
-def residents_by_child(session: Session, area: Area) -> dict[str, int]:
-    """Registered residents and migrants of each area one level down (a grid: itself), from the grids."""
-    level = AreaLevel.GRID if area.level is AreaLevel.GRID else drill.child_level(area)
-    key = {AreaLevel.COUNTY: Grid.county_code, AreaLevel.TOWNSHIP: Grid.township_code}.get(level, Grid.code)
-    query = select(key, func.sum(Grid.residents + Grid.migrants)).where(grids_in(area)).group_by(key)
-    return {str(code): int(people or 0) for code, people in session.execute(query)}
 
 
 def rising_grids(session: Session, month: Period, area: Area, *, limit: int = RISING_LIMIT) -> pd.DataFrame:

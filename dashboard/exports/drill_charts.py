@@ -173,8 +173,9 @@ def trends_areas(session: Session, view: View, lang: Language) -> ExportContent:
     frame, figure = case_trends.trend_areas_chart(session, view.shown, lang)
     if nothing_counted(frame, "total"):
         frame = frame.iloc[0:0]
-    labelled = frame.assign(area=area_names(frame, lang))
-    return chart_content(view, figure, columns(labelled, {"area": "area", "code": "code", "total": "total"}, lang))
+    labelled = rounded(frame, "per_10k").assign(area=area_names(frame, lang))
+    names = {"rank": "rank", "area": "area", "code": "code", "total": "total", "per_10k": "per_10k"}
+    return chart_content(view, figure, columns(labelled, names, lang))
 
 
 @drill_export("trends.heatmap", "/trends")
@@ -205,8 +206,9 @@ def solve_areas(session: Session, view: View, lang: Language) -> ExportContent:
     frame, figure = solve_rates.solve_areas_chart(session, view.shown, lang)
     if nothing_counted(frame, "filed", "baseline_filed"):
         frame = frame.iloc[0:0]
-    labelled = rounded(frame, "rate", "baseline_rate", "change_points").assign(area=area_names(frame, lang))
-    return chart_content(view, figure, columns(labelled, {"area": "area", "code": "code", **SOLVE_METRICS}, lang))
+    labelled = rounded(frame, "rate", "baseline_rate", "change_points", "per_10k").assign(area=area_names(frame, lang))
+    names = {"rank": "rank", "area": "area", "code": "code", **SOLVE_METRICS, "per_10k": "per_10k"}
+    return chart_content(view, figure, columns(labelled, names, lang))
 
 
 @drill_export("solve.subtypes", "/solve-rates")
@@ -273,9 +275,9 @@ def rental_areas(session: Session, view: View, lang: Language) -> ExportContent:
     frame, figure = rental_housing.rental_areas_chart(session, view.shown, lang)
     if nothing_counted(frame, "rental", "baseline_rental"):
         frame = frame.iloc[0:0]
-    labelled = rounded(frame, "share", "change", "per_100_houses").assign(area=area_names(frame, lang))
-    counts = ("rental", "total", "share", "baseline_rental", "change", "rental_houses", "per_100_houses")
-    names = {"area": "area", "code": "code", **{name: name for name in counts}}
+    labelled = rounded(frame, "share", "change", "per_100_houses", "per_10k").assign(area=area_names(frame, lang))
+    counts = ("rental", "per_10k", "total", "share", "baseline_rental", "change", "rental_houses", "per_100_houses")
+    names = {"rank": "rank", "area": "area", "code": "code", **{name: name for name in counts}}
     return chart_content(view, figure, columns(labelled, names, lang))
 
 

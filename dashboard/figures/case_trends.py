@@ -19,6 +19,7 @@ from dashboard.figures.common import (
     empty,
     mark_incomplete,
     percent_text,
+    rank_texts,
     styled,
     vocab_label,
 )
@@ -165,7 +166,10 @@ def area_counts(frame: pd.DataFrame, *, value: str, title: str, lang: Language) 
             text=list(frame[value]),
             textposition="auto",
             customdata=[[str(code), str(level)] for code, level in zip(frame["code"], frame["level"], strict=True)],
-            hovertemplate="%{x}: %{y}<extra></extra>",
+            hovertext=rank_texts(frame, lang) if "rank" in frame else None,
+            hovertemplate="%{x}: %{y}<br>%{hovertext}<extra></extra>"
+            if "rank" in frame
+            else "%{x}: %{y}<extra></extra>",
             meta=["current"],
         )
     )

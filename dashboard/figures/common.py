@@ -93,6 +93,14 @@ def area_label(row: Any, lang: Language) -> str:
     return str(row["name"] if lang == "zh-CN" else row["name_en"])
 
 
+def rank_texts(frame: Any, lang: Language) -> list[str]:
+    """'第2名 · 每万人 4.5' per area row (columns rank, per_10k: dashboard/data/ranking.py): tied areas share a rank."""
+    return [
+        t("chart.rank", lang, rank=int(rank), per_10k="—" if number(per) is None else f"{per:.1f}")
+        for rank, per in zip(frame["rank"], frame["per_10k"], strict=True)
+    ]
+
+
 def vocab_label(family: str, code: str, lang: Language) -> str:
     """The label of a kind or subtype code; the code itself when the vocabulary has no such entry."""
     key = f"{family}.{code}"

@@ -17,6 +17,7 @@ from dashboard.figures.common import (
     number,
     percent_text,
     points_text,
+    rank_texts,
     styled,
 )
 from dashboard.formatting import Trend, format_count, trend
@@ -48,6 +49,7 @@ def rental_by_area(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.F
         textposition="auto",
         customdata=custom,
         meta=["current"],
+        hovertext=rank_texts(frame, lang) if "rank" in frame else None,
     )
     fig.add_scatter(
         x=labels,

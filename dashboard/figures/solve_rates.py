@@ -19,6 +19,7 @@ from dashboard.figures.common import (
     mark_incomplete,
     number,
     points_text,
+    rank_texts,
     rate_text,
     styled,
     subtype_label,
@@ -45,6 +46,7 @@ def rate_bars(
     """Bars of the rate coloured by its change (a rise is good news), grey diamonds at the baseline's rate."""
     fig = go.Figure()
     rates, baseline = heights(frame["rate"]), [number(value) for value in frame["baseline_rate"]]
+    ranks = rank_texts(frame, lang) if "rank" in frame else []  # areas: ranked by cases filed
     bar: dict[str, Any] = {"y": labels, "x": rates, "orientation": "h"} if horizontal else {"x": labels, "y": rates}
     marker: dict[str, Any] = {"y": labels, "x": baseline} if horizontal else {"x": labels, "y": baseline}
     fig.add_bar(
@@ -56,8 +58,8 @@ def rate_bars(
         customdata=custom,
         meta=["current"],
         hovertext=[
-            t("chart.filed_solved", lang, filed=filed, solved=solved)
-            for filed, solved in zip(frame["filed"], frame["solved"], strict=True)
+            t("chart.filed_solved", lang, filed=filed, solved=solved) + (f"<br>{ranks[n]}" if ranks else "")
+            for n, (filed, solved) in enumerate(zip(frame["filed"], frame["solved"], strict=True))
         ],
     )
     fig.add_scatter(

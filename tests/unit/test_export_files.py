@@ -89,9 +89,9 @@ def test_the_area_chart_csv_and_xlsx_hold_the_sql_counts(city):
     title, table, _footer = sheet_rows(table_xlsx(content, "zh-CN"))
     assert title[0] == "各区域案事件数" and "台州市" in title[1] and "数据来源" in title[2]
     header, *data = table
-    assert header == ["区域", "编号", "案事件数"]
-    assert {row[1]: row[2] for row in data} == dict(by_county)
-    assert all(isinstance(row[2], int) for row in data)  # numbers, not text
+    assert header == ["排名", "区域", "编号", "案事件数", "每万人"]
+    assert {row[2]: row[3] for row in data} == dict(by_county)
+    assert all(isinstance(row[0], int) and isinstance(row[3], int) for row in data)  # numbers, not text
 
 
 def test_the_solve_rate_table_equals_sql_over_the_criminal_cases(city):
