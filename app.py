@@ -10,7 +10,6 @@ from dashboard.access.login import install as install_access
 from dashboard.callback_inputs import check_callback_inputs, check_router_request
 from dashboard.config import get_settings
 from dashboard.data.db import upgrade_to_head
-from dashboard.exports.jobs import register_job_routes  # the monthly deck and PDF downloads (issue 8)
 from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
@@ -32,7 +31,6 @@ title_tabs()  # each tab names its page and the city shown
 install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
 app.server.before_request(check_router_request)
 register_routes(app.server)
-register_job_routes(app.server)  # GET /monthly/download/<job>: a finished deck or PDF (issue 8)
 server = app.server
 server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the event stream, which must not buffer
     "text/html",

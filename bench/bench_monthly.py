@@ -4,11 +4,11 @@
     .venv/bin/python -m bench.bench_monthly --url sqlite:///var/bench-drill-large.db --month 2026-10
     .venv/bin/python -m bench.bench_monthly --url 'postgresql+psycopg://postgres@127.0.0.1:5432/test?options=-csearch_path%3Dbench_drill_large'
 
-Each run is what the background job does for the whole city (dashboard/exports/jobs.py, run_job): `month_pack` then
-`build_deck`, the charts drawn by the export browser (kept warm after the first run, as in a worker; the first
-run, which starts it, is timed apart). Prints each part's p50/p95 over the runs and the total against the target.
-With --url the database is only read (never migrated: it may be another run's); without it a small city is seeded
-once into var/.
+Each run is what a background build does for the whole city (dashboard/exports/builds.py, build_month_file):
+`month_pack` then `build_deck`, the charts drawn by the export browser (kept warm after the first run; the first
+run, which starts it as each build's process does, is timed apart). Prints each part's p50/p95 over the runs and
+the total against the target. With --url the database is only read (never migrated: it may be another run's);
+without it a small city is seeded once into var/.
 """
 
 from __future__ import annotations

@@ -886,6 +886,10 @@ TEXT: dict[str, dict[Language, str]] = {
         "zh-CN": "找不到该导出任务（可能已过期），请重新生成。",
         "en": "This export is gone (expired?); build it again.",
     },
+    "monthly.job.broken": {
+        "zh-CN": "生成中断（超时或进程退出），请重新生成。",
+        "en": "The build stopped (it ran too long, or its process ended); build it again.",
+    },
     "monthly.job.refused": {"zh-CN": "本账号没有导出权限。", "en": "This account may not export."},
     "monthly.job.step.data": {"zh-CN": "统计数据", "en": "counting"},
     "monthly.job.step.chart": {"zh-CN": "图表 {n}/{total}", "en": "chart {n} of {total}"},

@@ -21,7 +21,9 @@ from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.models import Base
 from dashboard.data.redis_client import get_redis, reset_redis
+from dashboard.exports.builds import build_queue
 from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.build_workers import forget_builds
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")  # read before any test rewrites the environment
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -74,6 +76,7 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_schema: s
         monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'test.db'}")
     reset_cached()
     engine, redis = db.get_engine(), get_redis()  # kept for the clean-up, whatever the test does to the settings
+    builds = build_queue()
     if not postgres_schema:
         Base.metadata.create_all(engine)
     yield
@@ -82,7 +85,8 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_schema: s
         with engine.begin() as connection:
             connection.execute(text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
     engine.dispose()
-    for key in redis.scan_iter(match=f"{prefix}*"):
+    forget_builds(builds)
+    for key in redis.scan_iter(match=f"*{prefix}*"):  # also RQ's registries of the test's build queue, rq:…:<prefix>…
         redis.delete(key)
     redis.close()
     reset_cached()

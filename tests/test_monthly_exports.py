@@ -1,31 +1,26 @@
 """The month as files: the deck opens in python-pptx and the PDF's text extracts, both with the page's figures and
-the summary; an empty month is refused, not written; the area scope holds; the background job, its download (only
-for its owner, only for a role that may export, audited) and the cron command."""
+the summary; an empty month is refused, not written; the area scope holds; the cron command. The page's background
+builds of the same files: tests/test_month_builds.py."""
 
 from __future__ import annotations
 
 import io
-import json
 import re
 
 import pytest
 from pptx import Presentation
 from pypdf import PdfReader
-from sqlalchemy import select
 
-from dashboard.access.login import Account
-from dashboard.data.db import session_scope
-from dashboard.data.models import AuditEntry
 from dashboard.data.periods import CITY, Area
-from dashboard.data.vocab import AuditAction, Role
+from dashboard.data.vocab import Role
 from dashboard.definitions import definition
-from dashboard.exports import jobs, pack
+from dashboard.exports import pack
 from dashboard.exports.catalog import ExportRequest, exportable
 from dashboard.exports.deck import build_deck
 from dashboard.exports.month_files import EmptyMonth
 from dashboard.exports.monthly_charts import RANKING, SUMMARY, month_pack
 from dashboard.exports.report_pdf import build_pdf
-from tests.accounts import account, signed_in_client
+from tests.accounts import signed_in_client
 from tests.monthly_data import MONTH, add_month_city, county_counts
 
 JUNE = {"month": "2025-06"}
@@ -119,49 +114,6 @@ def test_the_cron_pack_writes_both_files_and_refuses_an_empty_month(tmp_path, ca
     assert "month" in capsys.readouterr().err
 
 
-def audited_exports() -> list[dict[str, object]]:
-    with session_scope() as session:
-        rows = session.scalars(select(AuditEntry).where(AuditEntry.action == AuditAction.EXPORT)).all()
-        return [json.loads(row.detail) | {"actor": row.actor} for row in rows]
-
-
-def test_a_job_builds_the_deck_and_only_its_owner_downloads_it(dash_app):
-    add_month_city()
-    client = signed_in_client(dash_app, "analyst", Role.ANALYST)
-    owner = Account(1, "analyst", Role.ANALYST, None, 0)
-    job_id = jobs.create_job("pptx", JUNE, owner, "zh-CN")
-    jobs.run_job(job_id)  # what the child process runs
-    job = jobs.read_job(job_id)
-    assert job is not None and job["status"] == jobs.DONE and job["percent"] == "100"
-    response = client.get(f"/monthly/download/{job_id}")
-    assert response.status_code == 200 and "2025-06.pptx" in response.headers["Content-Disposition"]
-    assert "全市刑事立案" in deck_text(response.data)[0]
-    assert [entry["job"] for entry in audited_exports()] == [job_id]
-    other = signed_in_client(dash_app, "other", Role.ADMIN)
-    assert other.get(f"/monthly/download/{job_id}").status_code == 404  # not theirs
-    assert len(audited_exports()) == 1
-
-
-def test_roles_that_may_not_export_get_no_job_and_no_file(dash_app):
-    add_month_city()
-    account("staff", Role.TOWNSHIP_STAFF, "331004001")
-    staff = Account(2, "staff", Role.TOWNSHIP_STAFF, "331004001", 0)
-    with pytest.raises(PermissionError):
-        jobs.create_job("pdf", JUNE, staff, "zh-CN")
-    client = signed_in_client(dash_app, "staff", Role.TOWNSHIP_STAFF, area="331004001")
-    assert client.get(f"/monthly/download/{'0' * 32}").status_code == 403
-
-
-def test_an_empty_month_job_fails_with_a_message_and_writes_nothing(dash_app):
-    add_month_city()
-    owner = Account(1, "analyst", Role.ANALYST, None, 0)
-    job_id = jobs.create_job("pdf", {"month": "2023-02"}, owner, "zh-CN")
-    jobs.run_job(job_id)
-    job = jobs.read_job(job_id)
-    assert job is not None and job["status"] == jobs.FAILED and "2023年2月" in job["message"]
-    assert not list(jobs.exports_dir().glob(f"{job_id}*"))
-
-
 def test_the_export_route_serves_the_monthly_tables_and_refuses_an_empty_month(dash_app):
     add_month_city()
     client = signed_in_client(dash_app, "leader", Role.COUNTY_LEADER, area="331004")
@@ -172,20 +124,3 @@ def test_the_export_route_serves_the_monthly_tables_and_refuses_an_empty_month(d
     assert client.get("/export/monthly.county_ranking.csv?month=2023-02").status_code == 404
     assert client.get("/export/monthly.county_ranking.csv?month=2025-06&area=331081").status_code == 403
     assert client.get("/export/monthly.county_ranking.csv?month=June").status_code == 400
-
-
-def test_a_second_click_follows_the_job_already_building():
-    add_month_city()
-    owner = Account(1, "analyst", Role.ANALYST, None, 0)
-    first = jobs.create_job("pptx", JUNE, owner, "zh-CN")
-    assert jobs.create_job("pptx", JUNE, owner, "zh-CN") == first  # queued: the same job
-    assert jobs.create_job("pptx", {"month": "2025-05"}, owner, "zh-CN") != first  # another month: another job
-    jobs.update_job(first, started="1")  # as if a worker had started it
-    assert jobs.start_job(first) is None  # not started twice
-
-
-def test_builds_wait_for_a_free_slot():
-    taken = [jobs.take_slot(f"job{n}") for n in range(jobs.MAX_RUNNING + 1)]
-    assert taken == [True] * jobs.MAX_RUNNING + [False]
-    jobs.get_redis().zrem(jobs.running_key(), "job0")
-    assert jobs.take_slot("job9")

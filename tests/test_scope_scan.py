@@ -27,7 +27,6 @@ from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
 from dashboard.data.streams import append_events
 from dashboard.data.vocab import SUBTYPES, IncidentKind, Role
-from dashboard.exports import jobs
 from tests.accounts import signed_in_client
 from tests.events import add_worker, envelope, hazard_reported, incident_reported
 from tests.factories import add_city, incident
@@ -90,14 +89,6 @@ def activity_in(grid: str, label: str, *, days: int = 400) -> None:
         )
     with get_engine().begin() as connection:
         rebuild_rollups(connection)
-
-
-@pytest.fixture(autouse=True)
-def no_deck_builds(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The scan clicks the monthly deck and report buttons again and again: each job is made, scoped and answered as
-    usual, but not built (a build is a child process drawing charts in a browser, dozens of them would only load the
-    machine; tests/test_monthly_exports.py and the monthly browser test build real files)."""
-    monkeypatch.setattr(jobs, "start_job", lambda job_id: None)
 
 
 @pytest.fixture

@@ -20,7 +20,7 @@ from dashboard.components.month_area import with_value
 from dashboard.components.monthly import ranking_table
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
-from dashboard.exports import jobs
+from dashboard.exports import builds
 from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RISING, month_pack
 from dashboard.figures.common import empty
@@ -118,30 +118,28 @@ def show_monthly_exports(_stored: dict[str, Any] | None) -> dict[str, str]:
     return SHOWN if may_export(current_account().role) else HIDDEN
 
 
-def job_status(job: dict[str, str] | None, job_id: str) -> tuple[Any, bool]:
-    """What the page shows of a job, and whether polling stops."""
+def job_status(build: builds.Build | None) -> tuple[Any, bool]:
+    """What the page shows of a build, and whether polling stops."""
     lang = get_settings().language
-    if job is None:
+    if build is None:
         return html.Span(t("monthly.job.lost", lang), className="monthly-job-failed"), True
-    status = job.get("status")
-    if status == jobs.DONE:
-        name = job.get("filename", "")
+    if build.status == builds.DONE:
         link = html.A(
-            t("monthly.job.download", lang, name=name),
-            href=f"/monthly/download/{job_id}",
+            t("monthly.job.download", lang, name=build.filename),
+            href=f"/monthly/download/{build.id}",
             className="monthly-download",
             id="monthly-download-link",
         )
         return [html.Span(t("monthly.job.done", lang)), link], True
-    if status == jobs.FAILED:
-        return html.Span(
-            t("monthly.job.failed", lang, reason=job.get("message", "")), className="monthly-job-failed"
-        ), True
-    if status == jobs.QUEUED:
+    if build.status == builds.FAILED:
+        return html.Span(t("monthly.job.failed", lang, reason=build.message), className="monthly-job-failed"), True
+    if build.status == builds.QUEUED:
         return html.Span(t("monthly.job.queued", lang), className="monthly-job-progress"), False
-    percent = int(job.get("percent") or 0)
-    text = t("monthly.job.running", lang, step=job.get("step", ""), percent=percent)
-    return [html.Progress(value=str(percent), max="100"), html.Span(text, className="monthly-job-progress")], False
+    text = t("monthly.job.running", lang, step=build.step, percent=build.percent)
+    return [
+        html.Progress(value=str(build.percent), max="100"),
+        html.Span(text, className="monthly-job-progress"),
+    ], False
 
 
 @callback(
@@ -166,18 +164,16 @@ def follow_monthly_export(
             return no_update, no_update, True  # not clicked: the button was only drawn
         fmt = "pptx" if ctx.triggered_id == ids.Monthly.DECK else "pdf"
         try:
-            job_id = jobs.create_job(fmt, asked_query(stored), current_account(), lang)
+            builds.ask_for_build(fmt, asked_query(stored), current_account(), lang)
         except PermissionError:
             return None, t("monthly.job.refused", lang), True
         except OutOfScope:
             return None, t("area.out_of_scope", lang), True
         except ValueError as error:
             return None, str(error), True
-        jobs.start_job(job_id)
         return {"format": fmt}, html.Span(t("monthly.job.queued", lang), className="monthly-job-progress"), False
     fmt = str(job.get("format") or "") if isinstance(job, dict) else ""
-    newest = jobs.latest_job(current_account().username, fmt) if fmt in jobs.FORMATS else None
-    if newest is None:
+    if fmt not in builds.MEDIA_TYPES:
         return no_update, no_update, True
-    shown, stop = job_status(jobs.read_job(newest), newest)
+    shown, stop = job_status(builds.latest_build(current_account().username, fmt))
     return no_update, shown, stop

@@ -26,10 +26,19 @@ def get_redis() -> Redis:
     )
 
 
+@lru_cache(maxsize=1)
+def get_raw_redis() -> Redis:
+    """Bytes in and out, for RQ (the queue of month builds): it stores its own encodings and cannot read decoded
+    responses."""
+    url = get_settings().effective_redis_url
+    return Redis.from_url(url, socket_connect_timeout=2, socket_timeout=20, health_check_interval=15)
+
+
 def reset_redis() -> None:
-    if get_redis.cache_info().currsize:
-        get_redis().close()
-    get_redis.cache_clear()
+    for cached in (get_redis, get_raw_redis):
+        if cached.cache_info().currsize:
+            cached().close()
+        cached.cache_clear()
 
 
 def simulator_speedup_key() -> str:

@@ -1,4 +1,6 @@
-"""GET /export/<name>.<fmt>?<the page's URL query>: one chart or table as PNG, SVG, CSV or XLSX.
+"""GET /export/<name>.<fmt>?<the page's URL query>: one chart or table as PNG, SVG, CSV or XLSX; and GET
+/monthly/download/<build>: a month's deck or PDF built in the background (dashboard/exports/builds.py), to the
+account that asked for it only.
 
 Logged-in accounts of a role that may export only (the login guard answers 401 before this; 403 otherwise); the
 area asked for is kept inside the account's own (403 when the two do not overlap); a bad query value is a 400
@@ -14,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from urllib.parse import quote
 
-from flask import Flask, Response, request
+from flask import Flask, Response, request, send_file
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access.current import current_account
@@ -24,6 +26,7 @@ from dashboard.config import Language, get_settings
 from dashboard.data import audit
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import AuditAction
+from dashboard.exports.builds import DONE, MEDIA_TYPES, read_build
 from dashboard.exports.catalog import ExportContent, ExportRequest, exportable
 from dashboard.exports.images import RenderFailed, figure_png, figure_svg
 from dashboard.exports.tables import table_csv, table_xlsx
@@ -112,7 +115,34 @@ def export_file(filename: str) -> Response:
     return response
 
 
+def monthly_download(job_id: str) -> Response:
+    """A finished deck or PDF, to the account that asked for it (while its role may export), audited."""
+    lang = get_settings().language
+    account = current_account()
+    if not may_export(account.role):
+        return refusal(t("export.forbidden", lang), 403)
+    build = read_build(job_id)
+    if build is None or build.user != account.username or build.status != DONE:
+        return refusal(t("monthly.job.lost", lang), 404)
+    if build.path is None or not build.path.is_file():
+        return refusal(t("monthly.job.lost", lang), 404)
+    detail = {
+        "export": f"monthly.{build.fmt}",
+        "format": build.fmt,
+        "query": build.query,
+        "scope": build.scope,
+        "job": build.id,
+    }
+    with session_scope() as session:
+        audit.record(session, account.username, AuditAction.EXPORT, detail)
+    response = send_file(build.path, mimetype=MEDIA_TYPES[build.fmt], max_age=0)
+    response.headers["Content-Disposition"] = disposition(build.filename or build.path.name, build.path.name)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def register_export_routes(server: Flask) -> None:
     import dashboard.exports.drill_charts  # noqa: F401  (registers the drill-down pages' charts and tables)
 
     server.add_url_rule("/export/<path:filename>", "export_file", export_file, methods=["GET"])
+    server.add_url_rule("/monthly/download/<job_id>", "monthly_download", monthly_download, methods=["GET"])

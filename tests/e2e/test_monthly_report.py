@@ -1,5 +1,6 @@
 """月度通报 in a real browser: a month's headline figures and summary show, picking another month changes them (and
-the address), and the deck button builds the deck in the background: its progress shows, then the download link."""
+the address), and the deck button builds the deck in the background (a build worker process, as `make run` starts
+it): its progress shows, then the download link."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from dash.testing.wait import until
 
 from dashboard.data.vocab import Role
 from tests.accounts import sign_in
+from tests.build_workers import build_worker
 from tests.e2e.drill import path_and_query, texts
 from tests.monthly_data import MONTH, add_month_city, county_counts
 
@@ -39,9 +41,10 @@ def test_a_leader_reads_the_month_and_downloads_the_deck(dash_app, dash_duo):
     until(lambda: tile(dash_duo, "criminal-filed") == f"{may}起", timeout=10)
     assert summary(dash_duo) != june
 
-    dash_duo.find_element("#monthly-deck-button").click()
-    until(lambda: "".join(texts(dash_duo, "#monthly-job-status")) != "", timeout=10)  # queued or building
-    link = dash_duo.wait_for_element("#monthly-download-link", timeout=90)
+    with build_worker():
+        dash_duo.find_element("#monthly-deck-button").click()
+        until(lambda: "".join(texts(dash_duo, "#monthly-job-status")) != "", timeout=10)  # queued or building
+        link = dash_duo.wait_for_element("#monthly-download-link", timeout=90)
     assert link.text.endswith("2025-05.pptx")
     cookies = {cookie["name"]: cookie["value"] for cookie in dash_duo.driver.get_cookies()}
     response = requests.get(link.get_attribute("href"), cookies=cookies, timeout=30)
