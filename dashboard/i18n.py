@@ -348,6 +348,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "process.warning": {"zh-CN": "预警引擎", "en": "early warning"},
     "process.simulator": {"zh-CN": "模拟上报", "en": "simulator"},
     "process.web": {"zh-CN": "网站", "en": "web server"},
+    "process.builds": {"zh-CN": "通报生成", "en": "report builds"},
     # vocabulary: <family>.<code name>
     # subtypes and places
     "subtype.neighbourhood": {"zh-CN": "邻里纠纷", "en": "Neighbourhood"},

@@ -1,5 +1,5 @@
 """The README's run command on a machine with nothing configured: its own Redis and SQLite file, the app served by
-gunicorn, and everything stopped again on SIGTERM. Also `gunicorn app:server` on its own."""
+gunicorn, two build workers, and everything stopped again on SIGTERM. Also `gunicorn app:server` on its own."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from pathlib import Path
 
 import psutil
 import pytest
+from redis import Redis
+from rq import Queue, Worker
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
@@ -107,6 +109,11 @@ def test_the_embedded_default_runs_and_stops_cleanly(tmp_path):
         assert status == 200 and "台州市网格化管理指挥中心" in page and 'id="login-password"' in page
         assert (var_dir / "dashboard.db").exists() and (var_dir / "appendonly.aof").exists()
         assert (var_dir / "redis.sock").is_socket()
+        # Two build workers for the monthly deck and PDF: two builds at once, at most.
+        embedded_redis = Redis(unix_socket_path=str(var_dir / "redis.sock"))
+        builds = Queue("live:exports", connection=embedded_redis)  # the default live prefix, then "exports"
+        until(lambda: Worker.count(queue=builds) == 2)
+        embedded_redis.close()
         # The whole pipeline: an event posted to its API reaches its SQLite file through its Redis and consumer.
         engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
         with Session(engine) as session, session.begin():
