@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -11,6 +10,7 @@ from dash.testing.wait import until
 from dashboard.data.db import session_scope
 from dashboard.data.users import create_user, find_user, issue_login_token
 from dashboard.data.vocab import Role
+from tests.servers import free_port
 
 PASSWORD = "correct horse battery"
 
@@ -37,7 +37,8 @@ def sign_in(
     The form's POST must finish before anything else loads: navigating away at once cancels it (the server then
     never sees the login). So this waits for the redirect to leave /login, not only for the click."""
     account(username, role, kw.get("area"))
-    dash_duo.start_server(app, navigate=False, port=int(os.environ.get("DASH_TEST_PORT", "8050")))
+    # a free port of its own: test processes run side by side (pytest-xdist), each with its own server
+    dash_duo.start_server(app, navigate=False, port=free_port())
     dash_duo.driver.get(f"{dash_duo.server.url}/login?next={quote(path, safe='/')}")
     dash_duo.wait_for_element("#login-username").send_keys(username)
     dash_duo.find_element("#login-password").send_keys(PASSWORD)
