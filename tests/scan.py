@@ -133,6 +133,7 @@ class Scanner:
         self.shell: dict[str, dict[str, Any]] = {}
         self.pages: dict[str, dict[str, dict[str, Any]]] = {}  # page asked -> json id -> the component's props
         self.asked: set[str] = set()
+        self.probing = True
 
     @staticmethod
     def learn(into: dict[str, dict[str, Any]], tree: Any) -> None:
@@ -155,8 +156,11 @@ class Scanner:
                 if known is not None and isinstance(props, dict):
                     known.update(props)
 
-    def scan(self) -> Scan:
+    def scan(self, *, probing: bool = True) -> Scan:
+        """Every page, callback and route, with the probes; or (`probing=False`) only what the pages hold, in their own
+        area, for a test that needs the components each page has rather than the answers to other areas' codes."""
         scan = Scan()
+        self.probing = probing
         self.scan_pages(scan)
         callbacks = {key: spec for key, spec in self.app.callback_map.items() if spec.get("callback") is not None}
         served: set[str] = set()
@@ -168,7 +172,8 @@ class Scanner:
                         served.add(key)
                 known.update({k: v for k, v in view.items() if k not in self.shell})
         scan.unreachable = sorted(set(callbacks) - served)
-        self.scan_routes(scan)
+        if probing:
+            self.scan_routes(scan)
         return scan
 
     def scan_pages(self, scan: Scan) -> None:
@@ -177,7 +182,7 @@ class Scanner:
         self.learn(self.shell, layout.json)
         router = next(key for key in self.app.callback_map if "_pages_content.children" in key)
         for page in self.app_pages():
-            for search in ("", *OWN_AREA_QUERIES, *AREA_QUERIES):
+            for search in ("", *OWN_AREA_QUERIES, *(AREA_QUERIES if self.probing else ())):
                 body = {
                     "output": router,
                     "outputs": split_callback_id(router),
@@ -266,7 +271,7 @@ class Scanner:
                 mine = [
                     (c, p) for c, p in self.concrete(view, dep_id) if all(c.get(k, v) == v for k, v in pick.items())
                 ]
-                for cid, props in mine[:1]:
+                for cid, props in mine[:1] if self.probing else []:
                     for value in probes(prop, props.get(prop)):
                         name = json.dumps(cid, sort_keys=True) + "." + prop
                         variants.append((f"{name} = {json.dumps(value, ensure_ascii=False)}", {name: value}))
