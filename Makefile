@@ -3,7 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 TEST_POSTGRES_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
-PYTEST := $(PY) -m pytest --headless -p no:cacheprovider --durations=10
+# Four test processes (pytest-xdist), each with its own database, Redis keys and server ports: most tests wait on a
+# browser, a server or a timer rather than the CPU, so four share two cores well; work-stealing keeps the long tests
+# from queueing behind each other.
+TEST_PROCESSES ?= 4
+PYTEST := $(PY) -m pytest --headless -p no:cacheprovider --durations=10 -n $(TEST_PROCESSES) --dist worksteal
 # The PostgreSQL pass re-runs what uses the database; browser and database-free tests ran in the first pass.
 PG_ONLY := -m "not browser and not db_independent"
 
