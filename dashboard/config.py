@@ -45,6 +45,7 @@ class Settings(BaseSettings):
     tile_url: str = ""  # empty: no base map (offline); e.g. http://tiles.internal/{z}/{x}/{y}.png
     tile_attribution: str = ""
     tile_crs: Literal["wgs84", "gcj02"] = "wgs84"  # gcj02 for Amap-style tiles: overlays are shifted to match
+    chromium: Path = Path("/usr/bin/chromium")  # the browser that draws exported charts (Debian's chromium)
     secret_key: str = ""  # empty: a random key kept in var/secret_key, shared by the processes of one install
     cookie_secure: bool = False  # True behind HTTPS: session cookies are then never sent over plain HTTP
     proxy_hops: int = Field(0, ge=0, le=5)  # reverse proxies in front: their X-Forwarded-For/-Proto/-Host are trusted

@@ -23,6 +23,7 @@ from dashboard.i18n import t
 from tests.accounts import account, signed_in_client
 from tests.build_workers import build_worker, run_builds
 from tests.monthly_data import add_month_city
+from tests.servers import until
 
 JUNE = {"month": "2025-06"}
 ANALYST = Account(1, "analyst", Role.ANALYST, None, "")
@@ -89,8 +90,14 @@ def test_a_second_click_follows_the_build_and_an_empty_month_fails_with_its_reas
     assert builds.ask_for_build("pdf", {"month": "2023-03"}, ANALYST, "zh-CN") != again  # another month: another
 
 
-def test_a_build_whose_process_dies_or_that_overruns_is_marked_failed(monkeypatch):
+def test_a_build_whose_process_dies_or_that_overruns_is_marked_failed(monkeypatch, tmp_path):
+    """The worker's browser never answers, so each build hangs at its first chart (for the renderer's 30 s at least)
+    until the test kills it or its time runs out, however fast the machine counts."""
     add_month_city()
+    hanging = tmp_path / "chromium-that-hangs"
+    hanging.write_text("#!/bin/sh\nwhile :; do sleep 1; done\n")  # its command line names it
+    hanging.chmod(0o755)
+    monkeypatch.setenv("DASHBOARD_CHROMIUM", str(hanging))
     broken = t("monthly.job.broken", "zh-CN")
     with build_worker() as worker:
         dying = builds.ask_for_build("pptx", JUNE, ANALYST, "zh-CN")
@@ -99,7 +106,15 @@ def test_a_build_whose_process_dies_or_that_overruns_is_marked_failed(monkeypatc
         for process in [*horse.children(recursive=True), horse]:  # it and its browser die without a word
             process.kill()
         assert wait_for(dying, builds.FAILED, builds.DONE).message == broken
-        monkeypatch.setattr(builds, "BUILD_SECONDS", 1)  # the counting and the browser alone take longer
+        monkeypatch.setattr(builds, "BUILD_SECONDS", 1)  # the time the build is given, set when it is asked for
         slow = builds.ask_for_build("pdf", JUNE, ANALYST, "zh-CN")
         assert wait_for(slow, builds.FAILED, builds.DONE).message == broken
+        # the build cut off by its time stopped its browser too: nothing is left running beside the worker
+        until(
+            lambda: (
+                [p for p in psutil.process_iter(["cmdline"]) if str(hanging) in " ".join(p.info["cmdline"] or [])] == []
+            ),
+            timeout=10,
+            message="the overrun build left its browser running",
+        )
         assert builds.ask_for_build("pptx", JUNE, ANALYST, "zh-CN") != dying  # a new click builds it anew

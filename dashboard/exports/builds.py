@@ -16,11 +16,13 @@ from __future__ import annotations
 
 import re
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
+import psutil
 from rq import Queue, get_current_job
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
@@ -152,6 +154,17 @@ def read_build(build_id: str) -> Build | None:
     )
 
 
+def end_children() -> None:
+    """Stop whatever processes the build started and left running: a browser that never finished starting (the
+    renderer has nothing to close), or one a timeout cut off mid-chart. The fork runs one build, so every child of
+    it is the build's."""
+    children = psutil.Process().children(recursive=True)
+    for child in children:
+        with suppress(psutil.NoSuchProcess):
+            child.kill()
+    psutil.wait_procs(children, timeout=5)
+
+
 def build_month_file(fmt: str, query: dict[str, str], scope: str | None, lang: Language) -> None:
     """The job a build worker runs: count the month, draw its charts, write the file under exports_dir(), reporting
     progress in the job's meta. A bad query or a month with nothing to report fails the build with the reason."""
@@ -175,6 +188,7 @@ def build_month_file(fmt: str, query: dict[str, str], scope: str | None, lang: L
         raise
     finally:
         RENDERER.close()  # each build runs in a fork that ends with os._exit: no atexit closes its browser
+        end_children()
     path = exports_dir() / f"{job.id}.{fmt}"
     partial = path.with_suffix(".part")
     partial.write_bytes(body)

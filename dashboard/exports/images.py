@@ -1,8 +1,8 @@
 """Charts as images for meetings: PNG and SVG at 1920×1080, on a white slide, with the title, the area and period,
 the data source and the time of export printed on the image, Chinese text in an installed CJK font.
 
-Rendered on the server by kaleido (plotly.js in Debian's chromium, driven through choreographer). Nothing is
-downloaded: the browser is /usr/bin/chromium, plotly.js comes from the installed plotly package and MathJax is off.
+Rendered on the server by kaleido (plotly.js in Debian's chromium, driven through choreographer; DASHBOARD_CHROMIUM
+names another browser). Nothing is downloaded: plotly.js comes from the installed plotly package and MathJax is off.
 Each web worker keeps one browser warm in a thread of its own, started on first use (after a fork, never before:
 a gunicorn worker starts its own) and closed when the process exits; concurrent exports queue for its tab.
 """
@@ -31,7 +31,6 @@ from dashboard.i18n import t
 log = logging.getLogger(__name__)
 
 WIDTH, HEIGHT = 1920, 1080
-BROWSER = "/usr/bin/chromium"  # Debian's chromium (tools/ensure_test_services.sh installs it)
 FONT_FAMILY = "WenQuanYi Micro Hei, Noto Sans CJK SC, Microsoft YaHei, sans-serif"  # CJK glyphs from these
 INK, MUTED, RULES = "#1d2733", "#5b6b7c", "#d9e0e8"
 MARGIN = {"l": 110, "r": 60, "t": 160, "b": 220}
@@ -150,8 +149,7 @@ class _Browser:
 class Renderer:
     """A warm browser per process: started on first use, restarted after a failure or a fork, closed at exit."""
 
-    def __init__(self, *, browser_path: str = BROWSER, timeout: float = RENDER_SECONDS) -> None:
-        self.browser_path = browser_path
+    def __init__(self, *, timeout: float = RENDER_SECONDS) -> None:
         self.timeout = timeout
         self._lock = threading.Lock()
         self._browser: _Browser | None = None
@@ -203,7 +201,8 @@ class Renderer:
         import kaleido  # imported here: it looks for plotly and logs at import, which a page load never needs
 
         try:
-            opened = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=self.browser_path)
+            path = str(get_settings().chromium)
+            opened = kaleido.Kaleido(n=1, timeout=self.timeout, mathjax=False, path=path)
             await opened.open()
             browser.kaleido = opened
         except Exception as error:  # no browser at that path, or it would not start
