@@ -1,4 +1,5 @@
-/* Leaflet 1.9 leaves timers running after map.remove() (invalidateSize's 200 ms, a zoom or pan transition's end):
+/* Leaflet 1.9 leaves timers running after map.remove() (invalidateSize's 200 ms, a zoom or pan transition's end,
+   a layer's redraw on the last "moveend"):
    when the page holding a map is replaced (a drill, "back"), one fires on the removed map and reads its panes, which
    are gone ("Cannot read properties of undefined (reading '_leaflet_pos')"; Leaflet#9575, fixed upstream by #9577,
    not yet in the Leaflet dash-leaflet bundles). A removed map ignores them. */
@@ -17,4 +18,10 @@
       return this._mapPane ? original.apply(this, args) : this; // removed: its panes are gone
     };
   });
+  // Where the others read the map pane's position (layers and renderers redrawing on a late "zoom" or "moveend",
+  // popups animating): on a removed map, the origin.
+  const panePosition = proto._getMapPanePos;
+  proto._getMapPanePos = function guardedPosition() {
+    return this._mapPane ? panePosition.call(this) : new window.L.Point(0, 0);
+  };
 })();
