@@ -223,8 +223,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         upgrade_to_head(settings.database_url)
         log.info("database ready: %s", settings.backend)
         if not args.no_seed:
-            report = seed_database(args.profile)
+            report = seed_database(args.profile)  # not cut short by a signal: a half-seeded city would stay so
             log.info("%s", report.message)
+        if stopping:  # asked to stop while the data were prepared: start nothing
+            return 0
         with session_scope() as session:
             first = ensure_first_accounts(session)
         rebuild_live_state()

@@ -271,3 +271,19 @@ def test_a_helper_process_that_dies_is_started_again_and_the_app_stays_up(tmp_pa
     assert process.returncode == 0, output
     assert "warning exited with status -9; starting it again in 1 s" in output
     assert "warning started again" in output
+
+
+def test_stopped_while_the_data_are_seeded_it_finishes_the_seed_and_starts_nothing(tmp_path):
+    """Ctrl-C during the first start's seeding (minutes on the default profile): the seed is finished, not left half
+    done, and then nothing is started (it used to start the web app, the consumers and the rest, only to stop them)."""
+    var_dir, port = tmp_path / "var", free_port()
+    process = start_embedded(var_dir, port, threads=2, extra=("--profile", "small"))
+    until(lambda: (var_dir / "dashboard.db").exists(), seconds=60)  # the schema is made, the seed follows
+    process.send_signal(signal.SIGTERM)
+    output, _ = process.communicate(timeout=240)
+    assert process.returncode == 0, output[-3000:]
+    assert "command center at" not in output and "ASGI server listening" not in output, output[-3000:]
+    engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
+    with engine.connect() as connection:
+        assert (connection.execute(text("SELECT count(*) FROM incident")).scalar() or 0) > 0
+    engine.dispose()
