@@ -19,6 +19,7 @@ from datetime import date, timedelta
 from enum import StrEnum
 from urllib.parse import parse_qs, urlencode
 
+from pydantic import ConfigDict
 from typing_extensions import TypedDict  # pydantic checks it on Python 3.11
 
 from dashboard.access.scope import area_of_code
@@ -190,7 +191,8 @@ class FilterParams:
 
 
 # The filter bar's store (ids.Drill.PARAMS): `as_dict()` plus the page's path and the messages of a bad address.
-# Its callbacks take nothing else (dashboard/callback_inputs.py checks each input against its annotation).
+# Its callbacks take nothing else (dashboard/callback_inputs.py checks each input against its annotation), and a key
+# it does not declare is refused rather than dropped silently (a new key forgotten here never reached the callbacks).
 StoredParams = TypedDict(
     "StoredParams",
     {
@@ -208,6 +210,7 @@ StoredParams = TypedDict(
     },
     total=False,
 )
+StoredParams.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[attr-defined]  # as with_config does
 
 
 @dataclass(frozen=True)

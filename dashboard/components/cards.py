@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any, NotRequired
 
 from dash import dcc, html
+from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic checks it on Python 3.11 (dashboard/callback_inputs.py)
 
 from dashboard import ids
@@ -41,6 +42,12 @@ def kpi_tile(page: str, figure: Headline, within: int | None = None) -> html.Div
     )
 
 
+# A store's value with a key its type does not declare is refused: dropped silently, a new key never reached the
+# callbacks (dashboard/callback_inputs.py).
+STRICT = ConfigDict(extra="forbid")
+
+
+@with_config(STRICT)
 class AreaData(TypedDict):
     """An area as a store holds it."""
 
@@ -48,6 +55,7 @@ class AreaData(TypedDict):
     code: NotRequired[str | None]
 
 
+@with_config(STRICT)
 class KpiScope(TypedDict):
     """What a row of tiles counts (its store's data): the callbacks take nothing else (dashboard/callback_inputs.py)."""
 
