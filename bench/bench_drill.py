@@ -1,4 +1,4 @@
-"""Drill-down query speed (issue 7): p50/p95 of every drill-down query on SQLite and PostgreSQL, against a naive
+"""Drill-down query speed: p50/p95 of every drill-down query on SQLite and PostgreSQL, against a naive
 pandas implementation and DuckDB over the same raw incident rows. Prints figures beside the targets; asserts nothing.
 
     .venv/bin/python -m bench.bench_drill [--profile large] [--sqlite FILE] [--postgres URL | --no-postgres]
@@ -24,7 +24,7 @@ The baselines:
 The rows "callback …" time what each page's callback asks for in one session (its baselines: the sum of the same
 parts). "density" is the analysis map's layer (per grid centroid; inside one grid, per 50 m cell: its baselines
 group the raw positions the same way) and "records first page" the record table's first 100 rows, newest first,
-with their count (its baselines sort the period's rows and count them). Targets (issue 7): every query (and
+with their count (its baselines sort the period's rows and count them). Targets: every query (and
 callback) p95 <= 150 ms on both databases; ours >= 10x faster than pandas (p50 against p50, each database against
 its own reads); ours within 3x of DuckDB (p50 against p50, the slower database). The ratio against "pandas mem" is
 printed too (">=10x mem"), for information: it is no target of the issue.

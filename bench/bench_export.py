@@ -1,4 +1,4 @@
-"""Chart exports (issue 8): how long one chart's PNG takes, from the page's query to the file's bytes, as the export
+"""Chart exports: how long one chart's PNG takes, from the page's query to the file's bytes, as the export
 route does it (the catalog's builder: queries and figure; then the meeting layout, drawn by the warm browser).
 
     .venv/bin/python -m bench.bench_export [--url DATABASE_URL] [--profile small] [--exports 20]

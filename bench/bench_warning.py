@@ -1,4 +1,4 @@
-"""Early warning and patrol compliance (issue 9): what a rule evaluation costs per report, and p50/p95 of the
+"""Early warning and patrol compliance: what a rule evaluation costs per report, and p50/p95 of the
 compliance queries over a patrol log of more than five million rows, on SQLite and PostgreSQL. Prints figures beside
 the targets; asserts nothing.
 

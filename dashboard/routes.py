@@ -65,7 +65,7 @@ def redis_up() -> bool:
 
 def register_routes(server: Flask) -> None:
     server.register_blueprint(api)
-    register_export_routes(server)  # GET /export/<name>.<fmt>: charts and tables as files (issue 8)
+    register_export_routes(server)  # GET /export/<name>.<fmt>: charts and tables as files
 
     @server.after_request
     def preload_the_map(response: Response) -> Response:

@@ -1,14 +1,14 @@
 """Importing this package registers every @callback of the app."""
 
-import dashboard.callbacks.analysis_map  # record tables and map analysis (issue 7)
-import dashboard.callbacks.export_menu  # export menus under charts and tables (issue 8)
-import dashboard.callbacks.patrols  # /patrols (issue 9)
+import dashboard.callbacks.analysis_map  # record tables and map analysis
+import dashboard.callbacks.export_menu  # export menus under charts and tables
+import dashboard.callbacks.patrols  # /patrols
 import dashboard.callbacks.record_table
-import dashboard.callbacks.sla  # /sla (issue 9)
-import dashboard.callbacks.wall_alerts  # noqa: F401  (the wall's alert panel, issue 9)
+import dashboard.callbacks.sla  # /sla
+import dashboard.callbacks.wall_alerts  # noqa: F401  (the wall's alert panel)
 from dashboard.callbacks import audit, command_wall, grid_detail, headline, live
 
-from . import (  # noqa: F401  (drill-down pages, issue 7)
+from . import (  # noqa: F401  (drill-down pages)
     case_trends,
     filter_bar,
     monthly_report,

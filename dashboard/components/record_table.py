@@ -64,7 +64,7 @@ def record_table(key: str, kind: RecordKind, drill: DrillFilter | None = None, *
         rowModelType="infinite",
         columnDefs=[column_def(column) for column in table.columns],
         getRowId="params.data.id",
-        rowClassRules={"row-overdue": "params.data && params.data.overdue === true"},  # issue 9: past the deadline
+        rowClassRules={"row-overdue": "params.data && params.data.overdue === true"},  # overdue rows marked
         dashGridOptions={
             "pagination": True,
             "paginationPageSize": page_size,

@@ -185,7 +185,7 @@ class StreamConsumer:
                 raise MalformedEvent(f"worker_code: unknown worker {event.worker_code!r}")
         if isinstance(event, IncidentUpdated) and event.department and self.departments.get(event.department) is None:
             raise MalformedEvent(f"department: unknown department {event.department!r}")
-        if isinstance(event, IncidentReported | HazardReported):  # issue 9: department and deadline on ingest
+        if isinstance(event, IncidentReported | HazardReported):  # routed on ingest: its department and deadline
             route = route_of(event, self.routing)
             return Resolved(grid=grid, department_id=self.departments.get(route.department), deadline=route.deadline)
         return Resolved(grid=grid, worker_id=worker_id)

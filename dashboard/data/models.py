@@ -233,7 +233,7 @@ class Incident(Base):
     solved_at: Mapped[datetime | None] = mapped_column(DateTime)  # solved (criminal) or resolved (others)
     closed_at: Mapped[datetime | None] = mapped_column(DateTime)
     department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"), index=True)
-    deadline: Mapped[datetime | None] = mapped_column(DateTime)  # issue 9: to close by, from the routing matrix
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)  # to close by, from the routing matrix
     summary: Mapped[str] = mapped_column(Text, default="")
 
 
@@ -690,7 +690,7 @@ class CriminalSolveCityMonth(Base):
     cases: Mapped[int] = mapped_column(Integer, default=0)
 
 
-# Issue 9 (early warning, SLA, patrol compliance) ------------------------------------------------------------------
+# Early warning, SLA, patrol compliance ------------------------------------------------------------------
 
 
 class Alert(Base):

@@ -515,7 +515,7 @@ def fetch_records(
         {column.name: column.show(value, chosen) for column, value in zip(table.columns, row, strict=True)}
         for row in result
     ]
-    if table.model in (Incident, Hazard):  # issue 9: overdue rows are highlighted (record_table.py, rowClassRules)
+    if table.model in (Incident, Hazard):  # overdue rows are highlighted (record_table.py, rowClassRules)
         late = overdue_ids(session, table.model, [row["id"] for row in rows])
         rows = [{**row, "overdue": row["id"] in late} for row in rows]
     capped = query.with_only_columns(table.model.id).order_by(None).limit(COUNT_CAP + 1).subquery()

@@ -186,7 +186,7 @@ def store_events(session: Session, events: Sequence[tuple[AnyEvent, Resolved]], 
 
 
 def _refresh_patrol_days(session: Session, events: Sequence[tuple[AnyEvent, Resolved]]) -> None:
-    """Issue 9: the patrol compliance rollup of the workers' days whose patrols started or ended in this batch."""
+    """The patrol compliance rollup of the workers' days whose patrols started or ended in this batch."""
     refs = {
         str(e.event_id) if isinstance(e, PatrolStarted) else str(e.ref)
         for e, _ in events

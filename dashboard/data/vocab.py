@@ -147,7 +147,7 @@ def values(enum: type[StrEnum]) -> list[str]:
 
 
 class Role(StrEnum):
-    """Who a user is (issue 6); what each may see and do is in `dashboard.access.roles`."""
+    """Who a user is; what each may see and do is in `dashboard.access.roles`."""
 
     ADMIN = "admin"  # 系统管理员
     CITY_OPERATOR = "city_operator"  # 市级值班员: the whole city
@@ -170,5 +170,5 @@ class AuditAction(StrEnum):
     USER_CHANGED = "user_changed"
     TOKEN_ISSUED = "token_issued"
     TOKEN_REVOKED = "token_revoked"
-    ALERT_ACKNOWLEDGED = "alert_acknowledged"  # issue 9: an operator acknowledged an early-warning alert
-    ALERT_ESCALATED = "alert_escalated"  # issue 9: an operator (or the SLA clock) escalated one to the county
+    ALERT_ACKNOWLEDGED = "alert_acknowledged"  # an operator acknowledged an early-warning alert
+    ALERT_ESCALATED = "alert_escalated"  # an operator (or the SLA clock) escalated one to the county

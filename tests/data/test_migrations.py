@@ -43,6 +43,29 @@ def test_the_alembic_command_line_migrates_the_configured_database(empty_databas
     engine.dispose()
 
 
+def schema(url: str) -> dict[str, object]:
+    """Every table's columns, indexes, keys and checks as the database reports them, and the migration it is at."""
+    engine = build_engine(url)
+    with engine.connect() as connection:
+        found = inspect(connection)
+        described: dict[str, object] = {
+            table: (
+                [(c["name"], str(c["type"]), c["nullable"]) for c in found.get_columns(table)],
+                sorted((i["name"], tuple(i["column_names"]), bool(i["unique"])) for i in found.get_indexes(table)),
+                sorted(str(k) for k in found.get_foreign_keys(table)),
+                sorted(str(u) for u in found.get_unique_constraints(table)),
+                sorted(str(c) for c in found.get_check_constraints(table)),
+            )
+            for table in sorted(found.get_table_names())
+        }
+        described["version"] = connection.scalar(text("SELECT version_num FROM alembic_version"))
+    engine.dispose()
+    return described
+
+
 def test_upgrading_twice_changes_nothing(empty_database: str):
     upgrade_to_head(empty_database)
+    once = schema(empty_database)
     upgrade_to_head(empty_database)
+    assert schema(empty_database) == once
+    assert len(once) > 10

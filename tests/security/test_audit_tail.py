@@ -1,4 +1,4 @@
-"""Row 13: the audit log cannot be cut short unnoticed. The application's database role cannot TRUNCATE it (nor
+"""The audit log cannot be cut short unnoticed. The application's database role cannot TRUNCATE it (nor
 UPDATE or DELETE it) on a migrated database; and when its newest entries are removed anyway (by someone with more
 rights than the application), the head kept outside the table (in Redis and the log) shows the cut on /audit."""
 

@@ -1,4 +1,4 @@
-"""Row 10: a callback's inputs are bounded. A record table asked for the period 0001-01-01 to 9999-12-31 (or any
+"""A callback's inputs are bounded. A record table asked for the period 0001-01-01 to 9999-12-31 (or any
 other value a forged request can carry in its filter) answers with a message naming the field, never a 500."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Row 14: after a Redis restart the consumer group's lag (XINFO GROUPS, what an operator watches) is true again as
+"""After a Redis restart the consumer group's lag (XINFO GROUPS, what an operator watches) is true again as
 soon as a consumer reconnects: 0 when everything was delivered, not an old value or none at all."""
 
 from __future__ import annotations

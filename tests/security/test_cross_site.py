@@ -1,4 +1,4 @@
-"""Row 5: a page on another site cannot make a logged-in browser run a callback (here, an audited unmask) or log in:
+"""A page on another site cannot make a logged-in browser run a callback (here, an audited unmask) or log in:
 the request is refused with 403 and written to the audit log; the same request from the site itself runs."""
 
 from __future__ import annotations

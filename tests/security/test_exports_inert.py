@@ -1,4 +1,4 @@
-"""Row 6: exports are inert. Report text a phone sent that begins like a formula (=, +, -, @, a tab, a carriage
+"""Exports are inert. Report text a phone sent that begins like a formula (=, +, -, @, a tab, a carriage
 return) reaches a CSV as text (a leading ') and an XLSX as a string cell, never a formula; numbers stay numbers,
 negative ones included."""
 

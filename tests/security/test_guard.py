@@ -1,4 +1,4 @@
-"""Row 4: one guard for every path. Without a login, no path that merely starts like a public one, and no path that
+"""One guard for every path. Without a login, no path that merely starts like a public one, and no path that
 a router or proxy would normalise into a page, opens the Dash shell, its layout, its dependencies or its versioned
 script bundles; only the login page, the health check, the favicon, static assets and the phones' API are public."""
 

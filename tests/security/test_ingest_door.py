@@ -1,11 +1,11 @@
-"""Rows 7 to 9 and 11: the phones' API refuses at the door, naming the field, what the database would refuse later
+"""The phones' API refuses at the door, naming the field, what the database would refuse later
 or what is not the phone's to change; a body nested absurdly deep is a 400; and the consumer isolates one entry the
 database refuses in a batch by halving it, not by storing the whole batch row by row.
 
-- Row 7: a worker's phone updates only records of its worker's grid (a gateway, any grid's).
-- Row 8: NUL and control characters, an id past the database's integer range, a rental house that does not exist.
-- Row 9: JSON nested 200,000 deep.
-- Row 11: one entry the database refuses among 64 that reached the stream without the API.
+- A worker's phone updates only records of its worker's grid (a gateway, any grid's).
+- NUL and control characters, an id past the database's integer range, a rental house that does not exist.
+- JSON nested 200,000 deep.
+- One entry the database refuses among 64 that reached the stream without the API.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Row 12: phone and ID numbers in report text are masked in the forms people write them, as a record table hands
+"""Phone and ID numbers in report text are masked in the forms people write them, as a record table hands
 the text to a browser. The corpus: real-looking variants (synthetic numbers) of how grid workers type them."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Rows 2 and 3: sessions that end on the server, and a lockout that holds under parallel guesses.
+"""Sessions that end on the server, and a lockout that holds under parallel guesses.
 
 - A session cookie saved before logout (or before a role, area or password change, a disabled account, a revoked
   wall-screen token) opens nothing afterwards, in another client too: the server ended the session.

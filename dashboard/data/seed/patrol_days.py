@@ -1,4 +1,4 @@
-"""`patrol_worker_day` of generated patrols (issue 9): each worker's patrols per city-clock day, the same counts
+"""`patrol_worker_day` of generated patrols: each worker's patrols per city-clock day, the same counts
 `dashboard.data.patrol_compliance.rebuild_worker_days` computes from stored rows. A seeded worker patrols its own
 grid, so the patrol's township and county are the worker's."""
 

@@ -52,7 +52,7 @@ TABLES = (
     "incident",
     "hazard",
     "patrol_log",
-    "patrol_worker_day",  # issue 9: patrol compliance
+    "patrol_worker_day",  # patrol compliance
     "patrol_worker_month",
     "incident_daily",
     "hazard_daily",
@@ -244,7 +244,7 @@ class Seeder:
             rng=rng(self.seed, "patrols"),
         )
         yield table
-        days = patrol_worker_day(table, self.offset_seconds)  # issue 9: patrol compliance
+        days = patrol_worker_day(table, self.offset_seconds)  # patrol compliance
         yield days
         yield patrol_worker_month(days)
 
