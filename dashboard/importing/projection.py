@@ -1,6 +1,6 @@
 """GCJ-02 and BD-09 to WGS-84 for whole columns at once: prcoords' formulas (dashboard/data/coordinates.py converts
 one point) written over numpy arrays, with the same iterative inverse, so a million points take a fraction of a
-second. tests/importing/test_projection.py checks them against prcoords."""
+second. tests/importing/test_files.py checks them against prcoords."""
 
 from __future__ import annotations
 
