@@ -28,7 +28,3 @@ def may_unmask(role: Role) -> bool:
 
 def may_manage_users(role: Role) -> bool:
     return role is Role.ADMIN
-
-
-def is_read_only(role: Role) -> bool:
-    return role is Role.WALL_SCREEN

@@ -7,7 +7,7 @@ area's path is its code without dashes, so one area lies inside another when its
 from __future__ import annotations
 
 from dashboard.data.areas import GRID_CODE
-from dashboard.data.periods import CITY, Area, AreaLevel
+from dashboard.data.periods import CITY, Area
 
 
 class OutOfScope(LookupError):
@@ -52,7 +52,3 @@ def within(scope: Area, asked: Area | None) -> Area:
     if contains(asked, scope):
         return scope
     raise OutOfScope(f"area: {asked.code} is outside this account's area ({scope.code or 'city'})")
-
-
-def is_city(area: Area) -> bool:
-    return area.level is AreaLevel.CITY

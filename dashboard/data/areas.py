@@ -28,7 +28,3 @@ def grids_in(area: Area) -> ColumnElement[bool]:
 def count_grids(session: Session, area: Area = CITY) -> int:
     """Grids in the city, or in one county or township."""
     return int(session.scalar(select(func.count()).select_from(Grid).where(grids_in(area))) or 0)
-
-
-def grid_exists(session: Session, code: str) -> bool:
-    return session.scalar(select(Grid.id).where(Grid.code == code)) is not None

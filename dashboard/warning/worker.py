@@ -24,12 +24,9 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from redis import Redis
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
-from dashboard.data.models import Alert
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import REDIS_DOWN
 from dashboard.data.routing import get_routing
@@ -271,7 +268,3 @@ class WarningWorker:
             with suppress(*REDIS_DOWN):
                 lease.release()  # a standby takes over at once
         log.info("early-warning worker stopped: %d alerts raised, %d updated", self.raised, self.updated)
-
-
-def count_alerts(session: Session) -> int:
-    return int(session.scalar(select(func.count()).select_from(Alert)) or 0)

@@ -167,11 +167,6 @@ def rental_house_table(city: City, rng: np.random.Generator) -> Table:
     )
 
 
-def rental_house_offsets(city: City) -> np.ndarray:
-    """Id of the first rental house of each grid minus one (houses of grid g: offset[g] + 1 .. + count[g])."""
-    return np.concatenate([[0], np.cumsum(city.rental_houses)[:-1]]).astype(np.int64)
-
-
 def person_table(city: City, rng: np.random.Generator, *, today: date) -> Table:
     """Key and special persons, grid by grid: `city.key_persons[g]` then `city.special_persons[g]` in each."""
     per_grid = city.key_persons + city.special_persons
