@@ -155,10 +155,12 @@ TEXT: dict[str, dict[Language, str]] = {
     },
     "definition.solve_rate_within": {
         "zh-CN": "口径：统计期内立案的刑事案件中，立案后{days}日内破案的比例；变化以百分点计。"
+        "立案未满{days}日的案件按截至统计时已破计，故统计期结束后{days}日内该比例仍会上升。"
         "对比期按同一规则，且只计截至对比期同一时点已破者。",
         "en": "Definition: the share of criminal cases filed in the period that were solved within {days} days of "
-        "filing; its change is in percentage points. The baseline alike, its cases counted solved by the same moment "
-        "one year (YoY) or one period (vs prev.) earlier.",
+        "filing; its change is in percentage points. A case filed less than {days} days ago counts as solved if it is "
+        "solved by now, so the rate still rises until {days} days after the period ends. The baseline alike, its "
+        "cases counted solved by the same moment one year (YoY) or one period (vs prev.) earlier.",
     },
     "definition.incidents_reported": {
         "zh-CN": "口径：各类案事件按上报时间（台州时间）计数，对比期按同一规则。",
