@@ -5,7 +5,8 @@ with append-only persistence, migrates the database (a SQLite file under var/ un
 seeds it with Taizhou and three years of history the first time (the default profile takes a few minutes; a progress
 bar shows each part), rebuilds the live per-grid state, then starts the stream consumers, the early-warning worker
 and the build workers of the monthly deck and PDF, serves the app with gunicorn and starts the live simulator, so
-the wall moves. A process that exits is started again with growing
+the wall moves (on a city imported from files, nothing is seeded and the simulator draws from the imported
+history). A process that exits is started again with growing
 delays and named on the wall's banner meanwhile (processes.py); the rest go on. Ctrl-C or SIGTERM stops every
 process it started, Redis last.
 """
@@ -206,6 +207,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     settings.var_dir.mkdir(parents=True, exist_ok=True)
     processes: dict[str, subprocess.Popen[bytes]] = {}  # Redis: `stop` ends the supervised ones first, Redis last
     supervisor: Supervisor | None = None
+    first: FirstLogin | None = None  # the first start's logins, until they are printed
     stopping = False
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -239,10 +241,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             supervisor.start(f"builds-{number + 1}", [sys.executable, "-m", "dashboard.exports.build_worker"])
         os.environ["DASHBOARD_WEB_THREADS"] = str(args.threads)  # read by each web worker (dashboard.push.front)
         web = supervisor.start("web", web_command(settings, args.workers))
+        answers = wait_for_web(settings, web)
         log.info("command center at http://%s:%d", settings.host, settings.port)
-        if first:
+        if first:  # once the app listens, below the start-up lines before it
             say_first_logins(settings, first)
-        if not args.no_simulator and wait_for_web(settings, web):
+            first = None
+        if not args.no_simulator and answers:
             supervisor.start("simulator", simulator_command(settings, args.rate, args.speedup))
         while not stopping:
             if "redis" in processes and processes["redis"].poll() is not None:
@@ -256,6 +260,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 1
     finally:
         stop({**processes, **(supervisor.running() if supervisor else {})})
+        if first:  # a first start that failed after creating the accounts: nothing else will ever say the password
+            say_first_logins(settings, first)
 
 
 if __name__ == "__main__":

@@ -6,11 +6,12 @@ kind's yearly volume so far, spread over the hours and weekdays by its rhythm), 
 the history's morning and afternoon windows for two to three hours, and follow-ups come after the history's delays;
 so a day of running moves the year-to-date figures as a day of the city would. `--speedup N` runs the city's clock N
 times faster for demonstrations (rates N times higher, delays N times shorter); while it runs, the wall's banner
-says so. Reports are drawn from the same distributions as the history (dashboard.data.seed.distributions): kinds and
-subtypes in their proportions, hotspot grids, place types, points inside the grid. Workers on patrol send a
-position about once a minute (at most `--rate` a second in all: positions move the wall, they count in no figure).
-Everything goes through POST /api/v1/events with a bearer token per device, as a phone would; a phone whose request
-fails keeps its events and sends them again.
+says so. Reports are drawn from the same distributions as the history (dashboard/simulation/seeded.py): kinds and
+subtypes in their proportions, hotspot grids, place types, points inside the grid; on a city imported from files,
+from its imported history (dashboard/simulation/imported.py). Workers on patrol send a position about once a minute
+(at most `--rate` a second in all: positions move the wall, they count in no figure). Everything goes through
+POST /api/v1/events with a bearer token per device, as a phone would, or a gateway's for the grids with no worker
+(an imported city has none); a phone whose request fails keeps its events and sends them again.
 """
 
 from __future__ import annotations
@@ -35,22 +36,26 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import requests
 import shapely
-from sqlalchemy import case, func, select, update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
+from dashboard.data.active_city import city_files
 from dashboard.data.db import session_scope
+from dashboard.data.geography import load_grids
 from dashboard.data.models import DeviceToken, Grid, GridWorker, Hazard, Incident
 from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
 from dashboard.data.seed import distributions as dist
-from dashboard.data.seed.city import City, build_city
+from dashboard.data.seed.city import build_city
 from dashboard.data.seed.patrols import START_WINDOWS
-from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.seed.seeder import DEFAULT_SEED
 from dashboard.data.seed.seeder import rng as seed_rng
 from dashboard.data.tokens import issue_token
 from dashboard.data.vocab import HazardCategory, IncidentKind
 from dashboard.logs import configure_logging
+from dashboard.simulation.draws import CityDraws, Family
+from dashboard.simulation.imported import HistoryDraws
+from dashboard.simulation.seeded import CityPace, SeededDraws, history_volumes
 
 log = logging.getLogger("dashboard.simulate")
 DEVICE_PREFIX = "sim-"
@@ -60,7 +65,7 @@ POSITION_SECONDS = 60  # a GPS fix about once a minute
 STEP_METRES = 70  # how far a worker walks between fixes
 METRES_PER_DEGREE = 111_000
 SPEEDUP_TTL = 30  # seconds: the banner goes when the simulator stops
-Family = IncidentKind | HazardCategory
+GATEWAY = "gateway"  # who reports from a grid with no worker: a gateway device (another system's bridge)
 
 
 @dataclass(order=True)
@@ -84,9 +89,10 @@ class Patrol:
 
 
 class Phones:
-    """Device tokens for the simulated workers, issued once per run (a previous run's are revoked)."""
+    """Device tokens for the simulated workers, issued once per run (a previous run's are revoked); and, when some
+    grid has no worker (a city imported from files has none), a gateway's token, which may report from any grid."""
 
-    def __init__(self, workers: dict[int, str]) -> None:
+    def __init__(self, workers: dict[int, str], *, gateway: bool = False) -> None:
         self.tokens: dict[str, str] = {}
         with session_scope() as session:
             session.execute(
@@ -96,45 +102,8 @@ class Phones:
             )
             for worker in workers.values():
                 self.tokens[worker] = issue_token(session, DEVICE_PREFIX + worker, worker)
-
-
-def profile_volumes() -> dict[Family, float]:
-    """Yearly volumes of the default profile, by kind and hazard category (when no history can be read)."""
-    incidents = {IncidentKind.CRIMINAL: DEFAULT.criminal_per_year, **DEFAULT.incidents_per_year}
-    volumes: dict[Family, float] = {kind: float(volume) for kind, volume in incidents.items()}
-    volumes.update({category: float(volume) for category, volume in DEFAULT.hazards_per_year.items()})
-    return volumes
-
-
-def rhythm_of(family: Family) -> dist.Rhythm:
-    return dist.RHYTHMS[family] if isinstance(family, IncidentKind) else dist.RHYTHMS["hazard"]
-
-
-class CityPace:
-    """Events per second of each kind and hazard category at a moment of the city's clock: the yearly volume spread
-    over the hours and weekdays (and the season) by the family's rhythm."""
-
-    def __init__(self, volumes: dict[Family, float], zone: str, around: float) -> None:
-        year = datetime.fromtimestamp(around, UTC).year
-        self.clock = dist.CityClock(zone, date(year - 1, 1, 1), date(year + 1, 12, 31))
-        self.volumes = volumes
-        self.weights: dict[str, dist.HourlyWeights] = {}
-
-    def per_second(self, family: Family, at: float) -> float:
-        rhythm = rhythm_of(family)
-        if rhythm.name not in self.weights:
-            self.weights[rhythm.name] = dist.HourlyWeights(self.clock, rhythm)
-        years = dict.fromkeys(
-            range(self.clock.first_day.year, self.clock.last_day.year + 1), self.volumes.get(family, 0.0)
-        )
-        return self.weights[rhythm.name].rate_per_hour(int(at), years) / 3600.0
-
-    def year_share(self, family: Family, start: float, end: float) -> float:
-        """The share of a year's events of the family that fall in [start, end) (for measuring a volume)."""
-        rhythm = rhythm_of(family)
-        if rhythm.name not in self.weights:
-            self.weights[rhythm.name] = dist.HourlyWeights(self.clock, rhythm)
-        return self.weights[rhythm.name].expected(int(start), int(end), dict.fromkeys(range(1900, 2200), 1.0))
+            if gateway:
+                self.tokens[GATEWAY] = issue_token(session, DEVICE_PREFIX + GATEWAY)
 
 
 def patrol_window(at: float, zone: str) -> tuple[tuple[date, int], float, float] | None:
@@ -152,34 +121,33 @@ def patrol_window(at: float, zone: str) -> tuple[tuple[date, int], float, float]
 class Simulator:
     def __init__(
         self,
-        city: City,
+        draws: CityDraws,
         grid_ids: dict[str, int],
         workers: dict[int, str],
         rate: float,
         speedup: float,
         seed: int,
         *,
-        volumes: dict[Family, float] | None = None,
         zone: str = "Asia/Shanghai",
         started: float | None = None,
     ) -> None:
-        self.city, self.rate, self.speedup, self.zone = city, rate, speedup, zone
+        """`grid_ids`: each stored grid's id by code; `workers`: each grid worker's code by grid id. A stored grid with
+        no worker reports through a gateway (GATEWAY), and nobody patrols it."""
+        self.draws, self.rate, self.speedup, self.zone = draws, rate, speedup, zone
         self.started = time.time() if started is None else started
-        self.pace = CityPace(volumes or profile_volumes(), zone, self.started)
         self.rng = np.random.default_rng(seed)
-        self.features = dist.GridFeatures.of(city)
-        self.points = dist.PointSampler(city)
-        self.codes = [grid.code for grid in city.grids]
+        self.codes = draws.codes
         self.workers = {
             index: workers[grid_ids[code]] for index, code in enumerate(self.codes) if grid_ids.get(code) in workers
         }
+        gateway = {index: GATEWAY for index, code in enumerate(self.codes) if code in grid_ids}
+        self.reporters = {**gateway, **self.workers}  # who reports from each grid
         self.queue: list[Due] = []
         self.counter = itertools.count()
         self.patrols: dict[str, Patrol] = {}
         self.windows_planned: set[tuple[date, int]] = set()
         self.planned_starts: list[tuple[float, int]] = []  # (city time, grid position): each worker once a window
-        self.weights: dict[str, np.ndarray[Any, Any]] = {}
-        self.families: list[Family] = list(self.pace.volumes)
+        self.families: list[Family] = draws.families
 
     def real_time(self, city_time: float) -> float:
         """When a moment of the city's clock comes, on the wall clock (the inverse of `city_time`)."""
@@ -237,18 +205,12 @@ class Simulator:
     def schedule(self, at: float, event: dict[str, Any]) -> None:
         heapq.heappush(self.queue, Due(at, next(self.counter), event))
 
-    def grid_for(self, subtype: str) -> int:
-        if subtype not in self.weights:
-            weights = dist.grid_weights(self.features, subtype)
-            self.weights[subtype] = weights / weights.sum()
-        return int(self.rng.choice(len(self.codes), p=self.weights[subtype]))
-
     def point_in(self, grid: int) -> tuple[float, float]:
         """A point inside the grid, as sent (6 decimals, about 0.1 m), still inside after rounding."""
-        geometry = self.city.grids[grid].geometry
+        geometry = self.draws.geometries[grid]
         while True:
-            lon, lat = self.points.sample(self.rng, np.array([grid]))
-            point = round(float(lat[0]), 6), round(float(lon[0]), 6)
+            lon, lat = self.draws.point(self.rng, grid)
+            point = round(lat, 6), round(lon, 6)
             if shapely.contains_xy(geometry, point[1], point[0]):
                 return point
 
@@ -257,21 +219,15 @@ class Simulator:
 
     def report(self, now: float, family: Family) -> None:
         """One new incident of the kind (or hazard of the category), somewhere it happens, with its follow-ups."""
-        if isinstance(family, IncidentKind):
-            names, shares = dist.subtype_mix(family, has_port=True)
-        else:
-            mix = dist.HAZARD_SUBTYPE_MIX[family]
-            names, shares = list(mix), np.array(list(mix.values())) / sum(mix.values())
-        subtype = names[int(self.rng.choice(len(names), p=shares))]
-        grid = self.grid_for(subtype)
-        worker = self.workers.get(grid)
-        if worker is None:
+        subtype = self.draws.subtype(self.rng, family)
+        grid = self.draws.grid(self.rng, family, subtype)
+        worker = self.reporters.get(grid)
+        if worker is None:  # a grid the database does not hold
             return
         lat, lon = self.point_in(grid)
         located = {"grid_code": self.codes[grid], "lat": lat, "lon": lon}
         if isinstance(family, IncidentKind):
-            places = dist.place_probabilities(self.features, self.city.port, subtype, np.array([grid]))[0]
-            place = dist.PLACES[int(self.rng.choice(len(dist.PLACES), p=places / places.sum()))]
+            place = self.draws.place(self.rng, family, subtype, grid)
             sources = dist.SOURCE_MIX[family]
             source = list(sources)[int(self.rng.choice(len(sources), p=np.array(list(sources.values()))))]
             event = self.envelope(
@@ -288,7 +244,7 @@ class Simulator:
             self.follow_incident(event, family, subtype, worker, now)
         else:
             assert isinstance(family, HazardCategory)
-            severity = "major" if self.rng.random() < dist.MAJOR_HAZARD_SHARE[family] else "general"
+            severity = "major" if self.rng.random() < self.draws.major_share(family) else "general"
             event = self.envelope(
                 "hazard.reported", worker, now, category=family.value, subtype=subtype, severity=severity, **located
             )
@@ -347,7 +303,7 @@ class Simulator:
 
     def walk(self, patrol: Patrol, now: float) -> None:
         """One step of a route inside the grid: a random heading, turned back at the grid's edge."""
-        geometry = self.city.grids[patrol.grid].geometry
+        geometry = self.draws.geometries[patrol.grid]
         for _ in range(8):
             heading = self.rng.uniform(0, 2 * np.pi)
             lat = round(patrol.lat + STEP_METRES * np.sin(heading) / METRES_PER_DEGREE, 6)
@@ -365,7 +321,7 @@ class Simulator:
         """What happens in the next `seconds`: new reports, patrols starting, walking and ending."""
         at = self.city_time(now)
         for family in self.families:
-            for _ in range(int(self.rng.poisson(self.pace.per_second(family, at) * seconds * self.speedup))):
+            for _ in range(int(self.rng.poisson(self.draws.per_second(family, at) * seconds * self.speedup))):
                 self.report(now, family)
         self.plan_patrols(at)
         while self.planned_starts and self.planned_starts[0][0] <= at:
@@ -424,41 +380,21 @@ class Sender:
         self.backlog = self.backlog[-100_000:]
 
 
-def load_city(seed: int) -> tuple[City, dict[str, int], dict[int, str]]:
-    city = build_city(seed_rng(seed, "city"))
-    with session_scope() as session:
-        grid_ids = dict(session.execute(select(Grid.code, Grid.id)).all())
-        workers = dict(session.execute(select(GridWorker.grid_id, GridWorker.code)).all())
-    if not grid_ids or not workers:
+def stored_grids(session: Session) -> tuple[dict[str, int], dict[int, str]]:
+    """The stored grids' ids by code, and the grid workers' codes by grid id."""
+    grid_ids = dict(session.execute(select(Grid.code, Grid.id)).all())
+    if not grid_ids:
         raise SystemExit("simulate: the database holds no city yet; run `python -m dashboard.data.seed` first")
-    return city, grid_ids, workers
+    return grid_ids, dict(session.execute(select(GridWorker.grid_id, GridWorker.code)).all())
 
 
-def history_volumes(session: Session, now: float, pace: CityPace) -> dict[Family, float]:
-    """Each kind's and hazard category's yearly volume at this year's level of the stored history: its count so far
-    this year over the share of a year's events its rhythm puts before now (last year's count early in a year)."""
-    year = datetime.fromtimestamp(now, UTC).year
-    this_year = datetime(year, 1, 1) - timedelta(hours=8)  # midnight of 1 January in Taizhou, near enough
-    last_year = datetime(year - 1, 1, 1) - timedelta(hours=8)
-    volumes: dict[Family, float] = {}
-    for column, model, families in (
-        (Incident.kind, Incident, list(IncidentKind)),
-        (Hazard.category, Hazard, list(HazardCategory)),
-    ):
-        moment = Incident.reported_at if model is Incident else Hazard.found_at
-        counts = {
-            str(key): (int(recent), int(total))
-            for key, recent, total in session.execute(
-                select(column, func.sum(case((moment >= this_year, 1), else_=0)), func.count())
-                .where(moment >= last_year)
-                .group_by(column)
-            )
-        }
-        for family in families:
-            recent, total = counts.get(str(family.value), (0, 0))
-            share = pace.year_share(family, this_year.replace(tzinfo=UTC).timestamp(), now)
-            volumes[family] = recent / share if share >= 0.05 else float(total - recent)
-    return volumes
+def load_draws(session: Session, grid_ids: dict[str, int], seed: int, zone: str, now: float) -> CityDraws:
+    """What the reports are drawn from: a city imported from files, from its imported history; the seeded city, from
+    the seed's distributions at this year's rates of its stored history."""
+    if city_files().imported:
+        return HistoryDraws.load(session, list(load_grids()), grid_ids, zone)
+    volumes = history_volumes(session, now, CityPace({}, zone, now))
+    return SeededDraws(build_city(seed_rng(seed, "city")), volumes=volumes, zone=zone, around=now)
 
 
 @dataclass(frozen=True)
@@ -546,24 +482,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging()
     args = parse_args(argv)
     settings = get_settings()
-    city, grid_ids, workers = load_city(args.seed)
-    phones = Phones(workers)
     started = time.time()
     with session_scope() as session:
-        volumes = history_volumes(session, started, CityPace({}, settings.timezone, started))
+        grid_ids, workers = stored_grids(session)
+        draws = load_draws(session, grid_ids, args.seed, settings.timezone, started)
         cases, hazards = open_records(session, started)
     simulator = Simulator(
-        city,
+        draws,
         grid_ids,
         workers,
         args.rate,
         args.speedup,
         args.seed + int(started),
-        volumes=volumes,
         zone=settings.timezone,
         started=started,
     )
-    simulator.carry_on(cases, hazards, workers)
+    phones = Phones(workers, gateway=len(workers) < len(grid_ids))
+    reporters = {grid_id: workers.get(grid_id, GATEWAY) for grid_id in grid_ids.values()}
+    simulator.carry_on(cases, hazards, reporters)
     sender = Sender(args.url or f"http://{settings.host}:{settings.port}", phones.tokens)
     stop = threading.Event()
 
@@ -572,9 +508,14 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    per_day = {family.value: round(volume / 365.25 * args.speedup, 1) for family, volume in volumes.items()}
+    per_day = {family: round(volume * args.speedup, 1) for family, volume in draws.per_day().items()}
     log.info(
-        "simulating %d workers at %gx the city's pace: reports a day %s", len(simulator.workers), args.speedup, per_day
+        "simulating %d grids (%d with a worker on patrol, the rest reporting through a gateway) at %gx the city's "
+        "pace: reports a day %s",
+        len(grid_ids),
+        len(simulator.workers),
+        args.speedup,
+        per_day,
     )
     last = started
     while not stop.is_set() and not (args.duration and last - started >= args.duration):

@@ -30,6 +30,7 @@ from dashboard.config import ROOT
 from dashboard.data.db import build_engine
 from dashboard.data.queries import headline_figures
 from dashboard.formatting import headline_period
+from dashboard.importing.sample import write_sample
 from tests.accounts import PASSWORD
 from tests.events import add_worker, incident_reported
 from tests.factories import add_city
@@ -287,3 +288,50 @@ def test_stopped_while_the_data_are_seeded_it_finishes_the_seed_and_starts_nothi
     with engine.connect() as connection:
         assert (connection.execute(text("SELECT count(*) FROM incident")).scalar() or 0) > 0
     engine.dispose()
+
+
+def test_an_imported_city_runs_under_the_run_command_with_the_simulator(tmp_path):
+    """The docs' sample city imported from files, then the README's run command: the simulator reports from the
+    city's grids (through a gateway: an imported city has no grid workers), the ingest API and the consumer take
+    every report, no process exits, and the first start prints the first login."""
+    var_dir, port, files = tmp_path / "var", free_port(), tmp_path / "files"
+    write_sample(files, rows=600)
+    for what, mapping, table, *options in (
+        ("grids", "grids.yaml", "grids.geojson", "--replace"),
+        ("records", "incidents.yaml", "incidents.csv"),
+    ):
+        command = [sys.executable, "-m", "dashboard.importing", what, "--mapping", str(files / mapping)]
+        subprocess.run(
+            [*command, str(files / table), *options],
+            cwd=ROOT,
+            env=bare_environment(var_dir, port),
+            check=True,
+            capture_output=True,
+            timeout=120,
+        )
+    # 100,000 times the city's pace: the sample's 1.5 incidents and the neutral 3 hazards a day come 5 a second.
+    process = start_embedded(var_dir, port, threads=4, extra=("--speedup", "100000"))
+    engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
+    redis = Redis(unix_socket_path=str(var_dir / "redis.sock"), decode_responses=True)
+    live = "SELECT count(*) FROM {table} JOIN grid ON grid.id = {table}.grid_id WHERE event_id NOT LIKE 'import/%'"
+    try:
+        assert wait_for(f"http://127.0.0.1:{port}/healthz", process)[0] == 200
+
+        def reported(table: str) -> int:
+            with engine.connect() as connection:
+                return connection.execute(text(live.format(table=table))).scalar() or 0
+
+        until(lambda: reported("incident") >= 2 and reported("hazard") >= 2, seconds=60)
+        with engine.connect() as connection:
+            counties = connection.execute(text("SELECT DISTINCT county_code FROM incident")).scalars().all()
+        assert set(counties) <= {"990101", "990102"}  # the sample city's, as imported and as reported
+        assert redis.xlen("events:dead") == 0  # every report stored: none named an unknown grid or worker
+    finally:
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=60)
+        engine.dispose()
+        redis.close()
+    assert process.returncode == 0, output[-3000:]
+    assert "exited with status" not in output, output[-3000:]
+    assert re.search(r"dashboard.simulate: sent [1-9]\d* events \(0 refused\)", output), output[-3000:]
+    assert re.search(r"first login: user admin, password \S{12,}", output), output[-3000:]

@@ -26,6 +26,7 @@ from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.seed.seeder import DEFAULT_SEED, rng
 from dashboard.data.vocab import IncidentKind
 from dashboard.simulate import OpenRecord, Simulator, parse_args
+from dashboard.simulation.seeded import SeededDraws
 
 pytestmark = pytest.mark.db_independent
 
@@ -41,7 +42,9 @@ def run(
     city = build_city(rng(DEFAULT_SEED, "city"))
     grid_ids = {grid.code: number for number, grid in enumerate(city.grids, start=1)}
     workers = {number: f"W{number:05d}" for number in grid_ids.values()}
-    simulator = Simulator(city, grid_ids, workers, rate=rate, speedup=speedup, seed=7, started=start)
+    simulator = Simulator(
+        SeededDraws(city, around=start), grid_ids, workers, rate=rate, speedup=speedup, seed=7, started=start
+    )
     events = []
     for tick in range(1, int(seconds / step) + 1):
         now = start + tick * step
@@ -140,7 +143,7 @@ def test_the_stored_backlog_is_solved_and_rectified_at_the_history_s_pace():
     """Cases and hazards already stored go on closing as the history would: else, at the city's pace, the backlog
     would only grow while the simulator runs and the figures drift."""
     city = build_city(rng(DEFAULT_SEED, "city"))
-    simulator = Simulator(city, {}, {}, rate=1, speedup=1, seed=3, started=MONDAY_6AM)
+    simulator = Simulator(SeededDraws(city, around=MONDAY_6AM), {}, {}, rate=1, speedup=1, seed=3, started=MONDAY_6AM)
     week = 7 * 86_400
     hazards = [OpenRecord(f"h{n}", 1, "blocked_exit", MONDAY_6AM, week) for n in range(2_000)]
     cases = [OpenRecord(f"c{n}", 1, "theft", MONDAY_6AM - 86_400) for n in range(2_000)]

@@ -15,7 +15,7 @@ from dashboard.data.queries import headline_figures
 from dashboard.data.redis_client import get_redis
 from dashboard.data.seed import seed_database
 from dashboard.data.seed.seeder import DEFAULT_SEED
-from dashboard.simulate import CityPace, Simulator, history_volumes, load_city, open_records
+from dashboard.simulate import Simulator, load_draws, open_records, stored_grids
 from tests.seed.conftest import TODAY
 
 DAY, STEP = 86_400, 60
@@ -25,13 +25,11 @@ ARTICLE = {"criminal_filed": -37.34, "solve_rate": 4.76, "rental_cases": -20.8}
 def simulated_day(started: float) -> list[dict]:
     """The incident events of 24 simulated hours from `started` (patrols and hazards count in no headline figure)."""
     zone = get_settings().timezone
-    city, grid_ids, workers = load_city(DEFAULT_SEED)
     with session_scope() as session:
-        volumes = history_volumes(session, started, CityPace({}, zone, started))
+        grid_ids, workers = stored_grids(session)
+        draws = load_draws(session, grid_ids, DEFAULT_SEED, zone, started)  # the seeded city's
         cases, _hazards = open_records(session, started)
-    simulator = Simulator(
-        city, grid_ids, workers, rate=1, speedup=1, seed=18, volumes=volumes, zone=zone, started=started
-    )
+    simulator = Simulator(draws, grid_ids, workers, rate=1, speedup=1, seed=18, zone=zone, started=started)
     simulator.carry_on(cases, [], workers)
     events = []
     for tick in range(1, DAY // STEP + 1):
