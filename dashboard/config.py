@@ -32,6 +32,17 @@ class ConfigError(SystemExit):
         self.message = message
 
 
+def known_zone(value: str) -> str:
+    """`value` when it names an IANA time zone (e.g. Asia/Shanghai); else a ValueError saying so."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"unknown time zone {value!r}") from None
+    return value
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="DASHBOARD_", env_file=".env", extra="ignore")
 
@@ -41,7 +52,7 @@ class Settings(BaseSettings):
     # Empty: the embedded default, a real redis-server that `python -m dashboard.embedded` starts and owns.
     redis_url: str = Field("", validation_alias="REDIS_URL")
     language: Language = "zh-CN"
-    timezone: str = "Asia/Shanghai"  # the city's clock: periods and times on screen; storage is UTC
+    timezone: str = "Asia/Shanghai"  # the clock of a city that stores none (dashboard.data.city_zone); storage is UTC
     tile_url: str = ""  # empty: no base map (offline); e.g. http://tiles.internal/{z}/{x}/{y}.png
     tile_attribution: str = ""
     tile_crs: Literal["wgs84", "gcj02"] = "wgs84"  # gcj02 for Amap-style tiles: overlays are shifted to match
@@ -106,13 +117,7 @@ class Settings(BaseSettings):
     @field_validator("timezone")
     @classmethod
     def _timezone(cls, value: str) -> str:
-        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-        try:
-            ZoneInfo(value)
-        except (ZoneInfoNotFoundError, ValueError):
-            raise ValueError(f"unknown time zone {value!r}") from None
-        return value
+        return known_zone(value)
 
     @model_validator(mode="after")
     def _embedded_database(self) -> Settings:

@@ -17,7 +17,8 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from dashboard.access.scope import area_of_code
-from dashboard.config import Language, get_settings
+from dashboard.config import Language
+from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.queries import parse_solve_window
 from dashboard.filter_url import SHOWN_CHARACTERS, FieldError, Param
@@ -28,7 +29,7 @@ FIRST_YEAR = 2000
 
 
 def city_today() -> date:
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def default_month(today: date) -> Period:

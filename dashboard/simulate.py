@@ -41,6 +41,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.geography import load_grids
 from dashboard.data.models import DeviceToken, Grid, GridWorker, Hazard, Incident
@@ -482,10 +483,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     configure_logging()
     args = parse_args(argv)
     settings = get_settings()
-    started = time.time()
+    started, zone = time.time(), city_zone()
     with session_scope() as session:
         grid_ids, workers = stored_grids(session)
-        draws = load_draws(session, grid_ids, args.seed, settings.timezone, started)
+        draws = load_draws(session, grid_ids, args.seed, zone, started)
         cases, hazards = open_records(session, started)
     simulator = Simulator(
         draws,
@@ -494,7 +495,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         args.rate,
         args.speedup,
         args.seed + int(started),
-        zone=settings.timezone,
+        zone=zone,
         started=started,
     )
     phones = Phones(workers, gateway=len(workers) < len(grid_ids))

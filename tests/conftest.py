@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from dashboard import ingest
 from dashboard.config import get_settings
-from dashboard.data import db
+from dashboard.data import city_zone, db
 from dashboard.data.models import Base
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.exports.builds import build_queue
@@ -34,6 +34,7 @@ RUN_SCHEMA = f"test_{uuid4().hex[:10]}"
 def reset_cached() -> None:
     get_settings.cache_clear()
     db.reset_caches()
+    city_zone.reset_cache()
     reset_redis()
     ingest.reset_caches()
 

@@ -9,8 +9,8 @@ from dash import Input, Output, callback, html
 from dashboard import ids
 from dashboard.access.current import current_account
 from dashboard.access.roles import may_manage_users
-from dashboard.config import get_settings
 from dashboard.data import audit
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import AuditAction
 from dashboard.formatting import local_time
@@ -44,7 +44,7 @@ def show_audit_log(actor: str | None, actions: list[str] | None) -> tuple[str, A
 
 
 def entries_table(lines: list[tuple[int, Any, str, AuditAction, str]]) -> html.Table:
-    zone = get_settings().timezone
+    zone = city_zone()
     head = html.Tr(
         [html.Th("#"), *(html.Th(t(key)) for key in ("audit.at", "audit.actor", "audit.actions", "audit.detail"))]
     )

@@ -13,8 +13,8 @@ from dashboard import ids
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
 from dashboard.components.map import ZOOM, Bounds, Zoom, inside, patrol_points, track_lines
-from dashboard.config import get_settings
 from dashboard.data.areas import count_grids
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
 from dashboard.data.live import LiveState
@@ -39,7 +39,7 @@ def scoped_values(values: dict[str, int], area: Area) -> dict[str, int]:
 def city_now() -> tuple[datetime, datetime]:
     """Now as naive UTC (as stored) and on the city's clock."""
     now = datetime.now(UTC)
-    return now.replace(tzinfo=None), now.astimezone(ZoneInfo(get_settings().timezone))
+    return now.replace(tzinfo=None), now.astimezone(ZoneInfo(city_zone()))
 
 
 def legend(metric: GridMetric) -> list[html.Span]:

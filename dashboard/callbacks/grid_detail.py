@@ -17,6 +17,7 @@ from dashboard.components.cards import KpiScope
 from dashboard.config import Language, get_settings
 from dashboard.data.active_city import city_name
 from dashboard.data.areas import GRID_CODE
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.grid_profile import GridProfile, grid_profile
@@ -33,7 +34,7 @@ GRID_PERIODS = ("30d", "ytd", "last_year")  # the spans the page offers (grid_pe
 
 
 def city_today() -> date:
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def grid_period(choice: str | None, today: date) -> Period:

@@ -14,6 +14,7 @@ from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
 from dashboard.components.cards import AreaData, KpiScope
 from dashboard.config import Language, get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.queries import SOLVE_WINDOWS, headline_figures, latest_incident_day
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 
 def city_today() -> date:
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def scope_area(area: AreaData) -> Area:

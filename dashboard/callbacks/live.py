@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 from dash import Input, Output, callback, no_update
 
 from dashboard import ids
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
 from dashboard.i18n import t
 from dashboard.processes import troubled
@@ -34,7 +34,7 @@ def show_connection_status(_tick: int | None) -> tuple[str, bool, Any]:
     problems += process_problems()
     if problems:
         return " ".join(problems), False, no_update
-    now = datetime.now(ZoneInfo(get_settings().timezone))
+    now = datetime.now(ZoneInfo(city_zone()))
     updated = t("status.updated_at", time=f"{now:%H:%M:%S}")
     speedup = simulator_speedup()
     if speedup:  # a demonstration: the figures move faster than the city's

@@ -15,6 +15,7 @@ from dashboard.callbacks.month_area import area_options, child_level, filter_row
 from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import patrol_compliance as compliance
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Grid
 from dashboard.data.patrol_checks import suspicious_patrols
@@ -90,7 +91,7 @@ def update_patrols_page(month: Any, area: Any, min_days: Any) -> tuple[Any, ...]
             **bars,
         ),
         exceptions_table(short),
-        suspicious_table(odd, zone=settings.timezone),
+        suspicious_table(odd, zone=city_zone()),
         worker_days_table(days),
     )
 

@@ -15,6 +15,7 @@ from dashboard.callbacks.month_area import area_options, filter_row, parse_area
 from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import area_tree, sla
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Department
 from dashboard.data.periods import AreaLevel, Period, shift_months
@@ -69,7 +70,7 @@ def update_sla_page(month: Any, area: Any, record: str | None) -> tuple[Any, ...
         rate_bars(by_area, title=t("sla.by_area", lang), **bars),
         rate_bars(by_department, title=t("sla.by_department", lang), **bars),
         rate_lines(months, x="month", title=t("sla.by_month", lang), incomplete=period.runs_past(today), **bars),
-        overdue_table(overdue, departments, zone=settings.timezone),
+        overdue_table(overdue, departments, zone=city_zone()),
     )
 
 

@@ -15,6 +15,7 @@ from dashboard.access.scope import area_of_code, contains
 from dashboard.components.alert_panel import alert_options, more_text
 from dashboard.config import get_settings
 from dashboard.data import area_tree
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Alert
 from dashboard.data.periods import AreaLevel, utc_now
@@ -70,7 +71,7 @@ def show_alerts(tick: int | None, seen: dict[str, int] | None) -> tuple[Any, Any
     with session_scope() as session:
         shown, more = alerts.active_alerts(session, scope)
     settings = get_settings()
-    options = alert_options(shown, places_of(shown), lang=settings.language, zone=settings.timezone, now=utc_now())
+    options = alert_options(shown, places_of(shown), lang=settings.language, zone=city_zone(), now=utc_now())
     may_act = may_handle_alerts(current_account().role)
     return options, more_text(len(shown), more, settings.language), not may_act, {"version": version, "tick": tick}
 

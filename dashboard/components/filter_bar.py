@@ -15,7 +15,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import AreaLevel
 from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.vocab import IncidentKind
@@ -115,7 +115,7 @@ def kpi_period(params: FilterParams) -> str:
 
     Read on the city's clock when the page is built (no query). The tiles' callback (callbacks/headline.py) counts
     'headline' and 'last_month' today; until it reads this form too it shows its headline period, labelled."""
-    period = params.period_for(datetime.now(ZoneInfo(get_settings().timezone)).date())
+    period = params.period_for(datetime.now(ZoneInfo(city_zone())).date())
     return f"{period.start.isoformat()}/{period.end.isoformat()}"
 
 

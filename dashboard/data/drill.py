@@ -40,7 +40,7 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, true, union_all
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import (
     CriminalSolveCityMonth,
     CriminalSolveDay,
@@ -157,7 +157,7 @@ def _raw(
     by: Sequence[str],
     measures: dict[str, Any],
 ) -> pd.DataFrame:
-    start, end = period.utc_bounds(get_settings().timezone)
+    start, end = period.utc_bounds(city_zone())
     dims = [_dimension(session, name, area, moment) for name in by]
     query = select(*dims, *(value.label(name) for name, value in measures.items())).where(
         moment >= start, moment < end, _area_clause(area), *where
@@ -434,7 +434,7 @@ def hour_counts(
 def _raw_hours(
     session: Session, period: Period, area: Area, kind: IncidentKind | None, subtype: str | None = None
 ) -> pd.DataFrame:
-    start, end = period.utc_bounds(get_settings().timezone)
+    start, end = period.utc_bounds(city_zone())
     query = select(Incident.reported_at).where(
         Incident.reported_at >= start, Incident.reported_at < end, _area_clause(area), _kind_clause(kind, subtype)
     )
@@ -490,7 +490,7 @@ def _raw_solve_days(
 ) -> pd.DataFrame:
     """Columns: subtype, days, cases: the criminal cases filed in the period and solved by `solved_by`, by whole
     days from filing to solving (each moment truncated to the second, as the histograms count them)."""
-    start, end = period.utc_bounds(get_settings().timezone)
+    start, end = period.utc_bounds(city_zone())
     query = select(Incident.subtype, Incident.filed_at, Incident.solved_at).where(
         Incident.filed_at >= start,
         Incident.filed_at < end,

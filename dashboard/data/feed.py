@@ -15,6 +15,7 @@ from redis import Redis
 from dashboard.access.masking import mask_text
 from dashboard.config import Language, get_settings
 from dashboard.data.active_city import city_files
+from dashboard.data.city_zone import city_zone
 from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
 from dashboard.data.geography import load_counties, load_townships
 from dashboard.data.streams import Entry, as_entries
@@ -78,7 +79,7 @@ def to_feature(entry: Entry, lang: Language) -> dict[str, Any] | None:
     else:
         return None
     title = f"{label} · {t(f'subtype.{event.subtype}', lang)}"
-    local = event.occurred_at.astimezone(ZoneInfo(get_settings().timezone))
+    local = event.occurred_at.astimezone(ZoneInfo(city_zone()))
     return {
         "type": "Feature",
         "id": str(event.event_id),

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import CITY, Area, Period, comparable_as_of
 from dashboard.data.vocab import SUBTYPES, IncidentKind
 
@@ -51,4 +51,4 @@ class DrillFilter:
 
     def baseline_as_of(self, as_of: datetime) -> datetime:
         """The moment the baseline's "closed by now" figures are counted at, like for like with `as_of`."""
-        return comparable_as_of(self.period, self.baseline, as_of, get_settings().timezone)
+        return comparable_as_of(self.period, self.baseline, as_of, city_zone())

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, and_, func, select, true, union_all
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.drill import split
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Grid, Incident, IncidentDaily, IncidentGridMonth
@@ -87,7 +87,7 @@ def density(session: Session, drill: DrillFilter, place: PlaceType | None = None
     """Incidents reported in the period (of the filter's kind, or all; in one kind of place, or anywhere), in the
     area, as weighted points."""
     if drill.area.level is AreaLevel.GRID:
-        start, end = drill.period.utc_bounds(get_settings().timezone)
+        start, end = drill.period.utc_bounds(city_zone())
         query = select(Incident.lat, Incident.lon).where(
             incident_area(drill.area), Incident.reported_at >= start, Incident.reported_at < end
         )
@@ -168,7 +168,7 @@ def replay(
     """The incidents of `days` days from `first_day` (city clock), hour by hour: one list of points per hour."""
     if days not in REPLAY_DAYS:
         raise ValueError(f"days: a replay is 1 or 7 days, not {days!r}")
-    start, end = Period(first_day, first_day + timedelta(days=days)).utc_bounds(get_settings().timezone)
+    start, end = Period(first_day, first_day + timedelta(days=days)).utc_bounds(city_zone())
     by_grid = area.level is not AreaLevel.GRID
     position: Any = (Incident.grid_id, Incident.grid_id) if by_grid else (Incident.lat, Incident.lon)
     query = select(Incident.reported_at, *position).where(

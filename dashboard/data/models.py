@@ -82,6 +82,9 @@ class County(Base):
     name_en: Mapped[str] = mapped_column(String(64))
     seat_lat: Mapped[float] = mapped_column(Float)
     seat_lon: Mapped[float] = mapped_column(Float)
+    # The city's clock (an IANA zone, the same in every county), stored by the grids import that made the city; None
+    # (the seeded Taizhou): DASHBOARD_TIMEZONE. Read through dashboard.data.city_zone.
+    timezone: Mapped[str | None] = mapped_column(String(64))
 
 
 class Township(Base):

@@ -33,8 +33,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, and_, case, exists, func, select, true
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
 from dashboard.data import drill, patrol_compliance
+from dashboard.data.city_zone import city_zone
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Department, Grid, Hazard, Incident, Township
 from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of, utc_now
@@ -92,7 +92,7 @@ def area_ranking(
     baselines' cases counted solved like for like (by the comparable moment before `as_of`, default now); solved
     within `within_days` of filing when given (the N-day solve rate)."""
     as_of = as_of or utc_now()
-    zone = get_settings().timezone
+    zone = city_zone()
     frame = area_rows(session, DrillFilter(month, area=area))[["code", "name", "name_en"]]
     spans = {"": month, "baseline_": month.same_period_last_year(), "previous_": month.previous()}
     for prefix, span in spans.items():
@@ -179,7 +179,7 @@ def hazards_by_department(
 ) -> pd.DataFrame:
     """Hazards found in the month per department: found, rectified by `as_of`, overdue, rectification rate."""
     as_of = as_of or utc_now()
-    start, end = month.utc_bounds(get_settings().timezone)
+    start, end = month.utc_bounds(city_zone())
     rectified = and_(Hazard.rectified_at.is_not(None), Hazard.rectified_at <= as_of)
     overdue = and_(~rectified, Hazard.deadline < as_of)
     query = (
@@ -231,7 +231,7 @@ def compliance_rate(patrols: pd.DataFrame) -> float | None:
 
 def has_rows(session: Session, month: Period, area: Area) -> bool:
     """Whether any incident was reported or any hazard found in the month and area (a cheap check)."""
-    start, end = month.utc_bounds(get_settings().timezone)
+    start, end = month.utc_bounds(city_zone())
     incidents = exists().where(Incident.reported_at >= start, Incident.reported_at < end, area_filter(area))
     hazards = exists().where(Hazard.found_at >= start, Hazard.found_at < end, _hazard_area(area))
     return bool(session.scalar(select(incidents))) or bool(session.scalar(select(hazards)))

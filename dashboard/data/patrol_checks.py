@@ -14,7 +14,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Grid, GridWorker, PatrolLog
 from dashboard.data.patrol_compliance import grid_clause
 from dashboard.data.periods import Area, Period
@@ -24,7 +24,7 @@ COLUMNS = ["worker", "name", "grid", "patrol_grid", "started_at", "ended_at", "d
 
 
 def suspicious_patrols(session: Session, period: Period, area: Area, *, limit: int = 2000) -> pd.DataFrame:
-    start, end = period.utc_bounds(get_settings().timezone)
+    start, end = period.utc_bounds(city_zone())
     own, logged = aliased(Grid), aliased(Grid)
     query = (
         select(

@@ -30,8 +30,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, select, text
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
 from dashboard.data import area_tree
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Grid, GridWorker, PatrolLog, PatrolWorkerDay, PatrolWorkerMonth
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 
@@ -56,7 +56,7 @@ LEVEL_ORDER = [AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.G
 
 def city_today() -> date:
     """Today on the city's clock."""
-    return datetime.now(ZoneInfo(get_settings().timezone)).date()
+    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def grid_clause(area: Area, grid: Any = Grid) -> ColumnElement[bool]:
@@ -308,7 +308,7 @@ def exceptions(
 
 
 def _offset_minutes() -> int:
-    offset = datetime.now(ZoneInfo(get_settings().timezone)).utcoffset()
+    offset = datetime.now(ZoneInfo(city_zone())).utcoffset()
     return int(offset.total_seconds() // 60) if offset else 0
 
 

@@ -1,6 +1,6 @@
 """Periods and areas, as leaders speak of them: "this year to date against the same period last year".
 
-A period is a span of calendar days on the city's clock (Asia/Shanghai), start inclusive, end exclusive.
+A period is a span of calendar days on the city's clock (dashboard.data.city_zone), start inclusive, end exclusive.
 The database stores naive UTC, so a period turns into UTC bounds only at the moment it is queried.
 """
 

@@ -22,7 +22,7 @@ from datetime import date, datetime
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Grid, Incident, IncidentCityDay
 from dashboard.data.periods import CITY, Area, AreaLevel, Period, comparable_as_of, utc_now
 from dashboard.data.vocab import IncidentKind, PlaceType
@@ -138,7 +138,7 @@ def case_counts(
 ) -> CaseCounts:
     """Criminal cases filed and solved (by `as_of`; within `within_days` of filing when given), and rental-housing
     cases, in one period and area."""
-    start, end = period.utc_bounds(get_settings().timezone)
+    start, end = period.utc_bounds(city_zone())
     as_of = as_of or utc_now()
     where_area = area_filter(area)
     solved = solved_clause(session, by=as_of, within_days=within_days)
@@ -172,7 +172,7 @@ def headline_figures(
     """The period against the same period last year and against the period before, like for like: each baseline's
     cases counted solved at its own comparable moment (`comparable_as_of`)."""
     as_of = as_of or utc_now()
-    zone = get_settings().timezone
+    zone = city_zone()
 
     def counts(span: Period) -> CaseCounts:
         moment = as_of if span == period else comparable_as_of(period, span, as_of, zone)

@@ -27,6 +27,7 @@ from dashboard.access.roles import may_unmask
 from dashboard.access.scope import in_area
 from dashboard.config import Language, get_settings
 from dashboard.data import audit
+from dashboard.data.city_zone import city_zone
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PersonOfConcern, RentalHouse
 from dashboard.data.periods import FIRST_YEAR, LAST_YEAR, Area, AreaLevel, Period
@@ -104,7 +105,7 @@ class Column:
         if self.mask is not None:
             return self.mask(str(value))
         if self.type is ColumnType.DATE:
-            return local_time(value, get_settings().timezone)[:16]
+            return local_time(value, city_zone())[:16]
         if self.type is ColumnType.CODE:
             key = f"{self.labels}.{value}"
             return t(key, lang) if key in TEXT else str(value)
@@ -272,7 +273,7 @@ def base_query(table: Table, drill: DrillFilter, place: PlaceType | None = None)
         query = query.join(target, on)
     query = query.where(area_clause(table, drill.area))
     if table.moment is not None:
-        start, end = drill.period.utc_bounds(get_settings().timezone)
+        start, end = drill.period.utc_bounds(city_zone())
         query = query.where(table.moment.expression >= start, table.moment.expression < end)
     if table.kind is RecordKind.INCIDENTS and drill.kind is not None:
         query = query.where(Incident.kind == drill.kind)
@@ -454,7 +455,7 @@ def date_condition(
     `inRange` from the first day to the last, both included."""
     if kind not in DATE_TYPES:
         raise RecordQueryError(what, t("records.bad_operator", operator=str(kind)[:30]))
-    zone = get_settings().timezone
+    zone = city_zone()
     first = day_of(model.get("dateFrom"), what)
     last = day_of(model.get("dateTo"), what) if kind == "inRange" else first
     if last < first:

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Table, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import (
     Base,
     CriminalSolveCityMonth,
@@ -50,7 +50,7 @@ HazardKey = tuple[date, int, str, str, str, str]  # day, grid, category, severit
 
 
 def utc_offset() -> timedelta:
-    offset = datetime.now(ZoneInfo(get_settings().timezone)).utcoffset()
+    offset = datetime.now(ZoneInfo(city_zone())).utcoffset()
     return offset or timedelta(0)
 
 

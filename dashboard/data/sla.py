@@ -23,8 +23,8 @@ import pandas as pd
 from sqlalchemy import ColumnElement, select, true
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
 from dashboard.data import area_tree
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Department, Grid, Hazard, Incident
 from dashboard.data.periods import Area, AreaLevel, Period, utc_now
 
@@ -82,7 +82,7 @@ def _closing(model: Any) -> Any:
 
 def closed_rows(session: Session, period: Period, area: Area, record: Record = Record.ALL) -> pd.DataFrame:
     """Records closed in the period: record, county_code, township_code, department, closed_at, on_time."""
-    start, end = period.utc_bounds(get_settings().timezone)
+    start, end = period.utc_bounds(city_zone())
     frames = []
     for name, model in (("incident", Incident), ("hazard", Hazard)):
         if record not in (Record.ALL, Record(name)):
@@ -113,7 +113,7 @@ def on_time_rates(
 ) -> pd.DataFrame:
     """按期结案率 per department, township, county or city-clock month (see the module's doc)."""
     rows = closed_rows(session, period, area, record)
-    zone = get_settings().timezone
+    zone = city_zone()
     if by is RateBy.MONTH:
         local = rows["closed_at"].dt.tz_localize("UTC").dt.tz_convert(zone) if not rows.empty else rows["closed_at"]
         rows = rows.assign(key=local.dt.strftime("%Y-%m") if not rows.empty else [])

@@ -17,8 +17,9 @@ from pptx.presentation import Presentation as PresentationType
 from pptx.slide import Slide
 from pptx.util import Emu, Inches, Pt
 
-from dashboard.config import Language, get_settings
+from dashboard.config import Language
 from dashboard.data.active_city import city_title
+from dashboard.data.city_zone import city_zone
 from dashboard.exports.catalog import ExportContent
 from dashboard.exports.month_files import Progress, cell_text, chart_images, contents_in_order, no_progress
 from dashboard.exports.monthly_charts import HEADLINE, SUMMARY, MonthPack
@@ -127,7 +128,7 @@ def build_deck(pack: MonthPack, progress: Progress = no_progress) -> bytes:
     progress(5, t("monthly.job.step.chart", lang, n=0, total=0))
     images = chart_images(pack, lang, progress)
     progress(85, t("monthly.job.step.writing", lang))
-    now = datetime.now(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+    now = datetime.now(ZoneInfo(city_zone())).strftime("%Y-%m-%d %H:%M")
     source = t("monthly.deck.source", lang, app=city_title(lang), time=now)
     deck = Presentation()
     deck.slide_width, deck.slide_height = WIDTH, HEIGHT

@@ -25,6 +25,7 @@ import plotly.graph_objects as go
 
 from dashboard.config import Language, get_settings
 from dashboard.data.active_city import city_title
+from dashboard.data.city_zone import city_zone
 from dashboard.exports.catalog import ExportContent
 from dashboard.i18n import t
 
@@ -44,7 +45,7 @@ class RenderFailed(RuntimeError):
 
 def export_stamp(lang: Language, now: datetime | None = None) -> str:
     """导出时间：2026-11-26 15:20 (the city's clock)."""
-    moment = now or datetime.now(ZoneInfo(get_settings().timezone))
+    moment = now or datetime.now(ZoneInfo(city_zone()))
     return t("export.stamp", lang, time=moment.strftime("%Y-%m-%d %H:%M"))
 
 

@@ -21,8 +21,8 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import Image, KeepTogether, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from dashboard.config import get_settings
 from dashboard.data.active_city import city_title
+from dashboard.data.city_zone import city_zone
 from dashboard.exports.catalog import ExportContent
 from dashboard.exports.month_files import Progress, cell_text, chart_images, contents_in_order, no_progress
 from dashboard.exports.monthly_charts import SUMMARY, MonthPack
@@ -83,7 +83,7 @@ def build_pdf(pack: MonthPack, progress: Progress = no_progress) -> bytes:
     images = chart_images(pack, lang, progress)
     progress(85, t("monthly.job.step.writing", lang))
     styles = _styles()
-    now = datetime.now(ZoneInfo(get_settings().timezone)).strftime("%Y-%m-%d %H:%M")
+    now = datetime.now(ZoneInfo(city_zone())).strftime("%Y-%m-%d %H:%M")
     title = t("monthly.deck.title", lang, area=pack.view.area_name)
     story: list[object] = [
         Paragraph(escape(title), styles["title"]),

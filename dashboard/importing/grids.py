@@ -29,6 +29,7 @@ from dashboard.data.areas import GRID_CODE
 from dashboard.data.models import Base, County, Grid, PatrolPosition, PendingUpdate, Township, UserAccount
 from dashboard.importing.area_codes import derive_areas, property_text
 from dashboard.importing.city_files import area_km2, grid_centroids, township_kind, write_city_files
+from dashboard.importing.grid_zone import import_zone, store_zone
 from dashboard.importing.mapping import GridMapping
 from dashboard.importing.projection import to_wgs84
 from dashboard.importing.report import ImportReport
@@ -268,12 +269,18 @@ def refuse_taken_codes(connection: Connection, plan: GridPlan, report: ImportRep
     return bool(taken)
 
 
-def write_grids(connection: Connection, plan: GridPlan, *, replace: bool, report: ImportReport) -> int:
-    """Insert the plan's areas (after emptying the city when `replace`); returns the grids inserted, or 0 with a
-    problem in the report when a code is taken already."""
+def write_grids(
+    connection: Connection, plan: GridPlan, mapping: GridMapping, *, replace: bool, report: ImportReport
+) -> int:
+    """Insert the plan's areas (after emptying the city when `replace`) on the city's clock; returns the grids
+    inserted, or 0 with a problem in the report when a code is taken already or the mapping's zone is not the
+    city's."""
     if replace:
         clear_city(connection)
     elif refuse_taken_codes(connection, plan, report):
+        return 0
+    zone = import_zone(connection, mapping, replace=replace, report=report)
+    if report.problems:
         return 0
     counties = set(connection.scalars(select(County.code)))
     townships = set(connection.scalars(select(Township.code)))
@@ -315,6 +322,7 @@ def write_grids(connection: Connection, plan: GridPlan, *, replace: bool, report
     for model, rows in ((County, county_rows), (Township, township_rows), (Grid, grid_rows)):
         if rows:
             connection.execute(insert(model), rows)
+    store_zone(connection, zone)
     return len(grid_rows)
 
 
@@ -335,14 +343,18 @@ def import_grids(
     city's files."""
     report.dry_run = dry_run
     plan = plan_grids(features, mapping, report)
-    if dry_run and report.ok and not replace and schema_present(engine):  # what the import would find, read only
+    if dry_run and report.ok and schema_present(engine):  # what the import would find, read only
         with engine.connect() as connection:
-            refuse_taken_codes(connection, plan, report)
+            if not replace:
+                refuse_taken_codes(connection, plan, report)
+            import_zone(connection, mapping, replace=replace, report=report)
+    elif dry_run and report.ok:
+        import_zone(None, mapping, replace=replace, report=report)
     if dry_run or not report.ok:
         return report
     try:
         with engine.begin() as connection:
-            report.written = write_grids(connection, plan, replace=replace, report=report)
+            report.written = write_grids(connection, plan, mapping, replace=replace, report=report)
             if report.problems:
                 raise Refused
             report.warnings += stranded_accounts(connection)

@@ -18,6 +18,7 @@ from typing import Any, Literal
 import yaml  # type: ignore[import-untyped]
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from dashboard.config import known_zone
 from dashboard.data.coordinates import System
 
 RecordKind = Literal["incidents", "hazards"]
@@ -108,6 +109,14 @@ class GridMapping(Strict):
     area_codes: AreaCodes | None = None  # none: the county and township properties hold our codes as they are
     # features with one code: merged into one grid (a multipolygon), or the later ones rejected
     same_code: Literal["merge", "reject"] = "merge"
+    # the city's clock, an IANA zone (America/New_York): stored with the city, used by its pages, figures and files,
+    # and the clock its record files are read on; none: DASHBOARD_TIMEZONE as the import runs (grid_zone.py)
+    timezone: str | None = None
+
+    @field_validator("timezone")
+    @classmethod
+    def _timezone(cls, value: str | None) -> str | None:
+        return None if value is None else known_zone(value)
 
     @model_validator(mode="after")
     def _township(self) -> GridMapping:

@@ -21,6 +21,7 @@ from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
 from tqdm import tqdm
 
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Base, Hazard, Incident
 from dashboard.data.rollups import DRILL_ROLLUPS
 from dashboard.data.seed import columns as seed
@@ -168,9 +169,11 @@ def import_records(
             return report
         checker.finish()
         return report
+    zone = city_zone()  # asked first: its connection goes back to the pool and is the one the import takes next
     with engine.connect() as connection, ExitStack() as stack:
         phase("read, check, write (in parts)")
-        checker = Checker(mapping, load_grid_lookup(connection), report, stored_identities(connection, mapping))
+        stored = stored_identities(connection, mapping)
+        checker = Checker(mapping, load_grid_lookup(connection), report, stored, zone=zone)
         connection.rollback()  # end the reads (PostgreSQL): the write transaction begins afresh
         checked = stack.enter_context(closing(checked_parts(checker, parts)))  # an early end stops the checking
         written: list[pd.DataFrame] = []

@@ -28,8 +28,8 @@ import pandas as pd
 import shapely
 from sqlalchemy import Connection, select
 
-from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Base, Grid
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
@@ -126,8 +126,11 @@ class Checker:
     run on across parts, and an id is a duplicate of its first row in any earlier part. `check` gives back each
     part's accepted rows that are not stored already, in the model's columns (times naive UTC)."""
 
-    def __init__(self, mapping: RecordMapping, grids: GridLookup, report: ImportReport, stored: set[str]) -> None:
+    def __init__(
+        self, mapping: RecordMapping, grids: GridLookup, report: ImportReport, stored: set[str], *, zone: str = ""
+    ) -> None:
         self.mapping, self.grids, self.report, self.stored = mapping, grids, report, stored
+        self.zone = zone or city_zone()  # the file's times are on the city's clock; found here, before parts fork
         self.seen: dict[str, int] = {}  # identity → the data row (from 0) where the file first has it
         self.first = 0  # the data row the next part begins at
         report.defaults_to = {name: table[UNLISTED] for name, table in mapping.values.items() if UNLISTED in table}
@@ -141,7 +144,7 @@ class Checker:
                 report.problems.append(f"missing columns: {', '.join(missing)}; the file has: {has}")
         if report.problems or frame.empty:
             return pd.DataFrame()
-        builder = RowBuilder(frame, mapping, self.grids, first=self.first, seen=self.seen)
+        builder = RowBuilder(frame, mapping, self.grids, first=self.first, seen=self.seen, zone=self.zone)
         accepted = builder.build()
         for name, counts in builder.caught.items():
             report.defaulted.setdefault(name, Counter()).update(counts)
@@ -161,7 +164,14 @@ class Checker:
 
 class RowBuilder:
     def __init__(
-        self, frame: pd.DataFrame, mapping: RecordMapping, grids: GridLookup, *, first: int, seen: dict[str, int]
+        self,
+        frame: pd.DataFrame,
+        mapping: RecordMapping,
+        grids: GridLookup,
+        *,
+        first: int,
+        seen: dict[str, int],
+        zone: str,
     ) -> None:
         self.frame = frame
         self.first, self.seen = first, seen  # see Checker
@@ -169,7 +179,7 @@ class RowBuilder:
         self.grids = grids
         self.n = len(frame)
         self.checks = Checks(self.n)
-        self.zone = get_settings().timezone
+        self.zone = zone
         self._distinct: dict[str, tuple[npt.NDArray[np.intp], npt.NDArray[np.object_]]] = {}
         self._cells: dict[str, pd.Series] = {}
         self.caught: defaultdict[str, Counter[str]] = defaultdict(Counter)  # field → {value: rows}, see coded()

@@ -31,6 +31,7 @@ class ImportReport:
     rejected: list[Rejection] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # the file as a whole (encoding, missing columns, ...)
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the import decided for the file as a whole (the city's zone)
     written: int = 0  # rows inserted (0 on a dry run)
     dry_run: bool = True
     # rows whose value a value map does not list, caught by the map's `default`: field → {value: rows}
@@ -88,6 +89,7 @@ class ImportReport:
                 f"  values.{name}.default: {counts.total():,} rows with a value the map does not list became "
                 f"'{self.defaults_to.get(name, '')}': {values}"
             )
+        lines += [f"  {note}" for note in self.notes]
         lines += [f"  warning: {warning}" for warning in self.warnings]
         if self.dry_run:
             lines.append("  dry run: the database was not changed")

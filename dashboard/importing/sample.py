@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import yaml  # type: ignore[import-untyped]
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.vocab import SUBTYPES, IncidentKind, PlaceType
 from dashboard.i18n import TEXT
 from dashboard.importing.projection import wgs_to_gcj
@@ -196,7 +196,7 @@ def csv_bytes(rows: list[dict[str, str]], encoding: str) -> bytes:
 def write_sample(folder: Path, *, rows: int = 3000, today: date | None = None, seed: int = 7) -> list[Path]:
     """Write the sample city's four files into `folder`; returns their paths."""
     folder.mkdir(parents=True, exist_ok=True)
-    today = today or datetime.now(ZoneInfo(get_settings().timezone)).date()
+    today = today or datetime.now(ZoneInfo(city_zone())).date()
     grids = sample_grids()
     files = {
         "grids.geojson": json.dumps(grids_geojson(grids), ensure_ascii=False, indent=1).encode("utf-8"),

@@ -18,7 +18,7 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Grid, Hazard, Incident
 
 HOURS_OF_WEEK = 168
@@ -71,7 +71,7 @@ def load_baselines(session: Session, now: datetime, *, weeks: int = 8) -> tuple[
     """The incident baseline (per township and per grid) and the hazard baseline (per township and category),
     from the `weeks` weeks that end `LEFT_OUT` before `now` (naive UTC): a burst going on now never raises its own
     bar (a worker restarted in the middle of one would otherwise learn it as usual)."""
-    zone = get_settings().timezone
+    zone = city_zone()
     now = now - LEFT_OUT
     since = now - timedelta(weeks=weeks)
     incidents = session.execute(

@@ -15,6 +15,7 @@ import numpy as np
 from redis import Redis
 
 from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.warning.baseline import HOURS_OF_WEEK, HourOfWeekBaseline
 
 MAX_AGE_S = 3600.0
@@ -26,7 +27,7 @@ def store_key() -> str:
 
 def save(client: Redis, baselines: dict[str, HourOfWeekBaseline], *, computed_at: float | None = None) -> None:
     """Keep `baselines` ("incidents", "hazards"), computed at `computed_at` (epoch seconds; default now)."""
-    fields: dict[str, str] = {"at": repr(computed_at or time.time()), "zone": get_settings().timezone}
+    fields: dict[str, str] = {"at": repr(computed_at or time.time()), "zone": city_zone()}
     for name, baseline in baselines.items():
         areas = list(baseline.rates)
         table = np.stack([baseline.rates[area] for area in areas]) if areas else np.zeros((0, HOURS_OF_WEEK))
@@ -45,7 +46,7 @@ def load(
     """The kept baselines and when they were computed (epoch seconds), or None when there are none (expired, of
     another zone, or unreadable)."""
     fields = cast(dict[str, str], client.hgetall(store_key()))
-    zone = get_settings().timezone
+    zone = city_zone()
     if fields.get("zone") != zone or not all(f"{name}:rates" in fields for name in names):
         return None
     try:

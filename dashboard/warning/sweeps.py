@@ -15,8 +15,8 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.config import get_settings
 from dashboard.data import sla
+from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Alert, Grid, GridWorker, PatrolLog
 from dashboard.data.periods import CITY
 from dashboard.warning import alerts
@@ -94,7 +94,7 @@ def patrol_gap_findings(session: Session, now: datetime) -> list[Finding]:
     by_township: dict[tuple[str, str], list[str]] = defaultdict(list)
     for worker, _grid, township, county in rows:
         by_township[(township, county)].append(worker)
-    day = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(get_settings().timezone)).date()
+    day = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(city_zone())).date()
     return [
         Finding(
             rule="patrol_gap",

@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 from sqlalchemy import select
 
-from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.events import parse_event
 from dashboard.data.geography import load_grids
@@ -61,7 +61,7 @@ def write_history(folder: Path, last_day: date) -> tuple[Path, Path, list[date]]
 def loaded_draws() -> tuple[HistoryDraws, dict[str, int]]:
     with session_scope() as session:
         grid_ids = dict(session.execute(select(Grid.code, Grid.id)).all())
-        return HistoryDraws.load(session, list(load_grids()), grid_ids, get_settings().timezone), grid_ids
+        return HistoryDraws.load(session, list(load_grids()), grid_ids, city_zone()), grid_ids
 
 
 def code_at(lat: float, lon: float) -> str:
@@ -82,7 +82,7 @@ def simulate(draws: HistoryDraws, grid_ids: dict[str, int], start: float, weeks:
 
 
 def test_reports_follow_the_imported_history_by_kind_hour_weekday_and_grid(sample_grids: Sample, tmp_path: Path):
-    zone = ZoneInfo(get_settings().timezone)
+    zone = ZoneInfo(city_zone())
     today = datetime.now(zone).date()
     table, mapping, days = write_history(tmp_path, today - timedelta(days=1))
     report = import_record_file(table, mapping)
@@ -131,7 +131,7 @@ def test_a_table_with_no_history_gets_neutral_defaults(sample_grids: Sample):
     assert set(draws.families) == set(IncidentKind) | set(HazardCategory)
     expected = {family.value: volume * grids / TAIZHOU_GRIDS / 365 for family, volume in volumes.items()}
     assert draws.per_day() == expected
-    monday = datetime(2026, 3, 2, tzinfo=ZoneInfo(get_settings().timezone)).timestamp()
+    monday = datetime(2026, 3, 2, tzinfo=ZoneInfo(city_zone())).timestamp()
     events = simulate(draws, grid_ids, monday, weeks=8)
     reported = Counter(e["grid_code"] for _, e in events if e["type"].endswith(".reported"))
     assert set(reported) == set(grid_ids)  # every grid has its share (about 11 reports each)
