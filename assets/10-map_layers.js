@@ -85,6 +85,14 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
     return {weight: 2.2, color: "#9cc8f5", opacity: 0.9, fill: false, interactive: false};
   },
 
+  /* A county's name, at the point the server chose inside it (dashboard/data/city_extent.py), as text. */
+  countyName: function (feature, latlng) {
+    const label = document.createElement("span");
+    label.textContent = feature.properties.label || "";
+    const icon = L.divIcon({html: label, className: "county-name", iconSize: null});
+    return L.marker(latlng, {icon: icon, interactive: false, keyboard: false});
+  },
+
   /* An incident or hazard: a circle coloured by its kind; the popup, built when opened, is text nodes, never HTML. */
   eventMarker: function (feature, latlng) {
     const p = feature.properties;

@@ -1,7 +1,8 @@
 /* The command wall in the browser. Pushed reports (assets/12-push.js) go straight into the feed and onto the map with
    DOM and Leaflet calls, their text set as text: no round through Dash. A click on a row flies the map to it. */
 (function () {
-  const FEED = "wall-feed", EVENTS = "wall-event-markers";  /* dashboard/ids.py: Wall.FEED, Wall.EVENTS */
+  const FEED = "wall-feed", EVENTS = "wall-event-markers", MAP = "wall-map";  /* dashboard/ids.py: Wall.* */
+  const FIT_PADDING = 0.02;  /* the share of the map's width and height left around the city */
   const ROWS = 20;  /* feed rows shown */
   const FRESH_MS = 10000;  /* rows this new stand out */
   const CLUSTER_PX = 60, CLUSTER_MAX_ZOOM = 14;  /* reports this close on screen share a marker, up to this zoom */
@@ -82,6 +83,40 @@
   window.addEventListener("commandcenter:reports", function (event) {
     showRows(event.detail);
     scheduleMarkers();
+  });
+
+  /* The city fills the wall's map: fitted to the map's own size as it opens and again whenever that size changes (a
+     resized window, the wall's canvas on another screen). The bounds are the map panel's data-bounds. */
+  function cityBounds() {
+    const panel = document.querySelector(".wall-map-panel");
+    if (!panel || !panel.dataset.bounds) { return null; }
+    const corners = JSON.parse(panel.dataset.bounds);
+    const shift = panel.dataset.crs === "gcj02" ? window.commandCenter.gcj02 : (lat, lon) => [lat, lon];
+    return L.latLngBounds(corners.map((corner) => shift(corner[0], corner[1])));
+  }
+
+  function fitCity(map) {
+    const bounds = cityBounds();
+    map.invalidateSize({pan: false});
+    const size = map.getSize();
+    if (!bounds || !size.x || !size.y) { return; }
+    map.fitBounds(bounds, {padding: [size.x * FIT_PADDING, size.y * FIT_PADDING], animate: false});
+  }
+
+  L.Map.addInitHook(function () {
+    const map = this, container = map.getContainer();
+    if (container.id !== MAP) { return; }
+    window.commandCenter.wallMap = map;  /* the tests measure the city's extent on it */
+    let size = null;
+    const watch = new ResizeObserver(function () {
+      const now = container.clientWidth + "x" + container.clientHeight;
+      if (now !== size) { size = now; fitCity(map); }
+    });
+    watch.observe(container);
+    map.on("unload", function () {
+      watch.disconnect();
+      if (window.commandCenter.wallMap === map) { window.commandCenter.wallMap = null; }
+    });
   });
 
   /* The wall's event layer (a dash-leaflet LayerGroup, its id among its options): draw into it while on a map.

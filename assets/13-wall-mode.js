@@ -1,5 +1,5 @@
-/* Wall mode (?wall=1&pages=…&every=…): no navigation, a running clock, and the next page of the rotation every
-   `every` seconds. A turn is Dash's own in-page navigation (as dcc.Link does it), not a page load: the shell, the push
+/* Wall mode (?wall=1&pages=…&every=…): one fixed canvas scaled to the screen, no navigation, a running clock, and
+   the next page of the rotation every `every` seconds. A turn is Dash's own in-page navigation (as dcc.Link does it), not a page load: the shell, the push
    stream and the reports held stay. A still copy of the page on screen covers the next one while it is drawn, and
    goes once nothing on it is loading any more (at most STILL_MS later): the wall never shows "Loading...", nor a
    half-drawn page, only the last data until the next page has its own. */
@@ -7,6 +7,27 @@
   const params = new URLSearchParams(window.location.search);
   if (params.get("wall") !== "1") { return; }
   document.documentElement.classList.add("wall-mode");
+
+  /* One fixed canvas, designed at 1920×1080 and scaled to the screen whole, as autofit.js does it: the same picture
+     on a 1080p screen, a 4K one or a wall of four. A screen wider than 16:9 widens the canvas (its side columns
+     widen) up to 32:9, and letterboxes beyond; a narrower one letterboxes. assets/14-wall-canvas.css lays the page
+     out on it from these variables. */
+  const DESIGN_W = 1920, DESIGN_H = 1080, WIDEST_W = 3840;
+  function fitCanvas() {
+    const vw = window.innerWidth, vh = window.innerHeight;
+    if (!vw || !vh) { return; }
+    const width = Math.round(Math.min(Math.max(DESIGN_W, DESIGN_H * vw / vh), WIDEST_W));
+    const scale = Math.min(vw / width, vh / DESIGN_H);
+    const style = document.documentElement.style;
+    style.setProperty("--canvas-w", width + "px");
+    style.setProperty("--canvas-h", DESIGN_H + "px");
+    style.setProperty("--canvas-scale", String(scale));
+    style.setProperty("--canvas-x", (vw - width * scale) / 2 + "px");
+    style.setProperty("--canvas-y", (vh - DESIGN_H * scale) / 2 + "px");
+    window.commandCenter = Object.assign(window.commandCenter || {}, {canvasScale: scale});
+  }
+  fitCanvas();
+  window.addEventListener("resize", fitCanvas);
 
   const paths = {"wall": "/", "trends": "/trends", "solve-rates": "/solve-rates",
                  "rental-housing": "/rental-housing", "monthly": "/monthly"};

@@ -20,6 +20,7 @@ class Wall:
     CELLS = "wall-grid-cells"
     COLOURS = "wall-grid-colours"  # a store: the cells' colours, applied in the browser (assets/10-map_layers.js)
     COUNTIES = "wall-county-outlines"
+    COUNTY_NAMES = "wall-county-names"
     EVENTS = "wall-event-markers"  # a LayerGroup that assets/11-wall.js fills with the pushed reports
     WORKERS = "wall-worker-markers"
     TRACKS = "wall-patrol-tracks"

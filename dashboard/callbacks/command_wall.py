@@ -43,7 +43,11 @@ def city_now() -> tuple[datetime, datetime]:
 
 
 def legend(metric: GridMetric) -> list[html.Span]:
-    items = [html.Span([html.I(style={"background": EMPTY_COLOUR}), t("legend.none")], className="legend-item")]
+    """The figure the map is coloured by, then each colour and the values it stands for."""
+    items = [
+        html.Span(t(f"metric.{metric.value}"), className="legend-title"),
+        html.Span([html.I(style={"background": EMPTY_COLOUR}), t("legend.none")], className="legend-item"),
+    ]
     breaks = BREAKS[metric]
     for index, (low, colour) in enumerate(zip(breaks, COLOURS[metric], strict=True)):
         high = breaks[index + 1] - 1 if index + 1 < len(breaks) else None

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from dash import ALL, Input, Output, callback, ctx
+from dash import ALL, Input, Output, callback, ctx, html
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
@@ -90,10 +90,13 @@ def fill_kpi_tiles(scopes: list[KpiScope], _tick: int | None) -> tuple[list[Any]
         return blank_tiles(len(tiles), t("status.unavailable", lang))
     texts = [tile_text(Headline(tile.split(":", 1)[1]), figures, lang) for tile in tiles]
     against = previous_note(chosen.period, lang)
+    pops: list[Any]
     if chosen.period.previous() == chosen.period.same_period_last_year():  # 12 months or a year: 环比 is 同比
         pops, pop_classes = [t("compare.same_as_yoy", lang)] * len(texts), ["trend-none"] * len(texts)
     else:
-        pops = [f"{text.period_over_period}{against}" for text in texts]
+        # what 环比 compares with, in a span of its own: the wall's canvas gives it a line of its own
+        note = [html.Span(against, className="kpi-against")] if against else []
+        pops = [[text.period_over_period, *note] if note else text.period_over_period for text in texts]
         pop_classes = [f"trend-{text.period_over_period_trend}" for text in texts]
     return (
         [text.value for text in texts],

@@ -43,7 +43,7 @@ def alert_panel() -> html.Section:
             dcc.Interval(id=ids.WallAlerts.CLOCK, interval=POLL_MS),
             dcc.Store(id=ids.WallAlerts.SEEN),
         ],
-        className="wall-alert-panel",
+        className="wall-alert-panel wall-panel",
     )
 
 

@@ -1,5 +1,6 @@
-"""The city map: county outlines and the 7,369 grid cells (geometry fetched once, as geobuf, from assets/), drawn
-on canvas; layers for live events (filled in the browser by assets/11-wall.js) and patrols. The base map is a tile
+"""The city map: county outlines with their names and the 7,369 grid cells (geometry fetched once, as geobuf, from
+assets/), drawn on canvas; layers for live events (filled in the browser by assets/11-wall.js) and patrols. It opens
+fitted to the city's bounds, and refits whenever its size changes (assets/10-map_layers.js). The base map is a tile
 URL from configuration, or none (offline)."""
 
 from __future__ import annotations
@@ -15,8 +16,9 @@ from pydantic import Field
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_view, layer_url
+from dashboard.data.city_extent import city_bounds, county_labels
 from dashboard.data.grid_metrics import EMPTY_COLOUR
-from dashboard.i18n import t
+from dashboard.i18n import current_language, t
 
 TAIZHOU = (28.72, 121.13)  # the middle of the nine counties
 ZOOM = 9  # an imported city has its own centre and zoom: city_center_zoom()
@@ -52,8 +54,9 @@ def overlay_options() -> dict[str, Any]:
     return {"coordsToLatLng": js("gcj02LatLng")} if get_settings().tile_crs == "gcj02" else {}
 
 
-def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
-    """`ids` names the map's parts: MAP, CELLS, COUNTIES, EVENTS, WORKERS, TRACKS."""
+def city_map(ids: Any) -> dl.Map:
+    """`ids` names the map's parts: MAP, CELLS, COUNTIES, COUNTY_NAMES, EVENTS, WORKERS, TRACKS. Its height is the
+    stylesheet's (a share of the page, or of the wall's canvas)."""
     shift = overlay_options()
     cells = dl.GeoJSON(
         **shift,
@@ -73,6 +76,9 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         style=js("countyStyle"),
         interactive=False,
     )
+    names = dl.GeoJSON(
+        **shift, id=ids.COUNTY_NAMES, data=county_labels(current_language()), pointToLayer=js("countyName")
+    )
     workers = dl.GeoJSON(
         **shift, id=ids.WORKERS, data={"type": "FeatureCollection", "features": []}, pointToLayer=js("workerMarker")
     )
@@ -81,7 +87,7 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
     )
     overlays = dl.LayersControl(
         [
-            dl.Overlay(dl.LayerGroup([cells, counties]), name=t("map.layer.grids"), checked=True),
+            dl.Overlay(dl.LayerGroup([cells, counties, names]), name=t("map.layer.grids"), checked=True),
             dl.Overlay(dl.LayerGroup(id=ids.EVENTS), name=t("map.layer.events"), checked=True),  # 11-wall.js fills it
             dl.Overlay(dl.LayerGroup([tracks, workers]), name=t("map.layer.patrols"), checked=True),
         ],
@@ -92,8 +98,10 @@ def city_map(ids: Any, *, height: str = "70vh") -> dl.Map:
         id=ids.MAP,
         center=city_center_zoom()[0],
         zoom=city_center_zoom()[1],
+        bounds=city_bounds(),  # fitted to the map's own size as it opens
+        zoomSnap=0.1,  # a fractional zoom, so that the city fills the map (whole steps halve or double it)
         preferCanvas=True,
-        style={"height": height, "background": "#0d1d2e"},
+        style={"background": "#0d1d2e"},
         attributionControl=bool(base_layers()),
     )
 

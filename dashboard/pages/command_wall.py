@@ -1,5 +1,10 @@
-"""指挥大屏, the command wall: live figures, the grid map coloured by a chosen figure, and the live feed."""
+"""指挥大屏, the command wall: live figures, the grid map coloured by a chosen figure, alerts and the live feed.
 
+Three columns of panels (`wall-panel`): the headline figures on the left, the live tiles over the map in the middle,
+the alerts and the feed on the right. In wall mode they fill one fixed canvas (assets/14-wall-canvas.css); otherwise
+the page scrolls, the map beside the alerts and the feed."""
+
+import json
 from typing import Any
 
 import dash
@@ -11,6 +16,7 @@ from dashboard.components.cards import kpi_row, live_tile
 from dashboard.components.map import city_map
 from dashboard.components.page import page_frame
 from dashboard.config import get_settings
+from dashboard.data.city_extent import city_bounds
 from dashboard.data.grid_metrics import GridMetric
 from dashboard.i18n import t
 from dashboard.kpis import Headline
@@ -44,14 +50,17 @@ def layout(period: str | None = None, within: str | None = None, **_unused_query
     days, within_problem = parse_tile_within(within if isinstance(within, str) else None)
     problems = [problem for problem in (period_problem, within_problem) if problem]
     messages = [html.P(problem, className="page-message", role="alert") for problem in problems]
-    live = html.Div([live_tile(metric.value) for metric in GridMetric], className="kpi-row live-row")
+    live = html.Div([live_tile(metric.value) for metric in GridMetric], className="kpi-row live-row wall-panel")
     map_panel = html.Section(
         [
-            html.Div([metric_picker(), html.Div(id=ids.Wall.LEGEND, className="legend")], className="map-bar"),
-            city_map(ids.Wall),
+            html.Div(metric_picker(), className="map-bar"),
+            html.Div(
+                [city_map(ids.Wall), html.Div(id=ids.Wall.LEGEND, className="legend")], className="wall-map-frame"
+            ),
         ],
-        className="wall-map-panel",
-        **data(crs=get_settings().tile_crs),  # for assets/11-wall.js, which places the pushed reports
+        className="wall-map-panel wall-panel",
+        # for assets/11-wall.js, which places the pushed reports and fits the city to the map
+        **data(crs=get_settings().tile_crs, bounds=json.dumps(city_bounds())),
     )
     feed_panel = html.Section(
         [
@@ -59,14 +68,22 @@ def layout(period: str | None = None, within: str | None = None, **_unused_query
             # Rows are added in the browser by assets/11-wall.js; Dash renders the list empty and leaves it alone.
             html.Ol(id=ids.Wall.FEED, className="feed", **data(empty=t("feed.empty"))),
         ],
-        className="wall-feed-panel",
+        className="wall-feed-panel wall-panel",
     )
     return page_frame(
         "command_wall",
         *messages,
-        live,
-        kpi_row("wall", list(Headline), period=tile_period, within=days),
-        html.Div([map_panel, html.Div([alert_panel(), feed_panel], className="wall-side")], className="wall-body"),
+        html.Div(
+            [
+                html.Div(
+                    html.Div(kpi_row("wall", list(Headline), period=tile_period, within=days), className="wall-panel"),
+                    className="wall-column wall-left",
+                ),
+                html.Div([live, map_panel], className="wall-column wall-centre"),
+                html.Div([alert_panel(), feed_panel], className="wall-column wall-right"),
+            ],
+            className="wall-grid",
+        ),
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
         dcc.Store(id=ids.Wall.COLOURS),
     )

@@ -18,9 +18,17 @@ def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash
     assert not dash_duo.find_element(".topbar").is_displayed()
     until(lambda: dash_duo.find_element(".wall-clock").text.count(":") == 2, timeout=5)
     dash_duo.wait_for_contains_text(".wall-updated", "数据更新于", timeout=10)
-    size = dash_duo.driver.execute_script("return parseFloat(getComputedStyle(document.documentElement).fontSize)")
-    width = dash_duo.driver.execute_script("return window.innerWidth")
-    assert size == pytest.approx(width / 106.7, rel=0.02)  # type scales with the screen
+    # one canvas (1920×1080, wider on a wider screen) scaled to the screen whole: as wide or as high as the window
+    shown = dash_duo.driver.execute_script(
+        "const r = document.querySelector('.shell').getBoundingClientRect();"
+        "return [r.left, r.top, r.width, r.height, innerWidth, innerHeight];"
+    )
+    left, top, width, height, view_width, view_height = shown
+    assert 1920 / 1080 - 0.001 <= width / height <= 3840 / 1080 + 0.001  # 16:9, wider on a wider screen
+    assert width == pytest.approx(view_width, abs=1) or height == pytest.approx(view_height, abs=1)
+    assert left == pytest.approx((view_width - width) / 2, abs=0.5) and top == pytest.approx(
+        (view_height - height) / 2, abs=0.5
+    )
     dash_duo.wait_for_text_to_equal("h1", "月度通报", timeout=20)  # the next page, after `every` seconds
     assert "/monthly?wall=1" in dash_duo.driver.current_url
     assert not dash_duo.find_element(".topbar").is_displayed()

@@ -1,0 +1,61 @@
+"""The city's extent on a map: the bounds its maps fit to, and a point well inside each county for its name.
+Computed from the county outlines of the city shown (Taizhou's, or an imported city's), once per city."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import shapely
+from shapely.geometry import MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.ops import polylabel
+
+from dashboard.config import Language
+from dashboard.data.active_city import city_files
+from dashboard.data.geography import load_counties
+
+LatLngBounds = list[list[float]]  # [[south, west], [north, east]], as Leaflet takes them
+
+
+def city_bounds() -> LatLngBounds:
+    """The box around every county of the city, islands included."""
+    files = city_files()
+    return _bounds(files.geography, files.stamp)
+
+
+def county_labels(lang: Language) -> dict[str, Any]:
+    """A GeoJSON point per county, with its `code` and its name in `lang` as `label`: the pole of inaccessibility
+    of its largest part (the point inside it farthest from its edge), where a name sits clear of the outline."""
+    files = city_files()
+    return _labels(files.geography, files.stamp, lang)
+
+
+@lru_cache(maxsize=2)
+def _bounds(_folder: Path, _stamp: str) -> LatLngBounds:
+    west, south, east, north = shapely.total_bounds([county.geometry for county in load_counties()])
+    return [[round(float(south), 5), round(float(west), 5)], [round(float(north), 5), round(float(east), 5)]]
+
+
+def largest_part(geometry: BaseGeometry) -> Polygon:
+    if isinstance(geometry, MultiPolygon):
+        return max(geometry.geoms, key=lambda part: part.area)
+    assert isinstance(geometry, Polygon), f"a county outline must be a polygon, not {geometry.geom_type}"
+    return geometry
+
+
+@lru_cache(maxsize=4)
+def _labels(_folder: Path, _stamp: str, lang: Language) -> dict[str, Any]:
+    features = []
+    for county in load_counties():
+        part = largest_part(county.geometry)
+        spot = polylabel(part, tolerance=max(part.bounds[2] - part.bounds[0], 1e-6) / 200)
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": {"type": "Point", "coordinates": [round(spot.x, 5), round(spot.y, 5)]},
+                "properties": {"code": county.code, "label": county.name if lang == "zh-CN" else county.name_en},
+            }
+        )
+    return {"type": "FeatureCollection", "features": features}

@@ -1,0 +1,193 @@
+"""The wall as a command-center screen, in a real browser at the sizes walls come in: one fixed canvas with nothing to
+scroll, every panel whole on screen and none over another, the map at least 40 % of the screen with the city filling
+it, and every text on it readable (WCAG AA contrast, computed from each text's colour and the background under it)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from dash.testing.wait import until
+
+from tests.accounts import sign_in
+
+pytestmark = pytest.mark.browser
+
+COUNTIES = Path(__file__).resolve().parents[2] / "assets" / "county_outlines.geojson"
+SCREENS = [(1920, 1080), (2560, 1440), (3840, 2160), (7680, 4320), (2560, 1080), (5120, 1440)]  # 16:9, 21:9, 32:9
+
+# Every element with text of its own that is on screen (not clipped by a panel), its text colour (SVG text: its
+# fill) and the background under it: the background colours of its ancestors, composited from the first opaque one.
+TEXTS = """
+function rgba(value) {
+  const parts = (value.match(/[\\d.]+/g) || []).map(Number);
+  return parts.length < 3 ? null : [parts[0], parts[1], parts[2], parts.length > 3 ? parts[3] : 1];
+}
+function over(top, bottom) {
+  const a = top[3];
+  return [0, 1, 2].map((i) => top[i] * a + bottom[i] * (1 - a)).concat([1]);
+}
+function background(element) {
+  const layers = [];
+  for (let node = element; node && node.nodeType === 1; node = node.parentElement) {
+    const colour = rgba(getComputedStyle(node).backgroundColor);
+    if (colour && colour[3] > 0) { layers.push(colour); }
+    if (colour && colour[3] >= 1) { break; }
+  }
+  let result = [255, 255, 255, 1];  /* the page's own white, under everything */
+  layers.reverse().forEach((layer) => { result = over(layer, result); });
+  return result;
+}
+function clipped(element, rect) {
+  for (let node = element.parentElement; node && node !== document.body; node = node.parentElement) {
+    const style = getComputedStyle(node);
+    if (style.overflow === "visible" && style.overflowX === "visible" && style.overflowY === "visible") { continue; }
+    const box = node.getBoundingClientRect();
+    if (rect.top >= box.bottom - 1 || rect.bottom <= box.top + 1 || rect.left >= box.right - 1
+        || rect.right <= box.left + 1) { return true; }
+  }
+  return false;
+}
+const found = [];
+const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+for (let text = walker.nextNode(); text; text = walker.nextNode()) {
+  const element = text.parentElement;
+  if (!text.textContent.trim() || !element || ["SCRIPT", "STYLE", "TITLE"].includes(element.tagName)) { continue; }
+  if (!element.checkVisibility({opacityProperty: true, visibilityProperty: true})) { continue; }
+  const range = document.createRange();
+  range.selectNodeContents(text);
+  const rect = range.getBoundingClientRect();
+  if (rect.width < 1 || rect.height < 1 || rect.bottom <= 0 || rect.right <= 0 || rect.top >= innerHeight
+      || rect.left >= innerWidth || clipped(element, rect)) { continue; }
+  const style = getComputedStyle(element);
+  const svg = element instanceof SVGElement;
+  found.push({text: text.textContent.trim().slice(0, 40), tag: element.tagName,
+              cls: String(element.className && element.className.baseVal !== undefined ? element.className.baseVal
+                                                                                     : element.className),
+              colour: rgba(svg ? style.fill : style.color), background: background(element),
+              size: parseFloat(style.fontSize)});
+}
+return found;
+"""
+
+LAYOUT = """
+const box = (element) => {
+  const r = element.getBoundingClientRect();
+  return {left: r.left, top: r.top, right: r.right, bottom: r.bottom, cls: element.className};
+};
+const map = window.commandCenter.wallMap;
+const corner = (lat, lon) => { const p = map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; };
+const [s, w, n, e] = arguments[0];
+return {
+  view: [innerWidth, innerHeight],
+  scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight,
+           document.body.scrollWidth, document.body.scrollHeight],
+  panels: Array.from(document.querySelectorAll(".wallbar, .wall-panel")).map(box),
+  map: box(document.getElementById("wall-map")),
+  size: [map.getSize().x, map.getSize().y],
+  city: [corner(n, w), corner(s, e)],
+  tiles: Array.from(document.querySelectorAll(".kpi-tile")).map((t) => [t.scrollHeight, t.clientHeight]),
+};
+"""
+
+
+def luminance(colour: list[float]) -> float:
+    def channel(value: float) -> float:
+        c = value / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+
+    red, green, blue = (channel(value) for value in colour[:3])
+    return 0.2126 * red + 0.7152 * green + 0.0722 * blue
+
+
+def contrast(text: list[float], background: list[float]) -> float:
+    alpha = text[3]
+    seen = [text[i] * alpha + background[i] * (1 - alpha) for i in range(3)]  # a translucent text over its ground
+    high, low = sorted((luminance(seen), luminance(background)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def city_box() -> tuple[float, float, float, float]:
+    """South, west, north, east of the county outlines the browser draws, from the file itself."""
+    points: list[list[float]] = []
+
+    def collect(coordinates: list) -> None:
+        if isinstance(coordinates[0], (int, float)):
+            points.append(coordinates)
+        else:
+            for part in coordinates:
+                collect(part)
+
+    for feature in json.loads(COUNTIES.read_text(encoding="utf-8"))["features"]:
+        collect(feature["geometry"]["coordinates"])
+    lons, lats = [p[0] for p in points], [p[1] for p in points]
+    return min(lats), min(lons), max(lats), max(lons)
+
+
+def overlap(a: dict, b: dict) -> float:
+    width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+    height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+    return max(0.0, width) * max(0.0, height)
+
+
+def resize(driver, width: int, height: int) -> None:
+    """The window such that the page itself (the viewport) is width × height."""
+    driver.set_window_size(width, height)
+    inner = driver.execute_script("return [innerWidth, innerHeight]")
+    if inner != [width, height]:
+        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    until(lambda: driver.execute_script("return [innerWidth, innerHeight]") == [width, height], timeout=10)
+
+
+def fitted_layout(driver, city: tuple[float, float, float, float]) -> dict:
+    """The canvas's layout, once the map has refitted the whole city to its size."""
+    layout: dict = {}
+
+    def whole_city_in_map() -> bool:
+        layout.update(driver.execute_script(LAYOUT, list(city)))
+        (left, top), (right, bottom) = layout["city"]
+        return left >= 0 and top >= 0 and right <= layout["size"][0] and bottom <= layout["size"][1]
+
+    until(whole_city_in_map, timeout=10)
+    return layout
+
+
+def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_at_every_size(dash_app, dash_duo):
+    sign_in(dash_duo, dash_app, path="/wall")
+    until(lambda: "wall=1" in dash_duo.driver.current_url, timeout=10)
+    dash_duo.wait_for_element("#wall-map .leaflet-pane")
+    until(lambda: dash_duo.driver.execute_script("return window.commandCenter.cells.size") == 7369, timeout=30)
+    dash_duo.wait_for_contains_text(".wall-updated", "数据更新于", timeout=10)
+    dash_duo.wait_for_contains_text(".kpi-period", "年", timeout=20)
+    city = city_box()
+    for width, height in SCREENS:
+        resize(dash_duo.driver, width, height)
+        layout = fitted_layout(dash_duo.driver, city)
+        where = f"at {width}×{height}"
+        assert layout["view"] == [width, height], where
+        assert max(layout["scroll"][::2]) <= width and max(layout["scroll"][1::2]) <= height, f"scrolls {where}"
+        panels = layout["panels"]
+        assert len(panels) >= 6, where
+        for panel in panels:
+            assert panel["left"] >= -0.5 and panel["top"] >= -0.5, f"{panel['cls']} off screen {where}"
+            assert panel["right"] <= width + 0.5 and panel["bottom"] <= height + 0.5, f"{panel['cls']} cut {where}"
+        for i, a in enumerate(panels):
+            for b in panels[i + 1 :]:
+                assert overlap(a, b) < 1, f"{a['cls']} overlaps {b['cls']} {where}"
+        assert all(scroll <= client + 1 for scroll, client in layout["tiles"]), f"a tile's text is cut {where}"
+        shown = layout["map"]
+        share = (shown["right"] - shown["left"]) * (shown["bottom"] - shown["top"]) / (width * height)
+        assert share >= 0.40, f"the map is {share:.0%} of the screen {where}"
+        (left, top), (right, bottom) = layout["city"]
+        filled = max((right - left) / layout["size"][0], (bottom - top) / layout["size"][1])
+        assert filled >= 0.80, f"the city fills {filled:.0%} of the map {where}"
+        texts = dash_duo.driver.execute_script(TEXTS)
+        assert len(texts) > 30, where
+        poor = [(t["text"], t["cls"], round(contrast(t["colour"], t["background"]), 2)) for t in texts]
+        assert [p for p in poor if p[2] < 4.5] == [], f"text below 4.5:1 {where}"
+        if (width, height) == (1920, 1080):  # the design size: sizes as designed
+            assert [(t["text"], t["size"]) for t in texts if t["size"] < 16] == []
+            values = [t["size"] for t in texts if "kpi-value" in t["cls"]]
+            assert len(values) == 7 and min(values) >= 48
+    assert dash_duo.get_logs() == []
