@@ -82,7 +82,8 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
   },
 
   countyStyle: function () {
-    return {weight: 2.2, color: "#9cc8f5", opacity: 0.9, fill: false, interactive: false};
+    const scale = window.commandCenter.canvasScale || 1;  /* the wall's canvas: as thick at 4K as at 1080p */
+    return {weight: 2.2 * scale, color: "#9cc8f5", opacity: 0.9, fill: false, interactive: false};
   },
 
   /* A county's name, at the point the server chose inside it (dashboard/data/city_extent.py), as text. */
@@ -122,10 +123,17 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
     });
   },
 
-  /* A worker on patrol, or the number of them in one square on screen (dashboard/components/map.py). */
+  /* A worker on patrol, or the number of them in one square on screen (dashboard/components/map.py); in wall mode
+     a small dot either way, its size following the canvas's scale (assets/13-wall-mode.js). */
   workerMarker: function (feature, latlng) {
+    const cc = window.commandCenter;
+    if (document.documentElement.classList.contains("wall-mode")) {
+      const scale = cc.canvasScale || 1;
+      return L.circleMarker(latlng, {radius: 2.5 * scale, weight: 0, fillColor: "#2ecc71", fillOpacity: 0.95,
+                                     interactive: false});
+    }
     if (feature.properties.count) {
-      return window.commandCenter.clusterMarker(feature.properties.count, latlng, "workers");
+      return cc.clusterMarker(feature.properties.count, latlng, "workers");
     }
     const marker = L.circleMarker(latlng, {radius: 5, weight: 1, color: "#0b1622", fillColor: "#2ecc71",
                                            fillOpacity: 1});

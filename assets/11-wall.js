@@ -1,13 +1,17 @@
 /* The command wall in the browser. Pushed reports (assets/12-push.js) go straight into the feed and onto the map with
    DOM and Leaflet calls, their text set as text: no round through Dash. A click on a row flies the map to it. */
 (function () {
-  const FEED = "wall-feed", EVENTS = "wall-event-markers", MAP = "wall-map";  /* dashboard/ids.py: Wall.* */
-  const FIT_PADDING = 0.02;  /* the share of the map's width and height left around the city */
+  const FEED = "wall-feed", EVENTS = "wall-event-markers";  /* dashboard/ids.py: Wall.FEED, Wall.EVENTS */
+  const FADE_TICK_MS = 5000;  /* in wall mode, the newest reports' markers fade this often */
   const ROWS = 20;  /* feed rows shown */
   const FRESH_MS = 10000;  /* rows this new stand out */
   const CLUSTER_PX = 60, CLUSTER_MAX_ZOOM = 14;  /* reports this close on screen share a marker, up to this zoom */
   const FLY_ZOOM = 16;
-  const wall = {feed: null, layer: null, frame: null, gcj02: false};
+  const wall = {feed: null, layer: null, frame: null, gcj02: false, fading: null};
+
+  function wallMode() {  /* set by assets/13-wall-mode.js, which runs after this file */
+    return document.documentElement.classList.contains("wall-mode");
+  }
 
   function held() {
     return window.commandCenterPush ? window.commandCenterPush.held : [];
@@ -51,12 +55,17 @@
     while (feed.childElementCount > ROWS) { feed.lastElementChild.remove(); }
   }
 
-  /* Every report held, one marker each, or one per CLUSTER_PX square on screen up to CLUSTER_MAX_ZOOM. */
+  /* Every report held, one marker each, or one per CLUSTER_PX square on screen up to CLUSTER_MAX_ZOOM; in wall
+     mode only the newest, each on its own (assets/15-wall-newest.js). */
   function drawMarkers() {
     wall.frame = null;
     const layer = wall.layer, map = layer && layer._map;
     if (!map) { return; }
     const cc = window.commandCenter, zoom = map.getZoom(), groups = new Map();
+    if (wallMode()) {
+      cc.newestReports.draw(layer, held(), latLngOf);
+      return;
+    }
     held().forEach(function (feature) {
       const latlng = latLngOf(feature);
       const square = map.project(latlng, zoom).divideBy(CLUSTER_PX).floor();
@@ -85,40 +94,6 @@
     scheduleMarkers();
   });
 
-  /* The city fills the wall's map: fitted to the map's own size as it opens and again whenever that size changes (a
-     resized window, the wall's canvas on another screen). The bounds are the map panel's data-bounds. */
-  function cityBounds() {
-    const panel = document.querySelector(".wall-map-panel");
-    if (!panel || !panel.dataset.bounds) { return null; }
-    const corners = JSON.parse(panel.dataset.bounds);
-    const shift = panel.dataset.crs === "gcj02" ? window.commandCenter.gcj02 : (lat, lon) => [lat, lon];
-    return L.latLngBounds(corners.map((corner) => shift(corner[0], corner[1])));
-  }
-
-  function fitCity(map) {
-    const bounds = cityBounds();
-    map.invalidateSize({pan: false});
-    const size = map.getSize();
-    if (!bounds || !size.x || !size.y) { return; }
-    map.fitBounds(bounds, {padding: [size.x * FIT_PADDING, size.y * FIT_PADDING], animate: false});
-  }
-
-  L.Map.addInitHook(function () {
-    const map = this, container = map.getContainer();
-    if (container.id !== MAP) { return; }
-    window.commandCenter.wallMap = map;  /* the tests measure the city's extent on it */
-    let size = null;
-    const watch = new ResizeObserver(function () {
-      const now = container.clientWidth + "x" + container.clientHeight;
-      if (now !== size) { size = now; fitCity(map); }
-    });
-    watch.observe(container);
-    map.on("unload", function () {
-      watch.disconnect();
-      if (window.commandCenter.wallMap === map) { window.commandCenter.wallMap = null; }
-    });
-  });
-
   /* The wall's event layer (a dash-leaflet LayerGroup, its id among its options): draw into it while on a map.
      The map and the feed are mounted together, so the feed is filled then too. */
   L.LayerGroup.addInitHook(function () {
@@ -128,10 +103,17 @@
       wall.layer = this;
       wall.gcj02 = Boolean(panel) && panel.dataset.crs === "gcj02";  /* GCJ-02 tiles: shift the reports onto them */
       this._map.on("zoomend", scheduleMarkers);
+      if (wallMode()) {
+        window.commandCenter.newestReports.forget();  /* a new layer: nothing of the last one is on it */
+        wall.fading = window.setInterval(scheduleMarkers, FADE_TICK_MS);
+      }
       showRows([]);
       scheduleMarkers();
     });
-    this.on("remove", function () { this._map.off("zoomend", scheduleMarkers); });
+    this.on("remove", function () {
+      this._map.off("zoomend", scheduleMarkers);
+      window.clearInterval(wall.fading);
+    });
   });
 })();
 

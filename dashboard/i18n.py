@@ -959,6 +959,10 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "{disputes} disputes at one place in {days} days",
     },
     "alerts.overdue": {"zh-CN": "逾期未办结：{what}", "en": "Overdue: {what}"},
+    "alerts.overdue_group": {"zh-CN": "{count} 件逾期未办结", "en": "{count} overdue records"},
+    "alerts.each_case": {"zh-CN": "逐件查看", "en": "each record"},
+    "alerts.group_acknowledged": {"zh-CN": "{when} 已全部确认", "en": "all acknowledged at {when}"},
+    "alerts.group_escalated": {"zh-CN": "{count} 件已升级至区县", "en": "{count} escalated to the county"},
     "alerts.patrol_gap": {
         "zh-CN": "{workers} 名网格员 {hours:g} 小时未巡查",
         "en": "{workers} workers without a patrol for {hours:g} h",

@@ -26,6 +26,7 @@ class Wall:
     TRACKS = "wall-patrol-tracks"
     FEED = "wall-feed"  # rows added in the browser by assets/11-wall.js
     PATROL_CLOCK = "wall-patrol-interval"  # patrol positions and map colours refresh on this clock
+    MODE = "wall-mode-store"  # true in wall mode (?wall=1): the map shows the workers as dots, never counted
 
 
 def live_tile(metric: Any) -> dict[str, Any]:

@@ -8,7 +8,7 @@ from uuid import uuid4
 
 from sqlalchemy.orm import Session
 
-from dashboard.data.models import County, Grid, Hazard, Incident, Township
+from dashboard.data.models import Alert, County, Grid, Hazard, Incident, Township
 
 SQUARE = '{"type":"Polygon","coordinates":[[[121.0,28.0],[121.01,28.0],[121.01,28.01],[121.0,28.01],[121.0,28.0]]]}'
 COUNTIES = {"331004": ("路桥区", "Luqiao", 28.58, 121.37), "331081": ("温岭市", "Wenling", 28.37, 121.38)}
@@ -105,6 +105,25 @@ def hazard(found_at: datetime, *, deadline: datetime | None = None, **fields: An
     }
     values.update(fields)
     return Hazard(**values)
+
+
+def alert(rule: str, township: str, at: datetime, *, level: str = "yellow", **fields: Any) -> Alert:
+    """An early-warning alert of `rule` in `township`, raised (and last grown) at `at`."""
+    key = str(uuid4())
+    values: dict[str, Any] = {
+        "key": f"{rule}:{key}",
+        "rule": rule,
+        "place": f"{township}:{key}",
+        "level": level,
+        "count": 1,
+        "county_code": township[:6],
+        "township_code": township,
+        "raised_at": at,
+        "updated_at": at,
+        "last_seen_at": at,
+    }
+    values.update(fields)
+    return Alert(**values)
 
 
 def utc(day: date | str, hour: int = 12) -> datetime:

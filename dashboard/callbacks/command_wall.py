@@ -24,6 +24,7 @@ from dashboard.i18n import t
 
 TRACK_ZOOM = 13  # tracks are drawn only this close in, for the workers in view
 TRACK_POINTS = 180  # the newest fixes of a track (three hours at one a minute)
+WALL_DOT_PX = 4  # in wall mode, the workers within this many pixels of each other are one dot
 
 
 def grid_count(area: Area) -> int:
@@ -100,9 +101,11 @@ def fill_live_tiles(_tick: int | None) -> list[str]:
     Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
     Input(ids.Wall.MAP, "bounds"),  # moved or zoomed: redrawn at once, not at the next tick
     State(ids.Wall.MAP, "zoom"),
+    State(ids.Wall.MODE, "data"),
 )
-def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: Zoom | None) -> tuple[Any, Any]:
-    """The workers on patrol in view (counted per square when there are many); close in, their tracks."""
+def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: Zoom | None, wall: bool | None) -> tuple[Any, Any]:
+    """The workers on patrol in view (counted per square when there are many; in wall mode a dot per few pixels);
+    close in, their tracks."""
     area = current_scope()
     try:
         live = LiveState(get_redis())
@@ -115,7 +118,8 @@ def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: Zoom | None) ->
         tracks = cast(list[list[str]], pipe.execute()) if shown else []
     except REDIS_DOWN:
         return no_update, no_update
-    workers = patrol_points(positions, zoom=zoom or ZOOM, bounds=bounds)
+    dots = {"most": 0, "square_px": WALL_DOT_PX} if wall else {}
+    workers = patrol_points(positions, zoom=zoom or ZOOM, bounds=bounds, **dots)
     return workers, track_lines(tracks, zoom=zoom or ZOOM)
 
 

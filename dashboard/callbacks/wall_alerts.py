@@ -23,6 +23,8 @@ from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.vocab import Role
 from dashboard.i18n import t
 from dashboard.warning import alerts
+from dashboard.warning.severity import Level
+from dashboard.warning.wall_list import GROUP, group_alert_ids, wall_alerts
 
 HANDLERS = frozenset({Role.ADMIN, Role.CITY_OPERATOR, Role.COUNTY_LEADER, Role.TOWNSHIP_STAFF})
 REDRAW_TICKS = 15  # redraw at least every 15 ticks of two seconds
@@ -68,11 +70,12 @@ def show_alerts(tick: int | None, seen: dict[str, int] | None) -> tuple[Any, Any
         and 0 <= tick - int(seen.get("tick", 0)) < REDRAW_TICKS
     ):
         return no_update, no_update, no_update, no_update
+    now = utc_now()
     with session_scope() as session:
-        shown, more = alerts.active_alerts(session, scope)
+        shown, more = wall_alerts(session, scope, now=now)
     settings = get_settings()
-    options = alert_options(shown, places_of(shown), lang=settings.language, zone=city_zone(), now=utc_now())
-    may_act = may_handle_alerts(current_account().role)
+    options = alert_options(shown, places_of(shown), lang=settings.language, zone=city_zone(), now=now)
+    may_act = may_handle_alerts(current_account().role) and bool(shown)  # no buttons with nothing to act on
     return options, more_text(len(shown), more, settings.language), not may_act, {"version": version, "tick": tick}
 
 
@@ -88,6 +91,8 @@ def act_on_alert(_acknowledge: int | None, _escalate: int | None, picked: Any) -
     account = current_account()
     if not may_handle_alerts(account.role):
         return t("alerts.not_allowed"), no_update
+    if isinstance(picked, str) and picked.startswith(GROUP):
+        return act_on_group(picked, escalate=ctx.triggered_id == ids.WallAlerts.ESCALATE)
     try:
         alert_id = int(picked)
     except (TypeError, ValueError):
@@ -106,3 +111,22 @@ def act_on_alert(_acknowledge: int | None, _escalate: int | None, picked: Any) -
     with contextlib.suppress(*REDIS_DOWN):
         alerts.bump(get_redis(), county)
     return "", None  # forget the version seen: the panel redraws on its next tick
+
+
+def act_on_group(value: str, *, escalate: bool) -> tuple[Any, Any]:
+    """A township's overdue records (one line on the wall): acknowledge or escalate each of them shown now, within
+    the account's area."""
+    account = current_account()
+    with session_scope() as session:
+        found = group_alert_ids(session, current_scope(), value, now=utc_now())
+        if found is None:
+            return t("alerts.pick_one"), no_update
+        if not found:
+            return t("alerts.out_of_scope"), no_update
+        if escalate:
+            alerts.escalate_all(session, found, account.username, level=Level.YELLOW)  # handed over, level kept
+        else:
+            alerts.acknowledge_all(session, found, account.username)
+    with contextlib.suppress(*REDIS_DOWN):
+        alerts.bump(get_redis(), value.removeprefix(GROUP)[:6])  # the township's county
+    return "", None

@@ -75,8 +75,20 @@ def describe(alert: dict[str, Any], lang: Language) -> str:
 FRESH = timedelta(seconds=60)  # an alert raised or grown this recently is marked on the wall
 
 
-def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, now: datetime) -> html.Div:
-    """One alert: its level in colour and in words, the rule, the count so far, where, what, and who acted."""
+def group_status(group: dict[str, Any], *, lang: Language, zone: str) -> list[html.Span]:
+    """A township's overdue records: acknowledged once every one is, and how many went to the county."""
+    status = []
+    if group["acknowledged_at"]:
+        status.append(html.Span(t("alerts.group_acknowledged", lang, when=_clock(group["acknowledged_at"], zone))))
+    if group["escalated_count"]:
+        status.append(html.Span(t("alerts.group_escalated", lang, count=group["escalated_count"])))
+    return status
+
+
+def alert_status(alert: dict[str, Any], *, lang: Language, zone: str) -> list[html.Span]:
+    """Who acted on the alert, and when (a township's overdue records: how many were acted on)."""
+    if alert.get("group"):
+        return group_status(alert, lang=lang, zone=zone)
     status = []
     if alert.get("reopened_at") and not alert["acknowledged_at"]:
         status.append(html.Span(t("alerts.reopened", lang), className="alert-reopened"))
@@ -87,6 +99,13 @@ def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, 
         when, who = _clock(alert["escalated_at"], zone), alert["escalated_by"]
         who = t("alerts.by_system", lang) if who == SYSTEM else who
         status.append(html.Span(t("alerts.escalated", lang, who=who, when=when)))
+    return status
+
+
+def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, now: datetime) -> html.Div:
+    """One alert: its level in colour and in words, the rule, the count so far, where, what, and who acted; or one
+    township's overdue records (dashboard/warning/wall_list.py), with a link to each of them on /sla."""
+    status = alert_status(alert, lang=lang, zone=zone)
     level = alert.get("level") or "yellow"
     classes = ["alert-card", f"alert-{alert['rule']}", f"alert-level-{level}"]
     classes += ["alert-acknowledged"] if alert["acknowledged_at"] else []
@@ -100,13 +119,19 @@ def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, 
         html.Span(t(f"alerts.level.{level}", lang), className=f"alert-level alert-level-badge-{level}"),
         html.Strong(t(f"rule.{alert['rule']}", lang), className="alert-rule"),
     ]
-    if alert["rule"] != "overdue":
+    if alert["rule"] != "overdue" or alert.get("group"):
         head.append(html.Span(str(alert.get("count") or 1), className="alert-count"))
+    if alert.get("group"):
+        area = alert["township_code"] or alert["county_code"]
+        link = html.A(t("alerts.each_case", lang), href=f"/sla?area={area}", className="alert-cases")
+        what: list[Any] = [t("alerts.overdue_group", lang, count=alert["count"]), " ", link]
+    else:
+        what = [describe(alert, lang)]
     return html.Div(
         [
             html.Div(head, className="alert-head"),
             html.Div([html.Span(place, className="alert-place"), html.Span(times, className="alert-times")]),
-            html.Div(describe(alert, lang), className="alert-detail"),
+            html.Div(what, className="alert-detail"),
             html.Div(status, className="alert-status"),
         ],
         className=" ".join(classes),

@@ -118,26 +118,34 @@ def point(lat: float, lon: float, properties: dict[str, Any]) -> dict[str, Any]:
     return {"type": "Feature", "geometry": {"type": "Point", "coordinates": coordinates}, "properties": properties}
 
 
-def square(lat: float, lon: float, zoom: float) -> tuple[int, int]:
-    """Which SQUARE_PX square of the map (Web Mercator, at `zoom`) a position falls in."""
-    side = 256 * 2 ** round(zoom) / SQUARE_PX
+def square(lat: float, lon: float, zoom: float, px: int = SQUARE_PX) -> tuple[int, int]:
+    """Which `px` square of the map (Web Mercator, at `zoom`) a position falls in."""
+    side = 256 * 2 ** round(zoom) / px
     x = (lon + 180) / 360 * side
     y = (1 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2 * side
     return int(x), int(y)
 
 
-def patrol_points(positions: dict[str, dict[str, Any]], *, zoom: float, bounds: Bounds | None) -> dict[str, Any]:
+def patrol_points(
+    positions: dict[str, dict[str, Any]],
+    *,
+    zoom: float,
+    bounds: Bounds | None,
+    most: int = WORKER_DOTS,
+    square_px: int = SQUARE_PX,
+) -> dict[str, Any]:
     """The workers on patrol in view (all of them before the map has reported its bounds): a point each, with its
-    `worker`; or, when more than WORKER_DOTS are in view, a point per square on screen, with the `count` of workers
-    there, at their mean position. Either way a refresh stays a few KB, however many are out."""
+    `worker`; or, when more than `most` are in view, a point per `square_px` square on screen, with the `count` of
+    workers there, at their mean position. Either way a refresh stays small, however many are out. (The wall's
+    canvas asks for squares of a few pixels, drawn as dots: the workers' spread without a count on each.)"""
     fixes = [(worker, fix["lat"], fix["lon"]) for worker, fix in positions.items()]
     if bounds:
         fixes = [(worker, lat, lon) for worker, lat, lon in fixes if inside(bounds, lat, lon)]
-    if len(fixes) <= WORKER_DOTS:
+    if len(fixes) <= most:
         return {"type": "FeatureCollection", "features": [point(lat, lon, {"worker": w}) for w, lat, lon in fixes]}
     squares: dict[tuple[int, int], list[tuple[str, float, float]]] = defaultdict(list)
     for fix in fixes:
-        squares[square(fix[1], fix[2], zoom)].append(fix)
+        squares[square(fix[1], fix[2], zoom, square_px)].append(fix)
     features = [
         point(fmean(lat for _, lat, _ in group), fmean(lon for _, _, lon in group), {"count": len(group)})
         if len(group) > 1

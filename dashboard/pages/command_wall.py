@@ -43,7 +43,9 @@ def metric_picker() -> dcc.RadioItems:
     )
 
 
-def layout(period: str | None = None, within: str | None = None, **_unused_query: str) -> html.Div:
+def layout(
+    period: str | None = None, within: str | None = None, wall: str | None = None, **_unused_query: str
+) -> html.Div:
     # ?period= picks the span the headline tiles count (default: the latest with data), ?within= the N-day solve
     # rate; a bad value is named.
     tile_period, period_problem = parse_tile_period(period if isinstance(period, str) else None)
@@ -86,4 +88,5 @@ def layout(period: str | None = None, within: str | None = None, **_unused_query
         ),
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
         dcc.Store(id=ids.Wall.COLOURS),
+        dcc.Store(id=ids.Wall.MODE, data=wall == "1"),
     )

@@ -8,7 +8,8 @@ the wall polls every two seconds, so a new or changed alert shows within five se
   reaches `growth` times the count it was acknowledged at.
 - `record_all(session, findings, growth=...)`: each of them, the sweep's thousands of unchanged ones in one query.
 - `acknowledge(session, alert_id, actor)` / `escalate(session, alert_id, actor)`: set once, audited; a second
-  acknowledgement changes nothing. `escalate_all`: many at once, one audit entry (the sweep's overdue records).
+  acknowledgement changes nothing. `escalate_all` / `acknowledge_all`: many at once, one audit entry (the sweep's
+  overdue records; a township's overdue records on the wall).
 - `active_alerts(session, area, now=...)`: what the wall shows: not acknowledged and raised or grown within
   `SHOWN_FOR`, or acknowledged in the last `ACKNOWLEDGED_SHOWN_FOR`; open before acknowledged, red before orange
   before yellow, the latest grown first; at most `limit` (the rest only counted), so a red spike is never below a
@@ -185,6 +186,24 @@ def acknowledge(session: Session, alert_id: int, actor: str) -> bool:
     return True
 
 
+def acknowledge_all(session: Session, alert_ids: list[int], actor: str) -> int:
+    """Acknowledge these alerts at once (a township's overdue records on the wall), with one audit entry naming
+    them. Returns how many were still open."""
+    open_ids: list[int] = []
+    for part in chunks(alert_ids):
+        open_ids += session.scalars(select(Alert.id).where(Alert.id.in_(part), Alert.acknowledged_at.is_(None))).all()
+    now = utc_now()
+    for part in chunks(open_ids):
+        session.execute(
+            update(Alert)
+            .where(Alert.id.in_(part), Alert.acknowledged_at.is_(None))
+            .values(acknowledged_at=now, acknowledged_by=actor, acknowledged_count=Alert.count)
+        )
+    if open_ids:
+        audit.record(session, actor, AuditAction.ALERT_ACKNOWLEDGED, {"alerts": sorted(open_ids), "rule": "overdue"})
+    return len(open_ids)
+
+
 def escalate(session: Session, alert_id: int, actor: str, *, level: Level | None = None) -> bool:
     """Hand the alert to the county (True when this call did); `level`: at least this level from now on."""
     alert = session.get(Alert, alert_id, with_for_update=True)
@@ -237,19 +256,31 @@ def _in_area(area: Area) -> ColumnElement[bool]:
     return Alert.id.is_not(None)
 
 
-def active_alerts(
-    session: Session, area: Area, *, now: datetime | None = None, limit: int = 6
-) -> tuple[list[dict[str, Any]], int]:
-    """The alerts the wall shows (newest first, at most `limit`) and how many more there are."""
-    now = now or utc_now()
-    shown = and_(
+def shown_on_wall(area: Area, now: datetime) -> ColumnElement[bool]:
+    """The alerts of `area` a wall shows now: open and raised or grown within SHOWN_FOR, or acknowledged lately."""
+    return and_(
         _in_area(area),
         Alert.updated_at >= now - SHOWN_FOR,
         or_(Alert.acknowledged_at.is_(None), Alert.acknowledged_at >= now - ACKNOWLEDGED_SHOWN_FOR),
     )
+
+
+def urgency() -> ColumnElement[int]:
+    """An alert's level as its rank (red 3, orange 2, yellow 1), for ordering and for a group's highest level."""
+    return case({str(level): level.rank for level in Level}, value=Alert.level, else_=0)
+
+
+def active_alerts(
+    session: Session, area: Area, *, now: datetime | None = None, limit: int = 6, except_rule: str | None = None
+) -> tuple[list[dict[str, Any]], int]:
+    """The alerts the wall shows (newest first, at most `limit`) and how many more there are; those of
+    `except_rule` left out (the wall shows its overdue records by township: dashboard/warning/wall_list.py)."""
+    now = now or utc_now()
+    shown = shown_on_wall(area, now)
+    if except_rule is not None:
+        shown = and_(shown, Alert.rule != except_rule)
     total = int(session.scalar(select(func.count()).select_from(Alert).where(shown)) or 0)
-    urgency = case({str(level): level.rank for level in Level}, value=Alert.level, else_=0)
-    order = (Alert.acknowledged_at.is_not(None), urgency.desc(), Alert.updated_at.desc(), Alert.id.desc())
+    order = (Alert.acknowledged_at.is_not(None), urgency().desc(), Alert.updated_at.desc(), Alert.id.desc())
     rows = session.scalars(select(Alert).where(shown).order_by(*order).limit(limit))
     alerts = [
         {

@@ -5,16 +5,26 @@ it, and every text on it readable (WCAG AA contrast, computed from each text's c
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from dash.testing.wait import until
 
+from dashboard.config import get_settings
+from dashboard.data.db import session_scope
+from dashboard.data.events import parse_event, stream_fields
+from dashboard.data.periods import utc_now
+from dashboard.data.redis_client import get_redis
+from dashboard.data.streams import append_events
 from tests.accounts import sign_in
+from tests.events import incident_reported
+from tests.factories import add_city, alert
 
 pytestmark = pytest.mark.browser
 
 COUNTIES = Path(__file__).resolve().parents[2] / "assets" / "county_outlines.geojson"
+GRID = "331004-001-0001"
 SCREENS = [(1920, 1080), (2560, 1440), (3840, 2160), (7680, 4320), (2560, 1080), (5120, 1440)]  # 16:9, 21:9, 32:9
 
 # Every element with text of its own that is on screen (not clipped by a panel), its text colour (SVG text: its
@@ -154,12 +164,26 @@ def fitted_layout(driver, city: tuple[float, float, float, float]) -> dict:
 
 
 def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_at_every_size(dash_app, dash_duo):
+    now = utc_now()
+    with session_scope() as session:
+        add_city(session)
+        session.add_all([alert("overdue", "331004001", now - timedelta(minutes=n)) for n in range(3)])
+        session.add_all([alert("overdue", "331081001", now, level="orange") for _ in range(2)])
+        figures = json.dumps({"hours": 3, "observed": 9, "expected": 0.8})
+        session.add(alert("grid_spike", "331004001", now, level="red", count=9, grid_code=GRID, detail=figures))
     sign_in(dash_duo, dash_app, path="/wall")
     until(lambda: "wall=1" in dash_duo.driver.current_url, timeout=10)
     dash_duo.wait_for_element("#wall-map .leaflet-pane")
     until(lambda: dash_duo.driver.execute_script("return window.commandCenter.cells.size") == 7369, timeout=30)
     dash_duo.wait_for_contains_text(".wall-updated", "数据更新于", timeout=10)
     dash_duo.wait_for_contains_text(".kpi-period", "年", timeout=20)
+    # the overdue records one card per township, after the red spike; the buttons for an operator who may act
+    until(lambda: len(dash_duo.find_elements("#wall-alerts-radio .alert-card")) == 3, timeout=15)
+    cards = [card.text for card in dash_duo.find_elements("#wall-alerts-radio .alert-card")]
+    assert "网格案事件异常增多" in cards[0]
+    assert "温岭市 · 镇001" in cards[1] and "2 件逾期未办结" in cards[1]
+    assert "路桥区 · 镇001" in cards[2] and "3 件逾期未办结" in cards[2]
+    assert dash_duo.find_element("#wall-alerts-acknowledge-button").is_displayed()
     city = city_box()
     for width, height in SCREENS:
         resize(dash_duo.driver, width, height)
@@ -191,3 +215,23 @@ def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_
             values = [t["size"] for t in texts if "kpi-value" in t["cls"]]
             assert len(values) == 7 and min(values) >= 48
     assert dash_duo.get_logs() == []
+
+
+def test_on_the_wall_the_newest_reports_pulse_alone_on_the_map_and_older_ones_are_left_off(dash_app, dash_duo):
+    """Wall mode draws no clusters: each of the newest reports is a dot of its own that pulses in its first minute;
+    reports older than a few minutes leave the map (the grid colours underneath are what the room reads)."""
+    old = parse_event(incident_reported(summary="一刻钟前的上报"))
+    stream = get_settings().event_stream
+    minutes_ago = int((datetime.now(UTC) - timedelta(minutes=15)).timestamp() * 1000)
+    get_redis().xadd(stream, stream_fields(old, datetime.now(UTC)), id=f"{minutes_ago}-0")
+    sign_in(dash_duo, dash_app, path="/wall")
+    dash_duo.wait_for_contains_text(".feed", "一刻钟前的上报", timeout=15)  # in the feed, not on the map
+    fresh = [parse_event(incident_reported(summary=f"新上报 {n}", lat=28.005 + n * 1e-4)) for n in range(3)]
+    append_events(get_redis(), fresh)
+    dash_duo.wait_for_contains_text(".feed", "新上报 2", timeout=15)
+    drawn = "return [...window.commandCenter.events]"
+    until(lambda: sorted(dash_duo.driver.execute_script(drawn)) == sorted(str(e.event_id) for e in fresh), timeout=10)
+    assert len(dash_duo.find_elements("#wall-map .report-newest.pulsing")) == 3  # three dots, side by side
+    assert dash_duo.find_elements("#wall-map .marker-cluster") == []
+    assert dash_duo.get_logs() == []
+    dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
