@@ -56,6 +56,10 @@ DEFINITIONS: Mapping[str, tuple[str, ...]] = {
     "patrols.tables": ("patrol_compliance", "patrol_checks"),
     # the density map and its replay, on every drill-down page
     "map.density": ("density",),
+    # 指挥大屏 /: the charts around the map (on screen only)
+    "wall.hourly": ("reports_hourly",),
+    "wall.kinds": ("reports_kinds",),
+    "wall.areas": ("reports_areas",),
 }
 
 

@@ -325,6 +325,33 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Definition: the share of grids with a patrol started today.",
     },
     "legend.none": {"zh-CN": "无", "en": "none"},
+    "wall.chart.hourly": {"zh-CN": "今日每小时上报", "en": "Reports per hour today"},
+    "wall.chart.kinds": {"zh-CN": "今日上报类别", "en": "Today's reports by kind"},
+    "wall.chart.areas.county": {"zh-CN": "各区县今日上报与巡查覆盖", "en": "Counties: reports and patrols today"},
+    "wall.chart.areas.township": {
+        "zh-CN": "各乡镇（街道）今日上报与巡查覆盖",
+        "en": "Townships: reports and patrols today",
+    },
+    "wall.chart.reports_today": {"zh-CN": "今日上报", "en": "Reports today"},
+    "wall.chart.coverage": {"zh-CN": "巡查覆盖", "en": "Patrolled"},
+    "wall.day.today": {"zh-CN": "今日", "en": "Today"},
+    "wall.day.yesterday": {"zh-CN": "昨日", "en": "Yesterday"},
+    "wall.day.last_week": {"zh-CN": "上周同日", "en": "Same day last week"},
+    "wall.hour_suffix": {"zh-CN": "时", "en": ":00"},
+    "definition.reports_hourly": {
+        "zh-CN": "口径：今日各小时（台州时间）上报的案事件与隐患数，与昨日、上周同日的同一小时对比。",
+        "en": "Definition: incidents and hazards reported per hour today (Taizhou time), against the same hours "
+        "yesterday and on the same weekday last week.",
+    },
+    "definition.reports_kinds": {
+        "zh-CN": "口径：今日（台州时间0点起）上报的案事件按类别、隐患按类型计数。",
+        "en": "Definition: today's reports (since midnight, Taizhou time): incidents by kind, hazards by category.",
+    },
+    "definition.reports_areas": {
+        "zh-CN": "口径：今日上报的案事件与隐患数，由多到少；巡查覆盖为今日有巡查记录的网格占比。",
+        "en": "Definition: today's incidents and hazards, most first; patrolled is the share of the area's grids "
+        "with a patrol started today.",
+    },
     "feed.hazard": {"zh-CN": "隐患", "en": " hazard"},
     "feed.title": {"zh-CN": "实时上报", "en": "Live reports"},
     "feed.empty": {"zh-CN": "等待新的上报……", "en": "Waiting for reports…"},

@@ -25,7 +25,11 @@ class Wall:
     WORKERS = "wall-worker-markers"
     TRACKS = "wall-patrol-tracks"
     FEED = "wall-feed"  # rows added in the browser by assets/11-wall.js
-    PATROL_CLOCK = "wall-patrol-interval"  # patrol positions and map colours refresh on this clock
+    PATROL_CLOCK = "wall-patrol-interval"  # patrol positions, map colours and the charts refresh on this clock
+    HOURLY = "wall-hourly-graph"  # today's reports per hour against yesterday and last week
+    KINDS = "wall-kinds-graph"  # today's reports by kind and hazard category
+    AREAS = "wall-areas-graph"  # the areas ranked by today's reports, beside their patrol coverage
+    AREAS_TITLE = "wall-areas-title"  # names the areas ranked: counties, or a county's townships
     MODE = "wall-mode-store"  # true in wall mode (?wall=1): the map shows the workers as dots, never counted
 
 

@@ -5,7 +5,8 @@ import dashboard.callbacks.export_menu  # export menus under charts and tables
 import dashboard.callbacks.patrols  # /patrols
 import dashboard.callbacks.record_table
 import dashboard.callbacks.sla  # /sla
-import dashboard.callbacks.wall_alerts  # noqa: F401  (the wall's alert panel)
+import dashboard.callbacks.wall_alerts  # the wall's alert panel
+import dashboard.callbacks.wall_charts  # noqa: F401  (the charts around the wall's map)
 from dashboard.callbacks import audit, command_wall, grid_detail, headline, live
 
 from . import (  # noqa: F401  (drill-down pages)

@@ -1,8 +1,9 @@
-"""指挥大屏, the command wall: live figures, the grid map coloured by a chosen figure, alerts and the live feed.
+"""指挥大屏, the command wall: live figures, the grid map coloured by a chosen figure, live charts, alerts and feed.
 
-Three columns of panels (`wall-panel`): the headline figures on the left, the live tiles over the map in the middle,
-the alerts and the feed on the right. In wall mode they fill one fixed canvas (assets/14-wall-canvas.css); otherwise
-the page scrolls, the map beside the alerts and the feed."""
+Three columns of panels (`wall-panel`): the headline figures and today's reports per hour and by kind on the left,
+the live tiles over the map in the middle, the alerts, the areas ranked and the feed on the right. In wall mode
+they fill one fixed canvas (assets/14-wall-canvas.css); otherwise the page scrolls, the map beside the alerts and
+the feed, the charts below."""
 
 import json
 from typing import Any
@@ -15,6 +16,7 @@ from dashboard.components.alert_panel import alert_panel
 from dashboard.components.cards import kpi_row, live_tile
 from dashboard.components.map import city_map
 from dashboard.components.page import page_frame
+from dashboard.components.wall_chart import wall_chart
 from dashboard.config import get_settings
 from dashboard.data.city_extent import city_bounds
 from dashboard.data.grid_metrics import GridMetric
@@ -78,11 +80,27 @@ def layout(
         html.Div(
             [
                 html.Div(
-                    html.Div(kpi_row("wall", list(Headline), period=tile_period, within=days), className="wall-panel"),
+                    [
+                        html.Div(
+                            kpi_row("wall", list(Headline), period=tile_period, within=days),
+                            className="wall-panel wall-headline",
+                        ),
+                        wall_chart(ids.Wall.HOURLY, t("wall.chart.hourly"), "wall.hourly"),
+                        wall_chart(ids.Wall.KINDS, t("wall.chart.kinds"), "wall.kinds"),
+                    ],
                     className="wall-column wall-left",
                 ),
                 html.Div([live, map_panel], className="wall-column wall-centre"),
-                html.Div([alert_panel(), feed_panel], className="wall-column wall-right"),
+                html.Div(
+                    [
+                        alert_panel(),
+                        wall_chart(
+                            ids.Wall.AREAS, t("wall.chart.areas.county"), "wall.areas", title_id=ids.Wall.AREAS_TITLE
+                        ),
+                        feed_panel,
+                    ],
+                    className="wall-column wall-right",
+                ),
             ],
             className="wall-grid",
         ),

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -28,17 +27,6 @@ from tests.servers import RedisServer
 
 pytestmark = pytest.mark.browser
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
-
-
-@pytest.fixture
-def consumer() -> Iterator[StreamConsumer]:
-    """A real stream consumer, in a thread, for the length of the test."""
-    worker, stop = StreamConsumer(get_redis(), block_ms=100, retry_seconds=0.2), threading.Event()
-    thread = threading.Thread(target=worker.run, args=(stop,), daemon=True)
-    thread.start()
-    yield worker
-    stop.set()
-    thread.join(10)
 
 
 def post(dash_duo, token: str, events: list[dict]) -> int:

@@ -5,14 +5,16 @@ it, and every text on it readable (WCAG AA contrast, computed from each text's c
 from __future__ import annotations
 
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from dash.testing.wait import until
+from sqlalchemy import text
 
 from dashboard.config import get_settings
-from dashboard.data.db import session_scope
+from dashboard.data.db import get_engine, session_scope
 from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
@@ -25,6 +27,7 @@ pytestmark = pytest.mark.browser
 
 COUNTIES = Path(__file__).resolve().parents[2] / "assets" / "county_outlines.geojson"
 GRID = "331004-001-0001"
+CITY = ZoneInfo("Asia/Shanghai")
 SCREENS = [(1920, 1080), (2560, 1440), (3840, 2160), (7680, 4320), (2560, 1080), (5120, 1440)]  # 16:9, 21:9, 32:9
 
 # Every element with text of its own that is on screen (not clipped by a panel), its text colour (SVG text: its
@@ -179,7 +182,7 @@ def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_
     dash_duo.wait_for_contains_text(".kpi-period", "年", timeout=20)
     # the overdue records one card per township, after the red spike; the buttons for an operator who may act
     until(lambda: len(dash_duo.find_elements("#wall-alerts-radio .alert-card")) == 3, timeout=15)
-    cards = [card.text for card in dash_duo.find_elements("#wall-alerts-radio .alert-card")]
+    cards = [card.get_attribute("textContent") for card in dash_duo.find_elements("#wall-alerts-radio .alert-card")]
     assert "网格案事件异常增多" in cards[0]
     assert "温岭市 · 镇001" in cards[1] and "2 件逾期未办结" in cards[1]
     assert "路桥区 · 镇001" in cards[2] and "3 件逾期未办结" in cards[2]
@@ -217,9 +220,28 @@ def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_
     assert dash_duo.get_logs() == []
 
 
-def test_on_the_wall_the_newest_reports_pulse_alone_on_the_map_and_older_ones_are_left_off(dash_app, dash_duo):
-    """Wall mode draws no clusters: each of the newest reports is a dot of its own that pulses in its first minute;
-    reports older than a few minutes leave the map (the grid colours underneath are what the room reads)."""
+TODAY_PER_HOUR = """
+const plot = document.querySelector('#wall-hourly-graph .js-plotly-plot');
+const today = plot && plot.data ? plot.data.find((trace) => trace.name === '今日') : null;
+return today ? today.y.reduce((sum, n) => sum + n, 0) : null;
+"""
+
+
+def today_reports(dash_duo) -> int:
+    """The sum of today's line in the hourly chart, once drawn."""
+    found: list[int] = []
+    until(lambda: found.append(dash_duo.driver.execute_script(TODAY_PER_HOUR)) or found[-1] is not None, timeout=15)
+    return found[-1]
+
+
+def test_a_report_reaches_the_wall_feed_map_and_hourly_chart_and_only_the_newest_pulse_alone(
+    dash_app, dash_duo, consumer
+):
+    """Reports appear in the feed, on the map and in the hourly chart without a reload. Wall mode draws no clusters:
+    each of the newest reports is a dot of its own that pulses in its first minute; reports older than a few minutes
+    leave the map (the grid colours underneath are what the room reads)."""
+    with session_scope() as session:
+        add_city(session)
     old = parse_event(incident_reported(summary="一刻钟前的上报"))
     stream = get_settings().event_stream
     minutes_ago = int((datetime.now(UTC) - timedelta(minutes=15)).timestamp() * 1000)
@@ -233,5 +255,11 @@ def test_on_the_wall_the_newest_reports_pulse_alone_on_the_map_and_older_ones_ar
     until(lambda: sorted(dash_duo.driver.execute_script(drawn)) == sorted(str(e.event_id) for e in fresh), timeout=10)
     assert len(dash_duo.find_elements("#wall-map .report-newest.pulsing")) == 3  # three dots, side by side
     assert dash_duo.find_elements("#wall-map .marker-cluster") == []
+    until(lambda: consumer.stored == 4, timeout=10)
+    start = datetime.combine(datetime.now(CITY).date(), time(), CITY).astimezone(UTC).replace(tzinfo=None)
+    with get_engine().connect() as connection:  # independently: today's reports in the city's day, in SQL
+        today = connection.execute(text("SELECT count(*) FROM incident WHERE reported_at >= :s"), {"s": start}).scalar()
+    assert today is not None and today >= 3
+    until(lambda: today_reports(dash_duo) == today, timeout=20)  # stored, counted on the chart's next refresh
     assert dash_duo.get_logs() == []
     dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
