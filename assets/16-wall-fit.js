@@ -1,15 +1,18 @@
 /* The city fills the wall's map: fitted to the map's own size as it opens and again whenever that size changes (a
    resized window, the wall's canvas on another screen), at a fractional zoom. The bounds are the map panel's
-   data-bounds (dashboard/data/city_extent.py: the imported city's too). */
+   data-bounds (dashboard/data/city_extent.py: the imported city's too), or an account's county or township once
+   the server has said which (fitArea). */
 (function () {
   const MAP = "wall-map";  /* dashboard/ids.py: Wall.MAP */
   const FIT_PADDING = 0.02;  /* the share of the map's width and height left around the city */
 
+  let area = null;  /* the account's area's [[south, west], [north, east]] (dashboard/callbacks/command_wall.py) */
+
   function cityBounds() {
     const panel = document.querySelector(".wall-map-panel");
-    if (!panel || !panel.dataset.bounds) { return null; }
-    const corners = JSON.parse(panel.dataset.bounds);
-    const shift = panel.dataset.crs === "gcj02" ? window.commandCenter.gcj02 : (lat, lon) => [lat, lon];
+    const corners = area || (panel && panel.dataset.bounds ? JSON.parse(panel.dataset.bounds) : null);
+    if (!corners) { return null; }
+    const shift = panel && panel.dataset.crs === "gcj02" ? window.commandCenter.gcj02 : (lat, lon) => [lat, lon];
     return L.latLngBounds(corners.map((corner) => shift(corner[0], corner[1])));
   }
 
@@ -35,5 +38,14 @@
       watch.disconnect();
       if (window.commandCenter.wallMap === map) { window.commandCenter.wallMap = null; }
     });
+  });
+  /* The clientside callback that hands over the account's area: fit the map to it from now on. */
+  window.dash_clientside = Object.assign({}, window.dash_clientside);
+  window.dash_clientside.wall = Object.assign({}, window.dash_clientside.wall, {
+    fitArea: function (view) {
+      area = view && view.bounds ? view.bounds : null;
+      const map = window.commandCenter.wallMap;
+      if (map) { fitCity(map); }
+    },
   });
 })();

@@ -13,7 +13,10 @@ from dashboard import ids
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
 from dashboard.components.map import ZOOM, Bounds, Zoom, inside, patrol_points, track_lines
+from dashboard.config import get_settings
+from dashboard.data import area_tree
 from dashboard.data.areas import count_grids
+from dashboard.data.city_extent import area_bounds, city_bounds
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
@@ -123,6 +126,21 @@ def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: Zoom | None, wa
     return workers, track_lines(tracks, zoom=zoom or ZOOM)
 
 
+@callback(Output(ids.Wall.VIEW, "data"), Output(ids.Wall.AREA_NAME, "children"), Input(ids.Wall.MODE, "data"))
+def show_account_area(_wall: bool | None) -> tuple[Any, Any]:
+    """An account of one county (or township) sees its area fill the map, and its name after the page's."""
+    area = current_scope()
+    if area.code is None:
+        return {"bounds": city_bounds()}, ""
+    with session_scope() as session:
+        name = area_tree.area_name(session, area, lang=get_settings().language)
+    return {"bounds": area_bounds(area)}, f" · {name}"
+
+
+clientside_callback(  # the map fits the account's area (assets/16-wall-fit.js)
+    ClientsideFunction("wall", "fitArea"),
+    Input(ids.Wall.VIEW, "data"),
+)
 clientside_callback(  # the colours onto the map, cell by cell (assets/10-map_layers.js)
     ClientsideFunction("wall", "colourGrid"),
     Input(ids.Wall.COLOURS, "data"),

@@ -9,10 +9,11 @@ from dash import html
 from dashboard.i18n import t
 
 
-def page_frame(page_key: str, *children: Any) -> html.Div:
+def page_frame(page_key: str, *children: Any, title_after: Any = None) -> html.Div:
+    """`title_after`: what follows the page's name in its title (the wall: the account's area, filled later)."""
     return html.Div(
         [
-            html.H1(t(f"page.{page_key}")),
+            html.H1([t(f"page.{page_key}"), title_after] if title_after is not None else t(f"page.{page_key}")),
             html.P(t(f"about.{page_key}"), className="page-about"),
             *children,
         ],

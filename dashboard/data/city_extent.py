@@ -1,5 +1,6 @@
-"""The city's extent on a map: the bounds its maps fit to, and a point well inside each county for its name.
-Computed from the county outlines of the city shown (Taizhou's, or an imported city's), once per city."""
+"""The city's extent on a map: the bounds its maps fit to (the city's, or an account's county, township or grid),
+and a point well inside each county for its name. Computed from the outlines of the city shown (Taizhou's, or an
+imported city's), the city's once per city."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from shapely.ops import polylabel
 
 from dashboard.config import Language
 from dashboard.data.active_city import city_files
-from dashboard.data.geography import load_counties
+from dashboard.data.geography import grids_by_code, load_counties, load_townships
+from dashboard.data.periods import Area, AreaLevel
 
 LatLngBounds = list[list[float]]  # [[south, west], [north, east]], as Leaflet takes them
 
@@ -23,6 +25,26 @@ def city_bounds() -> LatLngBounds:
     """The box around every county of the city, islands included."""
     files = city_files()
     return _bounds(files.geography, files.stamp)
+
+
+def area_bounds(area: Area) -> LatLngBounds:
+    """The box around `area`: the city's, or one county's, township's or grid's (an unknown code: the city's)."""
+    match area.level:
+        case AreaLevel.COUNTY:
+            parts = [county.geometry for county in load_counties() if county.code == area.code]
+        case AreaLevel.TOWNSHIP:
+            parts = [township.geometry for township in load_townships() if township.code == area.code]
+        case AreaLevel.GRID:
+            grid = grids_by_code().get(area.code or "")
+            parts = [grid.geometry] if grid else []
+        case _:
+            parts = []
+    return box(parts) if parts else city_bounds()
+
+
+def box(geometries: list[BaseGeometry]) -> LatLngBounds:
+    west, south, east, north = shapely.total_bounds(geometries)
+    return [[round(float(south), 5), round(float(west), 5)], [round(float(north), 5), round(float(east), 5)]]
 
 
 def county_labels(lang: Language) -> dict[str, Any]:
@@ -34,8 +56,7 @@ def county_labels(lang: Language) -> dict[str, Any]:
 
 @lru_cache(maxsize=2)
 def _bounds(_folder: Path, _stamp: str) -> LatLngBounds:
-    west, south, east, north = shapely.total_bounds([county.geometry for county in load_counties()])
-    return [[round(float(south), 5), round(float(west), 5)], [round(float(north), 5), round(float(east), 5)]]
+    return box([county.geometry for county in load_counties()])
 
 
 def largest_part(geometry: BaseGeometry) -> Polygon:

@@ -107,4 +107,6 @@ def layout(
         dcc.Interval(id=ids.Wall.PATROL_CLOCK, interval=LIVE_MS),
         dcc.Store(id=ids.Wall.COLOURS),
         dcc.Store(id=ids.Wall.MODE, data=wall == "1"),
+        dcc.Store(id=ids.Wall.VIEW),
+        title_after=html.Span(id=ids.Wall.AREA_NAME),
     )

@@ -19,6 +19,7 @@ from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
 from dashboard.data.streams import append_events
+from dashboard.data.vocab import Role
 from tests.accounts import sign_in
 from tests.events import incident_reported
 from tests.factories import add_city, alert
@@ -121,8 +122,8 @@ def contrast(text: list[float], background: list[float]) -> float:
     return (high + 0.05) / (low + 0.05)
 
 
-def city_box() -> tuple[float, float, float, float]:
-    """South, west, north, east of the county outlines the browser draws, from the file itself."""
+def city_box(county: str | None = None) -> tuple[float, float, float, float]:
+    """South, west, north, east of the county outlines the browser draws (or of one county's), from the file."""
     points: list[list[float]] = []
 
     def collect(coordinates: list) -> None:
@@ -133,7 +134,8 @@ def city_box() -> tuple[float, float, float, float]:
                 collect(part)
 
     for feature in json.loads(COUNTIES.read_text(encoding="utf-8"))["features"]:
-        collect(feature["geometry"]["coordinates"])
+        if county in (None, feature["properties"]["code"]):
+            collect(feature["geometry"]["coordinates"])
     lons, lats = [p[0] for p in points], [p[1] for p in points]
     return min(lats), min(lons), max(lats), max(lons)
 
@@ -263,3 +265,16 @@ def test_a_report_reaches_the_wall_feed_map_and_hourly_chart_and_only_the_newest
     until(lambda: today_reports(dash_duo) == today, timeout=20)  # stored, counted on the chart's next refresh
     assert dash_duo.get_logs() == []
     dash_duo.driver.get("about:blank")  # close the event stream before the test server stops
+
+
+def test_a_county_account_sees_its_county_fill_the_wall_map_and_its_name_in_the_title(dash_app, dash_duo):
+    with session_scope() as session:
+        add_city(session)
+    sign_in(dash_duo, dash_app, "luqiao", Role.COUNTY_LEADER, path="/wall", area="331004")
+    dash_duo.wait_for_text_to_equal("h1", "指挥大屏 · 路桥区", timeout=15)
+    layout = fitted_layout(dash_duo.driver, city_box("331004"))
+    (left, top), (right, bottom) = layout["city"]
+    filled = max((right - left) / layout["size"][0], (bottom - top) / layout["size"][1])
+    assert filled >= 0.80, f"the county fills {filled:.0%} of the map"
+    assert dash_duo.find_element("#wall-areas-title").text == "各乡镇（街道）今日上报与巡查覆盖"  # its townships
+    assert dash_duo.get_logs() == []

@@ -32,6 +32,15 @@ def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash
     dash_duo.wait_for_text_to_equal("h1", "月度通报", timeout=20)  # the next page, after `every` seconds
     assert "/monthly?wall=1" in dash_duo.driver.current_url
     assert not dash_duo.find_element(".topbar").is_displayed()
+    # nothing to click on an unattended screen, nothing to scroll
+    until(lambda: not dash_duo.find_elements(".wall-still"), timeout=10)  # the last page's picture is gone
+    controls = ".filter-bar, .dash-dropdown, .export-menu, .monthly-exports, .modebar-container, .record-table"
+    shown = f"return [...document.querySelectorAll('{controls}')].filter((e) => e.checkVisibility()).map((e) => e.id)"
+    assert dash_duo.driver.execute_script(shown) == []
+    page = (
+        "const page = document.documentElement; return [page.scrollHeight - innerHeight, page.scrollWidth - innerWidth]"
+    )
+    assert dash_duo.driver.execute_script(page) == [0, 0]
     assert dash_duo.get_logs() == []
 
 
