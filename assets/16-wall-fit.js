@@ -39,6 +39,12 @@
       if (window.commandCenter.wallMap === map) { window.commandCenter.wallMap = null; }
     });
   });
+  /* Back to the whole area, flying (after assets/17-wall-attention.js took the map somewhere). */
+  window.commandCenter.flyHome = function (map) {
+    const bounds = cityBounds(), size = map.getSize();
+    if (bounds) { map.flyToBounds(bounds, {padding: [size.x * FIT_PADDING, size.y * FIT_PADDING], duration: 1.5}); }
+  };
+
   /* The clientside callback that hands over the account's area: fit the map to it from now on. */
   window.dash_clientside = Object.assign({}, window.dash_clientside);
   window.dash_clientside.wall = Object.assign({}, window.dash_clientside.wall, {

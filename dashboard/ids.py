@@ -190,14 +190,18 @@ def export_extra(name: Any) -> dict[str, Any]:
 
 
 class WallAlerts:  # issue 9: the alert panel on the wall
-    PANEL = "wall-alerts-radio"  # the alerts as cards; picking one selects it for the buttons below
+    PANEL = "wall-alerts-list"  # the alerts as cards, each with its own buttons (alert_action)
     MORE = "wall-alerts-more"  # "N more alerts", or "no alerts"
     CLOCK = "wall-alerts-interval"  # polls the alert version in Redis
     SEEN = "wall-alerts-version-store"  # the version (and clock tick) the panel last drew
-    CONTROLS = "wall-alerts-controls"  # hidden for accounts that may not act (wall screens)
-    ACKNOWLEDGE = "wall-alerts-acknowledge-button"
-    ESCALATE = "wall-alerts-escalate-button"
     MESSAGE = "wall-alerts-message"  # what became of the last acknowledge or escalate
+    RED = "wall-alerts-red-store"  # the open red alerts shown, with where they are: a new one draws the wall's eye
+
+
+def alert_action(alert: Any, action: Any) -> dict[str, Any]:
+    """A card's button on the wall's alert panel: `action` (acknowledge | escalate) on the alert with this id, or on a
+    township's overdue records ("overdue:<code>"); ALL inside a callback."""
+    return {"type": "wall-alert-action", "alert": alert, "action": action}
 
 
 class Sla:  # issue 9: /sla, on-time closure (按期结案率)

@@ -7,14 +7,15 @@ from __future__ import annotations
 import contextlib
 from typing import Any
 
-from dash import Input, Output, State, callback, ctx, no_update
+from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, no_update
 
 from dashboard import ids
 from dashboard.access.current import current_account, current_scope
 from dashboard.access.scope import area_of_code, contains
-from dashboard.components.alert_panel import alert_options, more_text
+from dashboard.components.alert_panel import alert_cards, more_text
 from dashboard.config import get_settings
 from dashboard.data import area_tree
+from dashboard.data.city_extent import area_point
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Alert
@@ -51,10 +52,10 @@ def places_of(shown: list[dict[str, Any]]) -> dict[str, str]:
 
 
 @callback(
-    Output(ids.WallAlerts.PANEL, "options"),
+    Output(ids.WallAlerts.PANEL, "children"),
     Output(ids.WallAlerts.MORE, "children"),
-    Output(ids.WallAlerts.CONTROLS, "hidden"),
     Output(ids.WallAlerts.SEEN, "data"),
+    Output(ids.WallAlerts.RED, "data"),
     Input(ids.WallAlerts.CLOCK, "n_intervals"),
     State(ids.WallAlerts.SEEN, "data"),
 )
@@ -74,27 +75,46 @@ def show_alerts(tick: int | None, seen: dict[str, int] | None) -> tuple[Any, Any
     with session_scope() as session:
         shown, more = wall_alerts(session, scope, now=now)
     settings = get_settings()
-    options = alert_options(shown, places_of(shown), lang=settings.language, zone=city_zone(), now=now)
-    may_act = may_handle_alerts(current_account().role) and bool(shown)  # no buttons with nothing to act on
-    return options, more_text(len(shown), more, settings.language), not may_act, {"version": version, "tick": tick}
+    may_act = may_handle_alerts(current_account().role)
+    cards = alert_cards(
+        shown, places_of(shown), lang=settings.language, zone=city_zone(), now=now, may_act=may_act
+    )
+    more_line = more_text(len(shown), more, settings.language)
+    return cards, more_line, {"version": version, "tick": tick}, red_spots(shown)
+
+
+def red_spots(shown: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The open red alerts shown, each with a point inside its place and its grid: assets/17-wall-attention.js flies
+    the wall's map to a new one."""
+    spots = []
+    for alert in shown:
+        if alert["level"] != "red" or alert["acknowledged_at"] is not None:
+            continue
+        point = area_point(alert["grid_code"] or alert["township_code"] or alert["county_code"])
+        if point is not None:
+            spots.append({"id": str(alert["id"]), "lat": point[0], "lon": point[1], "grid": alert["grid_code"]})
+    return spots
 
 
 @callback(
     Output(ids.WallAlerts.MESSAGE, "children"),
     Output(ids.WallAlerts.SEEN, "data", allow_duplicate=True),
-    Input(ids.WallAlerts.ACKNOWLEDGE, "n_clicks"),
-    Input(ids.WallAlerts.ESCALATE, "n_clicks"),
-    State(ids.WallAlerts.PANEL, "value"),
+    Input(ids.alert_action(ALL, ALL), "n_clicks"),
     prevent_initial_call=True,
 )
-def act_on_alert(_acknowledge: int | None, _escalate: int | None, picked: Any) -> tuple[Any, Any]:
+def act_on_alert(clicks: list[int | None]) -> tuple[Any, Any]:
+    """A card's button: acknowledge or escalate that alert (or that township's overdue records)."""
+    pressed = ctx.triggered_id
+    if not isinstance(pressed, dict) or not any(clicks):
+        return no_update, no_update  # the cards were drawn anew, nothing was pressed
+    escalating, picked = pressed.get("action") == "escalate", pressed.get("alert")
     account = current_account()
     if not may_handle_alerts(account.role):
         return t("alerts.not_allowed"), no_update
     if isinstance(picked, str) and picked.startswith(GROUP):
-        return act_on_group(picked, escalate=ctx.triggered_id == ids.WallAlerts.ESCALATE)
+        return act_on_group(picked, escalate=escalating)
     try:
-        alert_id = int(picked)
+        alert_id = int(picked)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return t("alerts.pick_one"), no_update
     if not 0 < alert_id < 2**63:  # no alert has such an id, and the database's integers end there
@@ -104,7 +124,7 @@ def act_on_alert(_acknowledge: int | None, _escalate: int | None, picked: Any) -
         if alert is None or not contains(account.scope, area_of_code(alert.township_code or alert.county_code)):
             return t("alerts.out_of_scope"), no_update
         county = alert.county_code
-        if ctx.triggered_id == ids.WallAlerts.ESCALATE:
+        if escalating:
             alerts.escalate(session, alert_id, account.username)
         else:
             alerts.acknowledge(session, alert_id, account.username)
@@ -130,3 +150,9 @@ def act_on_group(value: str, *, escalate: bool) -> tuple[Any, Any]:
     with contextlib.suppress(*REDIS_DOWN):
         alerts.bump(get_redis(), value.removeprefix(GROUP)[:6])  # the township's county
     return "", None
+
+
+clientside_callback(  # a new red alert draws the wall's eye (assets/17-wall-attention.js)
+    ClientsideFunction("wall", "attendAlerts"),
+    Input(ids.WallAlerts.RED, "data"),
+)

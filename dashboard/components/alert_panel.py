@@ -2,9 +2,8 @@
 Each alert shows its level in colour and in words (红色/橙色/黄色), its count as the episode grows, and when it last
 grew (an alert that grew in the last minute is marked).
 
-`alert_panel()` is the empty frame (layout). The alerts are the options of a radio list (`alert_options`), each
-drawn as a card: an operator picks one, then acknowledges or escalates it with the buttons below (keyboard or
-mouse). Accounts that may not act (a wall screen, with no mouse) get no buttons.
+`alert_panel()` is the empty frame (layout). The alerts are a list of cards (`alert_cards`), each with its own
+acknowledge and escalate buttons for the accounts that may use them (a wall screen, with no mouse, gets none).
 """
 
 from __future__ import annotations
@@ -24,24 +23,15 @@ POLL_MS = 2_000  # with the worker's second, an alert is on the wall within five
 
 
 def alert_panel() -> html.Section:
-    controls = html.Div(
-        [
-            html.Button(t("alerts.acknowledge"), id=ids.WallAlerts.ACKNOWLEDGE, className="alert-button"),
-            html.Button(t("alerts.escalate"), id=ids.WallAlerts.ESCALATE, className="alert-button"),
-        ],
-        id=ids.WallAlerts.CONTROLS,
-        className="alert-actions",
-        hidden=True,
-    )
     return html.Section(
         [
             html.H2(t("alerts.title")),
-            dcc.RadioItems(id=ids.WallAlerts.PANEL, options=[], className="alert-list", labelClassName="alert-option"),
+            html.Div(id=ids.WallAlerts.PANEL, className="alert-list"),
             html.P(id=ids.WallAlerts.MORE, className="alert-more"),
-            controls,
             html.Div(id=ids.WallAlerts.MESSAGE, className="alert-message", role="status"),
             dcc.Interval(id=ids.WallAlerts.CLOCK, interval=POLL_MS),
             dcc.Store(id=ids.WallAlerts.SEEN),
+            dcc.Store(id=ids.WallAlerts.RED),  # None until the panel's first drawing
         ],
         className="wall-alert-panel wall-panel",
     )
@@ -102,7 +92,22 @@ def alert_status(alert: dict[str, Any], *, lang: Language, zone: str) -> list[ht
     return status
 
 
-def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, now: datetime) -> html.Div:
+def actions(value: int | str, lang: Language) -> html.Div:
+    """The card's own buttons: acknowledge it, or hand it to the county."""
+    return html.Div(
+        [
+            html.Button(
+                t("alerts.acknowledge", lang), id=ids.alert_action(value, "acknowledge"), className="alert-button"
+            ),
+            html.Button(t("alerts.escalate", lang), id=ids.alert_action(value, "escalate"), className="alert-button"),
+        ],
+        className="alert-actions",
+    )
+
+
+def alert_card(
+    alert: dict[str, Any], place: str, *, lang: Language, zone: str, now: datetime, may_act: bool = False
+) -> html.Div:
     """One alert: its level in colour and in words, the rule, the count so far, where, what, and who acted; or one
     township's overdue records (dashboard/warning/wall_list.py), with a link to each of them on /sla."""
     status = alert_status(alert, lang=lang, zone=zone)
@@ -133,21 +138,28 @@ def alert_card(alert: dict[str, Any], place: str, *, lang: Language, zone: str, 
             html.Div([html.Span(place, className="alert-place"), html.Span(times, className="alert-times")]),
             html.Div(what, className="alert-detail"),
             html.Div(status, className="alert-status"),
+            *([actions(alert["id"], lang)] if may_act else []),
         ],
         className=" ".join(classes),
+        key=str(alert["id"]),  # React keeps each card with its alert when one is added above it
     )
 
 
-def alert_options(
-    alerts: list[dict[str, Any]], places: dict[str, str], *, lang: Language, zone: str, now: datetime
-) -> list[dict[str, Any]]:
-    """The radio options: one card per alert, valued by its id."""
-    options = []
+def alert_cards(
+    alerts: list[dict[str, Any]],
+    places: dict[str, str],
+    *,
+    lang: Language,
+    zone: str,
+    now: datetime,
+    may_act: bool,
+) -> list[html.Div]:
+    """One card per alert (or per township's overdue records), each with its buttons when `may_act`."""
+    cards = []
     for alert in alerts:
         place = places.get(alert["grid_code"] or "") or places.get(alert["township_code"] or "") or alert["county_code"]
-        card = alert_card(alert, place, lang=lang, zone=zone, now=now)
-        options.append({"label": card, "value": alert["id"]})
-    return options
+        cards.append(alert_card(alert, place, lang=lang, zone=zone, now=now, may_act=may_act))
+    return cards
 
 
 def more_text(shown: int, more: int, lang: Language) -> str:

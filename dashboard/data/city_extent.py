@@ -42,6 +42,22 @@ def area_bounds(area: Area) -> LatLngBounds:
     return box(parts) if parts else city_bounds()
 
 
+def area_point(code: str) -> tuple[float, float] | None:
+    """A point inside the grid, township or county with this code (lat, lon), where a wall flies to its alert;
+    None for a code the city does not have."""
+    if len(code) == 6:
+        found = [county.geometry for county in load_counties() if county.code == code]
+    elif len(code) == 9:
+        found = [township.geometry for township in load_townships() if township.code == code]
+    else:
+        grid = grids_by_code().get(code)
+        found = [grid.geometry] if grid else []
+    if not found:
+        return None
+    spot = found[0].representative_point()
+    return round(spot.y, 5), round(spot.x, 5)
+
+
 def box(geometries: list[BaseGeometry]) -> LatLngBounds:
     west, south, east, north = shapely.total_bounds(geometries)
     return [[round(float(south), 5), round(float(west), 5)], [round(float(north), 5), round(float(east), 5)]]

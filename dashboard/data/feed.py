@@ -19,6 +19,7 @@ from dashboard.data.city_zone import city_zone
 from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
 from dashboard.data.geography import load_counties, load_townships
 from dashboard.data.streams import Entry, as_entries
+from dashboard.data.vocab import HazardSeverity
 from dashboard.i18n import t
 
 COLOURS = {
@@ -72,10 +73,12 @@ def to_feature(entry: Entry, lang: Language) -> dict[str, Any] | None:
         event = from_stream(fields)
     except MalformedEvent:
         return None  # the consumer dead-letters it; the wall just does not show it
+    major = False  # a major hazard (重大隐患): the wall flies to it
     if isinstance(event, IncidentReported):
         family, label = event.kind.value, t(f"kind.{event.kind.value}", lang)
     elif isinstance(event, HazardReported):
         family, label = "hazard", t(f"category.{event.category.value}", lang) + t("feed.hazard", lang)
+        major = event.severity is HazardSeverity.MAJOR
     else:
         return None
     title = f"{label} · {t(f'subtype.{event.subtype}', lang)}"
@@ -94,6 +97,7 @@ def to_feature(entry: Entry, lang: Language) -> dict[str, Any] | None:
             "time": f"{local:%H:%M:%S}",
             "at": event.occurred_at.astimezone(UTC).isoformat(),
             "summary": mask_text(event.summary),  # ID and phone numbers never reach the wall
+            **({"major": True} if major else {}),
         },
     }
 

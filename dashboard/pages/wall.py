@@ -16,10 +16,11 @@ def layout(
     every: str | None = None,
     period: str | None = None,
     within: str | None = None,
+    sound: str | None = None,
     **_unused_query: str,
 ) -> html.Div:
     try:
-        plan = parse_plan(pages, every, period, within)
+        plan = parse_plan(pages, every, period, within, sound)
     except WallModeError as error:
         help_text = t("wall.help", pages=", ".join(PAGES))
         return html.Div(

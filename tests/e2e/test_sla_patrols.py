@@ -102,39 +102,34 @@ def test_an_alert_reaches_the_wall_grows_there_with_its_level_in_words_readable_
         add_city(session)
         add_worker(session)
     sign_in(dash_duo, dash_app, path="/wall")
-    dash_duo.wait_for_element("#wall-alerts-radio")
+    dash_duo.wait_for_element("#wall-alerts-list")
     until(lambda: "暂无预警" in "".join(texts(dash_duo, "#wall-alerts-more")), timeout=15)
     worker = WarningWorker(get_redis(), block_ms=50)
     worker.poll_once()
     push_disputes(3)
     worker.poll_once()
-    until(lambda: texts(dash_duo, "#wall-alerts-radio .alert-count") == ["3", "3"], timeout=20)
-    assert sorted(texts(dash_duo, "#wall-alerts-radio .alert-rule")) == ["同一地点重复纠纷", "网格案事件异常增多"]
-    assert texts(dash_duo, "#wall-alerts-radio .alert-level") == ["黄色", "黄色"]  # at their thresholds
-    assert set(texts(dash_duo, "#wall-alerts-radio .alert-place")) == {"路桥区 · 网格331004-001-0001"}
+    until(lambda: texts(dash_duo, "#wall-alerts-list .alert-count") == ["3", "3"], timeout=20)
+    assert sorted(texts(dash_duo, "#wall-alerts-list .alert-rule")) == ["同一地点重复纠纷", "网格案事件异常增多"]
+    assert texts(dash_duo, "#wall-alerts-list .alert-level") == ["黄色", "黄色"]  # at their thresholds
+    assert set(texts(dash_duo, "#wall-alerts-list .alert-place")) == {"路桥区 · 网格331004-001-0001"}
     push_disputes(6, start=3)
     worker.poll_once()
-    until(lambda: texts(dash_duo, "#wall-alerts-radio .alert-count") == ["9", "9"], timeout=20)
-    assert texts(dash_duo, "#wall-alerts-radio .alert-level") == ["红色", "红色"]  # three times past them
-    assert len(dash_duo.find_elements("#wall-alerts-radio .alert-card")) == 2  # grown, not raised again
-    assert all("更新" in text for text in texts(dash_duo, "#wall-alerts-radio .alert-updated"))
-    checked = contrasts(dash_duo, "#wall-alerts-radio .alert-card")
+    until(lambda: texts(dash_duo, "#wall-alerts-list .alert-count") == ["9", "9"], timeout=20)
+    assert texts(dash_duo, "#wall-alerts-list .alert-level") == ["红色", "红色"]  # three times past them
+    assert len(dash_duo.find_elements("#wall-alerts-list .alert-card")) == 2  # grown, not raised again
+    assert all("更新" in text for text in texts(dash_duo, "#wall-alerts-list .alert-updated"))
+    checked = contrasts(dash_duo, "#wall-alerts-list .alert-card")
     assert len(checked) >= 12 and [(text, ratio) for text, ratio in checked if ratio < 4.5] == []
     widths = dash_duo.driver.execute_script(
-        "const list = document.querySelector('#wall-alerts-radio');"
+        "const list = document.querySelector('#wall-alerts-list');"
         "return [...list.querySelectorAll('.alert-card')].map((card) => card.offsetWidth / list.clientWidth);"
     )
     assert min(widths) > 0.95  # every card the panel's width, whatever its text
-    dash_duo.find_elements("#wall-alerts-radio label")[0].click()
-    outline = (
-        "const card = document.querySelector(\"#wall-alerts-radio [aria-selected='true'] .alert-card\");"
-        "return card ? getComputedStyle(card).outlineStyle : null;"
-    )
-    until(lambda: dash_duo.driver.execute_script(outline) == "solid", timeout=5)  # the picked card is marked
-    dash_duo.find_element("#wall-alerts-acknowledge-button").click()
-    until(lambda: "已确认" in "".join(texts(dash_duo, "#wall-alerts-radio .alert-status")), timeout=10)
-    assert "operator" in "".join(texts(dash_duo, "#wall-alerts-radio .alert-status"))
-    low = [(text, ratio) for text, ratio in contrasts(dash_duo, "#wall-alerts-radio .alert-card") if ratio < 4.5]
+    first = dash_duo.find_elements("#wall-alerts-list .alert-card")[0]
+    first.find_element("css selector", ".alert-button").click()  # its own 确认
+    until(lambda: "已确认" in "".join(texts(dash_duo, "#wall-alerts-list .alert-status")), timeout=10)
+    assert "operator" in "".join(texts(dash_duo, "#wall-alerts-list .alert-status"))
+    low = [(text, ratio) for text, ratio in contrasts(dash_duo, "#wall-alerts-list .alert-card") if ratio < 4.5]
     assert low == []  # an acknowledged card too
     assert dash_duo.get_logs() == []
     dash_duo.driver.get("about:blank")

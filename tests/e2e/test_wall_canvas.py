@@ -182,13 +182,14 @@ def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_
     until(lambda: dash_duo.driver.execute_script("return window.commandCenter.cells.size") == 7369, timeout=30)
     dash_duo.wait_for_contains_text(".wall-updated", "数据更新于", timeout=10)
     dash_duo.wait_for_contains_text(".kpi-period", "年", timeout=20)
-    # the overdue records one card per township, after the red spike; the buttons for an operator who may act
-    until(lambda: len(dash_duo.find_elements("#wall-alerts-radio .alert-card")) == 3, timeout=15)
-    cards = [card.get_attribute("textContent") for card in dash_duo.find_elements("#wall-alerts-radio .alert-card")]
+    # the overdue records one card per township, after the red spike; each its buttons, for an operator who may act
+    until(lambda: len(dash_duo.find_elements("#wall-alerts-list .alert-card")) == 3, timeout=15)
+    cards = [card.get_attribute("textContent") for card in dash_duo.find_elements("#wall-alerts-list .alert-card")]
     assert "网格案事件异常增多" in cards[0]
     assert "温岭市 · 镇001" in cards[1] and "2 件逾期未办结" in cards[1]
     assert "路桥区 · 镇001" in cards[2] and "3 件逾期未办结" in cards[2]
-    assert dash_duo.find_element("#wall-alerts-acknowledge-button").is_displayed()
+    buttons = dash_duo.find_elements("#wall-alerts-list .alert-card .alert-button")
+    assert [button.get_attribute("textContent") for button in buttons] == ["确认", "升级至区县"] * 3  # each its own
     city = city_box()
     for width, height in SCREENS:
         resize(dash_duo.driver, width, height)
