@@ -30,7 +30,8 @@ class Wall:
     KINDS = "wall-kinds-graph"  # today's reports by kind and hazard category
     AREAS = "wall-areas-graph"  # the areas ranked by today's reports, beside their patrol coverage
     AREAS_TITLE = "wall-areas-title"  # names the areas ranked: counties, or a county's townships
-    VIEW = "wall-view-store"  # the bounds the map fits (the account's area) and that area's name
+    VIEW = "wall-view-store"  # the area shown (the account's, or the tour's county): the map fits it, charts count it
+    TOUR = "wall-tour-store"  # {"every": seconds} on a county tour (?tour=counties), else None
     AREA_NAME = "wall-area-name"  # after the page's name in its title: the account's county or township
     MODE = "wall-mode-store"  # true in wall mode (?wall=1): the map shows the workers as dots, never counted
 

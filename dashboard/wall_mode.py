@@ -1,6 +1,7 @@
 """Wall mode: which pages a wall screen rotates through and how fast, read from the address
 (`/wall?pages=wall,trends,monthly&every=60`, `&period=` for the span the wall's headline tiles count and `&within=30`
-for its solve rate as the N-day rate, carried to /monthly too; `&sound=on` for a chime when the wall draws the eye).
+for its solve rate as the N-day rate, carried to /monthly too; `&sound=on` for a chime when the wall draws the eye;
+`&tour=counties` for the county tour, dashboard/wall_tour.py).
 Bad values are named, never guessed."""
 
 from __future__ import annotations
@@ -33,12 +34,14 @@ class WallPlan:
     period: str | None = None  # the span the wall's headline tiles count (dashboard/tile_period.py); None: default
     within: int | None = None  # the solve rate as the N-day rate; None: solved by now
     sound: bool = False  # a chime when the wall draws the eye to a red alert or a major hazard
+    tour: str | None = None  # "counties": the command wall visits each county in turn (dashboard/wall_tour.py)
 
     def paths(self) -> list[str]:
         """The address of each page in the rotation, carrying the plan so every page knows what comes next."""
         values = {"wall": "1", "pages": ",".join(self.pages), "every": str(self.every)}
         values |= {"period": self.period} if self.period else {}
         values |= {"sound": "on"} if self.sound else {}
+        values |= {"tour": self.tour} if self.tour else {}
         query = urlencode(values | ({"within": str(self.within)} if self.within is not None else {}))
         return [f"{PAGES[page]}?{query}" for page in self.pages]
 
@@ -49,6 +52,7 @@ def parse_plan(
     period: str | None = None,
     within: str | None = None,
     sound: str | None = None,
+    tour: str | None = None,
 ) -> WallPlan:
     names = tuple(name.strip() for name in (pages or ",".join(DEFAULT_PAGES)).split(",") if name.strip())
     unknown = [name for name in names if name not in PAGES]
@@ -67,4 +71,6 @@ def parse_plan(
         raise WallModeError(problem or within_problem)
     if sound not in (None, "", "on", "off"):
         raise WallModeError(f"sound: {sound!r} is neither on nor off")
-    return WallPlan(names, seconds, None if period in (None, "") else chosen, days, sound == "on")
+    if tour not in (None, "", "counties"):
+        raise WallModeError(f"tour: unknown tour {tour!r}; choose from counties")
+    return WallPlan(names, seconds, None if period in (None, "") else chosen, days, sound == "on", tour or None)

@@ -3,11 +3,14 @@ New reports go into the feed and onto the map without Dash: assets/11-wall.js dr
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
 from dash import ALL, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
+from sqlalchemy import select
+from typing_extensions import TypedDict
 
 from dashboard import ids
 from dashboard.access.current import current_scope
@@ -16,14 +19,23 @@ from dashboard.components.map import ZOOM, Bounds, Zoom, inside, patrol_points, 
 from dashboard.config import get_settings
 from dashboard.data import area_tree
 from dashboard.data.areas import count_grids
-from dashboard.data.city_extent import area_bounds, city_bounds
+from dashboard.data.city_extent import area_bounds
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
 from dashboard.data.live import LiveState
-from dashboard.data.periods import Area
+from dashboard.data.models import County
+from dashboard.data.periods import Area, AreaLevel
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.i18n import t
+from dashboard.wall_tour import stop
+
+
+class TourData(TypedDict):
+    """A county tour's store: the seconds at each stop."""
+
+    every: int
+
 
 TRACK_ZOOM = 13  # tracks are drawn only this close in, for the workers in view
 TRACK_POINTS = 180  # the newest fixes of a track (three hours at one a minute)
@@ -126,15 +138,31 @@ def show_patrols(_tick: int | None, bounds: Bounds | None, zoom: Zoom | None, wa
     return workers, track_lines(tracks, zoom=zoom or ZOOM)
 
 
-@callback(Output(ids.Wall.VIEW, "data"), Output(ids.Wall.AREA_NAME, "children"), Input(ids.Wall.MODE, "data"))
-def show_account_area(_wall: bool | None) -> tuple[Any, Any]:
-    """An account of one county (or township) sees its area fill the map, and its name after the page's."""
+@callback(
+    Output(ids.Wall.VIEW, "data"),
+    Output(ids.Wall.AREA_NAME, "children"),
+    Input(ids.Wall.MODE, "data"),
+    Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
+    State(ids.Wall.TOUR, "data"),
+    State(ids.Wall.VIEW, "data"),
+)
+def show_area_in_view(_wall: bool | None, _tick: int | None, tour: TourData | None, shown: Any) -> tuple[Any, Any]:
+    """The area the wall shows: the account's (one county's account sees its county fill the map, its name after
+    the page's), or on a county tour the county the clock says (dashboard/wall_tour.py). Its charts count it."""
     area = current_scope()
-    if area.code is None:
-        return {"bounds": city_bounds()}, ""
     with session_scope() as session:
-        name = area_tree.area_name(session, area, lang=get_settings().language)
-    return {"bounds": area_bounds(area)}, f" · {name}"
+        if tour and area.level is AreaLevel.CITY:
+            counties = list(session.scalars(select(County.code)))
+            at = stop(counties, every=tour["every"], now=time.time())
+            area = Area.county(at) if at else area
+        if isinstance(shown, dict) and shown.get("area") == area_data(area):
+            return no_update, no_update  # still there
+        name = "" if area.code is None else f" · {area_tree.area_name(session, area, lang=get_settings().language)}"
+    return {"area": area_data(area), "bounds": area_bounds(area)}, name
+
+
+def area_data(area: Area) -> dict[str, str | None]:
+    return {"level": area.level.value, "code": area.code}
 
 
 clientside_callback(  # the map fits the account's area (assets/16-wall-fit.js)

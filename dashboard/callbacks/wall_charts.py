@@ -1,6 +1,6 @@
 """The wall's charts around the map, redrawn on the wall's live clock: today's reports per hour against yesterday
 and last week, by kind and hazard category, and the areas one level down ranked beside their patrol coverage. Each
-counts the account's area only."""
+counts the area the wall shows (the account's, or the county a tour is at), never beyond the account's."""
 
 from __future__ import annotations
 
@@ -10,36 +10,47 @@ from dash import Input, Output, callback, no_update
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
-from dashboard.access.current import current_scope
+from dashboard.access.current import OutOfScope, current_scope, scoped
 from dashboard.callbacks.command_wall import city_now
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.live import LiveState
+from dashboard.data.periods import Area, AreaLevel
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.wall_today import hourly_reports, ranked_level, reports_by_area, reports_by_kind, with_coverage
 from dashboard.figures import wall as figures
 from dashboard.i18n import t
 
 
-@callback(Output(ids.Wall.HOURLY, "figure"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"))
-def draw_hourly_reports(_tick: int | None) -> Any:
+def shown_area(view: dict[str, Any] | None) -> Area:
+    """The area in the wall's view store, within the account's area (the account's own when it says none or is
+    forged)."""
+    asked = view.get("area") if isinstance(view, dict) else None
+    try:
+        return scoped(Area(AreaLevel(asked["level"]), asked.get("code")) if isinstance(asked, dict) else None)
+    except (KeyError, TypeError, ValueError, OutOfScope):
+        return current_scope()
+
+
+@callback(Output(ids.Wall.HOURLY, "figure"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"), Input(ids.Wall.VIEW, "data"))
+def draw_hourly_reports(_tick: int | None, view: dict[str, Any] | None) -> Any:
     now, local = city_now()
     settings = get_settings()
     try:
         with session_scope() as session:
-            frame = hourly_reports(session, today=local.date(), zone=settings.timezone, area=current_scope(), now=now)
+            frame = hourly_reports(session, today=local.date(), zone=settings.timezone, area=shown_area(view), now=now)
     except SQLAlchemyError:
         return no_update  # the banner says the database is down; the chart keeps its last picture
     return figures.hourly(frame, lang=settings.language)
 
 
-@callback(Output(ids.Wall.KINDS, "figure"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"))
-def draw_reports_by_kind(_tick: int | None) -> Any:
+@callback(Output(ids.Wall.KINDS, "figure"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"), Input(ids.Wall.VIEW, "data"))
+def draw_reports_by_kind(_tick: int | None, view: dict[str, Any] | None) -> Any:
     _now, local = city_now()
     settings = get_settings()
     try:
         with session_scope() as session:
-            frame = reports_by_kind(session, today=local.date(), zone=settings.timezone, area=current_scope())
+            frame = reports_by_kind(session, today=local.date(), zone=settings.timezone, area=shown_area(view))
     except SQLAlchemyError:
         return no_update
     return figures.kinds(frame, lang=settings.language)
@@ -49,10 +60,11 @@ def draw_reports_by_kind(_tick: int | None) -> Any:
     Output(ids.Wall.AREAS, "figure"),
     Output(ids.Wall.AREAS_TITLE, "children"),
     Input(ids.Wall.PATROL_CLOCK, "n_intervals"),
+    Input(ids.Wall.VIEW, "data"),
 )
-def draw_area_ranking(_tick: int | None) -> tuple[Any, Any]:
+def draw_area_ranking(_tick: int | None, view: dict[str, Any] | None) -> tuple[Any, Any]:
     _now, local = city_now()
-    settings, area = get_settings(), current_scope()
+    settings, area = get_settings(), shown_area(view)
     level = ranked_level(area)
     try:
         patrolled = LiveState(get_redis()).patrolled_on(local.date())

@@ -23,6 +23,7 @@ from dashboard.data.grid_metrics import GridMetric
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 from dashboard.tile_period import parse_tile_period, parse_tile_within
+from dashboard.wall_tour import TourError, parse_tour
 
 dash.register_page(__name__, path="/", name=t("page.command_wall"), order=0)
 
@@ -46,13 +47,22 @@ def metric_picker() -> dcc.RadioItems:
 
 
 def layout(
-    period: str | None = None, within: str | None = None, wall: str | None = None, **_unused_query: str
+    period: str | None = None,
+    within: str | None = None,
+    wall: str | None = None,
+    tour: str | None = None,
+    every: str | None = None,
+    **_unused_query: str,
 ) -> html.Div:
     # ?period= picks the span the headline tiles count (default: the latest with data), ?within= the N-day solve
-    # rate; a bad value is named.
+    # rate, ?tour=counties&every= the county tour of a wall; a bad value is named.
     tile_period, period_problem = parse_tile_period(period if isinstance(period, str) else None)
     days, within_problem = parse_tile_within(within if isinstance(within, str) else None)
-    problems = [problem for problem in (period_problem, within_problem) if problem]
+    try:
+        tour_every, tour_problem = parse_tour(tour if wall == "1" else None, every), None
+    except TourError as error:
+        tour_every, tour_problem = None, str(error)
+    problems = [problem for problem in (period_problem, within_problem, tour_problem) if problem]
     messages = [html.P(problem, className="page-message", role="alert") for problem in problems]
     live = html.Div([live_tile(metric.value) for metric in GridMetric], className="kpi-row live-row wall-panel")
     map_panel = html.Section(
@@ -108,5 +118,6 @@ def layout(
         dcc.Store(id=ids.Wall.COLOURS),
         dcc.Store(id=ids.Wall.MODE, data=wall == "1"),
         dcc.Store(id=ids.Wall.VIEW),
+        dcc.Store(id=ids.Wall.TOUR, data={"every": tour_every} if tour_every else None),
         title_after=html.Span(id=ids.Wall.AREA_NAME),
     )

@@ -17,10 +17,11 @@ def layout(
     period: str | None = None,
     within: str | None = None,
     sound: str | None = None,
+    tour: str | None = None,
     **_unused_query: str,
 ) -> html.Div:
     try:
-        plan = parse_plan(pages, every, period, within, sound)
+        plan = parse_plan(pages, every, period, within, sound, tour)
     except WallModeError as error:
         help_text = t("wall.help", pages=", ".join(PAGES))
         return html.Div(

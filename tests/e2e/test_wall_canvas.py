@@ -97,6 +97,7 @@ return {
   view: [innerWidth, innerHeight],
   scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight,
            document.body.scrollWidth, document.body.scrollHeight],
+  shell: box(document.querySelector(".shell")),
   panels: Array.from(document.querySelectorAll(".wallbar, .wall-panel")).map(box),
   map: box(document.getElementById("wall-map")),
   size: [map.getSize().x, map.getSize().y],
@@ -156,13 +157,15 @@ def resize(driver, width: int, height: int) -> None:
 
 
 def fitted_layout(driver, city: tuple[float, float, float, float]) -> dict:
-    """The canvas's layout, once the map has refitted the whole city to its size."""
+    """The canvas's layout, once it is scaled to the window and the map has refitted the whole city to its size."""
     layout: dict = {}
 
     def whole_city_in_map() -> bool:
         layout.update(driver.execute_script(LAYOUT, list(city)))
         (left, top), (right, bottom) = layout["city"]
-        return left >= 0 and top >= 0 and right <= layout["size"][0] and bottom <= layout["size"][1]
+        shell, (width, height) = layout["shell"], layout["view"]
+        scaled = abs(shell["right"] - shell["left"] - width) < 1 or abs(shell["bottom"] - shell["top"] - height) < 1
+        return scaled and left >= 0 and top >= 0 and right <= layout["size"][0] and bottom <= layout["size"][1]
 
     until(whole_city_in_map, timeout=10)
     return layout
@@ -278,4 +281,21 @@ def test_a_county_account_sees_its_county_fill_the_wall_map_and_its_name_in_the_
     filled = max((right - left) / layout["size"][0], (bottom - top) / layout["size"][1])
     assert filled >= 0.80, f"the county fills {filled:.0%} of the map"
     assert dash_duo.find_element("#wall-areas-title").text == "各乡镇（街道）今日上报与巡查覆盖"  # its townships
+    assert dash_duo.get_logs() == []
+
+
+def test_the_county_tour_takes_the_wall_to_a_county_its_map_title_and_charts(dash_app, dash_duo):
+    """The whole tour (the city, then each county) is the clock's (tests/unit/test_wall_tour.py); here a stop at a
+    county: its name in the title, the map fitted to it, its townships ranked."""
+    with session_scope() as session:
+        add_city(session)  # two counties: 路桥区 and 温岭市
+    sign_in(dash_duo, dash_app, path="/wall?tour=counties&every=10")
+    until(lambda: "tour=counties" in dash_duo.driver.current_url, timeout=10)
+    titles = {"指挥大屏 · 路桥区": "331004", "指挥大屏 · 温岭市": "331081"}
+    until(lambda: dash_duo.find_element("h1").text in titles, timeout=35)  # within a round of the tour
+    county = titles[dash_duo.find_element("h1").text]
+    layout = fitted_layout(dash_duo.driver, city_box(county))
+    (left, top), (right, bottom) = layout["city"]
+    assert max((right - left) / layout["size"][0], (bottom - top) / layout["size"][1]) >= 0.80
+    dash_duo.wait_for_text_to_equal("#wall-areas-title", "各乡镇（街道）今日上报与巡查覆盖", timeout=10)
     assert dash_duo.get_logs() == []
