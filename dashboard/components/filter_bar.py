@@ -19,6 +19,7 @@ from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import AreaLevel
 from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.vocab import IncidentKind
+from dashboard.figures.common import WAITING
 from dashboard.filter_url import FilterParams, Parsed, PeriodChoice
 from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_definition
@@ -146,7 +147,7 @@ def definition_line(*keys: str) -> html.P:
 
 def chart(graph_id: str, *controls: Component, wide: bool = False) -> html.Div:
     """A panel with one graph (its numbers on the bars and in the hover), optional controls above it."""
-    graph = dcc.Graph(id=graph_id, config={"displaylogo": False}, className="drill-graph")
+    graph = dcc.Graph(id=graph_id, figure=WAITING, config={"displaylogo": False}, className="drill-graph")
     return html.Div([*controls, graph], className="drill-panel drill-panel-wide" if wide else "drill-panel")
 
 

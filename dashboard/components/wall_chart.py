@@ -7,6 +7,7 @@ from typing import Any
 from dash import dcc, html
 
 from dashboard.components.footnote import footnote
+from dashboard.figures.common import WAITING
 
 
 def wall_chart(graph_id: str, title: str, definition: str, *, title_id: str | None = None) -> html.Section:
@@ -15,7 +16,12 @@ def wall_chart(graph_id: str, title: str, definition: str, *, title_id: str | No
     return html.Section(
         [
             html.H2(title, className="wall-chart-title", **heading),
-            dcc.Graph(id=graph_id, config={"displayModeBar": False, "responsive": True}, className="wall-graph"),
+            dcc.Graph(
+                id=graph_id,
+                figure=WAITING,
+                config={"displayModeBar": False, "responsive": True},
+                className="wall-graph",
+            ),
             footnote(definition),
         ],
         className="wall-chart wall-panel",

@@ -45,6 +45,19 @@ def styled(fig: go.Figure, title: str) -> go.Figure:
     return fig
 
 
+# What a chart shows before its first answer: nothing, on the page's dark ground. Without it a dcc.Graph draws
+# Plotly's default white figure with bare axes, a bright box on a dark wall until the callback answers.
+WAITING: dict[str, object] = {
+    "data": [],
+    "layout": {
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "xaxis": {"visible": False},
+        "yaxis": {"visible": False},
+    },
+}
+
+
 def empty(title: str, message: str) -> go.Figure:
     """A figure that says why it is blank, instead of bare axes."""
     fig = go.Figure()
