@@ -76,9 +76,7 @@ def show_alerts(tick: int | None, seen: dict[str, int] | None) -> tuple[Any, Any
         shown, more = wall_alerts(session, scope, now=now)
     settings = get_settings()
     may_act = may_handle_alerts(current_account().role)
-    cards = alert_cards(
-        shown, places_of(shown), lang=settings.language, zone=city_zone(), now=now, may_act=may_act
-    )
+    cards = alert_cards(shown, places_of(shown), lang=settings.language, zone=city_zone(), now=now, may_act=may_act)
     more_line = more_text(len(shown), more, settings.language)
     return cards, more_line, {"version": version, "tick": tick}, red_spots(shown)
 

@@ -13,6 +13,7 @@ from dashboard import ids
 from dashboard.access.current import OutOfScope, current_scope, scoped
 from dashboard.callbacks.command_wall import city_now
 from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.live import LiveState
 from dashboard.data.periods import Area, AreaLevel
@@ -38,7 +39,7 @@ def draw_hourly_reports(_tick: int | None, view: dict[str, Any] | None) -> Any:
     settings = get_settings()
     try:
         with session_scope() as session:
-            frame = hourly_reports(session, today=local.date(), zone=settings.timezone, area=shown_area(view), now=now)
+            frame = hourly_reports(session, today=local.date(), zone=city_zone(), area=shown_area(view), now=now)
     except SQLAlchemyError:
         return no_update  # the banner says the database is down; the chart keeps its last picture
     return figures.hourly(frame, lang=settings.language)
@@ -50,7 +51,7 @@ def draw_reports_by_kind(_tick: int | None, view: dict[str, Any] | None) -> Any:
     settings = get_settings()
     try:
         with session_scope() as session:
-            frame = reports_by_kind(session, today=local.date(), zone=settings.timezone, area=shown_area(view))
+            frame = reports_by_kind(session, today=local.date(), zone=city_zone(), area=shown_area(view))
     except SQLAlchemyError:
         return no_update
     return figures.kinds(frame, lang=settings.language)
@@ -69,7 +70,7 @@ def draw_area_ranking(_tick: int | None, view: dict[str, Any] | None) -> tuple[A
     try:
         patrolled = LiveState(get_redis()).patrolled_on(local.date())
         with session_scope() as session:
-            frame = reports_by_area(session, today=local.date(), zone=settings.timezone, area=area)
+            frame = reports_by_area(session, today=local.date(), zone=city_zone(), area=area)
     except (SQLAlchemyError, *REDIS_DOWN):
         return no_update, no_update
     figure = figures.area_ranking(with_coverage(frame, patrolled, level), lang=settings.language)
