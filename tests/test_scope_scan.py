@@ -19,6 +19,7 @@ from uuid import uuid4
 import pytest
 
 from dashboard.access.roles import may_unmask
+from dashboard.callbacks.wall_alerts import may_handle_alerts
 from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.events import parse_event
@@ -29,7 +30,7 @@ from dashboard.data.streams import append_events
 from dashboard.data.vocab import SUBTYPES, IncidentKind, Role
 from tests.accounts import signed_in_client
 from tests.events import add_worker, envelope, hazard_reported, incident_reported
-from tests.factories import add_city, incident
+from tests.factories import add_city, alert, incident
 from tests.scan import Scan, Scanner
 
 DISPUTE = SUBTYPES[IncidentKind.DISPUTE][0]
@@ -104,6 +105,9 @@ def city_with_data() -> None:
                 grid_id=1, name="路桥人员", id_number=PERSON_ID, phone=PERSON_PHONE, category="key", reason="petition"
             )
         )
+        session.add(
+            alert("grid_spike", "331004001", datetime.now(UTC).replace(tzinfo=None), grid_code="331004-001-0001")
+        )
     append_events(get_redis(), [parse_event(report_in("331004-001-0001", f"路桥 {ID_NUMBER} {PHONE}"))])
     activity_in("331004-001-0001", "路桥一镇")
     activity_in("331004-002-0001", "路桥二镇")
@@ -122,13 +126,17 @@ def differences(before: Scan, after: Scan) -> Iterator[str]:
 
 
 UNMASK_CALLBACK = "record-full"  # the explicit, audited unmask action (tests/test_record_callbacks.py)
+ALERT_ACTION = "wall-alerts-message.children"  # an alert card's acknowledge and escalate buttons
 
 
 def assert_reached_unbroken_unleaked(name: str, scan: Scan) -> None:
-    """Every callback reached (but the unmask action, for a role that may not unmask: it has no button), none
+    """Every callback reached (but those whose buttons the role has not: unmask, the alert cards' actions), none
     broken, none carrying another area's data or an unmasked number."""
     role, area = {**SCOPED, **CITY_WIDE}[name]
-    unreached = [key for key in scan.unreachable if may_unmask(role) or UNMASK_CALLBACK not in key]
+    lacks = [
+        key for key, allowed in ((UNMASK_CALLBACK, may_unmask), (ALERT_ACTION, may_handle_alerts)) if not allowed(role)
+    ]
+    unreached = [key for key in scan.unreachable if not any(button in key for button in lacks)]
     assert unreached == [], f"{name}: callbacks its scan does not reach: {unreached}"
     broken = [asked for asked, answer in scan.answers.items() if answer.status >= 500]
     assert broken == [], f"{name}: server errors for {broken}"

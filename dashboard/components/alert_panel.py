@@ -8,6 +8,7 @@ acknowledge and escalate buttons for the accounts that may use them (a wall scre
 
 from __future__ import annotations
 
+import logging
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -37,12 +38,24 @@ def alert_panel() -> html.Section:
     )
 
 
+log = logging.getLogger(__name__)
+
+
 def _clock(moment: datetime | None, zone: str) -> str:
     return "" if moment is None else moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).strftime("%H:%M")
 
 
 def describe(alert: dict[str, Any], lang: Language) -> str:
-    """One line saying what the rule found."""
+    """One line saying what the rule found; none when its detail lacks what the line needs (an alert an earlier
+    version wrote, say): the card still shows its rule, place, level and count."""
+    try:
+        return _describe(alert, lang)
+    except (KeyError, TypeError, ValueError) as error:
+        log.warning("alert %s: its detail does not say %s", alert.get("id"), error)
+        return ""
+
+
+def _describe(alert: dict[str, Any], lang: Language) -> str:
     detail, rule = alert["detail"], alert["rule"]
     if rule in ("township_spike", "grid_spike", "hazard_cluster"):
         text = t("alerts.observed", lang, **{k: detail[k] for k in ("hours", "observed", "expected")})
