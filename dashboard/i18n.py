@@ -115,8 +115,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "audit.action.user_changed": {"zh-CN": "变更账号", "en": "Account changed"},
     "audit.action.token_issued": {"zh-CN": "签发大屏令牌", "en": "Wall token issued"},
     "audit.action.token_revoked": {"zh-CN": "撤销大屏令牌", "en": "Wall token revoked"},
-    "audit.action.alert_acknowledged": {"zh-CN": "确认预警", "en": "Alert acknowledged"},  # issue 9
-    "audit.action.alert_escalated": {"zh-CN": "升级预警", "en": "Alert escalated"},  # issue 9
+    "audit.action.alert_acknowledged": {"zh-CN": "确认预警", "en": "Alert acknowledged"},
+    "audit.action.alert_escalated": {"zh-CN": "升级预警", "en": "Alert escalated"},
     # login
     "login.username": {"zh-CN": "用户名", "en": "User name"},
     "login.password": {"zh-CN": "密码", "en": "Password"},
@@ -436,7 +436,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "category.public_order": {"zh-CN": "治安", "en": "Public order"},
     "category.environment": {"zh-CN": "环境", "en": "Environment"},
     "category.food_safety": {"zh-CN": "食品安全", "en": "Food safety"},
-    # drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+    # drill-downs: filter bar, breadcrumbs, the four pages
     "filter.field.subtype": {"zh-CN": "子类", "en": "subtype"},
     "filter.field.grain": {"zh-CN": "图表粒度", "en": "chart grain"},
     "filter.hint.subtype": {
@@ -572,7 +572,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "weekday.4": {"zh-CN": "周五", "en": "Fri"},
     "weekday.5": {"zh-CN": "周六", "en": "Sat"},
     "weekday.6": {"zh-CN": "周日", "en": "Sun"},
-    # drill-downs: record tables and map analysis (issue 7)
+    # drill-downs: record tables and map analysis
     "records.grid.page": {"zh-CN": "第", "en": "Page"},
     "records.grid.of": {"zh-CN": "共", "en": "of"},
     "records.grid.to": {"zh-CN": "至", "en": "to"},
@@ -742,7 +742,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "gridpage.period.ytd": {"zh-CN": "本年", "en": "This year"},
     "gridpage.period.last_year": {"zh-CN": "上一年", "en": "Last year"},
     "gridpage.period": {"zh-CN": "统计时段", "en": "Period"},
-    # issue 8 part 2: exports of every chart and table (dashboard/exports/, dashboard/components/export_menu.py)
+    # exports of every chart and table (dashboard/exports/, dashboard/components/export_menu.py)
     "export.menu": {"zh-CN": "导出", "en": "Export"},
     "export.menu.title": {"zh-CN": "下载 {format} 文件（按当前筛选）", "en": "Download as {format} (current filters)"},
     "export.source": {"zh-CN": "数据来源：{app}", "en": "Source: {app}"},
@@ -824,7 +824,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "export.column.rental_houses": {"zh-CN": "出租房数", "en": "Rental houses"},
     "export.column.per_100_houses": {"zh-CN": "每百户案件数", "en": "Per 100 houses"},
     "export.column.baseline_per_100_houses": {"zh-CN": "对比期每百户案件数", "en": "Comparison per 100 houses"},
-    # monthly report (issue 8): the 月度通报 page, its summary, deck and PDF
+    # monthly report: the 月度通报 page, its summary, deck and PDF
     "monthly.empty_month": {
         "zh-CN": "{area}{period}没有案事件和隐患记录，无可通报的数据。",
         "en": "No incidents or hazards in {area} in {period}: nothing to report.",
@@ -966,7 +966,7 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "The grid whose incidents rose most: {grid}, up {increase}.",
     },
     "summary.joiner": {"zh-CN": "", "en": " "},
-    # issue 9: early warning on the wall
+    # early warning on the wall
     "alerts.title": {"zh-CN": "预警", "en": "Alerts"},
     "alerts.none": {"zh-CN": "暂无预警", "en": "No alerts"},
     "alerts.more": {"zh-CN": "另有 {count} 条预警", "en": "{count} more alerts"},

@@ -70,7 +70,7 @@ def kpi(part: str, tile: Any) -> dict[str, Any]:
     return {"type": f"kpi-{part}", "tile": tile}
 
 
-# drill-downs: filter bar, breadcrumbs, the four pages (issue 7)
+# drill-downs: filter bar, breadcrumbs, the four pages
 class DrillViews:
     """The analysis map (ids.analysis(part, key)) and record tables (ids.record(part, key)) of the area pages, by key;
     a map's clickable areas are ids.analysis("areas", key)."""
@@ -127,7 +127,7 @@ class Rental:
     GRIDS = "rental-grids-graph"  # click a bar: open that grid's page
 
 
-# drill-downs: record tables and map analysis (issue 7)
+# drill-downs: record tables and map analysis
 def record(part: str, table: Any) -> dict[str, Any]:
     """A part of a record table (dashboard/components/record_table.py): `part` is grid, kind, query, status, detail,
     selected, unmask or full; `table` is the table's key on its page (MATCH or ALL inside a callback). A page makes
@@ -155,7 +155,7 @@ class GridDetail:
     }
 
 
-# monthly report (issue 8): the 月度通报 page, its exports
+# monthly report: the 月度通报 page, its exports
 class Monthly:
     MONTH = "monthly-month-dropdown"
     AREA = "monthly-area-dropdown"  # the account's area and the areas one level inside it; empty: its whole area
@@ -175,7 +175,7 @@ class Monthly:
     EXPORTS = "monthly-exports"  # the deck and PDF buttons: shown to roles that may export
 
 
-# exports (issue 8 part 2): the menu of links under each chart and table (dashboard/components/export_menu.py)
+# exports: the menu of links under each chart and table (dashboard/components/export_menu.py)
 def export_menu(name: Any) -> dict[str, Any]:
     """The menu of the export `name` ("trends.series"; MATCH or ALL inside a callback)."""
     return {"type": "export-menu", "export": name}
@@ -190,7 +190,7 @@ def export_extra(name: Any) -> dict[str, Any]:
     return {"type": "export-extra", "export": name}
 
 
-class WallAlerts:  # issue 9: the alert panel on the wall
+class WallAlerts:  # the alert panel on the wall
     PANEL = "wall-alerts-list"  # the alerts as cards, each with its own buttons (alert_action)
     MORE = "wall-alerts-more"  # "N more alerts", or "no alerts"
     CLOCK = "wall-alerts-interval"  # polls the alert version in Redis
@@ -205,7 +205,7 @@ def alert_action(alert: Any, action: Any) -> dict[str, Any]:
     return {"type": "wall-alert-action", "alert": alert, "action": action}
 
 
-class Sla:  # issue 9: /sla, on-time closure (按期结案率)
+class Sla:  # /sla, on-time closure (按期结案率)
     MONTH = "sla-month-dropdown"
     AREA = "sla-area-dropdown"
     RECORD = "sla-record-radio"  # all, incidents or hazards
@@ -216,7 +216,7 @@ class Sla:  # issue 9: /sla, on-time closure (按期结案率)
     OVERDUE = "sla-overdue-table"
 
 
-class Patrols:  # issue 9: /patrols, patrol compliance (巡查合规)
+class Patrols:  # /patrols, patrol compliance (巡查合规)
     MONTH = "patrols-month-dropdown"
     AREA = "patrols-area-dropdown"
     MESSAGE = "patrols-message"

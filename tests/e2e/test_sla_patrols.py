@@ -1,4 +1,4 @@
-"""Issue 9 in a real browser: /sla and /patrols load and draw their main figure and answer their main interaction;
+"""In a real browser: /sla and /patrols load and draw their main figure and answer their main interaction;
 an alert raised by the early-warning worker appears on the wall, grows there and is acknowledged there."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""early warning, SLA and patrol compliance (issue 9): incident deadlines, alerts, patrols per worker and day
+"""early warning, SLA and patrol compliance: incident deadlines, alerts, patrols per worker and day
 
 Revision ID: 0006
 Revises: 0005
