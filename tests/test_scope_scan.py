@@ -105,8 +105,13 @@ def city_with_data() -> None:
                 grid_id=1, name="路桥人员", id_number=PERSON_ID, phone=PERSON_PHONE, category="key", reason="petition"
             )
         )
+        # An alert on the wall, already acknowledged and escalated (as the scan's clicks on its buttons would leave
+        # it: the scans then answer alike), raised ten minutes ago (no longer marked new as the scans go on).
+        now = datetime.now(UTC).replace(tzinfo=None)
+        handled = {"acknowledged_at": now, "acknowledged_by": "operator", "acknowledged_count": 1}
+        handled |= {"escalation": "county", "escalated_at": now, "escalated_by": "operator"}
         session.add(
-            alert("grid_spike", "331004001", datetime.now(UTC).replace(tzinfo=None), grid_code="331004-001-0001")
+            alert("grid_spike", "331004001", now - timedelta(minutes=10), grid_code="331004-001-0001", **handled)
         )
     append_events(get_redis(), [parse_event(report_in("331004-001-0001", f"路桥 {ID_NUMBER} {PHONE}"))])
     activity_in("331004-001-0001", "路桥一镇")
