@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, and_, func, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.data.models import Grid
@@ -22,6 +23,18 @@ def grids_in(area: Area) -> ColumnElement[bool]:
             return Grid.township_code == area.code
         case AreaLevel.GRID:
             return Grid.code == area.code
+    return true()
+
+
+def records_in(model: Any, area: Area) -> ColumnElement[bool]:
+    """The incidents or hazards (`model`) of `area`, through the county's code first as their indexes are."""
+    match area.level:
+        case AreaLevel.COUNTY:
+            return model.county_code == area.code  # type: ignore[no-any-return]
+        case AreaLevel.TOWNSHIP:
+            return and_(model.county_code == area.county_code, model.township_code == area.code)
+        case AreaLevel.GRID:
+            return model.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()  # type: ignore[no-any-return]
     return true()
 
 

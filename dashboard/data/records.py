@@ -27,6 +27,7 @@ from dashboard.access.roles import may_unmask
 from dashboard.access.scope import in_area
 from dashboard.config import Language, get_settings
 from dashboard.data import audit
+from dashboard.data.areas import records_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PersonOfConcern, RentalHouse
@@ -257,11 +258,7 @@ def area_clause(table: Table, area: Area) -> ColumnElement[bool]:
         workers = select(GridWorker.id).where(GridWorker.grid_id.in_(grid_ids_in(area)))
         return and_(PatrolLog.worker_id.in_(workers), PatrolLog.grid_id.in_(grid_ids_in(area)))
     if table.kind in (RecordKind.INCIDENTS, RecordKind.HAZARDS):
-        if area.level is AreaLevel.COUNTY:
-            return model.county_code == area.code  # type: ignore[no-any-return]
-        if area.level is AreaLevel.TOWNSHIP:
-            return and_(model.county_code == area.county_code, model.township_code == area.code)
-        return model.grid_id == grid_ids_in(area).scalar_subquery()  # type: ignore[no-any-return]
+        return records_in(model, area)
     if area.level is AreaLevel.GRID:
         return model.grid_id == grid_ids_in(area).scalar_subquery()  # type: ignore[no-any-return]
     return model.grid_id.in_(grid_ids_in(area))  # type: ignore[no-any-return]

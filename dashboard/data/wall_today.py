@@ -6,13 +6,13 @@ level down (the city's counties, a county's townships) beside each area's patrol
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from dashboard.data.areas import records_in
 from dashboard.data.models import County, Grid, Hazard, Incident, Township
 from dashboard.data.periods import Area, AreaLevel
 
@@ -26,18 +26,6 @@ def day_span(day: date, zone: str) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time(), tz)
     end = datetime.combine(day + timedelta(days=1), time(), tz)
     return start.astimezone(ZoneInfo("UTC")).replace(tzinfo=None), end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
-
-
-def records_in(model: Any, area: Area) -> ColumnElement[bool]:
-    """The incidents or hazards (`model`) of `area`, through the county's code first as their indexes are."""
-    match area.level:
-        case AreaLevel.COUNTY:
-            return model.county_code == area.code  # type: ignore[no-any-return]
-        case AreaLevel.TOWNSHIP:
-            return and_(model.county_code == area.county_code, model.township_code == area.code)
-        case AreaLevel.GRID:
-            return model.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()  # type: ignore[no-any-return]
-    return true()
 
 
 def _moments(session: Session, start: datetime, end: datetime, area: Area) -> list[datetime]:
