@@ -13,12 +13,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
-from zoneinfo import ZoneInfo
+from datetime import date
 
 from dashboard.access.scope import area_of_code
 from dashboard.config import Language
-from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.queries import parse_solve_window
 from dashboard.filter_url import SHOWN_CHARACTERS, FieldError, Param
@@ -26,10 +24,6 @@ from dashboard.i18n import t
 
 MONTH = re.compile(r"(\d{4})-(\d{2})", re.ASCII)
 FIRST_YEAR = 2000
-
-
-def city_today() -> date:
-    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def default_month(today: date) -> Period:

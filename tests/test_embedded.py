@@ -25,8 +25,8 @@ from rq import Queue, Worker
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from dashboard.callbacks.headline import city_today
 from dashboard.config import ROOT
+from dashboard.data.city_zone import city_today
 from dashboard.data.db import build_engine
 from dashboard.data.queries import headline_figures
 from dashboard.formatting import headline_period

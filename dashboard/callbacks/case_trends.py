@@ -23,9 +23,9 @@ from dashboard.callbacks.filter_bar import (
     subtype_href,
     view_query,
 )
-from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import rental, trends
+from dashboard.data.city_zone import city_today
 from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.figures import case_trends as figures
 from dashboard.figures.common import vocab_label

@@ -16,11 +16,11 @@ from sqlalchemy.orm import Session
 from dashboard import ids
 from dashboard.access.current import OutOfScope, current_scope, scoped
 from dashboard.access.scope import area_of_code, contains
-from dashboard.callbacks.headline import city_today
 from dashboard.components.breadcrumbs import breadcrumbs, lineage, trail
 from dashboard.components.filter_bar import area_values
 from dashboard.config import Language, get_settings
 from dashboard.data import area_tree
+from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel

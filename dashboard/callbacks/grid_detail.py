@@ -3,9 +3,8 @@ period its map and record tables count over (the tables and the map fetch their 
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dash import Input, Output, callback, html, no_update
 
@@ -17,7 +16,7 @@ from dashboard.components.cards import KpiScope
 from dashboard.config import Language, get_settings
 from dashboard.data.active_city import city_name
 from dashboard.data.areas import GRID_CODE
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.grid_profile import GridProfile, grid_profile
@@ -31,10 +30,6 @@ HIDDEN = {"display": "none"}
 AWAY = {"visibility": "hidden", "height": 0, "overflow": "hidden"}  # laid out though unseen: the map needs a size
 CRUMBS_PAGE = "/trends"  # the levels above a grid open as case trends of that area
 GRID_PERIODS = ("30d", "ytd", "last_year")  # the spans the page offers (grid_period), the first by default
-
-
-def city_today() -> date:
-    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def grid_period(choice: str | None, today: date) -> Period:

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from dash import ALL, Input, Output, callback, ctx, html
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,7 +12,7 @@ from dashboard import ids
 from dashboard.access.current import OutOfScope, scoped
 from dashboard.components.cards import AreaData, KpiScope
 from dashboard.config import Language, get_settings
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.queries import SOLVE_WINDOWS, headline_figures, latest_incident_day
@@ -24,10 +22,6 @@ from dashboard.kpis import Headline, tile_text
 from dashboard.tile_period import HEADLINE, following_data, resolve_tile_period, tile_period_label
 
 log = logging.getLogger(__name__)
-
-
-def city_today() -> date:
-    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def scope_area(area: AreaData) -> Area:

@@ -15,7 +15,7 @@ from dashboard.callbacks.month_area import area_options, child_level, filter_row
 from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import patrol_compliance as compliance
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Grid
 from dashboard.data.patrol_checks import suspicious_patrols
@@ -23,7 +23,7 @@ from dashboard.data.patrol_compliance import grid_clause
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 from dashboard.figures.on_time import coverage_map, rate_bars, rate_lines
 from dashboard.i18n import t
-from dashboard.monthly_url import city_today, month_or_default
+from dashboard.monthly_url import month_or_default
 
 ROWS = 300  # rows a table shows
 

@@ -15,13 +15,13 @@ from dashboard.callbacks.month_area import area_options, filter_row, parse_area
 from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import area_tree, sla
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Department
 from dashboard.data.periods import AreaLevel, Period, shift_months
 from dashboard.figures.on_time import rate_bars, rate_lines
 from dashboard.i18n import t
-from dashboard.monthly_url import city_today, month_or_default
+from dashboard.monthly_url import month_or_default
 
 
 def label_departments(frame: pd.DataFrame) -> pd.DataFrame:

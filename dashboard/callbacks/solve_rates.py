@@ -23,9 +23,9 @@ from dashboard.callbacks.filter_bar import (
     view_query,
     within_href,
 )
-from dashboard.callbacks.headline import city_today
 from dashboard.config import Language, get_settings
 from dashboard.data import solve_rates
+from dashboard.data.city_zone import city_today
 from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.data.vocab import IncidentKind
 from dashboard.figures import solve_rates as figures

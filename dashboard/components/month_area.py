@@ -13,10 +13,11 @@ from dash import dcc, html
 
 from dashboard.components.filter_bar import labelled
 from dashboard.config import Language, get_settings
+from dashboard.data.city_zone import city_today
 from dashboard.data.periods import Period, shift_months
 from dashboard.formatting import period_label
 from dashboard.i18n import t
-from dashboard.monthly_url import city_today, month_or_default, month_param
+from dashboard.monthly_url import month_or_default, month_param
 
 MONTHS_OFFERED = 36  # the months the picker lists, the current one first (the address may ask for older ones)
 

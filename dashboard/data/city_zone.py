@@ -10,8 +10,10 @@ created yet, which asking would create), the process setting answers, uncached.
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import make_url, select
 from sqlalchemy.exc import SQLAlchemyError
@@ -45,3 +47,8 @@ def _stored_zone(_url: str, _stamp: str) -> str | None:
 def reset_cache() -> None:
     """Forget the stored zone (tests that change the database under a running process)."""
     _stored_zone.cache_clear()
+
+
+def city_today() -> date:
+    """Today on the city's clock."""
+    return datetime.now(ZoneInfo(city_zone())).date()

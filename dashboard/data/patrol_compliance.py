@@ -31,7 +31,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, se
 from sqlalchemy.orm import Session
 
 from dashboard.data import area_tree
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.models import Grid, GridWorker, PatrolLog, PatrolWorkerDay, PatrolWorkerMonth
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 
@@ -52,11 +52,6 @@ WORKER_DAY_COLUMNS = [
 AREA_COLUMNS = ["code", "name", "name_en", "worker_days", "compliant_days", "rate"]
 LEVEL_COLUMN = {AreaLevel.COUNTY: "county_code", AreaLevel.TOWNSHIP: "township_code", AreaLevel.GRID: "grid"}
 LEVEL_ORDER = [AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.GRID]
-
-
-def city_today() -> date:
-    """Today on the city's clock."""
-    return datetime.now(ZoneInfo(city_zone())).date()
 
 
 def grid_clause(area: Area, grid: Any = Grid) -> ColumnElement[bool]:

@@ -33,12 +33,13 @@ from dashboard.access.login import Account
 from dashboard.access.roles import may_export
 from dashboard.access.scope import area_of_code, within
 from dashboard.config import Language, get_settings
+from dashboard.data.city_zone import city_today
 from dashboard.data.redis_client import get_raw_redis, get_redis
 from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.month_files import EmptyMonth
 from dashboard.exports.monthly_charts import month_pack
 from dashboard.i18n import t
-from dashboard.monthly_url import city_today, month_param, month_query_or_error
+from dashboard.monthly_url import month_param, month_query_or_error
 
 BUILD_ID = re.compile(r"[0-9a-f]{32}", re.ASCII)
 MEDIA_TYPES = {

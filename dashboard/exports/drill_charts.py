@@ -21,10 +21,10 @@ from dashboard.access.scope import OutOfScope, in_area, within
 from dashboard.callbacks import case_trends, rental_housing, solve_rates
 from dashboard.callbacks.filter_bar import criminal_cases
 from dashboard.callbacks.grid_detail import GRID_PERIODS, grid_period
-from dashboard.callbacks.headline import city_today
 from dashboard.config import Language
 from dashboard.data import area_tree
 from dashboard.data.areas import GRID_CODE
+from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.periods import Area, Period

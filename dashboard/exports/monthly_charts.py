@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from dashboard.access.scope import within
 from dashboard.config import Language
 from dashboard.data import area_tree, monthly
+from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.monthly import MonthHeadline, MonthlyReport
 from dashboard.data.periods import Area, AreaLevel, Period
@@ -30,7 +31,7 @@ from dashboard.formatting import format_count, format_percent_change, period_lab
 from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_title, tile_text
 from dashboard.monthly_summary import summary_paragraph
-from dashboard.monthly_url import city_today, month_query_or_error
+from dashboard.monthly_url import month_query_or_error
 
 PREFIX = "monthly."
 # In the order the page, the deck and the PDF show them.

@@ -18,10 +18,11 @@ from dashboard.components.footnote import footnote
 from dashboard.components.month_area import month_area_filter
 from dashboard.components.monthly import export_bar
 from dashboard.components.page import page_frame
+from dashboard.data.city_zone import city_today
 from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RANKING, RISING, SUMMARY
 from dashboard.i18n import t
 from dashboard.kpis import Headline
-from dashboard.monthly_url import city_today, month_param, parse_month_query
+from dashboard.monthly_url import month_param, parse_month_query
 
 PATH = "/monthly"
 

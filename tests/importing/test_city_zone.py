@@ -13,9 +13,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from dashboard.callbacks.headline import city_today
 from dashboard.data import drill
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import County
