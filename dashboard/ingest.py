@@ -16,15 +16,19 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
+from uuid import UUID
 
 from flask import Blueprint, Response, jsonify, request
 from sqlalchemy import select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import get_settings
+from dashboard.data import audit
+from dashboard.data.casework import Outcome, locate, outcome_of
 from dashboard.data.db import session_scope
 from dashboard.data.directories import Directory, GridPlace, department_directory, grid_directory
 from dashboard.data.events import (
@@ -34,12 +38,16 @@ from dashboard.data.events import (
     IncidentUpdated,
     Located,
     MalformedEvent,
+    RecordStepTaken,
     parse_event,
 )
+from dashboard.data.handling import Actor, Refusal, Step
+from dashboard.data.handling import check as check_step
 from dashboard.data.models import Grid, Hazard, Incident, RentalHouse
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.streams import append_events
 from dashboard.data.tokens import Device, TokenCache
+from dashboard.data.vocab import AuditAction
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5
@@ -72,6 +80,8 @@ def authenticate() -> Device | None:
 def check(item: Any, device: Device, now: datetime) -> AnyEvent:
     """One item of the body as an event of this device, or MalformedEvent naming the field(s)."""
     event = parse_event(item, now=now)
+    if isinstance(event, RecordStepTaken):  # it carries an account's role and area: only the app may vouch for them
+        raise MalformedEvent("type: 'record.step' is taken in the app by a signed-in account, never sent by a device")
     if event.device_id != device.device_id:
         raise MalformedEvent(f"device_id: {event.device_id!r} is not the device this token was issued to")
     if device.worker_code and event.worker_code != device.worker_code:
@@ -210,3 +220,83 @@ def post_events() -> tuple[Response, int]:
         "rejected": rejected,
     }
     return jsonify(body), 400 if rejected else 202
+
+
+# Steps in handling a record, taken in the app ---------------------------------------------------------------------
+# They enter the same stream as the phones' events and are applied by the same consumers: one way to change a record.
+
+STEP_DEVICE = "dashboard"  # the device_id of every step taken in the app
+OUTCOME_WAIT_S = 5.0  # how long the screen that asked waits to tell its user what became of the step
+
+
+def step_event(
+    actor: Actor,
+    record: str,
+    row_id: int,
+    step: Step,
+    *,
+    seen_version: int,
+    action_id: UUID,
+    note: str = "",
+    department: str | None = None,
+) -> RecordStepTaken:
+    """The event of a step, as the stream carries it (validated like any event: a bad value names its field)."""
+    return RecordStepTaken(
+        type="record.step",
+        event_id=action_id,
+        device_id=STEP_DEVICE,
+        worker_code=actor.username,
+        occurred_at=datetime.now(UTC),
+        record=record,  # the caller found it: incident or hazard
+        row_id=row_id,
+        step=step,
+        actor_role=actor.role,
+        actor_area=actor.area_code,
+        seen_version=seen_version,
+        note=note.strip(),
+        department=department,
+    )
+
+
+def take_step(
+    actor: Actor,
+    record: str,
+    row_id: int,
+    step: Step,
+    *,
+    seen_version: int,
+    action_id: UUID,
+    note: str = "",
+    department: str | None = None,
+    wait_s: float = OUTCOME_WAIT_S,
+) -> Outcome | None:
+    """Ask for a step: judged at once against the record as stored (a refusal needs no round trip), then appended
+    to the stream; the consumer judges it again as the record stands when it comes, and applies it or refuses it.
+    Returns its outcome, or None when the consumers have not come to it within `wait_s` (it is in the stream and
+    will be applied or refused). An action id asked for again gets the first one's outcome."""
+    with session_scope() as session:
+        known = outcome_of(session, str(action_id))
+        if known is not None:
+            return known
+        found = locate(session, record, row_id)
+        if found is None:
+            return Outcome(False, Refusal("missing", {}), 0)
+        _row, item = found
+        try:
+            check_step(step, item, actor, seen_version=seen_version, note=note, department=department)
+        except Refusal as refusal:
+            detail = {"record": record, "id": row_id, "step": step.value, "reason": refusal.key}
+            audit.record(session, actor.username, AuditAction.RECORD_STEP_REFUSED, detail | {"action": str(action_id)})
+            return Outcome(False, refusal, item.version)
+    event = step_event(
+        actor, record, row_id, step, seen_version=seen_version, action_id=action_id, note=note, department=department
+    )
+    append_events(get_redis(), [event])
+    deadline = time.monotonic() + wait_s
+    while time.monotonic() < deadline:
+        time.sleep(0.05)
+        with session_scope() as session:
+            known = outcome_of(session, str(action_id))
+        if known is not None:
+            return known
+    return None

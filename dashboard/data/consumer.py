@@ -32,6 +32,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from dashboard.config import get_settings
+from dashboard.data.casework import bump_queues
 from dashboard.data.db import session_scope
 from dashboard.data.directories import (
     Directory,
@@ -253,6 +254,7 @@ class StreamConsumer:
         with session_scope() as session:
             result: StoreResult = store_events(session, [(event, resolved) for _, event, resolved in good], received)
         self.live.record(result, codes_by_id(self.grids))
+        bump_queues(self.client, result.handled_townships)  # the queues showing these townships redraw
         self.stored += len(good)
 
     def park(self, dead: Sequence[tuple[str, dict[str, str], str]]) -> None:

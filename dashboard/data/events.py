@@ -31,6 +31,7 @@ from pydantic import (
 )
 
 from dashboard.data.areas import GRID_CODE
+from dashboard.data.handling import Step
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -39,6 +40,7 @@ from dashboard.data.vocab import (
     IncidentKind,
     PlaceType,
     ReportSource,
+    Role,
 )
 
 CONTRACT_VERSION = 1
@@ -213,14 +215,38 @@ class PatrolEnded(Event):
     findings: int = Field(0, ge=0, le=1000)
 
 
+class RecordStepTaken(Event):
+    """A step in handling a record (dashboard/data/handling.py), taken by an account in the app: `event_id` is the
+    action's id (a double click sends it twice: one step), `worker_code` the account's username, `device_id` the
+    app. The account's role and area travel with it: the consumer judges the step by them, against the record as
+    it stands then. Never accepted from a phone (the ingest API refuses the type)."""
+
+    type: Literal["record.step"]
+    record: Literal["incident", "hazard"]
+    row_id: int = Field(ge=1, le=2**63 - 1)  # the record's id in its table
+    step: Step
+    actor_role: Role
+    actor_area: Annotated[str, Field(pattern=r"^\d{6}(\d{3})?$")] | None = None  # None: the whole city
+    seen_version: int = Field(ge=0, le=MAX_ID)  # the version the actor's screen showed
+    note: Text = Field("", max_length=MAX_SUMMARY)
+    department: ShortText | None = None  # dispatched to
+
+
 AnyEvent = Annotated[
-    IncidentReported | IncidentUpdated | HazardReported | HazardUpdated | PatrolStarted | PatrolPosition | PatrolEnded,
+    IncidentReported
+    | IncidentUpdated
+    | HazardReported
+    | HazardUpdated
+    | PatrolStarted
+    | PatrolPosition
+    | PatrolEnded
+    | RecordStepTaken,
     Field(discriminator="type"),
 ]
 EVENT = TypeAdapter(AnyEvent)
 EVENT_TYPES = (
     "incident.reported", "incident.updated", "hazard.reported", "hazard.updated", "patrol.started",
-    "patrol.position", "patrol.ended",
+    "patrol.position", "patrol.ended", "record.step",
 )  # fmt: skip
 
 

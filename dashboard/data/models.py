@@ -767,3 +767,62 @@ class PatrolWorkerMonth(Base):
     township_code: Mapped[str] = mapped_column(String(9))
     county_code: Mapped[str] = mapped_column(String(6))
     compliant_days: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# Handling: the loop from report to 办结 (dashboard/data/handling.py, dashboard/data/casework.py) ----------------
+
+
+class RecordHandling(Base):
+    """Where an incident or hazard stands in its handling, once anyone acted on it (a record no one acted on yet is
+    `reported`, at version 0). `version` counts the steps applied: a step says which version its actor saw, and one
+    that saw an older version lost a race and is refused. Area codes and the deadline are the record's, copied, so
+    a queue is one index range."""
+
+    __tablename__ = "record_handling"
+    __table_args__ = (
+        Index("ix_record_handling_record", "record", "record_id", unique=True),
+        Index("ix_record_handling_township_state", "township_code", "state"),
+        Index("ix_record_handling_county_state", "county_code", "state"),
+        CheckConstraint("version >= 0", name="version_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    record: Mapped[str] = mapped_column(String(8))  # incident | hazard
+    record_id: Mapped[int] = mapped_column(BigInteger)  # the row's id in its table
+    township_code: Mapped[str] = mapped_column(String(9))
+    county_code: Mapped[str] = mapped_column(String(6))
+    state: Mapped[str] = mapped_column(String(16))  # handling.State
+    level: Mapped[str] = mapped_column(String(8), default="township")  # handling.Level
+    version: Mapped[int] = mapped_column(Integer, default=0)
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))  # dispatched to
+    deadline: Mapped[datetime | None] = mapped_column(DateTime)
+    urged: Mapped[int] = mapped_column(Integer, default=0)  # 督办 so far
+    updated_at: Mapped[datetime] = mapped_column(DateTime)  # the last step applied
+
+
+class RecordStep(Base):
+    """One step asked for on a record, keyed by its action id (a double click sends the same id: one step), with
+    its outcome: applied (the record's timeline) or refused, and why (`reason`: JSON, {"key": …, values})."""
+
+    __tablename__ = "record_step"
+    __table_args__ = (
+        Index("ix_record_step_record", "record", "record_id", "at"),
+        Index("ix_record_step_step_at", "step", "at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    action_id: Mapped[str] = mapped_column(String(64), unique=True)
+    record: Mapped[str] = mapped_column(String(8))
+    record_id: Mapped[int] = mapped_column(BigInteger)
+    step: Mapped[str] = mapped_column(String(16))  # handling.Step
+    outcome: Mapped[str] = mapped_column(String(8))  # applied | refused
+    reason: Mapped[str | None] = mapped_column(Text)  # a refusal's, as JSON
+    actor: Mapped[str] = mapped_column(String(64))
+    actor_role: Mapped[str] = mapped_column(String(16))
+    from_state: Mapped[str] = mapped_column(String(16))
+    to_state: Mapped[str] = mapped_column(String(16))
+    department_id: Mapped[int | None] = mapped_column(ForeignKey("department.id"))  # dispatched to
+    note: Mapped[str] = mapped_column(Text, default="")
+    version: Mapped[int] = mapped_column(Integer)  # the record's version after the step (refused: as it stood)
+    at: Mapped[datetime] = mapped_column(DateTime)  # when the actor asked
+    stored_at: Mapped[datetime] = mapped_column(DateTime)  # when the consumer applied or refused it

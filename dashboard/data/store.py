@@ -27,6 +27,7 @@ from sqlalchemy.dialects import sqlite
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
+from dashboard.data.casework import apply_steps
 from dashboard.data.directories import GridPlace
 from dashboard.data.events import (
     AnyEvent,
@@ -38,6 +39,7 @@ from dashboard.data.events import (
     PatrolEnded,
     PatrolPosition,
     PatrolStarted,
+    RecordStepTaken,
     from_stream,
 )
 from dashboard.data.models import Department, Grid, Hazard, Incident, PatrolLog, PendingUpdate
@@ -85,6 +87,7 @@ class StoreResult:
     positions: list[PatrolPosition] = field(default_factory=list)
     patrols_ended: list[PatrolEnded] = field(default_factory=list)
     waiting: int = 0  # updates parked until their report arrives
+    handled_townships: set[str] = field(default_factory=set)  # where steps in handling records were applied
 
 
 def _insert(session: Session, table: Table, rows: list[dict[str, Any]]) -> set[str]:
@@ -180,6 +183,11 @@ def store_events(session: Session, events: Sequence[tuple[AnyEvent, Resolved]], 
     waiting = _apply_followups(session, followups, result, deltas, received_at)
     _apply_waiting(session, stored_refs, result, deltas, received_at)
     result.waiting = waiting
+    steps = [event for event, _ in events if isinstance(event, RecordStepTaken)]
+    if steps:  # after the reports and updates of the same batch: a step may follow an update of its record
+        applied = apply_steps(session, steps, deltas)
+        result.handled_townships |= applied.townships
+        result.hazards_closed.extend(applied.rectified)
     deltas.write(session)
     _refresh_patrol_days(session, events)
     return result
