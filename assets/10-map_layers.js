@@ -107,6 +107,11 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
       [p.title, p.place, p.time, p.summary].filter(Boolean).forEach(function (line) {
         box.appendChild(document.createElement("div")).textContent = line;
       });
+      if (p.open) {  /* the report's own view (dashboard/pages/record.py) */
+        const link = box.appendChild(document.createElement("a"));
+        link.href = "/record?ref=" + encodeURIComponent(feature.id);
+        link.textContent = p.open;
+      }
       return box;
     });
   },

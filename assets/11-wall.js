@@ -27,6 +27,16 @@
     if (map) { map.flyTo(latLngOf(feature), FLY_ZOOM); }
   }
 
+  /* The report's own view, where it is dispatched and followed to its close. */
+  function openLink(feature) {
+    const link = document.createElement("a");
+    link.className = "feed-open";
+    link.href = "/record?ref=" + encodeURIComponent(feature.id);
+    link.textContent = feature.properties.open || "›";
+    link.addEventListener("click", (event) => event.stopPropagation());
+    return link;
+  }
+
   function row(feature) {
     const p = feature.properties;
     const item = document.createElement("li");
@@ -37,6 +47,7 @@
       span.className = "feed-" + part;
       span.textContent = p[part] || "";
     });
+    item.appendChild(openLink(feature));
     item.addEventListener("click", () => flyTo(feature));
     return item;
   }

@@ -227,3 +227,31 @@ class Patrols:  # /patrols, patrol compliance (巡查合规)
     EXCEPTIONS = "patrols-exceptions-table"
     WORKER_DAYS = "patrols-worker-days-table"
     SUSPICIOUS = "patrols-suspicious-table"
+
+
+class Item:  # /record, one item's own view and its handling
+    WANTED = "item-wanted-store"  # the record and id the address asks for
+    SHOWN = "item-shown-store"  # the item drawn: record, id, version and the nonce its buttons' action ids derive from
+    REFRESH = "item-refresh-store"  # bumped after a step: the view redraws at once
+    CLOCK = "item-interval"  # redraws when someone else moved the item on
+    VIEW = "item-view"  # what was reported, its routing and timeline
+    ACTIONS = "item-actions"  # the note, the department and the buttons: shown to accounts that act
+    NOTE = "item-note-textarea"
+    DEPARTMENT = "item-department-dropdown"
+    BUTTONS = "item-buttons"
+    MESSAGE = "item-message"  # what became of the last step asked for
+
+
+def item_step(step: Any) -> dict[str, Any]:
+    """A button of the item's view: take `step` (ALL inside a callback)."""
+    return {"type": "item-step", "step": step}
+
+
+class Queue:  # /queue, 待办
+    STATE = "queue-state-dropdown"  # all open, awaiting my step, or one state
+    RECORD = "queue-record-radio"  # all, incidents or hazards
+    OVERDUE = "queue-overdue-checklist"
+    CLOCK = "queue-interval"  # polls the queue's version in Redis
+    SEEN = "queue-seen-store"  # the version (and filters) last drawn
+    COUNTS = "queue-counts"
+    TABLE = "queue-table"

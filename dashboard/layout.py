@@ -18,7 +18,11 @@ from dashboard.i18n import current_language, t
 STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 
 
-OFF_NAV = {"dashboard.pages.not_found_404", "dashboard.pages.wall"}
+OFF_NAV = {
+    "dashboard.pages.not_found_404",
+    "dashboard.pages.wall",
+    "dashboard.pages.record",
+}  # record: opened from an item
 ADMIN_PAGES = {"dashboard.pages.audit"}  # in the navigation of administrators only (the page checks again)
 
 

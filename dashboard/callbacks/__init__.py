@@ -3,6 +3,8 @@
 import dashboard.callbacks.analysis_map  # record tables and map analysis
 import dashboard.callbacks.export_menu  # export menus under charts and tables
 import dashboard.callbacks.patrols  # /patrols
+import dashboard.callbacks.queue  # /queue, 待办
+import dashboard.callbacks.record_item  # /record, one item and its handling
 import dashboard.callbacks.record_table
 import dashboard.callbacks.sla  # /sla
 import dashboard.callbacks.wall_alerts  # the wall's alert panel

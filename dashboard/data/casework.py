@@ -17,16 +17,18 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from redis import Redis
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data import audit
 from dashboard.data.events import RecordStepTaken
 from dashboard.data.handling import (
+    RULES,
     Actor,
     Level,
     Refusal,
@@ -36,10 +38,10 @@ from dashboard.data.handling import (
     check,
     next_level,
 )
-from dashboard.data.models import Department, Hazard, Incident, RecordHandling, RecordStep
-from dashboard.data.periods import utc_now
+from dashboard.data.models import Department, Grid, GridWorker, Hazard, Incident, RecordHandling, RecordStep
+from dashboard.data.periods import Area, AreaLevel, utc_now
 from dashboard.data.rollups import RollupDeltas
-from dashboard.data.vocab import AuditAction, IncidentStatus
+from dashboard.data.vocab import AuditAction, IncidentStatus, Role
 
 MODELS: dict[str, Any] = {"incident": Incident, "hazard": Hazard}
 INCIDENT_STATES = {
@@ -131,7 +133,7 @@ def _apply_one(session: Session, event: RecordStepTaken, deltas: RollupDeltas, a
         to_state = check(
             event.step, current, actor, seen_version=event.seen_version, note=event.note, department=event.department
         )
-        if event.department is not None:
+        if event.department is not None and RULES[event.step].needs_department:
             department_id = session.scalar(select(Department.id).where(Department.code == event.department))
             if department_id is None:
                 raise Refusal("department", {})
@@ -336,3 +338,277 @@ def timeline(session: Session, record: str, record_id: int) -> list[RecordStep]:
         .order_by(RecordStep.version)
     )
     return list(session.scalars(query))
+
+
+# Reading: one item, the queues, the wall's counts -----------------------------------------------------------------
+
+DUE_SOON = timedelta(hours=24)  # an item due within this is amber in the queue; past its deadline, red
+
+
+def sla_colour(deadline: datetime | None, now: datetime) -> str:
+    """The queue's colour of an open item: red past its deadline, amber within DUE_SOON of it, green before."""
+    if deadline is None:
+        return "none"
+    if deadline < now:
+        return "red"
+    return "amber" if deadline - now < DUE_SOON else "green"
+
+
+def _area_of(model: Any, area: Area) -> ColumnElement[bool]:
+    """Records (or handling rows) of an area; a grid is read through its township (queues never go below)."""
+    if area.level is AreaLevel.CITY or area.code is None:
+        return true()
+    if area.level is AreaLevel.COUNTY:
+        return model.county_code == area.code  # type: ignore[no-any-return]
+    return model.township_code == area.code[:9].replace("-", "")  # type: ignore[no-any-return]
+
+
+def item_detail(session: Session, record: str, record_id: int) -> dict[str, Any] | None:
+    """Everything the item's own view shows: what was reported, where, by whom, its routing, where it stands and its
+    timeline (plain values; the caller checks the account's area against `township_code`)."""
+    found = locate(session, record, record_id)
+    if found is None:
+        return None
+    row, item = found
+    grid = session.get(Grid, row.grid_id)
+    worker = session.execute(
+        select(GridWorker.code, GridWorker.name).where(GridWorker.grid_id == row.grid_id).order_by(GridWorker.id)
+    ).first()
+    handling = session.scalars(
+        select(RecordHandling).where(RecordHandling.record == record, RecordHandling.record_id == record_id)
+    ).first()
+    department = None
+    if row.department_id is not None:
+        dept = session.get(Department, row.department_id)
+        if dept is not None:
+            platform = str(dept.platform) if dept.platform else None
+            department = {"code": dept.code, "name": dept.name, "name_en": dept.name_en, "platform": platform}
+    names = session.execute(select(Department.id, Department.name, Department.name_en)).all()
+    department_names = {id_: (name, name_en) for id_, name, name_en in names}
+    reported_at = row.reported_at if record == "incident" else row.found_at
+    steps = [
+        {
+            "step": step.step,
+            "actor": step.actor,
+            "role": step.actor_role,
+            "at": step.at,
+            "note": step.note,
+            "department": department_names.get(step.department_id) if step.department_id else None,
+            "to_state": step.to_state,
+        }
+        for step in timeline(session, record, record_id)
+    ]
+    if not steps:  # handled before the app took part (or by another system): the times its status kept
+        columns = (
+            [
+                ("dispatch", row.dispatched_at),
+                ("note", row.handling_at),
+                ("report", row.solved_at),
+                ("close", row.closed_at),
+            ]
+            if record == "incident"
+            else [("note", row.rectifying_at), ("report", row.rectified_at), ("close", row.closed_at)]
+        )
+        steps = [
+            {"step": step, "actor": None, "role": None, "at": at, "note": "", "department": None, "to_state": None}
+            for step, at in columns
+            if at is not None
+        ]
+    return {
+        "record": record,
+        "id": record_id,
+        "what": str(row.kind) if record == "incident" else str(row.category),
+        "subtype": row.subtype,
+        "severity": None if record == "incident" else str(row.severity),
+        "summary": row.summary or "",
+        "lat": row.lat,
+        "lon": row.lon,
+        "grid_code": grid.code if grid else None,
+        "grid_name": grid.name if grid else None,
+        "geometry": grid.geometry if grid else None,
+        "township_code": row.township_code,
+        "county_code": row.county_code,
+        "worker": None if worker is None else {"code": worker.code, "name": worker.name},
+        "source": str(row.source) if record == "incident" else "patrol",
+        "reported_at": reported_at,
+        "department": department,
+        "deadline": row.deadline,
+        "state": item.state.value,
+        "version": item.version,
+        "level": item.level.value,
+        "urged": handling.urged if handling else 0,
+        "steps": steps,
+    }
+
+
+@dataclass(frozen=True)
+class QueueFilter:
+    state: State | None = None  # one state only
+    mine: bool = False  # only the items awaiting a step of this role
+    overdue: bool = False
+    record: str | None = None  # incident | hazard
+
+
+MINE = {  # the states in which an item waits for a step of the role's kind
+    "command": frozenset({State.REPORTED, State.SENT_BACK, State.RESOLVED}),
+    "township": frozenset({State.DISPATCHED, State.ACCEPTED, State.HANDLING}),
+}
+
+
+def awaiting(role: Role) -> frozenset[State]:
+    return MINE["township"] if role is Role.TOWNSHIP_STAFF else MINE["command"]
+
+
+def _untouched_states(record: str) -> dict[str, State]:
+    """The open statuses of a record no one acted on, and the state each stands for."""
+    states = INCIDENT_STATES if record == "incident" else HAZARD_STATES
+    return {status: state for status, state in states.items() if state not in (State.CLOSED, State.REVIEWED)}
+
+
+def queue(
+    session: Session, area: Area, role: Role, chosen: QueueFilter, *, now: datetime, limit: int = 200
+) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The open items of an area, nearest deadline first (at most `limit`), and how many are open in each state
+    (the filter's record and overdue choices applied, not its state). An item is open until closed: those acted on
+    by their handling row, the others by their status."""
+    wanted = (
+        {chosen.state}
+        if chosen.state
+        else set(awaiting(role))
+        if chosen.mine
+        else set(State) - {State.CLOSED, State.REVIEWED}
+    )
+    counts: dict[str, int] = {}
+    candidates: list[tuple[Any, str, int, State, int, str, int | None]] = []
+    for record, model in MODELS.items():
+        if chosen.record not in (None, record):
+            continue
+        handled = select(RecordHandling.record_id).where(
+            RecordHandling.record == record, RecordHandling.record_id == model.id
+        )
+        overdue = model.deadline < now if chosen.overdue else true()
+        # acted on: the handling row says where it stands
+        open_handled = (
+            select(RecordHandling.state, func.count())
+            .where(RecordHandling.record == record, _area_of(RecordHandling, area))
+            .where(RecordHandling.state.notin_([State.CLOSED.value, State.REVIEWED.value]))
+            .where(RecordHandling.deadline < now if chosen.overdue else true())
+            .group_by(RecordHandling.state)
+        )
+        for state, number in session.execute(open_handled):
+            counts[state] = counts.get(state, 0) + int(number)
+        statuses = _untouched_states(record)
+        open_untouched = (
+            select(model.status, func.count())
+            .where(_area_of(model, area), model.closed_at.is_(None), model.status.in_(list(statuses)), overdue)
+            .where(~handled.exists())
+            .group_by(model.status)
+        )
+        for status, number in session.execute(open_untouched):
+            state = statuses[str(status)].value
+            counts[state] = counts.get(state, 0) + int(number)
+        rows = session.execute(
+            select(
+                RecordHandling.deadline,
+                RecordHandling.record_id,
+                RecordHandling.state,
+                RecordHandling.version,
+                RecordHandling.level,
+                RecordHandling.urged,
+            )
+            .where(RecordHandling.record == record, _area_of(RecordHandling, area))
+            .where(RecordHandling.state.in_([state.value for state in wanted]))
+            .where(RecordHandling.deadline < now if chosen.overdue else true())
+            .order_by(RecordHandling.deadline.is_(None), RecordHandling.deadline)
+            .limit(limit)
+        )
+        for deadline, record_id, state, version, level, urged in rows:
+            candidates.append((deadline, record, record_id, State(state), version, level, urged))
+        wanted_statuses = [status for status, state in statuses.items() if state in wanted]
+        if wanted_statuses:
+            untouched = session.execute(
+                select(model.deadline, model.id, model.status)
+                .where(_area_of(model, area), model.closed_at.is_(None), model.status.in_(wanted_statuses), overdue)
+                .where(~handled.exists())
+                .order_by(model.deadline.is_(None), model.deadline)
+                .limit(limit)
+            )
+            for deadline, record_id, status in untouched:
+                candidates.append((deadline, record, record_id, statuses[str(status)], 0, Level.TOWNSHIP.value, 0))
+    candidates.sort(key=lambda item: (item[0] is None, item[0] or now))
+    return _queue_rows(session, candidates[:limit], now), counts
+
+
+def _queue_rows(session: Session, picked: list[Any], now: datetime) -> list[dict[str, Any]]:
+    """The queue's rows: each item's kind, place and department, besides where it stands."""
+    details: dict[tuple[str, int], Any] = {}
+    for record, model in MODELS.items():
+        ids = [record_id for _, kind, record_id, *_ in picked if kind == record]
+        if not ids:
+            continue
+        what = model.kind if record == "incident" else model.category
+        query = (
+            select(
+                model.id, what, model.subtype, model.township_code, model.summary, Department.code, Department.platform
+            )
+            .outerjoin(Department, Department.id == model.department_id)
+            .where(model.id.in_(ids))
+        )
+        details.update({(record, row[0]): row for row in session.execute(query)})
+    rows = []
+    for deadline, record, record_id, state, version, level, urged in picked:
+        _id, what, subtype, township, summary, department, platform = details[(record, record_id)]
+        rows.append(
+            {
+                "record": record,
+                "id": record_id,
+                "what": str(what),
+                "subtype": subtype,
+                "township_code": township,
+                "summary": summary or "",
+                "department": department,
+                "platform": str(platform) if platform else None,
+                "state": state.value,
+                "version": version,
+                "level": level,
+                "urged": urged or 0,
+                "deadline": deadline,
+                "colour": sla_colour(deadline, now),
+            }
+        )
+    return rows
+
+
+def loop_counts(session: Session, area: Area, *, now: datetime, day_start: datetime) -> dict[str, int]:
+    """The wall's three figures: items in progress (dispatched and not yet closed), overdue (open past the deadline),
+    closed today (since `day_start`, the city day's first moment, naive UTC)."""
+    in_progress = overdue = closed = 0
+    progress = [state.value for state in (State.DISPATCHED, State.ACCEPTED, State.HANDLING, State.RESOLVED)]
+    for record, model in MODELS.items():
+        handled = select(RecordHandling.record_id).where(
+            RecordHandling.record == record, RecordHandling.record_id == model.id
+        )
+        in_progress += (
+            session.scalar(
+                select(func.count()).where(
+                    RecordHandling.record == record, _area_of(RecordHandling, area), RecordHandling.state.in_(progress)
+                )
+            )
+            or 0
+        )
+        statuses = [status for status, state in _untouched_states(record).items() if state.value in progress]
+        in_progress += session.scalar(
+            select(func.count()).select_from(model)
+            .where(_area_of(model, area), model.closed_at.is_(None), model.status.in_(statuses), ~handled.exists())
+        ) or 0  # fmt: skip
+        overdue += session.scalar(
+            select(func.count()).select_from(model)
+            .where(_area_of(model, area), model.closed_at.is_(None), model.deadline < now)
+        ) or 0  # fmt: skip
+        closed += (
+            session.scalar(
+                select(func.count()).select_from(model).where(_area_of(model, area), model.closed_at >= day_start)
+            )
+            or 0
+        )
+    return {"in_progress": in_progress, "overdue": overdue, "closed_today": closed}

@@ -97,6 +97,7 @@ def to_feature(entry: Entry, lang: Language) -> dict[str, Any] | None:
             "time": f"{local:%H:%M:%S}",
             "at": event.occurred_at.astimezone(UTC).isoformat(),
             "summary": mask_text(event.summary),  # ID and phone numbers never reach the wall
+            "open": t("item.open", lang),  # the link to the item's own view (/record?ref=<id>)
             **({"major": True} if major else {}),
         },
     }
