@@ -128,8 +128,9 @@ class Scanner:
     """Components are known per page: the shell's, plus what one page (and the callbacks answered on it) holds, as
     a browser showing that page would have them. A callback is posted once per page that can serve it."""
 
-    def __init__(self, app: Any, client: Any) -> None:
+    def __init__(self, app: Any, client: Any, page_queries: dict[str, tuple[str, ...]] | None = None) -> None:
         self.app, self.client = app, client
+        self.page_queries = page_queries or {}  # a page's own queries (one item's view: which items), besides areas
         self.shell: dict[str, dict[str, Any]] = {}
         self.pages: dict[str, dict[str, dict[str, Any]]] = {}  # page asked -> json id -> the component's props
         self.asked: set[str] = set()
@@ -182,7 +183,8 @@ class Scanner:
         self.learn(self.shell, layout.json)
         router = next(key for key in self.app.callback_map if "_pages_content.children" in key)
         for page in self.app_pages():
-            for search in ("", *OWN_AREA_QUERIES, *(AREA_QUERIES if self.probing else ())):
+            own = (*OWN_AREA_QUERIES, *self.page_queries.get(page, ()))
+            for search in ("", *own, *(AREA_QUERIES if self.probing else ())):
                 body = {
                     "output": router,
                     "outputs": split_callback_id(router),

@@ -17,17 +17,20 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+from sqlalchemy import select
 
 from dashboard.access.roles import may_unmask
 from dashboard.callbacks.wall_alerts import may_handle_alerts
 from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.events import parse_event
-from dashboard.data.models import PersonOfConcern, RentalHouse
+from dashboard.data.handling import Actor, Step, may_act
+from dashboard.data.models import Incident, PersonOfConcern, RentalHouse
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
 from dashboard.data.streams import append_events
 from dashboard.data.vocab import SUBTYPES, IncidentKind, Role
+from dashboard.ingest import step_event
 from tests.accounts import signed_in_client
 from tests.events import add_worker, envelope, hazard_reported, incident_reported
 from tests.factories import add_city, alert, incident
@@ -50,6 +53,32 @@ def report_in(grid: str, summary: str, at: datetime | None = None, **fields: Any
     return incident_reported(at, grid_code=grid, lat=28.005, lon=121.005, summary=summary, **fields)
 
 
+def drain() -> None:
+    consumer = StreamConsumer(get_redis(), name="scan", block_ms=10)
+    consumer.ensure_group()
+    while consumer.poll_once():
+        pass
+
+
+def handled_to_review(record_id: int) -> None:
+    """A record taken through its whole handling, to 回访 (reviewed): every step any role may take on it now is
+    refused (reopening needs a reason), so the scan's clicks on its buttons change nothing between scans."""
+    operator, township = Actor("operator", Role.CITY_OPERATOR, None), Actor("town", Role.TOWNSHIP_STAFF, "331004001")
+    steps = [
+        (operator, Step.DISPATCH, {"department": "public_security"}),
+        (township, Step.ACCEPT, {}),
+        (township, Step.REPORT, {"note": "已处置"}),
+        (operator, Step.CLOSE, {}),
+        (operator, Step.REVIEW, {}),
+    ]
+    events = [
+        step_event(actor, "incident", record_id, step, seen_version=version, action_id=uuid4(), **fields)
+        for version, (actor, step, fields) in enumerate(steps)
+    ]
+    append_events(get_redis(), events)
+    drain()
+
+
 def activity_in(grid: str, label: str, *, days: int = 400) -> None:
     """Reports, a hazard and a patrol through the stream and the consumer, and a year of earlier cases, in a grid;
     its registries too. `label` is in every text, so a leak of it can be found by name."""
@@ -61,10 +90,7 @@ def activity_in(grid: str, label: str, *, days: int = 400) -> None:
         envelope("patrol.started", grid_code=grid, lat=28.004, lon=121.004),
     ]
     append_events(get_redis(), [parse_event(event) for event in events])
-    consumer = StreamConsumer(get_redis(), name="scan", block_ms=10)
-    consumer.ensure_group()
-    while consumer.poll_once():
-        pass
+    drain()
     grid_id = GRID_IDS[grid]
     with session_scope() as session:
         for day in range(0, days, 9):
@@ -93,7 +119,9 @@ def activity_in(grid: str, label: str, *, days: int = 400) -> None:
 
 
 @pytest.fixture
-def city_with_data() -> None:
+def city_with_data() -> dict[str, tuple[str, ...]]:
+    """The data, and the items whose own views the scan asks for: one of the scanned accounts' township (handled to
+    its review), one of the other township and one of the other county (by id and by its report's id)."""
     with session_scope() as session:
         add_city(session)
         add_worker(session)
@@ -117,10 +145,23 @@ def city_with_data() -> None:
     activity_in("331004-001-0001", "路桥一镇")
     activity_in("331004-002-0001", "路桥二镇")
     activity_in("331081-001-0001", "温岭甲")
+    with session_scope() as session:
+        first = {
+            township: session.execute(
+                select(Incident.id, Incident.event_id)
+                .where(Incident.township_code == township)
+                .order_by(Incident.id)
+                .limit(1)
+            ).one()
+            for township in ("331004001", "331004002", "331081001")
+        }
+    handled_to_review(first["331004001"][0])
+    items = [f"?kind=incident&id={record_id}" for record_id, _ in first.values()]
+    return {"/record": (*items, f"?ref={first['331081001'][1]}", f"?ref={first['331004002'][1]}")}
 
 
-def scan_as(dash_app: Any, name: str, role: Role, area: str | None) -> Scan:
-    return Scanner(dash_app, signed_in_client(dash_app, name, role, area=area)).scan()
+def scan_as(dash_app: Any, name: str, role: Role, area: str | None, pages: dict[str, tuple[str, ...]]) -> Scan:
+    return Scanner(dash_app, signed_in_client(dash_app, name, role, area=area), pages).scan()
 
 
 def differences(before: Scan, after: Scan) -> Iterator[str]:
@@ -132,6 +173,7 @@ def differences(before: Scan, after: Scan) -> Iterator[str]:
 
 UNMASK_CALLBACK = "record-full"  # the explicit, audited unmask action (tests/test_record_callbacks.py)
 ALERT_ACTION = "wall-alerts-message.children"  # an alert card's acknowledge and escalate buttons
+ITEM_STEP = "item-message.children"  # the steps of one item's handling (roles that only watch have none)
 
 
 def assert_reached_unbroken_unleaked(name: str, scan: Scan) -> None:
@@ -139,7 +181,9 @@ def assert_reached_unbroken_unleaked(name: str, scan: Scan) -> None:
     broken, none carrying another area's data or an unmasked number."""
     role, area = {**SCOPED, **CITY_WIDE}[name]
     lacks = [
-        key for key, allowed in ((UNMASK_CALLBACK, may_unmask), (ALERT_ACTION, may_handle_alerts)) if not allowed(role)
+        key
+        for key, allowed in ((UNMASK_CALLBACK, may_unmask), (ALERT_ACTION, may_handle_alerts), (ITEM_STEP, may_act))
+        if not allowed(role)
     ]
     unreached = [key for key in scan.unreachable if not any(button in key for button in lacks)]
     assert unreached == [], f"{name}: callbacks its scan does not reach: {unreached}"
@@ -164,17 +208,17 @@ def test_every_route_answers_each_role_with_its_own_area_only(dash_app, city_wit
     2. for a scoped role, another county's new data changes no answer;
     3. for a township account, another township's new data (in the same county) changes no answer."""
     scope = {**SCOPED, **CITY_WIDE}[name]
-    scan = scan_as(dash_app, name, *scope)
+    scan = scan_as(dash_app, name, *scope, city_with_data)
     assert_reached_unbroken_unleaked(name, scan)
     if name not in SCOPED:
         return
 
     activity_in("331081-001-0001", "温岭乙", days=200)
-    again = scan_as(dash_app, name, *scope)
+    again = scan_as(dash_app, name, *scope, city_with_data)
     changed = list(differences(scan, again))
     assert changed == [], f"{name}: answers changed by another county's data: {changed}"
 
     if scope[0] is Role.TOWNSHIP_STAFF:
         activity_in("331004-002-0001", "路桥二镇又", days=200)
-        changed = list(differences(again, scan_as(dash_app, name, *scope)))
+        changed = list(differences(again, scan_as(dash_app, name, *scope, city_with_data)))
         assert changed == [], f"{name}: answers changed by another township's data: {changed}"

@@ -4,7 +4,7 @@ asks for, telling what became of it."""
 from __future__ import annotations
 
 from typing import Any
-from uuid import UUID, uuid4, uuid5
+from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 from sqlalchemy import select
@@ -99,7 +99,10 @@ def show_item(
     item = Situation(state, detail["version"], level, detail["township_code"], current)
     buttons = step_buttons(available(item, who), lang=lang, zone=zone) if may_act(who.role) else []
     options = [{"label": name if lang == "zh-CN" else name_en, "value": code} for code, name, name_en in departments]
-    drawn = {"record": record, "id": record_id, "version": detail["version"], "nonce": uuid4().hex}
+    # The buttons' action ids derive from who looks at which version: a double click, or the same click from two tabs,
+    # is one action; the next version draws new ones.
+    nonce = uuid5(NAMESPACE_URL, f"{who.username}:{record}:{record_id}:{detail['version']}").hex
+    drawn = {"record": record, "id": record_id, "version": detail["version"], "nonce": nonce}
     dispatches = any(RULES[step].needs_department and who.role in RULES[step].roles for step in Step)
     shown_if = {} if dispatches else {"display": "none"}  # only the command room dispatches
     return view, buttons, not may_act(who.role), options, current, shown_if, drawn
@@ -146,6 +149,7 @@ def take_item_step(
     label = t(f"step.{step.value}", lang)
     if outcome is None:
         return t("item.queued", lang, step=label), uuid4().hex, no_update
-    if outcome.refusal is not None:
-        return html.Span(refusal_text(outcome.refusal, lang, zone), className="item-refused"), uuid4().hex, no_update
+    if outcome.refusal is not None:  # redrawn only when the item moved on meanwhile (a race lost)
+        moved = uuid4().hex if outcome.refusal.key == "stale" else no_update
+        return html.Span(refusal_text(outcome.refusal, lang, zone), className="item-refused"), moved, no_update
     return html.Span(t("item.done", lang, step=label), className="item-done"), uuid4().hex, ""
