@@ -52,6 +52,7 @@ DEFINITIONS: Mapping[str, tuple[str, ...]] = {
     # 按期结案 /sla and 巡查合规 /patrols (on screen only)
     "sla.rates": ("on_time", "incomplete"),
     "sla.overdue": ("overdue",),
+    "sla.loop": ("handling_times",),
     "patrols.rates": ("patrol_compliance", "incomplete"),
     "patrols.tables": ("patrol_compliance", "patrol_checks"),
     # the density map and its replay, on every drill-down page

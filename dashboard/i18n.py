@@ -1207,10 +1207,26 @@ TEXT: dict[str, dict[Language, str]] = {
     "queue.column.township": {"zh-CN": "乡镇（街道）", "en": "Township"},
     "queue.column.remaining": {"zh-CN": "剩余时间", "en": "Time left"},
     "wall.loop.in_progress": {"zh-CN": "办理中", "en": "In progress"},
+    "definition.loop": {
+        "zh-CN": "办理中：已派单、尚未办结的事项；超期：未办结且已过办理期限；今日办结：今天（本市时间）办结的事项。",
+        "en": "In progress: dispatched and not yet closed; overdue: open past the deadline; closed today: closed since "
+        "midnight, city time.",
+    },
     "wall.loop.overdue": {"zh-CN": "超期", "en": "Overdue"},
     "wall.loop.closed_today": {"zh-CN": "今日办结", "en": "Closed today"},
     "sla.loop": {"zh-CN": "办理时效（与去年同期对比）", "en": "Handling times (against last year)"},
+    "definition.handling_times": {
+        "zh-CN": "本月上报（发现）的案事件和隐患：派单用时为上报到派单，签收用时为派单到乡镇签收，办结用时为上报到办结"
+        "（隐患为整改完成），均取中位数（小时）；退单率为派单后被退单过的事项占已派单事项的比例。去年同期只计截至去年"
+        "今日已发生的步骤，两期同样长的办理时间。",
+        "en": "Incidents and hazards reported (found) in the month: hours from report to dispatch, from dispatch to "
+        "signing for, from report to close (a hazard: rectified), each the median; the share sent back is of those "
+        "dispatched. Last year counts only the steps taken by this day last year: both had the same time.",
+    },
     "sla.loop.by": {"zh-CN": "按", "en": "By"},
+    "sla.loop.department": {"zh-CN": "部门", "en": "Department"},
+    "sla.loop.township": {"zh-CN": "乡镇", "en": "Township"},
+    "sla.loop.county": {"zh-CN": "区县", "en": "County"},
     "sla.loop.to_dispatch": {"zh-CN": "派单用时（小时，中位数）", "en": "Hours to dispatch (median)"},
     "sla.loop.to_accept": {"zh-CN": "签收用时（小时，中位数）", "en": "Hours to sign for (median)"},
     "sla.loop.to_close": {"zh-CN": "办结用时（小时，中位数）", "en": "Hours to close (median)"},

@@ -214,6 +214,8 @@ class Sla:  # /sla, on-time closure (按期结案率)
     BY_DEPARTMENT = "sla-by-department"
     BY_MONTH = "sla-by-month"
     OVERDUE = "sla-overdue-table"
+    LOOP_BY = "sla-loop-by-radio"  # handling times by department, township or county
+    LOOP = "sla-loop-table"
 
 
 class Patrols:  # /patrols, patrol compliance (巡查合规)
@@ -240,6 +242,11 @@ class Item:  # /record, one item's own view and its handling
     DEPARTMENT = "item-department-dropdown"
     BUTTONS = "item-buttons"
     MESSAGE = "item-message"  # what became of the last step asked for
+
+
+def loop_figure(part: Any) -> dict[str, Any]:
+    """A figure of the wall's handling tile: in_progress, overdue or closed_today (ALL inside a callback)."""
+    return {"type": "wall-loop", "part": part}
 
 
 def item_step(step: Any) -> dict[str, Any]:

@@ -103,6 +103,13 @@ def probes(prop: str, value: Any) -> list[Any]:
     return [swapped] if swapped is not None else []
 
 
+def readable(body: str) -> str:
+    try:
+        return json.dumps(json.loads(body), ensure_ascii=False)
+    except ValueError:
+        return body
+
+
 @dataclass
 class Answer:
     status: int
@@ -120,8 +127,10 @@ class Scan:
     unreachable: list[str] = field(default_factory=list)
 
     def bodies(self) -> Iterator[tuple[str, str]]:
+        """Each answer as text a person reads: Dash's JSON escapes every character that is not ASCII (a Chinese
+        name is `\\u6e29…` there), so a JSON answer is decoded first, or no Chinese label could ever be found in it."""
         for asked, answer in self.answers.items():
-            yield asked, answer.body
+            yield asked, readable(answer.body)
 
 
 class Scanner:

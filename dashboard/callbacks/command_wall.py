@@ -4,7 +4,7 @@ New reports go into the feed and onto the map without Dash: assets/11-wall.js dr
 from __future__ import annotations
 
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any, cast
 from zoneinfo import ZoneInfo
 
@@ -19,14 +19,16 @@ from dashboard.components.map import ZOOM, Bounds, Zoom, inside, patrol_points, 
 from dashboard.config import get_settings
 from dashboard.data import area_tree
 from dashboard.data.areas import count_grids
+from dashboard.data.casework import loop_counts
 from dashboard.data.city_extent import area_bounds
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
 from dashboard.data.live import LiveState
 from dashboard.data.models import County
-from dashboard.data.periods import Area, AreaLevel
+from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.formatting import format_count
 from dashboard.i18n import t
 from dashboard.wall_tour import stop
 
@@ -108,6 +110,16 @@ def fill_live_tiles(_tick: int | None) -> list[str]:
         else:
             texts.append(f"{sum(values[metric].values()):,}")
     return texts
+
+
+@callback(Output(ids.loop_figure(ALL), "children"), Input(ids.Wall.PATROL_CLOCK, "n_intervals"))
+def fill_loop_tile(_tick: int | None) -> list[str]:
+    """Items in progress, overdue and closed today in the account's area (dashboard.data.casework.loop_counts)."""
+    now, local = city_now()
+    day_start = Period(local.date(), local.date() + timedelta(days=1)).utc_bounds(city_zone())[0]
+    with session_scope() as session:
+        counts = loop_counts(session, current_scope(), now=now, day_start=day_start)
+    return [format_count(counts[output["id"]["part"]]) for output in ctx.outputs_list]
 
 
 @callback(

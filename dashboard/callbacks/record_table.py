@@ -11,12 +11,25 @@ import dataclasses
 import logging
 from typing import Any
 
-from dash import MATCH, ClientsideFunction, Input, Output, State, callback, clientside_callback, ctx, html, no_update
+from dash import (
+    MATCH,
+    ClientsideFunction,
+    Input,
+    Output,
+    State,
+    callback,
+    clientside_callback,
+    ctx,
+    dcc,
+    html,
+    no_update,
+)
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard import ids
 from dashboard.access.current import OutOfScope, current_account, scoped
 from dashboard.access.roles import may_unmask
+from dashboard.components.item_view import record_href
 from dashboard.data import audit
 from dashboard.data.db import session_scope
 from dashboard.data.records import (
@@ -102,6 +115,9 @@ def detail_list(kind: RecordKind, record: dict[str, Any]) -> html.Dl:
     return html.Dl(items, className="record-fields")
 
 
+ITEMS = {"incidents": "incident", "hazards": "hazard"}  # record tables whose rows are items with a handling
+
+
 @callback(
     Output(ids.record("detail", MATCH), "children"),
     Output(ids.record("selected", MATCH), "data"),
@@ -121,6 +137,9 @@ def show_record(clicked: dict[str, Any] | None, kind: str) -> tuple[Any, Any]:
     if record is None:
         return html.P(t("records.not_found"), className="page-message"), None
     children: list[Any] = [detail_list(table.kind, record)]
+    if table.kind.value in ITEMS:  # an incident or hazard: its own view, where it is handled
+        href = record_href(ITEMS[table.kind.value], int(record["id"]))
+        children.append(dcc.Link(t("item.open"), href=href, className="record-open"))
     if table.personal and may_unmask(current_account().role):
         children += [
             html.Button(t("records.unmask"), id=ids.record("unmask", key), className="record-unmask"),

@@ -3,22 +3,25 @@ asked (within the account's area)."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
 from dash import Input, Output, callback
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
 from dashboard import ids
 from dashboard.callbacks.month_area import area_options, filter_row, parse_area
 from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import area_tree, sla
+from dashboard.data.casework import handling_times
 from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Department
-from dashboard.data.periods import AreaLevel, Period, shift_months
+from dashboard.data.periods import AreaLevel, Period, shift_months, shift_years, utc_now
 from dashboard.figures.on_time import rate_bars, rate_lines
 from dashboard.i18n import t
 from dashboard.monthly_url import month_or_default
@@ -103,3 +106,63 @@ def overdue_table(overdue: pd.DataFrame, departments: dict[str, str], *, zone: s
         t("sla.escalation"),
     ]
     return table_rows(t("sla.overdue"), headers, rows, empty_text=t("empty.no_rows"))
+
+
+@callback(
+    Output(ids.Sla.LOOP, "children"),
+    Input(ids.Sla.MONTH, "value"),
+    Input(ids.Sla.AREA, "value"),
+    Input(ids.Sla.LOOP_BY, "value"),
+)
+def update_handling_times(month: Any, area: Any, by: str | None) -> list[Any]:
+    """The month's handling times by department, township or county, each against the same month last year."""
+    lang = get_settings().language
+    today = city_today()
+    period, _problem = month_or_default(month, today, lang)
+    by = by if by in ("department", "township", "county") else "department"
+    now = utc_now()
+    with session_scope() as session:
+        where, _area_problem = parse_area(session, area)  # the page's own callback names a bad month or area
+        now_times = handling_times(session, period, where, by=by, as_of=now)
+        year_ago = datetime.combine(shift_years(now.date(), -1), now.time())
+        last_year = handling_times(session, period.same_period_last_year(), where, by=by, as_of=year_ago)
+        names = key_names(session, by, sorted({*now_times["key"], *last_year["key"]}), lang)
+    return handling_table(now_times, last_year, names, by=by)
+
+
+def key_names(session: Session, by: str, keys: list[str], lang: str) -> dict[str, str]:
+    if by == "department":
+        found = {code: (name, name_en) for code, name, name_en in
+                 session.execute(select(Department.code, Department.name, Department.name_en))}  # fmt: skip
+    else:
+        level = AreaLevel.TOWNSHIP if by == "township" else AreaLevel.COUNTY
+        found = area_tree.names(session, level, keys)
+    return {key: pair[0 if lang == "zh-CN" else 1] for key, pair in found.items()}
+
+
+def hours(value: Any) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1f}"
+
+
+def share(value: Any) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.1%}"
+
+
+MEASURES = (("to_dispatch", hours), ("to_accept", hours), ("to_close", hours), ("sent_back", share))
+
+
+def handling_table(now_times: pd.DataFrame, last_year: pd.DataFrame, names: dict[str, str], *, by: str) -> list[Any]:
+    before = {row.key: row for row in last_year.itertuples()}
+    rows = []
+    for row in now_times.itertuples():
+        old = before.get(row.key)
+        name = names.get(row.key, t("sla.unassigned") if row.key == "unassigned" else row.key)
+        cells = [name, str(row.items), str(old.items) if old else "—"]
+        for column, show in MEASURES:
+            cells += [show(getattr(row, column)), show(getattr(old, column)) if old else "—"]
+        rows.append(cells)
+    last = t("sla.loop.last_year")
+    headers = [t(f"sla.loop.{by}"), t("sla.loop.items"), last]
+    for column, _show in MEASURES:
+        headers += [t(f"sla.loop.{column}"), last]
+    return table_rows(t("sla.loop"), headers, rows, empty_text=t("empty.no_rows"))

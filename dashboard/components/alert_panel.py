@@ -145,6 +145,8 @@ def alert_card(
         what: list[Any] = [t("alerts.overdue_group", lang, count=alert["count"]), " ", link]
     else:
         what = [describe(alert, lang)]
+    if alert.get("subject"):  # about one record: its own view, where it is dispatched and followed
+        what += [" ", html.A(t("item.open", lang), href=f"/record?ref={alert['subject']}", className="alert-record")]
     return html.Div(
         [
             html.Div(head, className="alert-head"),

@@ -94,3 +94,18 @@ def live_tile(metric: str) -> html.Div:
         className=f"kpi-tile live-tile live-{metric.replace('_', '-')}",
         title=t(f"definition.{metric}"),
     )
+
+
+def loop_tile() -> html.A:
+    """Items in the handling loop: in progress, overdue and closed today (filled by the wall's clock), a link to the
+    queue where each is listed."""
+    parts = [
+        html.Span([t(f"wall.loop.{part}"), html.B("—", id=ids.loop_figure(part))], className=f"loop-{part}")
+        for part in ("in_progress", "overdue", "closed_today")
+    ]
+    return html.A(
+        [html.Div(t("page.queue"), className="kpi-title"), html.Div(parts, className="kpi-value loop-figures")],
+        href="/queue",
+        className="kpi-tile live-tile live-loop",
+        title=t("definition.loop"),
+    )

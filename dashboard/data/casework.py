@@ -20,12 +20,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import pandas as pd
 from redis import Redis
-from sqlalchemy import ColumnElement, func, select, true
+from sqlalchemy import ColumnElement, func, null, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data import audit
+from dashboard.data.city_zone import city_zone
 from dashboard.data.events import RecordStepTaken
 from dashboard.data.handling import (
     RULES,
@@ -39,7 +41,7 @@ from dashboard.data.handling import (
     next_level,
 )
 from dashboard.data.models import Department, Grid, GridWorker, Hazard, Incident, RecordHandling, RecordStep
-from dashboard.data.periods import Area, AreaLevel, utc_now
+from dashboard.data.periods import Area, AreaLevel, Period, utc_now
 from dashboard.data.rollups import RollupDeltas
 from dashboard.data.vocab import AuditAction, IncidentStatus, Role
 
@@ -612,3 +614,79 @@ def loop_counts(session: Session, area: Area, *, now: datetime, day_start: datet
             or 0
         )
     return {"in_progress": in_progress, "overdue": overdue, "closed_today": closed}
+
+
+# Handling times, for /sla ----------------------------------------------------------------------------------------
+
+TIME_COLUMNS = ["key", "items", "to_dispatch", "to_accept", "to_close", "sent_back"]
+
+
+def _handled_rows(session: Session, period: Period, area: Area, as_of: datetime) -> pd.DataFrame:
+    """Incidents and hazards reported in the period, with the moments of their handling known by `as_of`: reported,
+    first dispatched (the record's own time, or the first dispatch step), first signed for, closed (a hazard: when
+    rectified, as the SLA counts it), and whether it was ever sent back."""
+    start, end = period.utc_bounds(city_zone())
+    frames = []
+    for record, model in MODELS.items():
+        found = model.reported_at if record == "incident" else model.found_at
+        dispatched = model.dispatched_at if record == "incident" else null()
+        closed = model.closed_at if record == "incident" else model.rectified_at
+        query = (
+            select(model.id, Department.code, model.township_code, model.county_code, found, dispatched, closed)
+            .outerjoin(Department, Department.id == model.department_id)
+            .where(_area_of(model, area), found >= start, found < end)
+        )
+        rows = pd.DataFrame(
+            [tuple(row) for row in session.execute(query)],
+            columns=["id", "department", "township", "county", "reported", "dispatched", "closed"],
+        )
+        steps = session.execute(
+            select(RecordStep.record_id, RecordStep.step, func.min(RecordStep.at))
+            .where(RecordStep.record == record, RecordStep.outcome == "applied", RecordStep.at >= start)
+            .where(RecordStep.at <= as_of, RecordStep.step.in_(["dispatch", "accept", "send_back"]))
+            .group_by(RecordStep.record_id, RecordStep.step)
+        ).all()
+        first = {(record_id, step): at for record_id, step, at in steps}
+        if not rows.empty:
+            rows["dispatched"] = [
+                d if d is not None and d <= as_of else first.get((i, "dispatch"))
+                for i, d in zip(rows["id"], rows["dispatched"], strict=True)
+            ]
+            rows["accepted"] = [first.get((i, "accept")) for i in rows["id"]]
+            rows["sent_back"] = [(i, "send_back") in first for i in rows["id"]]
+            rows["closed"] = [c if c is not None and c <= as_of else None for c in rows["closed"]]
+            frames.append(rows)
+    if not frames:
+        return pd.DataFrame(columns=["department", "township", "county", "reported", "dispatched", "accepted",
+                                     "closed", "sent_back"])  # fmt: skip
+    return pd.concat(frames, ignore_index=True)
+
+
+def _hours(later: pd.Series, earlier: pd.Series) -> pd.Series:
+    return (pd.to_datetime(later) - pd.to_datetime(earlier)).dt.total_seconds() / 3600
+
+
+def handling_times(session: Session, period: Period, area: Area, *, by: str, as_of: datetime) -> pd.DataFrame:
+    """Per department, township or county (`by`): items reported in the period, and the median hours from report to
+    dispatch, from dispatch to signing for, from report to close, and the share of the dispatched sent back at least
+    once, as known at `as_of` (for last year's period: `as_of` one year back, so both had the same time to close)."""
+    rows = _handled_rows(session, period, area, as_of)
+    if rows.empty:
+        return pd.DataFrame({name: [] for name in TIME_COLUMNS})
+    rows = rows.assign(
+        key=rows[by].fillna("unassigned"),
+        to_dispatch=_hours(rows["dispatched"], rows["reported"]),
+        to_accept=_hours(rows["accepted"], rows["dispatched"]),
+        to_close=_hours(rows["closed"], rows["reported"]),
+        was_dispatched=rows["dispatched"].notna(),
+    )
+    tally = rows.groupby("key", as_index=False).agg(
+        items=("key", "size"),
+        to_dispatch=("to_dispatch", "median"),
+        to_accept=("to_accept", "median"),
+        to_close=("to_close", "median"),
+        dispatched=("was_dispatched", "sum"),
+        sent=("sent_back", "sum"),
+    )
+    tally["sent_back"] = [s / d if d else None for s, d in zip(tally["sent"], tally["dispatched"], strict=True)]
+    return tally[TIME_COLUMNS].sort_values("key", ignore_index=True)

@@ -13,7 +13,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.alert_panel import alert_panel
-from dashboard.components.cards import kpi_row, live_tile
+from dashboard.components.cards import kpi_row, live_tile, loop_tile
 from dashboard.components.map import city_map
 from dashboard.components.page import page_frame
 from dashboard.components.wall_chart import wall_chart
@@ -64,7 +64,8 @@ def layout(
         tour_every, tour_problem = None, str(error)
     problems = [problem for problem in (period_problem, within_problem, tour_problem) if problem]
     messages = [html.P(problem, className="page-message", role="alert") for problem in problems]
-    live = html.Div([live_tile(metric.value) for metric in GridMetric], className="kpi-row live-row wall-panel")
+    tiles = [live_tile(metric.value) for metric in GridMetric]
+    live = html.Div([*tiles, loop_tile()], className="kpi-row live-row wall-panel")
     map_panel = html.Section(
         [
             html.Div(metric_picker(), className="map-bar"),

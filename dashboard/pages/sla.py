@@ -34,4 +34,13 @@ def layout(month: str | None = None, area: str | None = None, **_unused_query: s
         footnote("sla.rates"),
         plain_table(ids.Sla.OVERDUE),
         footnote("sla.overdue"),
+        dcc.RadioItems(
+            id=ids.Sla.LOOP_BY,
+            options=[{"label": t(f"sla.loop.{by}"), "value": by} for by in ("department", "township", "county")],
+            value="department",
+            inline=True,
+            className="filter-radio",
+        ),
+        plain_table(ids.Sla.LOOP),
+        footnote("sla.loop"),
     )

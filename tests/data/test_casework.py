@@ -240,3 +240,69 @@ def test_sent_back_with_a_reason_goes_back_to_the_command_room_and_a_reopened_it
     with session_scope() as session:
         row = session.get(Incident, incident_id)
         assert row is not None and row.closed_at is None and row.status == "dispatched"
+
+
+def test_handling_times_by_department_against_last_year_by_the_same_lag():
+    from datetime import datetime, timedelta
+
+    from dashboard.data.casework import handling_times
+    from dashboard.data.models import Department, RecordStep
+    from dashboard.data.periods import CITY, Period, shift_months, shift_years
+    from tests.factories import incident
+
+    today = datetime.now().date()
+    month = shift_months(today.replace(day=1), -1)
+    period = Period(month, shift_months(month, 1))
+    t0 = datetime.combine(month, datetime.min.time()) + timedelta(hours=2)  # 10:00 on the 1st, city time
+    now = datetime.now().replace(microsecond=0)
+    year_ago = datetime.combine(shift_years(now.date(), -1), now.time())
+    h = timedelta(hours=1)
+
+    def at(moment: datetime) -> datetime:
+        return datetime.combine(shift_years(moment.date(), -1), moment.time())
+
+    with session_scope() as session:
+        add_city(session)
+        session.add(Department(code="public_security", name="公安", name_en="Police", platform="governance"))
+        session.flush()
+        police = session.scalar(select(Department.id))
+        rows = [
+            incident(t0, kind="dispute", department_id=police, dispatched_at=t0 + 2 * h, closed_at=t0 + 50 * h),
+            incident(t0 + h, kind="dispute", department_id=police, dispatched_at=t0 + 5 * h),
+            incident(t0 + 3 * h, kind="dispute", department_id=police),  # dispatched in the app (steps below)
+            incident(
+                at(t0), kind="dispute", department_id=police, dispatched_at=at(t0) + 3 * h, closed_at=at(t0) + 100 * h
+            ),
+            incident(
+                at(t0),
+                kind="dispute",
+                department_id=police,
+                dispatched_at=at(t0) + 3 * h,
+                closed_at=year_ago + timedelta(days=1),
+            ),
+        ]
+        session.add_all(rows)
+        session.flush()
+        third = rows[2].id
+        for number, (step, moment) in enumerate(
+            [("dispatch", t0 + 4 * h), ("accept", t0 + 10 * h), ("send_back", t0 + 11 * h)]
+        ):
+            values = {"record": "incident", "record_id": third, "step": step, "outcome": "applied", "actor": "x"}
+            values |= {"actor_role": "city_operator", "from_state": "reported", "to_state": "dispatched", "note": ""}
+            session.add(RecordStep(action_id=str(uuid4()), version=number + 1, at=moment, stored_at=moment, **values))
+    with session_scope() as session:
+        this_year = handling_times(session, period, CITY, by="department", as_of=now)
+        last_year = handling_times(session, period.same_period_last_year(), CITY, by="department", as_of=year_ago)
+    assert this_year.to_dict("records") == [
+        {
+            "key": "public_security",
+            "items": 3,
+            "to_dispatch": 2.0,
+            "to_accept": 6.0,
+            "to_close": 50.0,
+            "sent_back": 1 / 3,
+        }
+    ]
+    (found,) = last_year.to_dict("records")
+    assert found.pop("to_accept") != found.get("to_accept")  # NaN: nothing was signed for in the app last year
+    assert found == {"key": "public_security", "items": 2, "to_dispatch": 3.0, "to_close": 100.0, "sent_back": 0.0}
