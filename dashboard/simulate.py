@@ -44,6 +44,7 @@ from dashboard.data.active_city import city_files
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.geography import load_grids
+from dashboard.data.handling import Step
 from dashboard.data.models import DeviceToken, Grid, GridWorker, Hazard, Incident
 from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
 from dashboard.data.seed import distributions as dist
@@ -56,6 +57,7 @@ from dashboard.data.vocab import HazardCategory, IncidentKind
 from dashboard.logs import configure_logging
 from dashboard.simulation.draws import CityDraws, Family
 from dashboard.simulation.imported import HistoryDraws
+from dashboard.simulation.platforms import Plan, Platforms
 from dashboard.simulation.seeded import CityPace, SeededDraws, history_volumes
 
 log = logging.getLogger("dashboard.simulate")
@@ -67,6 +69,8 @@ STEP_METRES = 70  # how far a worker walks between fixes
 METRES_PER_DEGREE = 111_000
 SPEEDUP_TTL = 30  # seconds: the banner goes when the simulator stops
 GATEWAY = "gateway"  # who reports from a grid with no worker: a gateway device (another system's bridge)
+SENT_BACK_SHARE = 0.04  # items a township sends back to the command room (wrong platform), then dispatched again
+REVIEWED_SHARE = 0.3  # closed items the command room calls back (回访)
 
 
 @dataclass(order=True)
@@ -144,6 +148,7 @@ class Simulator:
         gateway = {index: GATEWAY for index, code in enumerate(self.codes) if code in grid_ids}
         self.reporters = {**gateway, **self.workers}  # who reports from each grid
         self.queue: list[Due] = []
+        self.plans: list[Due] = []  # the platforms' steps, by when they come due (each Due's event: {"plan": Plan})
         self.counter = itertools.count()
         self.patrols: dict[str, Patrol] = {}
         self.windows_planned: set[tuple[date, int]] = set()
@@ -252,32 +257,58 @@ class Simulator:
             self.schedule(now, event)
             self.follow_hazard(event, worker, now)
 
+    def plan(self, at: float, record: str, ref: str, *steps: tuple[Step, float]) -> None:
+        """The platforms' steps on a report, each `delay` (city seconds, already sped up) after the one before."""
+        for step, delay in steps:
+            at += delay
+            heapq.heappush(self.plans, Due(at, next(self.counter), {"plan": Plan(step, record, ref)}))
+
+    def handling(self, first: float) -> list[tuple[Step, float]]:
+        """Dispatched, signed for (a few sent back and dispatched again first), the first progress note."""
+        steps = [(Step.DISPATCH, first)]
+        if self.rng.random() < SENT_BACK_SHARE:
+            steps += [
+                (Step.SEND_BACK, self.later(dist.REPORT_TO_DISPATCH)),
+                (Step.DISPATCH, self.later(dist.REPORT_TO_DISPATCH)),
+            ]
+        sign_for = self.later(dist.REPORT_TO_DISPATCH)
+        return [*steps, (Step.ACCEPT, sign_for), (Step.NOTE, self.later(dist.DISPATCH_TO_HANDLING))]
+
     def follow_incident(self, report: dict[str, Any], kind: IncidentKind, subtype: str, worker: str, at: float) -> None:
+        """The township platforms handle it (dashboard/simulation/platforms.py); a criminal case is solved by the
+        police's own system, whose update comes through its gateway as before."""
         ref = report["event_id"]
-        at += self.later(dist.REPORT_TO_DISPATCH)
-        self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="dispatched"))
-        at += self.later(dist.DISPATCH_TO_HANDLING)
-        self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="handling"))
+        steps = self.handling(self.later(dist.REPORT_TO_DISPATCH))
         if kind is IncidentKind.CRIMINAL:
+            self.plan(at, "incident", ref, *steps)
             if self.rng.random() < dist.SOLVABILITY.get(subtype, 0.5):
-                at += self.later(dist.FILING_TO_SOLVED)
-                self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="solved"))
+                solved = at + sum(delay for _, delay in steps) + self.later(dist.FILING_TO_SOLVED)
+                self.schedule(solved, self.envelope("incident.updated", worker, solved, ref=ref, status="solved"))
             return
         if self.rng.random() < dist.RESOLVE_PROBABILITY[kind]:
-            at += self.later(dist.HANDLING_TO_RESOLVED[kind])
-            self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="resolved"))
-            at += self.later(dist.RESOLVED_TO_CLOSED)
-            self.schedule(at, self.envelope("incident.updated", worker, at, ref=ref, status="closed"))
+            steps += [
+                (Step.REPORT, self.later(dist.HANDLING_TO_RESOLVED[kind])),
+                (Step.CLOSE, self.later(dist.RESOLVED_TO_CLOSED)),
+            ]
+            if self.rng.random() < REVIEWED_SHARE:
+                steps.append((Step.REVIEW, self.later(dist.RESOLVED_TO_CLOSED)))
+        self.plan(at, "incident", ref, *steps)
 
     def follow_hazard(self, report: dict[str, Any], worker: str, at: float) -> None:
         ref = report["event_id"]
-        at += self.later(dist.FOUND_TO_RECTIFYING)
-        self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectifying"))
+        steps = self.handling(self.later(dist.FOUND_TO_RECTIFYING) / 10)
         if self.rng.random() > dist.SUPERVISED_SHARE:  # the supervised few take months: beyond a demo's horizon
-            at += self.later(dist.FOUND_TO_RECTIFYING)
-            self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="rectified"))
-            at += self.later(dist.RECTIFIED_TO_CLOSED)
-            self.schedule(at, self.envelope("hazard.updated", worker, at, ref=ref, status="closed"))
+            steps += [
+                (Step.REPORT, self.later(dist.FOUND_TO_RECTIFYING)),
+                (Step.CLOSE, self.later(dist.RECTIFIED_TO_CLOSED)),
+            ]
+        self.plan(at, "hazard", ref, *steps)
+
+    def due_plans(self, now: float) -> list[Plan]:
+        ready = []
+        while self.plans and self.plans[0].at <= now:
+            ready.append(heapq.heappop(self.plans).event["plan"])
+        return ready
 
     # patrols ----------------------------------------------------------------------------------------------------
     def plan_patrols(self, at: float) -> None:
@@ -502,6 +533,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     reporters = {grid_id: workers.get(grid_id, GATEWAY) for grid_id in grid_ids.values()}
     simulator.carry_on(cases, hazards, reporters)
     sender = Sender(args.url or f"http://{settings.host}:{settings.port}", phones.tokens)
+    platforms, waiting = Platforms(get_redis()), list[Plan]()
     stop = threading.Event()
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
@@ -525,10 +557,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         now = time.time()
         simulator.tick(now, now - last)
         sender.send(simulator.due(now))
+        try:
+            waiting = platforms.take([*waiting, *simulator.due_plans(now)])
+        except REDIS_DOWN as error:
+            log.warning("the platforms' steps wait: Redis did not answer (%s)", type(error).__name__)
         last = now
     if args.speedup > 1:
         announce_speedup(1.0)  # the banner goes at once
-    log.info("sent %d events (%d refused)", sender.sent, sender.rejected)
+    log.info("sent %d events (%d refused); the platforms took %d steps", sender.sent, sender.rejected, platforms.taken)
     return 0
 
 

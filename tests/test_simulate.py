@@ -37,8 +37,9 @@ SPEEDUP = 1200
 
 def run(
     speedup: float, seconds: int, step: float, start: float = MONDAY_6AM, rate: float = 120
-) -> tuple[list[tuple[float, dict]], Any]:
-    """The simulator for `seconds` of real time, ticking every `step` seconds: each event with when it was due."""
+) -> tuple[list[tuple[float, dict]], Any, Simulator]:
+    """The simulator for `seconds` of real time, ticking every `step` seconds: each event with when it was due, and
+    the simulator (the platforms' steps it planned are left in it)."""
     city = build_city(rng(DEFAULT_SEED, "city"))
     grid_ids = {grid.code: number for number, grid in enumerate(city.grids, start=1)}
     workers = {number: f"W{number:05d}" for number in grid_ids.values()}
@@ -50,23 +51,23 @@ def run(
         now = start + tick * step
         simulator.tick(now, step)
         events.extend((now, event) for event in simulator.due(now))
-    return events, city
+    return events, city, simulator
 
 
 @pytest.fixture(scope="module")
-def sent() -> tuple[list[tuple[float, dict]], object]:
+def sent() -> tuple[list[tuple[float, dict]], object, Simulator]:
     """Five minutes at 1200 times the city's pace (about four days of the city), from a Monday 06:00."""
     return run(SPEEDUP, 300, 1.0)
 
 
 def test_every_event_is_valid_when_it_is_sent(sent):
-    events, _ = sent
+    events, _, _ = sent
     for due, event in events:
         parse_event(event, now=datetime.fromtimestamp(due, UTC))  # raises on any problem, naming the field
 
 
 def test_every_position_is_inside_its_grid_and_patrols_stay_in_their_own(sent):
-    events, city = sent
+    events, city, _ = sent
     grids = {grid.code: grid.geometry for grid in city.grids}
     located = [event for _, event in events if "grid_code" in event]
     assert all(shapely.contains_xy(grids[e["grid_code"]], e["lon"], e["lat"]) for e in located)
@@ -76,14 +77,29 @@ def test_every_position_is_inside_its_grid_and_patrols_stay_in_their_own(sent):
 
 
 def test_follow_ups_come_after_their_report(sent):
-    events, _ = sent
+    events, _, _ = sent
     sent_at = {}
     for due, event in events:
         if "ref" in event:
             assert sent_at[event["ref"]] <= due
         sent_at[event["event_id"]] = due
     statuses = Counter(event.get("status") for _, event in events if event["type"].endswith(".updated"))
-    assert {"dispatched", "handling", "solved", "resolved", "rectifying", "rectified"} <= set(statuses)
+    assert {"solved"} <= set(statuses)  # the police's own system; the platforms take the other steps
+
+
+def test_the_platforms_handle_each_report_in_the_loop_s_order_after_it(sent):
+    events, _, simulator = sent
+    reported = {event["event_id"]: due for due, event in events if event["type"].endswith(".reported")}
+    plans = sorted(simulator.plans)
+    by_report: dict[str, list[str]] = {}
+    for due in plans:
+        plan = due.event["plan"]
+        assert due.at >= reported.get(plan.ref, 0)
+        by_report.setdefault(plan.ref, []).append(plan.step.value)
+    sequences = Counter(" ".join(steps) for steps in by_report.values())
+    assert all(steps[0] == "dispatch" for steps in by_report.values())
+    assert any(sequence.startswith("dispatch accept note report close") for sequence in sequences)
+    assert any(sequence.startswith("dispatch send_back dispatch accept") for sequence in sequences)
 
 
 def expected_reports(start: float, end: float) -> dict[str, float]:
@@ -103,7 +119,7 @@ def expected_reports(start: float, end: float) -> dict[str, float]:
 
 
 def test_reports_come_at_the_history_s_rates_by_hour_and_weekday(sent):
-    events, _ = sent
+    events, _, _ = sent
     reports = [event for _, event in events if event["type"].endswith(".reported")]
     families = Counter(event.get("kind") or event["category"] for event in reports)
     expected = expected_reports(MONDAY_6AM, MONDAY_6AM + 300 * SPEEDUP)
@@ -123,7 +139,7 @@ def test_bad_arguments_are_named(argv, message, capsys):
 def test_by_default_a_day_goes_at_the_city_s_pace():
     """A city day at speedup 1: about the history's reports of a day, and every worker sets out twice."""
     assert parse_args([]).speedup == 1
-    events, city = run(1, 86_400, 60.0, rate=1)  # few positions: they count in no figure
+    events, city, _ = run(1, 86_400, 60.0, rate=1)  # few positions: they count in no figure
     reports = Counter(
         event.get("kind") or event["category"] for _, event in events if event["type"].endswith("reported")
     )

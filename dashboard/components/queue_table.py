@@ -15,6 +15,7 @@ from dashboard.data.handling import State
 from dashboard.formatting import local_time
 from dashboard.i18n import t
 
+POLL_MS = 500  # how often the queue page asks whether anything in it moved (one Redis read)
 SUMMARY_CHARS = 40  # of the report's text, in a row
 COLUMNS = (
     "queue.column.item",

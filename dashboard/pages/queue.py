@@ -8,12 +8,12 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.components.page import page_frame
+from dashboard.components.queue_table import POLL_MS
 from dashboard.data.handling import State
 from dashboard.i18n import t
 
 dash.register_page(__name__, path="/queue", name=t("page.queue"), order=45)
 
-POLL_MS = 500  # how often the queue asks whether anything in it moved (one Redis read)
 OPEN_STATES = [state for state in State if state not in (State.CLOSED, State.REVIEWED)]
 
 
