@@ -8,7 +8,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from dash import Input, Output, callback
+from dash import Input, Output, callback, dcc
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -85,7 +85,7 @@ def overdue_table(overdue: pd.DataFrame, departments: dict[str, str], *, zone: s
         deadline = pd.Timestamp(row.deadline).tz_localize("UTC").tz_convert(tz)
         rows.append(
             [
-                t(f"record.{row.record}"),
+                dcc.Link(t(f"record.{row.record}"), href=f"/record?ref={row.event_id}"),  # its own view, to act on it
                 t(f"{family}.{row.what}"),
                 t(f"subtype.{row.subtype}"),
                 row.grid,
