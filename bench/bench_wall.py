@@ -4,7 +4,7 @@ beside the issue's target with PASS/MISS; asserts nothing; exits 0 unless the be
     .venv/bin/python -m bench.bench_wall [--seconds 60] [--minutes 60] [--rate 50] [--paint-runs 3] [--diagnose]
 
 The app (bench/wall_stack.py): a redis-server of its own, a temp SQLite file with the tiny test city and a device
-token, one `python -m dashboard.data.consumer` and `gunicorn app:asgi -k asgi --workers 1` (32 threads for pages).
+token, one `python -m dashboard.pipeline.consumer` and `gunicorn app:asgi -k asgi --workers 1` (32 threads for pages).
 Reports go through the real ingest API, one event per POST (as a phone sends a report), `--rate` a second, the send
 time in the summary (bench/wall_load.py). Phases, in order:
 

@@ -17,7 +17,7 @@ from bench.wall_report import TARGET_PAINT_BYTES, TARGET_PAINT_MS, Verdict, kb, 
 from bench.wall_stack import Stack, wait_for
 from dashboard.config import get_settings
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import as_entries
+from dashboard.pipeline.streams import as_entries
 
 SETTLE_S = 3  # after first paint, how long the page may keep fetching before "settled" bytes are read
 BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends

@@ -117,7 +117,9 @@ class Stack:
             self.token = add_gateway(session)  # reports from every grid
             create_user(session, "bench-wall", secrets.token_urlsafe(16), Role.WALL_SCREEN)
             self.login_token = issue_login_token(session, "bench-wall")
-        self.consumer = self.spawn("consumer", [sys.executable, "-m", "dashboard.data.consumer", "--name", CONSUMER])
+        self.consumer = self.spawn(
+            "consumer", [sys.executable, "-m", "dashboard.pipeline.consumer", "--name", CONSUMER]
+        )
         wait_for(self.consumer_reading, timeout=60, what="the stream consumer")
         server = ["app:asgi", "-k", "asgi"] if self.front == "asgi" else ["app:server", "-k", "gthread"]
         command = [

@@ -27,7 +27,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.directories import Directory, GridPlace, department_directory, grid_directory
-from dashboard.data.events import (
+from dashboard.data.models import Grid, Hazard, Incident, RentalHouse
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.tokens import Device, TokenCache
+from dashboard.pipeline.events import (
     AnyEvent,
     HazardUpdated,
     IncidentReported,
@@ -36,10 +39,7 @@ from dashboard.data.events import (
     MalformedEvent,
     parse_event,
 )
-from dashboard.data.models import Grid, Hazard, Incident, RentalHouse
-from dashboard.data.redis_client import REDIS_DOWN, get_redis
-from dashboard.data.streams import append_events
-from dashboard.data.tokens import Device, TokenCache
+from dashboard.pipeline.streams import append_events
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5

@@ -12,8 +12,8 @@ from dashboard.access.current import NotLoggedIn, current_account
 from dashboard.access.roles import may_manage_users
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_name, city_title
-from dashboard.data.feed import area_name
 from dashboard.i18n import current_language, t
+from dashboard.pipeline.feed import area_name
 
 STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 

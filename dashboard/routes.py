@@ -19,11 +19,11 @@ from dashboard.access.scope import in_area
 from dashboard.config import get_settings
 from dashboard.data.active_city import LAYERS, city_files, layer_file, layer_url
 from dashboard.data.db import get_engine
-from dashboard.data.feed import features, features_after, latest_features
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
-from dashboard.data.streams import as_entries
 from dashboard.exports.routes import register_export_routes
 from dashboard.ingest import api
+from dashboard.pipeline.feed import features, features_after, latest_features
+from dashboard.pipeline.streams import as_entries
 from dashboard.push.admission import Admitted, admit, refusal
 from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, RETRY, STREAM_ID, frame, within_area
 from dashboard.push.opening import opening

@@ -183,8 +183,8 @@ class Launcher:
         return web, base
 
     def consumer(self, name: str, *options: str, env: dict[str, str] | None = None) -> Service:
-        """`python -m dashboard.data.consumer --name NAME`, a process of its own."""
-        return self.start(name, [sys.executable, "-m", "dashboard.data.consumer", "--name", name, *options], env)
+        """`python -m dashboard.pipeline.consumer --name NAME`, a process of its own."""
+        return self.start(name, [sys.executable, "-m", "dashboard.pipeline.consumer", "--name", name, *options], env)
 
     def stop_all(self) -> None:
         for service in reversed(self.services):

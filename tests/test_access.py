@@ -10,11 +10,11 @@ import re
 import pytest
 
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
-from dashboard.data.feed import FEED_LENGTH
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.feed import FEED_LENGTH
+from dashboard.pipeline.streams import append_events
 from tests.accounts import signed_in_client
 from tests.events import incident_reported
 from tests.factories import add_city

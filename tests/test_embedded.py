@@ -179,7 +179,7 @@ def test_gunicorn_serves_the_same_app(tmp_path):
         timeout=120,
     )
     subprocess.run(
-        [sys.executable, "-m", "dashboard.data.users", "create", "admin", "--role", "admin", "--password", PASSWORD],
+        [sys.executable, "-m", "dashboard", "users", "create", "admin", "--role", "admin", "--password", PASSWORD],
         cwd=ROOT,
         env=env,
         check=True,

@@ -20,14 +20,14 @@ import pytest
 
 from dashboard.access.roles import may_unmask
 from dashboard.callbacks.wall_alerts import may_handle_alerts
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.models import PersonOfConcern, RentalHouse
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import SUBTYPES, IncidentKind, Role
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from tests.accounts import signed_in_client
 from tests.events import add_worker, envelope, hazard_reported, incident_reported
 from tests.factories import add_city, alert, incident

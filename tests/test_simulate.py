@@ -12,7 +12,6 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard.data.events import parse_event
 from dashboard.data.seed.city import build_city
 from dashboard.data.seed.distributions import (
     FILING_TO_SOLVED,
@@ -25,6 +24,7 @@ from dashboard.data.seed.distributions import (
 from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.seed.seeder import DEFAULT_SEED, rng
 from dashboard.data.vocab import IncidentKind
+from dashboard.pipeline.events import parse_event
 from dashboard.simulate import OpenRecord, Simulator, parse_args
 from dashboard.simulation.seeded import SeededDraws
 

@@ -7,14 +7,14 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.periods import Period
 from dashboard.data.queries import headline_figures
 from dashboard.data.redis_client import get_redis
 from dashboard.data.seed import seed_database
 from dashboard.data.seed.seeder import DEFAULT_SEED
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
 from dashboard.simulate import Simulator, load_draws, open_records, stored_grids
 from tests.seed.conftest import TODAY
 

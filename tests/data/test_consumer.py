@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.models import Hazard, HazardDaily, Incident, IncidentDaily, PatrolLog, PatrolPosition, PendingUpdate
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
 from tests.events import (
     add_worker,
     hazard_reported,

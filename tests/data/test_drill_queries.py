@@ -21,9 +21,7 @@ from sqlalchemy import DateTime, select, text
 
 from dashboard.config import get_settings
 from dashboard.data import area_tree, rental, solve_rates, trends
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel, Period
 from dashboard.data.redis_client import get_redis
@@ -31,6 +29,8 @@ from dashboard.data.rollups import DRILL_ROLLUPS, rebuild_drill_rollups
 from dashboard.data.seed import seed_database
 from dashboard.data.seed.seeder import city_today
 from dashboard.data.vocab import IncidentKind
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
 from tests.events import incident_reported, incident_updated
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -183,9 +183,9 @@ def test_compliance_by_grid_inside_a_township():
 
 def test_the_consumer_keeps_the_rollup_as_patrols_start_and_end():
     from dashboard.config import get_settings
-    from dashboard.data.consumer import StreamConsumer
-    from dashboard.data.events import parse_event, stream_fields
     from dashboard.data.redis_client import get_redis
+    from dashboard.pipeline.consumer import StreamConsumer
+    from dashboard.pipeline.events import parse_event, stream_fields
     from tests.events import add_worker, patrol_ended, patrol_started
 
     with session_scope() as session:

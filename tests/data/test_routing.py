@@ -12,14 +12,14 @@ import yaml
 from sqlalchemy import select
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.models import Department, Hazard, Incident
 from dashboard.data.redis_client import get_redis
 from dashboard.data.routing import ROUTING_FILE, RoutingError, get_routing, parse
 from dashboard.data.seed.distributions import DEPARTMENTS, department_id
 from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES, HazardSeverity, Platform
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
 from tests.events import add_worker, hazard_reported, incident_reported
 from tests.factories import add_city
 

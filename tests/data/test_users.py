@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from dashboard.cli import users as users_cli
 from dashboard.data import users
 from dashboard.data.audit import verify_chain
 from dashboard.data.db import session_scope
@@ -92,10 +93,10 @@ def test_a_role_change_is_audited_and_ends_the_users_sessions(leader):
 
 
 def test_the_command_line_creates_lists_and_changes_users(leader, capsys):
-    assert users.main(["create", "ana", "--role", "analyst", "--password", PASSWORD]) == 0
-    assert users.main(["set", "ana", "--area", "331081"]) == 0
-    assert users.main(["create", "bad", "--role", "county_leader", "--password", PASSWORD]) == 2
-    assert users.main(["list"]) == 0
+    assert users_cli.main(["create", "ana", "--role", "analyst", "--password", PASSWORD]) == 0
+    assert users_cli.main(["set", "ana", "--area", "331081"]) == 0
+    assert users_cli.main(["create", "bad", "--role", "county_leader", "--password", PASSWORD]) == 2
+    assert users_cli.main(["list"]) == 0
     out, err = capsys.readouterr()
     assert "ana" in out and "331081" in out and "error: area: a county_leader is bound to a county" in err
 

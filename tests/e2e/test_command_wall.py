@@ -12,13 +12,13 @@ import pytest
 from dash.testing.wait import until
 from sqlalchemy import text
 
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event
-from dashboard.data.live import LiveState
 from dashboard.data.models import PatrolLog
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.live import LiveState
+from dashboard.pipeline.streams import append_events
 from tests.accounts import sign_in
 from tests.conftest import reset_cached
 from tests.events import add_worker, hazard_reported, incident_reported

@@ -9,8 +9,8 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.redis_client import get_redis
+from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.warning.worker import WarningWorker
 from tests.accounts import sign_in
 from tests.data import test_patrol_compliance as patrol_data

@@ -9,10 +9,10 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from dashboard.warning import alerts
 from tests.accounts import sign_in
 from tests.events import hazard_reported

@@ -15,11 +15,11 @@ from sqlalchemy import text
 
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
+from dashboard.pipeline.events import parse_event, stream_fields
+from dashboard.pipeline.streams import append_events
 from tests.accounts import sign_in
 from tests.events import incident_reported
 from tests.factories import add_city, alert

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import itertools
 
-from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from tests.accounts import sign_in
 from tests.events import incident_reported
 

@@ -17,9 +17,9 @@ from dashboard.data import geography
 from dashboard.data.active_city import city_files, city_folder, city_name, layer_url
 from dashboard.data.areas import GRID_CODE
 from dashboard.data.db import session_scope
-from dashboard.data.grid_metrics import web_cell_codes
 from dashboard.data.models import County, Grid, Township
 from dashboard.importing.mapping import MappingError, load_grid_mapping
+from dashboard.pipeline.grid_metrics import web_cell_codes
 from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
 
 
@@ -132,8 +132,7 @@ def test_replacing_the_city_empties_its_records(sample_city: Sample, tmp_path: P
     report = import_grid_file(east, sample_city.grid_mapping, replace=True)
     assert report.ok and report.written == 12
     assert report.warnings == [
-        "1 accounts are scoped to areas the city no longer has: xihu (python -m dashboard.data.users set NAME "
-        "--area CODE)"
+        "1 accounts are scoped to areas the city no longer has: xihu (python -m dashboard users set NAME --area CODE)"
     ]
     assert table_counts()["incident"] == 0
     report = import_grid_file(sample_city.grids, sample_city.grid_mapping, replace=True)

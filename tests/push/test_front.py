@@ -11,10 +11,10 @@ import json
 import pytest
 import requests
 
-from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
 from tests.events import incident_reported
 from tests.push.streams import Stream, open_places, person_cookie, wall_screen_cookie

@@ -13,7 +13,7 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dashboard.data.events import HazardReported, IncidentReported
+from dashboard.pipeline.events import HazardReported, IncidentReported
 from tests.events import hazard_reported, incident_reported
 from tests.factories import GRIDS
 

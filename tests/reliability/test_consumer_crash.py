@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import from_stream
 from dashboard.data.redis_client import get_redis
-from dashboard.data.store import store_events
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import from_stream
+from dashboard.pipeline.store import store_events
 from tests.events import hazard_updated, now
 from tests.reliability.outages import writes_held
 from tests.reliability.traffic import (

@@ -15,10 +15,10 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.redis_client import get_redis
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
 from tests.events import hazard_reported
 from tests.reliability.malformed import Entry, malformed_entries
 from tests.reliability.traffic import burst, dead_letters, pending, push, records, stored_among, stored_ids

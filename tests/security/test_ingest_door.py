@@ -18,13 +18,13 @@ import pytest
 from sqlalchemy import event, func, select
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.models import Hazard, Incident, RentalHouse
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.tokens import issue_token
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from tests.events import DEVICE, hazard_updated, incident_reported, incident_updated
 from tests.factories import hazard, incident
 

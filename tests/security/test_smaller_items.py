@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.callbacks.sla import update_sla_page
-from dashboard.data import tokens, users
+from dashboard.cli import tokens, users
 from dashboard.data.db import session_scope
 from dashboard.data.models import DeviceToken
 from dashboard.data.vocab import AuditAction, Role

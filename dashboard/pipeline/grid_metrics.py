@@ -11,7 +11,7 @@ from pathlib import Path
 
 from dashboard.config import ROOT
 from dashboard.data.active_city import city_files
-from dashboard.data.live import LiveState
+from dashboard.pipeline.live import LiveState
 
 WEB_CELLS = ROOT / "assets" / "grid_cells.geojson"  # Taizhou's; an imported city's is in its folder (active_city)
 

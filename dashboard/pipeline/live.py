@@ -23,7 +23,7 @@ from dashboard.data.db import session_scope
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PatrolPosition
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import city_day, utc_offset
-from dashboard.data.store import StoreResult
+from dashboard.pipeline.store import StoreResult
 
 DAY_TTL = int(timedelta(days=3).total_seconds())
 TRACK_TTL = int(timedelta(days=1).total_seconds())
@@ -232,9 +232,9 @@ class LiveState:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m dashboard.data.live rebuild`: the live state recomputed from the database, as `make run` does at
+    """`python -m dashboard.pipeline.live rebuild`: the live state recomputed from the database, as `make run` does at
     start; after Redis lost its data (a restart without its append-only file, a new Redis), before the wall is used."""
-    parser = argparse.ArgumentParser(prog="python -m dashboard.data.live", description=main.__doc__)
+    parser = argparse.ArgumentParser(prog="python -m dashboard.pipeline.live", description=main.__doc__)
     parser.add_argument("command", choices=["rebuild"])
     parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(message)s")

@@ -9,7 +9,7 @@ from typing import Any
 from redis import Redis
 
 from dashboard.config import get_settings
-from dashboard.data.events import AnyEvent, stream_fields
+from dashboard.pipeline.events import AnyEvent, stream_fields
 
 Entry = tuple[str, dict[str, str]]  # (stream id, fields)
 STREAM_MAXLEN = 2_000_000  # about two weeks at city scale; trimmed approximately, never below what consumers hold

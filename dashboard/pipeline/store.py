@@ -28,7 +28,13 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session
 
 from dashboard.data.directories import GridPlace
-from dashboard.data.events import (
+from dashboard.data.models import Department, Grid, Hazard, Incident, PatrolLog, PendingUpdate
+from dashboard.data.models import PatrolPosition as PositionRow
+from dashboard.data.patrol_compliance import refresh_worker_days
+from dashboard.data.rollups import RollupDeltas
+from dashboard.data.unnest import insert_unnested
+from dashboard.data.vocab import HazardSeverity, HazardStatus, IncidentStatus
+from dashboard.pipeline.events import (
     AnyEvent,
     HazardReported,
     HazardUpdated,
@@ -40,12 +46,6 @@ from dashboard.data.events import (
     PatrolStarted,
     from_stream,
 )
-from dashboard.data.models import Department, Grid, Hazard, Incident, PatrolLog, PendingUpdate
-from dashboard.data.models import PatrolPosition as PositionRow
-from dashboard.data.patrol_compliance import refresh_worker_days
-from dashboard.data.rollups import RollupDeltas
-from dashboard.data.unnest import insert_unnested
-from dashboard.data.vocab import HazardSeverity, HazardStatus, IncidentStatus
 
 log = logging.getLogger(__name__)
 INCIDENT_STEPS = {

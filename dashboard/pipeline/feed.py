@@ -16,11 +16,11 @@ from dashboard.access.masking import mask_text
 from dashboard.config import Language, get_settings
 from dashboard.data.active_city import city_files
 from dashboard.data.city_zone import city_zone
-from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
 from dashboard.data.geography import load_counties, load_townships
-from dashboard.data.streams import Entry, as_entries
 from dashboard.data.vocab import HazardSeverity
 from dashboard.i18n import t
+from dashboard.pipeline.events import HazardReported, IncidentReported, MalformedEvent, from_stream
+from dashboard.pipeline.streams import Entry, as_entries
 
 COLOURS = {
     "dispute": "#f6c343",

@@ -1,4 +1,4 @@
-"""The stream consumer: its own process (`python -m dashboard.data.consumer`), any number in one consumer group.
+"""The stream consumer: its own process (`python -m dashboard.pipeline.consumer`), any number in one consumer group.
 
 Each batch: entries a dead consumer left pending (XAUTOCLAIM) first, then new ones. Malformed entries and entries
 delivered more than `max_deliveries` times go to the dead-letter stream with the reason and the original fields.
@@ -41,7 +41,11 @@ from dashboard.data.directories import (
     grid_directory,
     worker_directory,
 )
-from dashboard.data.events import (
+from dashboard.data.models import PatrolPosition
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.routing import Route, Routing, get_routing
+from dashboard.logs import configure_logging
+from dashboard.pipeline.events import (
     AnyEvent,
     HazardReported,
     IncidentReported,
@@ -51,13 +55,9 @@ from dashboard.data.events import (
     PatrolStarted,
     from_stream,
 )
-from dashboard.data.live import LiveState
-from dashboard.data.models import PatrolPosition
-from dashboard.data.redis_client import REDIS_DOWN, get_redis
-from dashboard.data.routing import get_routing, route_of
-from dashboard.data.store import Resolved, StoreResult, store_events
-from dashboard.data.streams import Entry, as_entries
-from dashboard.logs import configure_logging
+from dashboard.pipeline.live import LiveState
+from dashboard.pipeline.store import Resolved, StoreResult, store_events
+from dashboard.pipeline.streams import Entry, as_entries
 
 log = logging.getLogger("dashboard.consumer")
 
@@ -85,6 +85,13 @@ redis.call('XGROUP', 'SETID', KEYS[1], ARGV[1], last, 'ENTRIESREAD', stream['ent
 return 1
 """
 LAG_SCAN = 100_000  # entries after the last delivered one counted at most
+
+
+def route_of(report: IncidentReported | HazardReported, routing: Routing) -> Route:
+    """The route of a new report: its department and deadline by the routing matrix."""
+    if isinstance(report, IncidentReported):
+        return routing.incident(report.kind, report.subtype)
+    return routing.hazard(report.category, report.subtype, report.severity)
 
 
 class DatabaseUnavailable(RuntimeError):
@@ -337,7 +344,7 @@ class StreamConsumer:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m dashboard.data.consumer", description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(prog="python -m dashboard.pipeline.consumer", description=__doc__.splitlines()[0])
     parser.add_argument("--name", help="consumer name in the group (default: host-pid)")
     parser.add_argument("--batch", type=int, default=500, help="entries per batch (default 500)")
     parser.add_argument(
