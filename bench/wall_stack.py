@@ -21,11 +21,11 @@ import psutil
 import requests
 
 from dashboard import ingest
+from dashboard.access.accounts import create_user, issue_login_token
 from dashboard.config import ROOT, get_settings
 from dashboard.data import db
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.users import create_user, issue_login_token
 from dashboard.data.vocab import Role
 from tests.events import add_gateway
 from tests.factories import add_city

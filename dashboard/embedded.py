@@ -29,11 +29,11 @@ from types import FrameType
 from redis import Redis
 from redis.exceptions import RedisError
 
+from dashboard.access.accounts import FirstLogin, ensure_first_accounts
 from dashboard.config import ROOT, Settings, get_settings
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis
 from dashboard.data.seed import seed_database
-from dashboard.data.users import FirstLogin, ensure_first_accounts
 from dashboard.logs import configure_logging
 from dashboard.pipeline.live import LiveState
 from dashboard.processes import Supervisor

@@ -146,7 +146,7 @@ class GridDetail:
     PROFILE = "grid-profile"  # where it lies, its worker, its population
     BODY = "grid-body"  # shown once the code names a grid in the account's area
     MAP = "grid-map"  # the key of its analysis map
-    TABLES: ClassVar[dict[str, str]] = {  # its record tables, by kind (dashboard.data.records.RecordKind)
+    TABLES: ClassVar[dict[str, str]] = {  # its record tables, by kind (dashboard.views.records.RecordKind)
         "incidents": "grid-incidents",
         "hazards": "grid-hazards",
         "patrols": "grid-patrols",

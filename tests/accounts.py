@@ -7,8 +7,8 @@ from urllib.parse import quote, urlsplit
 
 from dash.testing.wait import until
 
+from dashboard.access.accounts import create_user, find_user, issue_login_token
 from dashboard.data.db import session_scope
-from dashboard.data.users import create_user, find_user, issue_login_token
 from dashboard.data.vocab import Role
 from tests.servers import free_port
 

@@ -7,8 +7,8 @@ import pytest
 from flask import Flask
 
 from dashboard.access import login
+from dashboard.access.accounts import create_user, issue_login_token, update_user
 from dashboard.data.db import session_scope
-from dashboard.data.users import create_user, issue_login_token, update_user
 from dashboard.data.vocab import Role
 from tests.factories import add_city
 

@@ -14,8 +14,8 @@ from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import PersonOfConcern, RentalHouse
 from dashboard.data.periods import CITY, Area, Period
-from dashboard.data.records import drill_to_data
 from dashboard.data.vocab import Role
+from dashboard.views.records import drill_to_data
 from tests.accounts import signed_in_client
 from tests.factories import add_city
 

@@ -17,9 +17,7 @@ from collections.abc import Sequence
 
 from sqlalchemy import select
 
-from dashboard.data.db import session_scope
-from dashboard.data.models import UserAccount
-from dashboard.data.users import (
+from dashboard.access.accounts import (
     Keep,
     UserError,
     create_user,
@@ -27,6 +25,8 @@ from dashboard.data.users import (
     revoke_login_tokens,
     update_user,
 )
+from dashboard.data.db import session_scope
+from dashboard.data.models import UserAccount
 from dashboard.data.vocab import Role
 
 

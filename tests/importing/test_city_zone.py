@@ -20,8 +20,8 @@ from dashboard.data.filters import DrillFilter
 from dashboard.data.models import County
 from dashboard.data.periods import CITY, Period
 from dashboard.data.queries import case_counts
-from dashboard.data.records import RecordKind, fetch_records
 from dashboard.importing.mapping import MappingError, load_grid_mapping
+from dashboard.views.records import RecordKind, fetch_records
 from tests.conftest import reset_cached
 from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.access.masking import mask_phone
 from dashboard.data.models import County, Grid, GridWorker, PersonOfConcern, RentalHouse, Township
+from dashboard.data.periods import Period
 
 
 @dataclass(frozen=True)
@@ -106,3 +107,17 @@ def grid_profile(session: Session, code: str) -> GridProfile | None:
         registered_rental_houses=int(houses or 0),
         registered_persons=int(persons or 0),
     )
+
+
+GRID_PERIODS = ("30d", "ytd", "last_year")  # the spans the grid page offers (grid_period), the first by default
+
+
+def grid_period(choice: str | None, today: date) -> Period:
+    """The span the grid page counts over: the last 30 days (today included), this year to date, or last year."""
+    match choice:
+        case "ytd":
+            return Period.year_to_date(today)
+        case "last_year":
+            return Period.year(today.year - 1)
+        case _:
+            return Period(today - timedelta(days=29), today + timedelta(days=1))

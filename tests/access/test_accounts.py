@@ -7,12 +7,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from dashboard.access import accounts
+from dashboard.access.accounts import LoginOutcome, UserError, authenticate, create_user, update_user
 from dashboard.cli import users as users_cli
-from dashboard.data import users
 from dashboard.data.audit import verify_chain
 from dashboard.data.db import session_scope
 from dashboard.data.models import AuditEntry, UserAccount
-from dashboard.data.users import LoginOutcome, UserError, authenticate, create_user, update_user
 from dashboard.data.vocab import AuditAction, Role
 from tests.factories import add_city
 
@@ -31,7 +31,7 @@ def actions() -> list[str]:
         return [str(action) for action in session.scalars(select(AuditEntry.action).order_by(AuditEntry.id))]
 
 
-def login(password: str, name: str = "luqiao") -> users.Login:
+def login(password: str, name: str = "luqiao") -> accounts.Login:
     with session_scope() as session:
         return authenticate(session, name, password, source="127.0.0.1")
 
@@ -47,14 +47,14 @@ def test_the_password_is_stored_hashed_and_checks(leader):
 
 
 def test_five_failures_lock_the_account_even_against_the_right_password(leader):
-    outcomes = [login(f"guess {n}").outcome for n in range(users.MAX_FAILURES)]
-    assert outcomes == [LoginOutcome.WRONG] * (users.MAX_FAILURES - 1) + [LoginOutcome.LOCKED]
+    outcomes = [login(f"guess {n}").outcome for n in range(accounts.MAX_FAILURES)]
+    assert outcomes == [LoginOutcome.WRONG] * (accounts.MAX_FAILURES - 1) + [LoginOutcome.LOCKED]
     locked = login(PASSWORD)
     assert locked.outcome is LoginOutcome.LOCKED and locked.locked_until is not None
     assert AuditAction.LOCKED_OUT in actions()
     with session_scope() as session:  # the lock runs out
-        user = users.find_user(session, "luqiao")
-        user.locked_until -= users.LOCKOUT + timedelta(seconds=1)
+        user = accounts.find_user(session, "luqiao")
+        user.locked_until -= accounts.LOCKOUT + timedelta(seconds=1)
     assert login(PASSWORD).outcome is LoginOutcome.OK
 
 
@@ -82,10 +82,10 @@ def test_weak_passwords_and_duplicate_names_are_refused(leader):
 
 def test_a_role_change_is_audited_and_ends_the_users_sessions(leader):
     with session_scope() as session:
-        before = users.find_user(session, "luqiao").session_version
+        before = accounts.find_user(session, "luqiao").session_version
         update_user(session, "luqiao", role=Role.TOWNSHIP_STAFF, area_code="331004002", actor="admin")
     with session_scope() as session:
-        user = users.find_user(session, "luqiao")
+        user = accounts.find_user(session, "luqiao")
         assert (user.role, user.area_code, user.session_version) == (Role.TOWNSHIP_STAFF, "331004002", before + 1)
         last = session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc())).first()
         assert last.actor == "admin" and last.action is AuditAction.USER_CHANGED and "331004002" in last.detail
@@ -104,24 +104,24 @@ def test_the_command_line_creates_lists_and_changes_users(leader, capsys):
 def test_a_wall_screen_token_logs_in_only_while_not_revoked(leader):
     with session_scope() as session:
         create_user(session, "wall-luqiao", PASSWORD, Role.WALL_SCREEN, "331004")
-        token = users.issue_login_token(session, "wall-luqiao")
+        token = accounts.issue_login_token(session, "wall-luqiao")
         with pytest.raises(UserError, match="is not a wall screen"):
-            users.issue_login_token(session, "luqiao")
+            accounts.issue_login_token(session, "luqiao")
     with session_scope() as session:
-        assert users.user_for_token(session, token).username == "wall-luqiao"
-        assert users.user_for_token(session, token + "x") is None
-        assert users.revoke_login_tokens(session, "wall-luqiao") == 1
+        assert accounts.user_for_token(session, token).username == "wall-luqiao"
+        assert accounts.user_for_token(session, token + "x") is None
+        assert accounts.revoke_login_tokens(session, "wall-luqiao") == 1
     with session_scope() as session:
-        assert users.user_for_token(session, token) is None
-        assert users.find_user(session, "wall-luqiao").session_version == 1
+        assert accounts.user_for_token(session, token) is None
+        assert accounts.find_user(session, "wall-luqiao").session_version == 1
 
 
 def test_a_new_install_gets_an_admin_and_a_wall_screen_once():
     with session_scope() as session:
-        first = users.ensure_first_accounts(session)
-    assert first is not None and len(first.password) >= users.MIN_PASSWORD
+        first = accounts.ensure_first_accounts(session)
+    assert first is not None and len(first.password) >= accounts.MIN_PASSWORD
     assert login(first.password, "admin").outcome is LoginOutcome.OK
     with session_scope() as session:
-        wall = users.user_for_token(session, first.wall_token)
+        wall = accounts.user_for_token(session, first.wall_token)
         assert (wall.username, wall.role, wall.area_code) == ("wall", Role.WALL_SCREEN, None)
-        assert users.ensure_first_accounts(session) is None
+        assert accounts.ensure_first_accounts(session) is None
