@@ -14,7 +14,7 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "run": ("dashboard.embedded", "the app on the embedded default (what `make run` runs)"),
     "users": ("dashboard.cli.users", "accounts: create, set, token, revoke, list"),
     "tokens": ("dashboard.cli.tokens", "the phones' device tokens: issue, revoke, list"),
-    "seed": ("dashboard.data.seed.__main__", "seed the default city's history"),
+    "seed": ("dashboard.seed.__main__", "seed the default city's history"),
     "import": ("dashboard.importing.cli", "import a city's grids and records from files"),
     "live": ("dashboard.pipeline.live", "rebuild the wall's live state from the database"),
     "consumer": ("dashboard.pipeline.consumer", "a stream consumer (any number, one group)"),

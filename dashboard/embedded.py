@@ -33,11 +33,11 @@ from dashboard.access.accounts import FirstLogin, ensure_first_accounts
 from dashboard.config import ROOT, Settings, get_settings
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis
-from dashboard.data.seed import seed_database
 from dashboard.logs import configure_logging
 from dashboard.pipeline.live import LiveState
 from dashboard.processes import Supervisor
 from dashboard.processes import clear as clear_process_states
+from dashboard.seed import seed_database
 
 log = logging.getLogger("dashboard.embedded")
 

@@ -12,8 +12,10 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard.data.seed.city import build_city
-from dashboard.data.seed.distributions import (
+from dashboard.data.vocab import IncidentKind
+from dashboard.pipeline.events import parse_event
+from dashboard.seed.city import build_city
+from dashboard.seed.distributions import (
     FILING_TO_SOLVED,
     RECTIFY_FRACTION,
     RHYTHMS,
@@ -21,10 +23,8 @@ from dashboard.data.seed.distributions import (
     CityClock,
     HourlyWeights,
 )
-from dashboard.data.seed.profiles import DEFAULT
-from dashboard.data.seed.seeder import DEFAULT_SEED, rng
-from dashboard.data.vocab import IncidentKind
-from dashboard.pipeline.events import parse_event
+from dashboard.seed.profiles import DEFAULT
+from dashboard.seed.seeder import DEFAULT_SEED, rng
 from dashboard.simulate import OpenRecord, Simulator, parse_args
 from dashboard.simulation.seeded import SeededDraws
 

@@ -11,10 +11,10 @@ from dashboard.data.db import session_scope
 from dashboard.data.periods import Period
 from dashboard.data.queries import headline_figures
 from dashboard.data.redis_client import get_redis
-from dashboard.data.seed import seed_database
-from dashboard.data.seed.seeder import DEFAULT_SEED
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event
+from dashboard.seed import seed_database
+from dashboard.seed.seeder import DEFAULT_SEED
 from dashboard.simulate import Simulator, load_draws, open_records, stored_grids
 from tests.seed.conftest import TODAY
 

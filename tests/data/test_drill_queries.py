@@ -26,11 +26,11 @@ from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel, Period
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import DRILL_ROLLUPS, rebuild_drill_rollups
-from dashboard.data.seed import seed_database
-from dashboard.data.seed.seeder import city_today
 from dashboard.data.vocab import IncidentKind
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event, stream_fields
+from dashboard.seed import seed_database
+from dashboard.seed.seeder import city_today
 from tests.events import incident_reported, incident_updated
 
 ZONE = ZoneInfo("Asia/Shanghai")

@@ -16,8 +16,8 @@ import numpy.typing as npt
 
 from dashboard.data.periods import Period
 from dashboard.data.queries import CaseCounts, percent_change, point_change
-from dashboard.data.seed.city import largest_remainder
 from dashboard.formatting import signed
+from dashboard.seed.city import largest_remainder
 
 IntArray = npt.NDArray[np.int64]
 FloatArray = npt.NDArray[np.float64]

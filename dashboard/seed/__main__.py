@@ -1,4 +1,4 @@
-"""`python -m dashboard.data.seed`: seed the configured database (DATABASE_URL) with a calibrated history.
+"""`python -m dashboard.seed`: seed the configured database (DATABASE_URL) with a calibrated history.
 
 Exit status 0 when seeded or already seeded (nothing done), 2 for a bad argument (argparse names it), 1 when the
 seed failed.
@@ -14,11 +14,11 @@ from datetime import date
 from zoneinfo import ZoneInfo
 
 from dashboard.config import get_settings
-from dashboard.data.seed.profiles import PROFILES
-from dashboard.data.seed.seeder import DEFAULT_SEED, SeedReport, city_today, seed_database
 from dashboard.logs import configure_logging
+from dashboard.seed.profiles import PROFILES
+from dashboard.seed.seeder import DEFAULT_SEED, SeedReport, city_today, seed_database
 
-log = logging.getLogger("dashboard.data.seed")
+log = logging.getLogger("dashboard.seed")
 
 EARLIEST_TODAY = date(2000, 1, 1)
 
@@ -47,7 +47,7 @@ def seed_number(value: str) -> int:
 
 def parser() -> argparse.ArgumentParser:
     command = argparse.ArgumentParser(
-        prog="python -m dashboard.data.seed",
+        prog="python -m dashboard.seed",
         description="Seed the database (DATABASE_URL) with Taizhou's grids, registries and a calibrated history: "
         "the past three calendar years and the current year to date.",
     )

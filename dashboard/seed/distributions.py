@@ -24,7 +24,6 @@ import numpy as np
 import numpy.typing as npt
 import shapely
 
-from dashboard.data.seed.city import City
 from dashboard.data.vocab import (
     HazardCategory,
     HazardSeverity,
@@ -33,6 +32,7 @@ from dashboard.data.vocab import (
     Platform,
     ReportSource,
 )
+from dashboard.seed.city import City
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dashboard.data.rollups import DRILL_ROLLUPS, DrillRollup
-from dashboard.data.seed.columns import Column, Table, coded, dates, ints
+from dashboard.seed.columns import Column, Table, coded, dates, ints
 
 Ints = npt.NDArray[np.int64]
 DAY = 86_400

@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from dashboard.data.patrol_compliance import MIN_PATROL_HOURS, MIN_PATROLS
-from dashboard.data.seed.columns import Table, coded, dates, ints
-from dashboard.data.seed.daily import city_days, months_of, present
+from dashboard.seed.columns import Table, coded, dates, ints
+from dashboard.seed.daily import city_days, months_of, present
 
 
 def patrol_worker_day(patrols: Table, offset_seconds: int) -> Table:

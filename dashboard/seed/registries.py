@@ -13,12 +13,12 @@ from datetime import date, timedelta
 import numpy as np
 import shapely
 
-from dashboard.data.seed import people
-from dashboard.data.seed.calibration import COLLEGE_SHARE, PARTY_SHARE, share_count
-from dashboard.data.seed.city import City
-from dashboard.data.seed.columns import Table, bools, coded, dates, floats, ints, texts, times
-from dashboard.data.seed.distributions import DAY, DEPARTMENTS, HOUR, MINUTE, CityClock
 from dashboard.data.vocab import Education, PersonCategory
+from dashboard.seed import people
+from dashboard.seed.calibration import COLLEGE_SHARE, PARTY_SHARE, share_count
+from dashboard.seed.city import City
+from dashboard.seed.columns import Table, bools, coded, dates, floats, ints, texts, times
+from dashboard.seed.distributions import DAY, DEPARTMENTS, HOUR, MINUTE, CityClock
 
 PROGRAMME_START = date(2017, 6, 1)  # the grid workers were hired from mid-2017 (the article)
 KEY_REASONS = ("repeat_petitioner", "criminal_record", "stability_risk", "long_running_dispute")

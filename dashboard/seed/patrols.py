@@ -14,10 +14,10 @@ import numpy as np
 import numpy.typing as npt
 
 from dashboard.data.periods import shift_months
-from dashboard.data.seed.city import City
-from dashboard.data.seed.columns import Table, coded, floats, ints, times
-from dashboard.data.seed.distributions import HOUR, MINUTE, CityClock
-from dashboard.data.seed.profiles import PatrolKnobs
+from dashboard.seed.city import City
+from dashboard.seed.columns import Table, coded, floats, ints, times
+from dashboard.seed.distributions import HOUR, MINUTE, CityClock
+from dashboard.seed.profiles import PatrolKnobs
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]

@@ -38,7 +38,7 @@ from sqlalchemy.schema import AddConstraint, CreateIndex, DropConstraint, DropIn
 
 from dashboard.data.models import Base
 from dashboard.data.rollups import DRILL_ROLLUPS
-from dashboard.data.seed.columns import Column, Kind, Table
+from dashboard.seed.columns import Column, Kind, Table
 
 log = logging.getLogger(__name__)
 

@@ -21,10 +21,21 @@ import numpy.typing as npt
 
 from dashboard.data.periods import Period, comparable_as_of
 from dashboard.data.routing import get_routing
-from dashboard.data.seed import calibration as cal
-from dashboard.data.seed.city import City
-from dashboard.data.seed.columns import Column, Table, coded, floats, ints, numbered, times
-from dashboard.data.seed.distributions import (
+from dashboard.data.vocab import (
+    HazardCategory,
+    HazardSeverity,
+    HazardStatus,
+    IncidentKind,
+    IncidentStatus,
+    PlaceType,
+    ReportSource,
+)
+from dashboard.formatting import headline_period
+from dashboard.i18n import t
+from dashboard.seed import calibration as cal
+from dashboard.seed.city import City
+from dashboard.seed.columns import Column, Table, coded, floats, ints, numbered, times
+from dashboard.seed.distributions import (
     DAY,
     DEADLINE_TO_SUPERVISED_RECTIFIED,
     DEPARTMENT_ID,
@@ -56,17 +67,6 @@ from dashboard.data.seed.distributions import (
     place_probabilities,
     sample_rows,
 )
-from dashboard.data.vocab import (
-    HazardCategory,
-    HazardSeverity,
-    HazardStatus,
-    IncidentKind,
-    IncidentStatus,
-    PlaceType,
-    ReportSource,
-)
-from dashboard.formatting import headline_period
-from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 

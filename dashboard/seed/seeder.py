@@ -26,15 +26,15 @@ from dashboard.config import get_settings
 from dashboard.data.db import get_engine, session_scope, upgrade_to_head
 from dashboard.data.queries import HeadlineFigures, headline_figures
 from dashboard.data.rollups import DRILL_ROLLUPS, utc_offset
-from dashboard.data.seed import daily, registries
-from dashboard.data.seed.bulk import Progress, open_writer
-from dashboard.data.seed.city import City, build_city
-from dashboard.data.seed.columns import Table
-from dashboard.data.seed.history import Plan, Window, generate_hazards, generate_incidents
-from dashboard.data.seed.patrol_days import patrol_worker_day, patrol_worker_month
-from dashboard.data.seed.patrols import generate_patrols
-from dashboard.data.seed.profiles import Profile, get_profile
 from dashboard.formatting import format_percent_change, format_point_change, period_label
+from dashboard.seed import daily, registries
+from dashboard.seed.bulk import Progress, open_writer
+from dashboard.seed.city import City, build_city
+from dashboard.seed.columns import Table
+from dashboard.seed.history import Plan, Window, generate_hazards, generate_incidents
+from dashboard.seed.patrol_days import patrol_worker_day, patrol_worker_month
+from dashboard.seed.patrols import generate_patrols
+from dashboard.seed.profiles import Profile, get_profile
 
 log = logging.getLogger(__name__)
 
