@@ -172,3 +172,4 @@ class AuditAction(StrEnum):
     TOKEN_REVOKED = "token_revoked"
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # an operator acknowledged an early-warning alert
     ALERT_ESCALATED = "alert_escalated"  # an operator (or the SLA clock) escalated one to the county
+    BULLETIN_EDITED = "bulletin_edited"  # a leader wrote a month's 下步工作要求 (the text before and after)
