@@ -12,4 +12,3 @@ CALLBACKS = Path(__file__).resolve().parents[2] / "dashboard" / "callbacks"
 def test_every_module_with_a_callback_is_registered():
     with_callbacks = {path.stem for path in CALLBACKS.glob("*.py") if "@callback(" in path.read_text(encoding="utf-8")}
     assert with_callbacks and with_callbacks == set(MODULES)
-
