@@ -27,7 +27,7 @@ from dashboard.access.roles import may_unmask
 from dashboard.access.scope import in_area
 from dashboard.config import Language, get_settings
 from dashboard.data import audit
-from dashboard.data.areas import records_in
+from dashboard.data.areas import grids_in, records_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PersonOfConcern, RentalHouse
@@ -237,17 +237,6 @@ def table_of(kind: Any) -> Table:
 # --- the area, the period and the kind of incident (the page's filter) ---
 
 
-def grid_ids_in(area: Area) -> Select[int]:
-    query = select(Grid.id)
-    match area.level:
-        case AreaLevel.COUNTY:
-            return query.where(Grid.county_code == area.code)
-        case AreaLevel.TOWNSHIP:
-            return query.where(Grid.township_code == area.code)
-        case _:
-            return query.where(Grid.code == area.code)
-
-
 def area_clause(table: Table, area: Area) -> ColumnElement[bool]:
     """Keep the table's rows in `area`, through an index each table has."""
     model = table.model
@@ -255,13 +244,13 @@ def area_clause(table: Table, area: Area) -> ColumnElement[bool]:
         return true()
     if table.kind is RecordKind.PATROLS:
         # patrol_log is indexed by (worker, started) only: reach it through the area's workers
-        workers = select(GridWorker.id).where(GridWorker.grid_id.in_(grid_ids_in(area)))
-        return and_(PatrolLog.worker_id.in_(workers), PatrolLog.grid_id.in_(grid_ids_in(area)))
+        workers = select(GridWorker.id).where(GridWorker.grid_id.in_(select(Grid.id).where(grids_in(area))))
+        return and_(PatrolLog.worker_id.in_(workers), PatrolLog.grid_id.in_(select(Grid.id).where(grids_in(area))))
     if table.kind in (RecordKind.INCIDENTS, RecordKind.HAZARDS):
         return records_in(model, area)
     if area.level is AreaLevel.GRID:
-        return model.grid_id == grid_ids_in(area).scalar_subquery()  # type: ignore[no-any-return]
-    return model.grid_id.in_(grid_ids_in(area))  # type: ignore[no-any-return]
+        return model.grid_id == select(Grid.id).where(grids_in(area)).scalar_subquery()  # type: ignore[no-any-return]
+    return model.grid_id.in_(select(Grid.id).where(grids_in(area)))  # type: ignore[no-any-return]
 
 
 def base_query(table: Table, drill: DrillFilter, place: PlaceType | None = None) -> Select[Any]:
