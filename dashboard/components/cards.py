@@ -10,6 +10,7 @@ from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic checks it on Python 3.11 (dashboard/callback_inputs.py)
 
 from dashboard import ids
+from dashboard.city_clock import definition_sentence
 from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_definition, figure_title
 
@@ -92,5 +93,5 @@ def live_tile(metric: str) -> html.Div:
             html.Div(t("value.none"), id=ids.live_tile(metric), className="kpi-value"),
         ],
         className=f"kpi-tile live-tile live-{metric.replace('_', '-')}",
-        title=t(f"definition.{metric}"),
+        title=definition_sentence(metric),
     )
