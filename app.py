@@ -15,6 +15,7 @@ from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
 from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
+from dashboard.static_files import register_static_files
 
 settings = get_settings()  # a wrong setting stops here, with one line naming it
 app = dash.Dash(
@@ -42,6 +43,7 @@ server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the ev
     "application/octet-stream",  # the geobuf map layers
 ]
 Compress(server)
+register_static_files(server)  # after Compress: its own compression of the static files comes first
 asgi = PushFront(server)  # GET /events on the event loop; every other request to `server` on a pool of threads
 
 if __name__ == "__main__":
