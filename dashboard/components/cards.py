@@ -81,7 +81,8 @@ def kpi_row(
             dcc.Store(id=ids.kpi_scope(page), data=scope),
             html.Div(id=ids.kpi("period", page), className="kpi-period"),
             html.Div([kpi_tile(page, figure, within) for figure in figures], className="kpi-row"),
-        ]
+        ],
+        className="kpi-section",
     )
 
 
