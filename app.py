@@ -17,6 +17,7 @@ from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
 from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
+from dashboard.static_files import register_static_files
 
 COMPRESSED = [  # gzip/brotli for everything but the event stream, which must not buffer
     "text/html",
@@ -50,6 +51,7 @@ def create_app(settings: Settings) -> dash.Dash:
     register_routes(app.server)
     app.server.config["COMPRESS_MIMETYPES"] = COMPRESSED
     Compress(app.server)
+    register_static_files(app.server)  # after Compress: its own compression of the static files comes first
     return app
 
 

@@ -144,8 +144,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "figure.solve_rate": {"zh-CN": "破案率", "en": "Solve rate"},
     "figure.rental_cases": {"zh-CN": "出租房内案件", "en": "Cases in rental housing"},
     "definition.criminal_filed": {
-        "zh-CN": "口径：立案时间在统计期内的刑事案件数（按台州时间）。",
-        "en": "Definition: criminal cases whose filing time falls in the period (Taizhou time).",
+        "zh-CN": "口径：立案时间在统计期内的刑事案件数（按{clock}）。",
+        "en": "Definition: criminal cases whose filing time falls in the period ({clock}).",
     },
     "definition.solve_rate": {
         "zh-CN": "口径：统计期内立案的刑事案件中，截至统计时已破案的比例；变化以百分点计。"
@@ -164,10 +164,13 @@ TEXT: dict[str, dict[Language, str]] = {
         "cases counted solved by the same moment one year (YoY) or one period (vs prev.) earlier.",
     },
     "definition.incidents_reported": {
-        "zh-CN": "口径：各类案事件按上报时间（台州时间）计数，对比期按同一规则。",
-        "en": "Definition: incidents of every kind counted by time reported (Taizhou time), the baseline alike.",
+        "zh-CN": "口径：各类案事件按上报时间（{clock}）计数，对比期按同一规则。",
+        "en": "Definition: incidents of every kind counted by time reported ({clock}), the baseline alike.",
     },
     "definition.label": {"zh-CN": "口径：", "en": "Definition: "},
+    # the city's clock, as a 口径 names it ({clock}): China's zone by its usual name, any other by its own
+    "clock.china": {"zh-CN": "北京时间", "en": "Beijing time"},
+    "clock.local": {"zh-CN": "当地时间 {zone}", "en": "local time, {zone}"},
     "definition.comparison": {
         "zh-CN": "同比：与去年同一日历时段相比；环比：与紧接其前、等长的上一周期相比（整月按月）；"
         "计数的变化以百分比计，比率的变化以百分点计；对比期基数少于20起时标“基数小”。",
@@ -186,8 +189,8 @@ TEXT: dict[str, dict[Language, str]] = {
         "registered residents and migrants of the area's grids.",
     },
     "definition.hour_weekday": {
-        "zh-CN": "各类案事件按上报时间的星期与小时（台州时间）计数，本期与对比期分列。",
-        "en": "Incidents of every kind counted by weekday and hour of the time reported (Taizhou time), the period "
+        "zh-CN": "各类案事件按上报时间的星期与小时（{clock}）计数，本期与对比期分列。",
+        "en": "Incidents of every kind counted by weekday and hour of the time reported ({clock}), the period "
         "and its baseline apart.",
     },
     "definition.time_to_solve": {
@@ -247,9 +250,9 @@ TEXT: dict[str, dict[Language, str]] = {
         "go to the county, hazards a month overdue are listed for supervision.",
     },
     "definition.density": {
-        "zh-CN": "密度图按网格统计当前筛选条件下上报的案事件数；回放按小时（台州时间）。",
+        "zh-CN": "密度图按网格统计当前筛选条件下上报的案事件数；回放按小时（{clock}）。",
         "en": "The density map counts the incidents reported under the current filter per grid; the replay goes hour "
-        "by hour (Taizhou time).",
+        "by hour ({clock}).",
     },
     "definition.rental_cases": {
         "zh-CN": "口径：发生地为出租房的各类案事件数，按上报时间计。",
@@ -310,8 +313,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "metric.overdue_hazards": {"zh-CN": "超期隐患", "en": "Overdue hazards"},
     "metric.patrol_coverage": {"zh-CN": "今日巡查覆盖", "en": "Patrolled today"},
     "definition.incidents_today": {
-        "zh-CN": "口径：今日（台州时间0点起）上报的各类案事件数。",
-        "en": "Definition: incidents of every kind reported today (since midnight, Taizhou time).",
+        "zh-CN": "口径：今日（{clock}，0点起）上报的各类案事件数。",
+        "en": "Definition: incidents of every kind reported today (since midnight, {clock}).",
     },
     "definition.open_hazards": {
         "zh-CN": "口径：状态为“待整改”或“整改中”的隐患数。",
@@ -340,13 +343,13 @@ TEXT: dict[str, dict[Language, str]] = {
     "wall.day.last_week": {"zh-CN": "上周同日", "en": "Same day last week"},
     "wall.hour_suffix": {"zh-CN": "时", "en": ":00"},
     "definition.reports_hourly": {
-        "zh-CN": "口径：今日各小时（台州时间）上报的案事件与隐患数，与昨日、上周同日的同一小时对比。",
-        "en": "Definition: incidents and hazards reported per hour today (Taizhou time), against the same hours "
+        "zh-CN": "口径：今日各小时（{clock}）上报的案事件与隐患数，与昨日、上周同日的同一小时对比。",
+        "en": "Definition: incidents and hazards reported per hour today ({clock}), against the same hours "
         "yesterday and on the same weekday last week.",
     },
     "definition.reports_kinds": {
-        "zh-CN": "口径：今日（台州时间0点起）上报的案事件按类别、隐患按类型计数。",
-        "en": "Definition: today's reports (since midnight, Taizhou time): incidents by kind, hazards by category.",
+        "zh-CN": "口径：今日（{clock}，0点起）上报的案事件按类别、隐患按类型计数。",
+        "en": "Definition: today's reports (since midnight, {clock}): incidents by kind, hazards by category.",
     },
     "definition.reports_areas": {
         "zh-CN": "口径：今日上报的案事件与隐患数，由多到少；巡查覆盖为今日有巡查记录的网格占比。",
