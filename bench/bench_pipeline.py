@@ -44,10 +44,10 @@ from dashboard.data.redis_client import get_redis
 from dashboard.pipeline.events import HazardReported, IncidentReported, parse_event
 from dashboard.pipeline.store import hazard_row, incident_row
 from tests.conftest import reset_cached, schema_url
-from tests.events import add_gateway
-from tests.factories import add_city
 from tests.reliability.traffic import burst, drained, pending, post_all, readers, records
-from tests.servers import Launcher, RedisServer, Service
+from tests.support.events import add_gateway
+from tests.support.factories import add_city
+from tests.support.servers import Launcher, RedisServer, Service
 
 SENDERS = 4
 CORES = 2

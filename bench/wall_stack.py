@@ -27,9 +27,9 @@ from dashboard.data import db
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.vocab import Role
-from tests.events import add_gateway
-from tests.factories import add_city
-from tests.servers import RedisServer, free_port
+from tests.support.events import add_gateway
+from tests.support.factories import add_city
+from tests.support.servers import RedisServer, free_port
 
 CONSUMER = "bench-wall"
 

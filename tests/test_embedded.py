@@ -31,10 +31,10 @@ from dashboard.data.db import build_engine
 from dashboard.data.queries import headline_figures
 from dashboard.formatting import headline_period
 from dashboard.importing.sample import write_sample
-from tests.accounts import PASSWORD
-from tests.events import add_worker, incident_reported
-from tests.factories import add_city
-from tests.servers import free_port
+from tests.support.accounts import PASSWORD
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city
+from tests.support.servers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.db_independent]  # the embedded default always uses its own SQLite
 

@@ -11,8 +11,8 @@ from dashboard.config import get_settings
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
-from tests.accounts import signed_in_client
-from tests.events import incident_reported, patrol_started
+from tests.support.accounts import signed_in_client
+from tests.support.events import incident_reported, patrol_started
 
 
 def add_reports(count: int) -> list[str]:

@@ -10,7 +10,7 @@ from plotly.offline import get_plotlyjs_version
 
 from dashboard.data.vocab import Role
 from dashboard.static_files import PLOTLY_BUNDLE, PLOTLY_PATH
-from tests.accounts import signed_in_client
+from tests.support.accounts import signed_in_client
 
 BROWSER = {"Accept-Encoding": "gzip, deflate, br, zstd"}  # what Chromium sends
 

@@ -14,7 +14,7 @@ from dashboard.data.audit import verify_chain
 from dashboard.data.db import session_scope
 from dashboard.data.models import AuditEntry, UserAccount
 from dashboard.data.vocab import AuditAction, Role
-from tests.factories import add_city
+from tests.support.factories import add_city
 
 PASSWORD = "correct horse battery"
 

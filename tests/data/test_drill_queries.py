@@ -31,7 +31,7 @@ from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.seed import seed_database
 from dashboard.seed.seeder import city_today
-from tests.events import incident_reported, incident_updated
+from tests.support.events import incident_reported, incident_updated
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -424,7 +424,7 @@ def drill_rollup_rows() -> dict[str, set[tuple[Any, ...]]]:
 
 def test_children_and_names_come_from_the_city_tables() -> None:
     with session_scope() as session:
-        from tests.factories import add_city
+        from tests.support.factories import add_city
 
         add_city(session)
     with session_scope() as session:

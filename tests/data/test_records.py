@@ -25,7 +25,7 @@ from dashboard.views.records import (
     fetch_records,
     unmask,
 )
-from tests.factories import add_city, hazard, incident, utc
+from tests.support.factories import add_city, hazard, incident, utc
 
 MARCH = Period(date(2025, 3, 1), date(2025, 4, 1))
 GRID = "331004-001-0001"

@@ -20,8 +20,8 @@ from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES, HazardSeverity, Plat
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.seed.distributions import DEPARTMENTS, department_id
-from tests.events import add_worker, hazard_reported, incident_reported
-from tests.factories import add_city
+from tests.support.events import add_worker, hazard_reported, incident_reported
+from tests.support.factories import add_city
 
 
 def raw_matrix() -> dict[str, Any]:

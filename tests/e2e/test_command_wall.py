@@ -19,11 +19,11 @@ from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.live import LiveState
 from dashboard.pipeline.streams import append_events
-from tests.accounts import sign_in
 from tests.conftest import reset_cached
-from tests.events import add_worker, hazard_reported, incident_reported
-from tests.factories import add_city, hazard, incident
-from tests.servers import RedisServer
+from tests.support.accounts import sign_in
+from tests.support.events import add_worker, hazard_reported, incident_reported
+from tests.support.factories import add_city, hazard, incident
+from tests.support.servers import RedisServer
 
 pytestmark = pytest.mark.browser
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'

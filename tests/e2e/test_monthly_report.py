@@ -21,10 +21,10 @@ from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.deck import build_deck
 from dashboard.exports.monthly_charts import month_pack
 from dashboard.exports.report_pdf import build_pdf
-from tests.accounts import sign_in
-from tests.build_workers import build_worker
 from tests.e2e.drill import path_and_query, texts
-from tests.monthly_data import MONTH, add_month_city, county_counts
+from tests.support.accounts import sign_in
+from tests.support.build_workers import build_worker
+from tests.support.monthly_data import MONTH, add_month_city, county_counts
 
 pytestmark = pytest.mark.browser
 

@@ -20,10 +20,10 @@ from dashboard.data.redis_client import get_redis
 from dashboard.data.vocab import Role
 from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.pipeline.streams import append_events
-from tests.accounts import sign_in
-from tests.drill_data import add_drill_city
-from tests.events import incident_reported
-from tests.factories import add_city, alert
+from tests.support.accounts import sign_in
+from tests.support.drill_data import add_drill_city
+from tests.support.events import incident_reported
+from tests.support.factories import add_city, alert
 
 pytestmark = pytest.mark.browser
 

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from dash.testing.wait import until
 
-from tests.accounts import sign_in
 from tests.conftest import reset_cached
+from tests.support.accounts import sign_in
 
 pytestmark = pytest.mark.browser
 BOGOTA = "America/Bogota"

@@ -7,8 +7,8 @@ import itertools
 from dashboard.data.redis_client import get_redis
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
-from tests.accounts import sign_in
-from tests.events import incident_reported
+from tests.support.accounts import sign_in
+from tests.support.events import incident_reported
 
 ATTACKS = [
     '<img src=x onerror="window.__xss={n}">',

@@ -25,9 +25,9 @@ from dashboard.data.vocab import Role
 from dashboard.definitions import definition
 from dashboard.importing.mapping import MappingError, load_grid_mapping
 from dashboard.views.records import RecordKind, fetch_records
-from tests.accounts import signed_in_client
 from tests.conftest import reset_cached
 from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
+from tests.support.accounts import signed_in_client
 
 BOGOTA = "America/Bogota"  # UTC-5 all year: 13 hours behind the default zone, so month ends fall apart
 HEADER = "编号,类别,小类,报警时间,场所,纬度,经度\n"

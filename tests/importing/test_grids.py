@@ -121,7 +121,7 @@ def test_extending_with_codes_already_stored_is_refused(sample_grids: Sample) ->
 
 def test_replacing_the_city_empties_its_records(sample_city: Sample, tmp_path: Path) -> None:
     from dashboard.data.vocab import Role
-    from tests.accounts import account
+    from tests.support.accounts import account
 
     account("xihu", Role.COUNTY_LEADER, "990102")
     collection = json.loads(sample_city.grids.read_text(encoding="utf-8"))
@@ -166,7 +166,7 @@ def test_polygons_in_chinese_systems_are_stored_in_wgs84(sample: Sample, tmp_pat
 
 
 def test_the_imported_layers_are_served_to_signed_in_browsers_only(dash_app, sample_grids: Sample) -> None:
-    from tests.accounts import signed_in_client
+    from tests.support.accounts import signed_in_client
 
     url = layer_url("grid_cells")
     assert dash_app.server.test_client().get(url).status_code == 302  # to the login page

@@ -22,8 +22,8 @@ from dashboard.importing.readers import read_parts
 from dashboard.importing.records import Checker, no_grids
 from dashboard.importing.report import ImportReport
 from dashboard.pipeline.events import HazardReported, IncidentReported, MalformedEvent, parse_event
-from tests.events import envelope
 from tests.importing.conftest import Sample, import_record_file, table_counts
+from tests.support.events import envelope
 
 HEADER = "编号,类别,小类,报警时间,纬度,经度\n"
 OFFENCES = ["盗窃", "刑事毁坏", "枪支", "刑事毁坏", "纵火", "其他犯罪", "刑事毁坏", "theft"]  # theft: a code name

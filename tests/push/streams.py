@@ -14,7 +14,7 @@ from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis
 from dashboard.data.vocab import Role
 from dashboard.push.quota import quota_key
-from tests.accounts import PASSWORD, account
+from tests.support.accounts import PASSWORD, account
 
 
 class Stream:

@@ -19,9 +19,9 @@ from dashboard.data.db import get_engine
 from dashboard.data.redis_client import get_redis
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event, stream_fields
-from tests.events import hazard_reported
 from tests.reliability.malformed import Entry, malformed_entries
 from tests.reliability.traffic import burst, dead_letters, pending, push, records, stored_among, stored_ids
+from tests.support.events import hazard_reported
 
 ROUNDS, MALFORMED, VALID = 50, 20, 200
 

@@ -23,7 +23,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import chunks
+from tests.support.servers import chunks
 
 
 def send(client: Any, token: str, events: list[dict[str, Any]]) -> None:

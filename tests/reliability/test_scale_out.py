@@ -20,7 +20,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import Launcher, answering_workers, until
+from tests.support.servers import Launcher, answering_workers, until
 
 
 def test_two_web_workers_and_two_consumers_store_every_event_of_a_burst_once(launcher: Launcher, gateway: str) -> None:

@@ -24,8 +24,8 @@ from dashboard.data.vocab import SUBTYPES, PlaceType
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.live import LiveState
 from dashboard.pipeline.streams import append_events
-from tests.events import hazard_reported, incident_reported
-from tests.factories import GRIDS
+from tests.support.events import hazard_reported, incident_reported
+from tests.support.factories import GRIDS
 
 BATCH = 500  # events in one POST, as the phone app sends a backlog
 KINDS = list(SUBTYPES)

@@ -14,8 +14,8 @@ from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
-from tests.events import incident_reported
-from tests.servers import RedisServer
+from tests.support.events import incident_reported
+from tests.support.servers import RedisServer
 
 
 @pytest.fixture

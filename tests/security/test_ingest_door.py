@@ -25,8 +25,8 @@ from dashboard.data.tokens import issue_token
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
-from tests.events import DEVICE, hazard_updated, incident_reported, incident_updated
-from tests.factories import hazard, incident
+from tests.support.events import DEVICE, hazard_updated, incident_reported, incident_updated
+from tests.support.factories import hazard, incident
 
 WENLING_GRID = "331081-001-0001"  # another county than the worker's (331004-001-0001)
 

@@ -18,8 +18,8 @@ from dashboard.pipeline.events import parse_event
 from dashboard.seed.city import COASTAL_COUNTIES
 from dashboard.seed.distributions import HAZARD_SUBTYPE_MIX, INCIDENT_SUBTYPE_MIX, SPRING_FESTIVAL
 from dashboard.seed.history import NULL
-from tests.events import hazard_updated, incident_updated
 from tests.seed.conftest import ZONE, Generated
+from tests.support.events import hazard_updated, incident_updated
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 

@@ -19,8 +19,8 @@ from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.warning import alerts
 from dashboard.warning.worker import WarningWorker
-from tests.events import add_worker, incident_reported
-from tests.factories import add_city, hazard
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city, hazard
 
 GRID = "331004-001-0001"
 

@@ -29,10 +29,10 @@ from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RANKING, RISING, 
 from dashboard.exports.report_pdf import build_pdf
 from dashboard.exports.tables import table_xlsx
 from dashboard.figures.monthly import COMPLIANCE_TARGET
-from tests.factories import incident
-from tests.monthly_data import HOURS, MONTH, add_month_city, county_counts, hazards_by_department, patrol_days
-from tests.test_monthly_exports import deck_text as whole_deck_text
-from tests.test_monthly_exports import squeeze
+from tests.exports.test_monthly_exports import deck_text as whole_deck_text
+from tests.exports.test_monthly_exports import squeeze
+from tests.support.factories import incident
+from tests.support.monthly_data import HOURS, MONTH, add_month_city, county_counts, hazards_by_department, patrol_days
 
 JUNE = {"month": "2025-06"}
 NAMES = {"331004": "路桥区", "331081": "温岭市"}

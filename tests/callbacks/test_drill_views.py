@@ -3,7 +3,7 @@ database: the map's clickable areas are the area's children, its density the per
 incidents (of the picked subtype; in rental housing) and rental houses of the filter, each equal to plain SQL over
 the raw rows written here; a subtype picked in the address filters every other chart; clicks lead where they say.
 
-The view is the fixed custom period of tests/test_drill_pages.py (1 March – 31 August 2025, city clock UTC+8).
+The view is the fixed custom period of tests/callbacks/test_drill_pages.py (1 March – 31 August 2025, city clock UTC+8).
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ from dashboard.callbacks.rental_housing import follow_rental_filter
 from dashboard.callbacks.solve_rates import follow_solve_filter, update_solve_rate_figures
 from dashboard.data.vocab import Role
 from dashboard.filter_url import parse_search
-from tests.drill_data import add_drill_city
-from tests.test_drill_pages import END, SEARCH, START, local, resolved, rows, signed_in, trace
+from tests.callbacks.test_drill_pages import END, SEARCH, START, local, resolved, rows, signed_in, trace
+from tests.support.drill_data import add_drill_city
 
 BLOCK = {"startRow": 0, "endRow": 500, "sortModel": [], "filterModel": {}}
 

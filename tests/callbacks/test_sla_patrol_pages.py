@@ -11,9 +11,9 @@ import pytest
 from dashboard.callbacks.patrols import update_patrols_page
 from dashboard.callbacks.sla import update_sla_page
 from dashboard.data.vocab import Role
+from tests.callbacks.test_drill_pages import signed_in
 from tests.data import test_patrol_compliance as patrol_data
 from tests.data import test_sla as sla_data
-from tests.test_drill_pages import signed_in
 
 
 def bar_texts(figure) -> dict[str, str]:  # type: ignore[no-untyped-def]

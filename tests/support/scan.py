@@ -1,4 +1,4 @@
-"""An HTTP scan of the whole app as one signed-in account sees it, for tests/test_scope_scan.py.
+"""An HTTP scan of the whole app as one signed-in account sees it, for tests/access/test_scope_scan.py.
 
 What the scan asks, as a browser (or anyone holding the session cookie) could:
 - every page, through Dash's page router, with query strings that ask for other areas;

@@ -14,8 +14,8 @@ from dashboard.data.db import get_engine, session_scope
 from dashboard.data.models import Department, GridWorker, Hazard, Incident, PatrolLog
 from dashboard.data.patrol_compliance import rebuild_worker_days
 from dashboard.data.periods import Period
-from tests.drill_data import add_drill_city
-from tests.factories import GRIDS, TOWNSHIPS, hazard
+from tests.support.drill_data import add_drill_city
+from tests.support.factories import GRIDS, TOWNSHIPS, hazard
 
 HOURS = timedelta(hours=8)  # Asia/Shanghai
 MONTH = Period.month(2025, 6)

@@ -10,7 +10,7 @@ from dash.testing.wait import until
 from dashboard.access.accounts import create_user, find_user, issue_login_token
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
-from tests.servers import free_port
+from tests.support.servers import free_port
 
 PASSWORD = "correct horse battery"
 

@@ -1,6 +1,6 @@
-"""Each role sees only its area, on every route: an HTTP scan (tests/scan.py) of every page, every server callback
-posted directly (also with values asking for other areas), the push stream, the polling fallback and every other
-route, for each scoped role.
+"""Each role sees only its area, on every route: an HTTP scan (tests/support/scan.py) of every page, every server
+callback posted directly (also with values asking for other areas), the push stream, the polling fallback and every
+other route, for each scoped role.
 
 Two checks, both independent of what each page shows:
 - no answer carries another area's report text, names or personal numbers, and no answer to a role that may not
@@ -28,10 +28,10 @@ from dashboard.data.vocab import SUBTYPES, IncidentKind, Role
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
-from tests.accounts import signed_in_client
-from tests.events import add_worker, envelope, hazard_reported, incident_reported
-from tests.factories import add_city, alert, incident
-from tests.scan import Scan, Scanner
+from tests.support.accounts import signed_in_client
+from tests.support.events import add_worker, envelope, hazard_reported, incident_reported
+from tests.support.factories import add_city, alert, incident
+from tests.support.scan import Scan, Scanner
 
 DISPUTE = SUBTYPES[IncidentKind.DISPUTE][0]
 GRID_IDS = {"331004-001-0001": 1, "331004-001-0002": 2, "331004-002-0001": 3, "331081-001-0001": 4}
@@ -130,7 +130,7 @@ def differences(before: Scan, after: Scan) -> Iterator[str]:
             yield asked
 
 
-UNMASK_CALLBACK = "record-full"  # the explicit, audited unmask action (tests/test_record_callbacks.py)
+UNMASK_CALLBACK = "record-full"  # the explicit, audited unmask action (tests/callbacks/test_record_callbacks.py)
 ALERT_ACTION = "wall-alerts-message.children"  # an alert card's acknowledge and escalate buttons
 
 

@@ -10,7 +10,7 @@ from sqlalchemy import text
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.models import RentalHouse
 from dashboard.data.rollups import rebuild_rollups
-from tests.factories import GRIDS, add_city, incident
+from tests.support.factories import GRIDS, add_city, incident
 
 HOURS = timedelta(hours=8)  # Asia/Shanghai, no daylight saving
 START, END = datetime(2025, 3, 1) - HOURS, datetime(2025, 9, 1) - HOURS  # 1 March – 31 August 2025, as stored

@@ -22,8 +22,8 @@ from dashboard.data.rollups import rebuild_rollups
 from dashboard.kpis import Headline
 from dashboard.tile_period import TilePeriod, following_data, parse_tile_period, resolve_tile_period
 from dashboard.wall_mode import WallModeError, parse_plan
-from tests.accounts import signed_in_client
-from tests.factories import GRIDS, add_city, incident
+from tests.support.accounts import signed_in_client
+from tests.support.factories import GRIDS, add_city, incident
 
 HOURS = timedelta(hours=8)
 TODAY = (datetime.now(UTC) + HOURS).date()

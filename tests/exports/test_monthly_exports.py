@@ -1,6 +1,6 @@
 """The month as files: the deck opens in python-pptx and the PDF's text extracts, both with the page's figures and
 the summary; an empty month is refused, not written; the area scope holds; the cron command. The page's background
-builds of the same files: tests/test_month_builds.py."""
+builds of the same files: tests/exports/test_month_builds.py."""
 
 from __future__ import annotations
 
@@ -20,8 +20,8 @@ from dashboard.exports.deck import build_deck
 from dashboard.exports.month_files import EmptyMonth
 from dashboard.exports.monthly_charts import RANKING, SUMMARY, month_pack
 from dashboard.exports.report_pdf import build_pdf
-from tests.accounts import signed_in_client
-from tests.monthly_data import MONTH, add_month_city, county_counts
+from tests.support.accounts import signed_in_client
+from tests.support.monthly_data import MONTH, add_month_city, county_counts
 
 JUNE = {"month": "2025-06"}
 

@@ -18,7 +18,7 @@ from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event, stream_fields
-from tests.events import (
+from tests.support.events import (
     add_worker,
     hazard_reported,
     hazard_updated,
@@ -30,7 +30,7 @@ from tests.events import (
     patrol_position,
     patrol_started,
 )
-from tests.factories import add_city
+from tests.support.factories import add_city
 
 
 @pytest.fixture(autouse=True)

@@ -21,9 +21,9 @@ from dashboard.data.models import AuditEntry
 from dashboard.data.vocab import AuditAction, Role
 from dashboard.exports import builds
 from dashboard.i18n import t
-from tests.accounts import account, signed_in_client
-from tests.build_workers import build_worker, run_builds
-from tests.monthly_data import add_month_city
+from tests.support.accounts import account, signed_in_client
+from tests.support.build_workers import build_worker, run_builds
+from tests.support.monthly_data import add_month_city
 
 JUNE = {"month": "2025-06"}
 ANALYST = Account(1, "analyst", Role.ANALYST, None, "")

@@ -21,14 +21,14 @@ from dashboard.data.rollups import rebuild_rollups
 from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.monthly_charts import month_pack
 from dashboard.formatting import format_point_change
-from dashboard.monthly_summary import change_phrase
+from dashboard.monthly_summary import DECIMALS, change_phrase
 from dashboard.monthly_url import parse_month_query
 from dashboard.tile_period import parse_tile_within
 from dashboard.wall_mode import WallModeError, parse_plan
-from tests.accounts import signed_in_client
-from tests.export_files import csv_rows
-from tests.factories import GRIDS, TOWNSHIPS, add_city, incident
-from tests.test_wall_period import tiles_callback
+from tests.callbacks.test_wall_period import tiles_callback
+from tests.support.accounts import signed_in_client
+from tests.support.export_files import csv_rows
+from tests.support.factories import GRIDS, TOWNSHIPS, add_city, incident
 
 ZONE = ZoneInfo("Asia/Shanghai")
 HOURS = timedelta(hours=8)  # Taizhou has no daylight saving
@@ -134,7 +134,7 @@ def test_monthly_figures_summary_and_ranking_count_the_baselines_with_the_same_l
         expected = rate(current[""]) - rate(then[""])
         assert comparisons[name].solve_rate_change == pytest.approx(expected, abs=0.05)  # the criterion
         assert comparisons[name].solve_rate_change == pytest.approx(expected)
-        phrase = change_phrase(expected, decimals=2, points=True, against=name, lang="zh-CN")
+        phrase = change_phrase(expected, decimals=DECIMALS, points=True, against=name, lang="zh-CN")
         assert phrase in month.summary, (name, phrase, month.summary)
     then = rows.counts(against["yoy"], county)
     ranking = month.report.ranking.set_index("code")
@@ -227,7 +227,7 @@ def test_monthly_n_day_solve_rate_equals_an_independent_count_in_figures_summary
         then_filed, then_solved = n_day_counts(baseline, days, rows.cutoffs[baseline])
         expected = 100.0 * solved / filed - 100.0 * then_solved / then_filed
         assert comparisons[name].solve_rate_change == pytest.approx(expected)
-        assert change_phrase(expected, decimals=2, points=True, against=name, lang="zh-CN") in month.summary
+        assert change_phrase(expected, decimals=DECIMALS, points=True, against=name, lang="zh-CN") in month.summary
     assert f"{days}日破案率" in month.summary
     client = signed_in_client(dash_app, "analyst")
     ranking = csv_rows(client.get(f"/export/monthly.county_ranking.csv?month={query['month']}&within={days}").data)
@@ -238,7 +238,7 @@ def test_monthly_n_day_solve_rate_equals_an_independent_count_in_figures_summary
             month.report.ranking.set_index("code").loc[code, "rate"], abs=0.005
         )
     headline = csv_rows(client.get(f"/export/monthly.headline.csv?month={query['month']}&within={days}").data)
-    assert headline[1]["指标"] == f"{days}日破案率" and headline[1]["本月"] == f"{100.0 * solved / filed:.2f}%"
+    assert headline[1]["指标"] == f"{days}日破案率" and headline[1]["本月"] == f"{100.0 * solved / filed:.1f}%"
 
 
 def test_a_bad_n_day_value_on_monthly_is_named(dash_app, rows):

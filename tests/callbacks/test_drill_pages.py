@@ -26,8 +26,8 @@ from dashboard.callbacks.solve_rates import update_solve_rate_figures
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
 from dashboard.filter_url import parse_search
-from tests.accounts import signed_in_client
-from tests.drill_data import add_drill_city
+from tests.support.accounts import signed_in_client
+from tests.support.drill_data import add_drill_city
 
 SEARCH = "?period=custom&from=2025-03-01&to=2025-08-31"
 HOURS = timedelta(hours=8)  # Asia/Shanghai, no daylight saving

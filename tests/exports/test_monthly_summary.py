@@ -10,7 +10,7 @@ from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.monthly_charts import HAZARDS, PATROLS, month_pack
 from dashboard.kpis import Headline, change, small_base
 from dashboard.monthly_summary import change_phrase
-from tests.monthly_data import MONTH, add_month_city
+from tests.support.monthly_data import MONTH, add_month_city
 
 
 def test_a_change_reads_as_direction_and_size():

@@ -15,9 +15,9 @@ from dashboard.data.vocab import Role
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.feed import FEED_LENGTH
 from dashboard.pipeline.streams import append_events
-from tests.accounts import signed_in_client
-from tests.events import incident_reported
-from tests.factories import add_city
+from tests.support.accounts import signed_in_client
+from tests.support.events import incident_reported
+from tests.support.factories import add_city
 
 PUBLIC = re.compile(r"^/(login|logout|healthz|assets/|_dash-component-suites/|_favicon\.ico|api/v1/)")
 LUQIAO_GRID, WENLING_GRID = "331004-001-0001", "331081-001-0001"

@@ -8,10 +8,10 @@ from collections import Counter
 import pandas as pd
 
 from dashboard.data.ranking import ranked
-from tests.accounts import signed_in_client
-from tests.drill_data import add_drill_city
-from tests.export_files import csv_rows
-from tests.test_drill_pages import END, START, rows
+from tests.callbacks.test_drill_pages import END, START, rows
+from tests.support.accounts import signed_in_client
+from tests.support.drill_data import add_drill_city
+from tests.support.export_files import csv_rows
 
 DRILL = "period=custom&from=2025-03-01&to=2025-08-31"
 

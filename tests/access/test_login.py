@@ -10,7 +10,7 @@ from dashboard.access import login
 from dashboard.access.accounts import create_user, issue_login_token, update_user
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
-from tests.factories import add_city
+from tests.support.factories import add_city
 
 PASSWORD = "correct horse battery"
 

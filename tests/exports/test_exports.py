@@ -1,7 +1,8 @@
 """The export route over HTTP, as a browser calls it: who may download, whose area they get, what lands in the audit
 log, and what a bad value, an unknown export and an empty selection answer (a message, never a file).
 
-The view is the fixed custom period of tests/test_drill_pages.py (1 March – 31 August 2025) over its tiny city.
+The view is the fixed custom period of tests/callbacks/test_drill_pages.py (1 March – 31 August 2025) over its tiny
+city.
 """
 
 from __future__ import annotations
@@ -18,10 +19,10 @@ from dashboard.data.db import session_scope
 from dashboard.data.models import AuditEntry
 from dashboard.data.vocab import AuditAction, Role
 from dashboard.exports.images import RENDERER
-from tests.accounts import signed_in_client
-from tests.drill_data import add_drill_city
-from tests.export_files import csv_rows
-from tests.test_drill_pages import END, START, rows
+from tests.callbacks.test_drill_pages import END, START, rows
+from tests.support.accounts import signed_in_client
+from tests.support.drill_data import add_drill_city
+from tests.support.export_files import csv_rows
 
 QUERY = "period=custom&from=2025-03-01&to=2025-08-31"
 

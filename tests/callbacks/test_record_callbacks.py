@@ -16,8 +16,8 @@ from dashboard.data.models import PersonOfConcern, RentalHouse
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.vocab import Role
 from dashboard.views.records import drill_to_data
-from tests.accounts import signed_in_client
-from tests.factories import add_city
+from tests.support.accounts import signed_in_client
+from tests.support.factories import add_city
 
 ID_NUMBER, PHONE = "33100419850612301X", "13812345678"
 KEY = "grid-key-persons"
