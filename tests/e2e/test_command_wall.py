@@ -41,11 +41,27 @@ def drawn(dash_duo, what: str) -> int:
     return dash_duo.driver.execute_script(f"return window.commandCenter ? window.commandCenter.{what}.size : 0")
 
 
-def test_the_map_draws_every_grid_and_the_county_outlines(dash_app, dash_duo):
+PANELS = """return Array.from(document.querySelectorAll('.wall-panel')).map((panel) => {
+  const r = panel.getBoundingClientRect();
+  return {cls: panel.className, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+});"""
+
+
+def test_the_map_draws_every_grid_and_the_county_outlines_with_every_panel_in_its_own_place(dash_app, dash_duo):
     sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".leaflet-container")
     dash_duo._wait_for_callbacks()
     until(lambda: drawn(dash_duo, "cells") == 7369, timeout=20)
+    panels = dash_duo.driver.execute_script(PANELS)  # the interactive page: tiles, charts, map, alerts, feed
+    assert len(panels) >= 7
+    for i, a in enumerate(panels):
+        for b in panels[i + 1 :]:
+            width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert width < 1 or height < 1, f"{a['cls']} overlaps {b['cls']}"
+    graphs = "return Array.from(document.querySelectorAll('.wall-graph')).map((g) => g.getBoundingClientRect().height)"
+    heights = dash_duo.driver.execute_script(graphs)
+    assert len(heights) == 3 and min(heights) >= 200, heights  # each chart drawn at a size one can read
     assert dash_duo.get_logs() == []
 
 
