@@ -1,38 +1,25 @@
-"""Composition root: build the Dash app, wire callbacks, expose `asgi` for gunicorn's asgi workers (`gunicorn app:asgi
---worker-class asgi`: the push stream on the event loop, the rest on threads) and `server`, the Flask app alone."""
+"""Composition root: `create_app(settings)` builds the Dash app and wires its parts explicitly (pages, callbacks,
+routes, access, compression). The module's `app`, `server` (the Flask app alone) and `asgi` (for gunicorn's asgi
+workers: `gunicorn app:asgi --worker-class asgi`, the push stream on the event loop, the rest on threads) are the
+app built from the environment's settings."""
 
 import dash
 from dash._callback import GLOBAL_CALLBACK_MAP
 from flask_compress import Compress
 
-import dashboard.callbacks  # noqa: F401  (importing the package registers every @callback)
 from dashboard.access.login import install as install_access
 from dashboard.callback_inputs import check_callback_inputs, check_router_request
-from dashboard.config import get_settings
+from dashboard.callbacks import register_callbacks
+from dashboard.config import Settings, get_settings
 from dashboard.data.db import upgrade_to_head
 from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
 from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
+from dashboard.static_files import register_static_files
 
-settings = get_settings()  # a wrong setting stops here, with one line naming it
-app = dash.Dash(
-    __name__,
-    pages_folder="dashboard/pages",  # a non-default folder also switches use_pages on
-    title=t("app.title"),
-    update_title="",  # no "Updating..." flicker on the wall screens
-    external_stylesheets=[],  # CSS comes from assets/, never from a CDN
-    serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
-)
-app.layout = build_shell
-check_callback_inputs(GLOBAL_CALLBACK_MAP)  # a value of another type than a callback's parameter: 400, naming it
-title_tabs()  # each tab names its page and the city shown
-install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
-app.server.before_request(check_router_request)
-register_routes(app.server)
-server = app.server
-server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the event stream, which must not buffer
+COMPRESSED = [  # gzip/brotli for everything but the event stream, which must not buffer
     "text/html",
     "text/css",
     "application/javascript",
@@ -41,7 +28,36 @@ server.config["COMPRESS_MIMETYPES"] = [  # gzip/brotli for everything but the ev
     "image/svg+xml",
     "application/octet-stream",  # the geobuf map layers
 ]
-Compress(server)
+
+
+def create_app(settings: Settings) -> dash.Dash:
+    """The app: its pages (dashboard/pages/, Dash Pages), every callback, the routes beside the pages (the phones'
+    API, the push stream, exports, health), the login in front of all of it. Dash keeps callbacks and pages in
+    process-wide registries that the first app built takes over, so a process builds one app."""
+    app = dash.Dash(
+        __name__,
+        pages_folder="dashboard/pages",  # a non-default folder also switches use_pages on
+        title=t("app.title", settings.language),
+        update_title="",  # no "Updating..." flicker on the wall screens
+        external_stylesheets=[],  # CSS comes from assets/, never from a CDN
+        serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
+    )
+    register_callbacks()
+    app.layout = build_shell
+    check_callback_inputs(GLOBAL_CALLBACK_MAP)  # a value of another type than a callback's parameter: 400, naming it
+    title_tabs()  # each tab names its page and the city shown
+    install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
+    app.server.before_request(check_router_request)
+    register_routes(app.server)
+    app.server.config["COMPRESS_MIMETYPES"] = COMPRESSED
+    Compress(app.server)
+    register_static_files(app.server)  # after Compress: its own compression of the static files comes first
+    return app
+
+
+settings = get_settings()  # a wrong setting stops here, with one line naming it
+app = create_app(settings)
+server = app.server
 asgi = PushFront(server)  # GET /events on the event loop; every other request to `server` on a pool of threads
 
 if __name__ == "__main__":

@@ -76,10 +76,11 @@
   }
   if (pages.length > 1) { window.setInterval(turn, every * 1000); }
 
+  /* The city's time, on the zone stored with the city (the shell names it), not the screen's own. */
   function tick() {
     const clock = document.getElementById("wall-mode-clock");
     if (clock) {
-      clock.textContent = new Date().toLocaleString("zh-CN", {timeZone: "Asia/Shanghai", hour12: false,
+      clock.textContent = new Date().toLocaleString("zh-CN", {timeZone: clock.dataset.zone, hour12: false,
         year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", second: "2-digit"});
     }
   }

@@ -29,16 +29,16 @@ from sqlalchemy import func, select
 
 from dashboard.components.queue_table import POLL_MS
 from dashboard.data.casework import QueueFilter, locate, outcome_of, queue, queue_version
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.handling import Actor, State, Step
 from dashboard.data.models import Grid, Incident, RecordHandling
 from dashboard.data.periods import Area, utc_now
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
 from dashboard.ingest import take_step
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 
 OPERATOR = Actor("bench-operator", Role.CITY_OPERATOR, None)
 TARGET_S = 1.0

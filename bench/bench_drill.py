@@ -55,10 +55,10 @@ from dashboard.data import area_tree, db, heat, rental, solve_rates, trends
 from dashboard.data.db import session_scope
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel, Period, shift_months
-from dashboard.data.records import RecordKind, fetch_records
-from dashboard.data.seed import seed_database
-from dashboard.data.seed.seeder import city_today
 from dashboard.data.vocab import IncidentKind
+from dashboard.seed import seed_database
+from dashboard.seed.seeder import city_today
+from dashboard.views.records import RecordKind, fetch_records
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 TARGET_P95_MS = 150.0

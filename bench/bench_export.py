@@ -24,10 +24,10 @@ from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.models import County
 from dashboard.data.periods import CITY
-from dashboard.data.seed import seed_database
 from dashboard.exports import drill_charts  # noqa: F401  (registers the charts)
 from dashboard.exports.catalog import CATALOG, ExportRequest, exportable
 from dashboard.exports.images import RENDERER, figure_png
+from dashboard.seed import seed_database
 
 TARGET_P95 = 2.0
 CHARTS = [name for name in sorted(CATALOG) if name.split(".")[0] in ("trends", "solve", "rental")]

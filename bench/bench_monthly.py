@@ -23,11 +23,11 @@ from datetime import date
 from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.periods import CITY
-from dashboard.data.seed import seed_database
 from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.deck import build_deck
 from dashboard.exports.monthly_charts import month_pack
 from dashboard.monthly_url import city_today, default_month, month_param
+from dashboard.seed import seed_database
 
 TARGET_SECONDS = 20.0
 SMALL = "sqlite:///var/bench-monthly-small.db"

@@ -6,7 +6,8 @@ asserts nothing.
 
 Each database gets a fresh SQLite file or a throwaway PostgreSQL schema, the tiny test city and a device token; one
 redis-server (append-only; fsync everysec as `make run` has it, or always as the reliability tests run it) and
-`gunicorn app:server --workers 2` serve the API. For one and for two consumers (`python -m dashboard.data.consumer`):
+`gunicorn app:server --workers 2` serve the API. For one and for two consumers
+(`python -m dashboard.pipeline.consumer`):
 - burst: 10,000 events POSTed in batches of 500 by 4 senders while the consumers run, timed from the first POST
   until the last event is committed and acknowledged (the target: a 10,000-event burst drained within 10 s);
 - drain: 10,000 events waiting in the stream; consumers started, timed from their first read until all are stored.
@@ -38,15 +39,15 @@ from dashboard.config import get_settings
 from dashboard.data import db
 from dashboard.data.db import session_scope
 from dashboard.data.directories import grid_directory
-from dashboard.data.events import HazardReported, IncidentReported, parse_event
 from dashboard.data.models import Base, Hazard, Incident
 from dashboard.data.redis_client import get_redis
-from dashboard.data.store import hazard_row, incident_row
+from dashboard.pipeline.events import HazardReported, IncidentReported, parse_event
+from dashboard.pipeline.store import hazard_row, incident_row
 from tests.conftest import reset_cached, schema_url
-from tests.events import add_gateway
-from tests.factories import add_city
 from tests.reliability.traffic import burst, drained, pending, post_all, readers, records
-from tests.servers import Launcher, RedisServer, Service
+from tests.support.events import add_gateway
+from tests.support.factories import add_city
+from tests.support.servers import Launcher, RedisServer, Service
 
 SENDERS = 4
 CORES = 2

@@ -44,8 +44,8 @@ import requests
 from bench.wall_load import Sender, Sending, report
 from bench.wall_report import Verdict, ms, percentile, table, verdict_rows
 from bench.wall_stack import Stack, reset_process_caches
+from dashboard.access.accounts import create_user, issue_login_token
 from dashboard.data.db import session_scope
-from dashboard.data.users import create_user, issue_login_token
 from dashboard.data.vocab import Role
 
 SENT = re.compile(rb"wallbench push (\d+) (\d+)")  # bench/wall_load.py's summary: tag, sequence, send time (ms)

@@ -28,7 +28,7 @@ from dashboard.data.filters import DrillFilter
 from dashboard.data.heat import density, replay
 from dashboard.data.models import Grid, Incident
 from dashboard.data.periods import CITY, Area, Period
-from dashboard.data.records import RecordKind, fetch_records
+from dashboard.views.records import RecordKind, fetch_records
 
 RUNS = 3
 

@@ -21,7 +21,7 @@ from sqlalchemy.exc import OperationalError
 
 from dashboard.config import get_settings
 from dashboard.data import db
-from dashboard.data.seed import SeedReport, seed_database
+from dashboard.seed import SeedReport, seed_database
 
 POSTGRES_URL = os.environ.get("BENCH_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
 

@@ -2,17 +2,20 @@
 beside the issue's target with PASS/MISS; asserts nothing; exits 0 unless the benchmark itself broke.
 
     .venv/bin/python -m bench.bench_wall [--seconds 60] [--minutes 60] [--rate 50] [--paint-runs 3] [--diagnose]
+    .venv/bin/python -m bench.bench_wall --soak 60 [--rate 50]
 
 The app (bench/wall_stack.py): a redis-server of its own, a temp SQLite file with the tiny test city and a device
-token, one `python -m dashboard.data.consumer` and `gunicorn app:asgi -k asgi --workers 1` (32 threads for pages).
+token, one `python -m dashboard.pipeline.consumer` and `gunicorn app:asgi -k asgi --workers 1` (32 threads for pages).
 Reports go through the real ingest API, one event per POST (as a phone sends a report), `--rate` a second, the send
 time in the summary (bench/wall_load.py). Phases, in order:
 
-1. map first paint and bytes (bench/wall_paint.py), `--paint-runs` fresh profiles: performance.now() at the first
-   animation frame after window.commandCenter.cells holds all 7,369 cells; the bytes fetched by then (navigation +
-   Resource Timing transferSize), where the time goes, the largest resources and the Content-Encoding of each;
+1. map first paint and bytes (bench/wall_paint.py) on a wall screen of 1920×1080 and of 3840×2160 (the command wall
+   in wall mode), `--paint-runs` fresh profiles each: performance.now() at the first animation frame after
+   window.commandCenter.cells holds all 7,369 cells; the bytes fetched by then (navigation + Resource Timing
+   transferSize), where the time goes, the largest resources and the Content-Encoding of each;
 2. event -> screen latency (bench/wall_latency.py), `--seconds` each: the push path (`/`), then the 1 s polling
-   baseline (`/?push=off`), timed in the page by a MutationObserver on the feed;
+   baseline (`/?push=off`), timed in the page by a MutationObserver on the feed; and the main thread's time per
+   pushed report (CDP TaskDuration while reports arrive, less the page's own work per second measured before);
 3. first paint again with a full push backlog (500 reports in the stream), as a wall screen reloaded by day;
    with `--diagnose`, the browser's cost of one pushed report broken down by part;
 4. bytes per live update (bench/wall_bytes.py), `--seconds`: /events frames read off a raw socket while reports
@@ -20,6 +23,10 @@ time in the summary (bench/wall_load.py). Phases, in order:
    Network log); a first visit's push backlog; city-scale estimates of the periodic responses;
 5. memory (bench/wall_memory.py), `--minutes` (0 skips it) with a wall page open: the gunicorn worker's RSS at
    start, after warm-up, at the end and its peak; the tab's renderer RSS and JS heap beside it.
+
+`--soak MINUTES` runs only a browser soak instead: a 1920×1080 wall screen on its rotation through every page with
+the county tour (`SOAK_PAGE`, 30 s a stop) while reports arrive at `--rate`; the renderer's memory and JS heap (and
+the worker's) at the start, after warm-up (twice round the rotation: 5 minutes) and at the end.
 
 The figures are only as quiet as the machine: the load average is printed at the start and the end.
 """
@@ -39,7 +46,7 @@ from types import FrameType
 from bench.wall_bytes import measure_backlog, measure_update_bytes, print_estimates
 from bench.wall_latency import diagnose, measure_latency, print_latency
 from bench.wall_memory import measure_memory
-from bench.wall_paint import measure_backlog_paint, measure_first_paint
+from bench.wall_paint import SCREENS, measure_backlog_paint, measure_first_paint
 from bench.wall_report import Verdict, table, verdict_rows
 from bench.wall_stack import Stack
 
@@ -51,7 +58,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--rate", type=float, default=50, help="reports per second (50)")
     parser.add_argument("--paint-runs", type=int, default=3, help="first-paint repeats, fresh profile each (3)")
     parser.add_argument("--diagnose", action="store_true", help="also break one update's browser cost down by part")
+    parser.add_argument("--soak", type=float, default=0, help="only the wall screen's soak, this many minutes")
     return parser.parse_args(argv)
+
+
+SOAK_PAGE = "/?wall=1&pages=wall,trends,solve-rates,rental-housing,monthly&every=30&tour=counties"
+SOAK_WARM_S = 2 * 5 * 30  # twice round the rotation (its five pages, the tour with it), then steady
 
 
 def on_sigterm(_signum: int, _frame: FrameType | None) -> None:
@@ -64,7 +76,15 @@ def run(args: argparse.Namespace, workdir: Path, stack: Stack) -> list[Verdict]:
     print(
         f"app at {stack.base_url}: gunicorn {stack.front} 1 worker x {stack.threads} threads, one consumer, {workdir}"
     )
-    verdicts = measure_first_paint(stack, workdir, args.paint_runs)
+    if args.soak > 0:
+        soak = measure_memory(
+            stack, workdir, minutes=args.soak, rate=args.rate, path=SOAK_PAGE, screen=SCREENS[0], warm_s=SOAK_WARM_S
+        )
+        print(f"\n{machine()}")
+        return soak
+    verdicts = [
+        verdict for screen in SCREENS for verdict in measure_first_paint(stack, workdir, args.paint_runs, screen)
+    ]
     push = measure_latency(stack, workdir, path="/", mode="push", seconds=args.seconds, rate=args.rate)
     poll = measure_latency(stack, workdir, path="/?push=off", mode="poll", seconds=args.seconds, rate=args.rate)
     verdicts += print_latency(push, poll)

@@ -43,7 +43,6 @@ from dashboard.components.alert_panel import POLL_MS
 from dashboard.config import ROOT, get_settings
 from dashboard.data import db
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.models import Base, Grid, PatrolLog, PatrolWorkerDay
 from dashboard.data.patrol_compliance import (
     city_today,
@@ -54,11 +53,12 @@ from dashboard.data.patrol_compliance import (
 )
 from dashboard.data.periods import CITY, Area, AreaLevel, Period
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.seed.bulk import open_writer
-from dashboard.data.seed.history import Window
-from dashboard.data.seed.profiles import DEFAULT
-from dashboard.data.seed.seeder import DEFAULT_SEED, Seeder, ensure_schema
-from dashboard.data.streams import append_events
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
+from dashboard.seed.bulk import open_writer
+from dashboard.seed.history import Window
+from dashboard.seed.profiles import DEFAULT
+from dashboard.seed.seeder import DEFAULT_SEED, Seeder, ensure_schema
 from dashboard.warning.alerts import current_version
 from dashboard.warning.baseline import HOURS_OF_WEEK, HourOfWeekBaseline
 from dashboard.warning.rules import Report, default_rules

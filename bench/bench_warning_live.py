@@ -20,7 +20,7 @@ install's database and Redis, and sends through its ingest API.
 - The load: stream entries a second during the run (the simulator's, the bursts', the updates').
 
 `--offline`: rebuild and sweep only, on `--database` (e.g. a large-profile file seeded by
-`python -m dashboard.data.seed --profile large`), with an empty stream of its own on the machine's Redis.
+`python -m dashboard.seed --profile large`), with an empty stream of its own on the machine's Redis.
 """
 
 from __future__ import annotations

@@ -17,7 +17,7 @@ from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.remote_connection import RemoteConnection
 
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS
 
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 FLAGS = ("--headless", *CHROMIUM_FLAGS)
@@ -26,12 +26,16 @@ QUIT_TIMEOUT_S = 10
 
 
 class Browser:
-    def __init__(self, profile: Path, *, network_log: bool = False) -> None:
-        """`network_log`: keep chromedriver's performance log (CDP Network events), read with `network_events()`."""
+    def __init__(self, profile: Path, *, network_log: bool = False, screen: tuple[int, int] | None = None) -> None:
+        """`network_log`: keep chromedriver's performance log (CDP Network events), read with `network_events()`.
+        `screen`: the page's own size (the viewport), e.g. a wall screen's 1920×1080 or 3840×2160."""
         options = Options()
         options.binary_location = CHROMIUM
-        for flag in (*FLAGS, f"--user-data-dir={profile}"):
+        flags = [flag for flag in FLAGS if not (screen and flag.startswith("--window-size="))]
+        for flag in (*flags, f"--user-data-dir={profile}"):
             options.add_argument(flag)
+        if screen:
+            options.add_argument(f"--window-size={screen[0]},{screen[1]}")
         if network_log:
             options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
             options.add_experimental_option("perfLoggingPrefs", {"enableNetwork": True, "enablePage": False})
@@ -40,6 +44,14 @@ class Browser:
         self.driver = webdriver.Chrome(service=self.service, options=options)
         self.driver.set_script_timeout(60)
         self.pids = self.process_ids()
+        if screen:
+            self.fit_viewport(*screen)
+
+    def fit_viewport(self, width: int, height: int) -> None:
+        """The window such that the page itself is width × height (a headless window has no frame, usually)."""
+        inner = self.js("return [innerWidth, innerHeight]")
+        if inner != [width, height]:
+            self.driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
 
     def process_ids(self) -> set[int]:
         process = self.service.process

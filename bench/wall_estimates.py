@@ -15,7 +15,7 @@ from backports import zstd
 from dash._utils import to_json
 
 from dashboard.components.map import patrol_points
-from dashboard.data.grid_metrics import GridMetric, hideout, web_cell_codes
+from dashboard.pipeline.grid_metrics import GridMetric, hideout, web_cell_codes
 
 TAIZHOU_BOX = ((28.0, 120.2), (29.3, 121.9))  # south-west, north-east
 

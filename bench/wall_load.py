@@ -13,8 +13,8 @@ from dataclasses import dataclass, field
 
 import requests
 
-from tests.events import hazard_reported, incident_reported
-from tests.factories import GRIDS
+from tests.support.events import hazard_reported, incident_reported
+from tests.support.factories import GRIDS
 
 SENDERS = 16  # concurrent requests at most; at 50 events/s a request normally finishes before the next is due
 

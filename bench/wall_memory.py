@@ -63,10 +63,21 @@ class TabHeap:
         return float(answer[0]["JSHeapUsedSize"])
 
 
-def measure_memory(stack: Stack, workdir: Path, *, minutes: float, rate: float) -> list[Verdict]:
+def measure_memory(
+    stack: Stack,
+    workdir: Path,
+    *,
+    minutes: float,
+    rate: float,
+    path: str = "/",
+    screen: tuple[int, int] | None = None,
+    warm_s: float | None = None,
+) -> list[Verdict]:
+    """`path` and `screen`: the page the tab holds (a wall screen's rotation, at its size), `warm_s` how long the
+    warm-up lasts (by default a fifth of the run, a minute at most)."""
     seconds = minutes * 60
-    warm_s = min(60.0, seconds / 5)
-    browser = Browser(workdir / "profile-soak")
+    warm_s = min(60.0, seconds / 5) if warm_s is None else min(warm_s, seconds / 2)
+    browser = Browser(workdir / "profile-soak", screen=screen)
     stop, outcome = threading.Event(), []
 
     def send() -> None:
@@ -75,7 +86,7 @@ def measure_memory(stack: Stack, workdir: Path, *, minutes: float, rate: float) 
     sender = threading.Thread(target=send, daemon=True)
     try:
         browser.driver.get(stack.login_url())
-        browser.driver.get(f"{stack.base_url}/")
+        browser.driver.get(f"{stack.base_url}{path}")
         wait_for(lambda: browser.js(READY, "push"), timeout=120, what="the wall ready", every=0.1)
         settle(browser)  # done with the push backlog
         heap = TabHeap(browser)
@@ -83,7 +94,7 @@ def measure_memory(stack: Stack, workdir: Path, *, minutes: float, rate: float) 
         opened, heap_opened = sample(stack, browser, started), heap.read()
         sender.start()
         samples, warm, heap_warm, next_line = [opened], None, math.nan, 60.0
-        print(f"\n== Memory soak: {minutes:g} min at {rate:g} reports/s, a wall page open (a line a minute)")
+        print(f"\n== Memory soak: {minutes:g} min at {rate:g} reports/s, {path} open (a line a minute)")
         while sender.is_alive():
             sender.join(SAMPLE_S)
             samples.append(sample(stack, browser, started))
@@ -91,9 +102,11 @@ def measure_memory(stack: Stack, workdir: Path, *, minutes: float, rate: float) 
                 warm, heap_warm = samples[-1], heap.read()
             if samples[-1].at_s >= next_line:
                 line, (lag, pending) = samples[-1], stack.consumer_backlog()
+                page = browser.js("return location.pathname") if not heap.stuck else "?"
                 print(
                     f"  {line.at_s / 60:5.1f} min  worker RSS {mb(line.rss)}  threads {line.threads}  "
-                    f"tab renderer RSS {mb(line.tab_rss)}  consumer lag {lag}, pending {pending}"
+                    f"tab renderer RSS {mb(line.tab_rss)}  consumer lag {lag}, pending {pending}  on {page}",
+                    flush=True,
                 )
                 next_line += 60
         end, heap_end = sample(stack, browser, started), heap.read()
@@ -138,8 +151,17 @@ def report(
             f"worker threads at the end {end.threads}"
         )
     span = f"{minutes:g} min" + ("" if minutes >= 60 else "; the hour-long figure was NOT measured")
-    growth = end.rss - warm.rss
+    growth, tab_growth, heap_growth = end.rss - warm.rss, end.tab_rss - warm.tab_rss, heaps[2] - heaps[1]
     return [
         Verdict(f"worker RSS at the end ({span})", mb(end.rss), "<= 300 MB", end.rss <= TARGET_RSS),
         Verdict(f"worker RSS growth ({span})", mb(growth), "<= 50 MB", growth <= TARGET_GROWTH),
+        Verdict(
+            f"tab renderer RSS growth after warm-up ({span})", mb(tab_growth), "<= 50 MB", tab_growth <= TARGET_GROWTH
+        ),
+        Verdict(
+            f"tab JS heap growth after warm-up ({span})",
+            mb(heap_growth),
+            "<= 50 MB",
+            None if math.isnan(heap_growth) else heap_growth <= TARGET_GROWTH,
+        ),
     ]

@@ -21,15 +21,15 @@ import psutil
 import requests
 
 from dashboard import ingest
+from dashboard.access.accounts import create_user, issue_login_token
 from dashboard.config import ROOT, get_settings
 from dashboard.data import db
 from dashboard.data.db import session_scope, upgrade_to_head
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.users import create_user, issue_login_token
 from dashboard.data.vocab import Role
-from tests.events import add_gateway
-from tests.factories import add_city
-from tests.servers import RedisServer, free_port
+from tests.support.events import add_gateway
+from tests.support.factories import add_city
+from tests.support.servers import RedisServer, free_port
 
 CONSUMER = "bench-wall"
 
@@ -117,7 +117,9 @@ class Stack:
             self.token = add_gateway(session)  # reports from every grid
             create_user(session, "bench-wall", secrets.token_urlsafe(16), Role.WALL_SCREEN)
             self.login_token = issue_login_token(session, "bench-wall")
-        self.consumer = self.spawn("consumer", [sys.executable, "-m", "dashboard.data.consumer", "--name", CONSUMER])
+        self.consumer = self.spawn(
+            "consumer", [sys.executable, "-m", "dashboard.pipeline.consumer", "--name", CONSUMER]
+        )
         wait_for(self.consumer_reading, timeout=60, what="the stream consumer")
         server = ["app:asgi", "-k", "asgi"] if self.front == "asgi" else ["app:server", "-k", "gthread"]
         command = [

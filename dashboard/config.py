@@ -56,6 +56,11 @@ class Settings(BaseSettings):
     tile_url: str = ""  # empty: no base map (offline); e.g. http://tiles.internal/{z}/{x}/{y}.png
     tile_attribution: str = ""
     tile_crs: Literal["wgs84", "gcj02"] = "wgs84"  # gcj02 for Amap-style tiles: overlays are shifted to match
+    # The 月度通报: who issues it (empty: the city's 平安建设领导小组办公室), the prefix of its 文号 (empty: the
+    # city's first character and 综治通, e.g. 台综治通〔2025〕3号) and the meeting deck's template (a city's master).
+    bulletin_issuer: str = Field("", max_length=60)
+    bulletin_prefix: str = Field("", max_length=20)
+    deck_template: Path = ROOT / "dashboard" / "exports" / "templates" / "monthly_deck.pptx"
     chromium: Path = Path("/usr/bin/chromium")  # the browser that draws exported charts (Debian's chromium)
     secret_key: str = ""  # empty: a random key kept in var/secret_key, shared by the processes of one install
     cookie_secure: bool = False  # True behind HTTPS: session cookies are then never sent over plain HTTP
@@ -112,6 +117,13 @@ class Settings(BaseSettings):
     def _secret_key(cls, value: str) -> str:
         if value and len(value) < 16:
             raise ValueError("must be at least 16 characters (or empty to use the key kept in var/)")
+        return value
+
+    @field_validator("deck_template")
+    @classmethod
+    def _deck_template(cls, value: Path) -> Path:
+        if not value.exists():
+            raise ValueError("no such file (a .pptx whose slide master the monthly deck is built on)")
         return value
 
     @field_validator("timezone")

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from dashboard.city_clock import definition_sentence
 from dashboard.config import Language, get_settings
 from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_definition
@@ -75,7 +76,7 @@ def definition(name: str, lang: Language | None = None, *, within: int | None = 
     sentences = [
         figure_definition(Headline.SOLVE_RATE, lang, within=within)
         if key == SOLVE_RATE
-        else t(f"definition.{key}", lang)
+        else definition_sentence(key, lang)
         for key in keys
     ]
     label = t("definition.label", lang)

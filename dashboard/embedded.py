@@ -29,15 +29,15 @@ from types import FrameType
 from redis import Redis
 from redis.exceptions import RedisError
 
+from dashboard.access.accounts import FirstLogin, ensure_first_accounts
 from dashboard.config import ROOT, Settings, get_settings
 from dashboard.data.db import session_scope, upgrade_to_head
-from dashboard.data.live import LiveState
 from dashboard.data.redis_client import get_redis
-from dashboard.data.seed import seed_database
-from dashboard.data.users import FirstLogin, ensure_first_accounts
 from dashboard.logs import configure_logging
+from dashboard.pipeline.live import LiveState
 from dashboard.processes import Supervisor
 from dashboard.processes import clear as clear_process_states
+from dashboard.seed import seed_database
 
 log = logging.getLogger("dashboard.embedded")
 
@@ -119,7 +119,7 @@ def web_command(settings: Settings, workers: int) -> list[str]:
 
 
 def consumer_command(number: int) -> list[str]:
-    return [sys.executable, "-m", "dashboard.data.consumer", "--name", f"embedded-{number}"]
+    return [sys.executable, "-m", "dashboard.pipeline.consumer", "--name", f"embedded-{number}"]
 
 
 def simulator_command(settings: Settings, rate: float, speedup: float = 1.0) -> list[str]:
@@ -152,7 +152,7 @@ def say_first_logins(settings: Settings, first: FirstLogin) -> None:
     base = f"http://{settings.host}:{settings.port}"
     sys.stderr.write(
         f"\n  first login: user admin, password {first.password}\n"
-        f"  (change it: python -m dashboard.data.users set admin --password NEW)\n"
+        f"  (change it: python -m dashboard users set admin --password NEW)\n"
         f"  wall screen, no password: {base}/login?token={first.wall_token}\n\n"
     )
 

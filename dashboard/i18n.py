@@ -117,6 +117,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "audit.action.token_revoked": {"zh-CN": "撤销大屏令牌", "en": "Wall token revoked"},
     "audit.action.alert_acknowledged": {"zh-CN": "确认预警", "en": "Alert acknowledged"},
     "audit.action.alert_escalated": {"zh-CN": "升级预警", "en": "Alert escalated"},
+    "audit.action.bulletin_edited": {"zh-CN": "修改通报下步工作要求", "en": "Bulletin next steps edited"},
     # login
     "login.username": {"zh-CN": "用户名", "en": "User name"},
     "login.password": {"zh-CN": "密码", "en": "Password"},
@@ -143,8 +144,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "figure.solve_rate": {"zh-CN": "破案率", "en": "Solve rate"},
     "figure.rental_cases": {"zh-CN": "出租房内案件", "en": "Cases in rental housing"},
     "definition.criminal_filed": {
-        "zh-CN": "口径：立案时间在统计期内的刑事案件数（按台州时间）。",
-        "en": "Definition: criminal cases whose filing time falls in the period (Taizhou time).",
+        "zh-CN": "口径：立案时间在统计期内的刑事案件数（按{clock}）。",
+        "en": "Definition: criminal cases whose filing time falls in the period ({clock}).",
     },
     "definition.solve_rate": {
         "zh-CN": "口径：统计期内立案的刑事案件中，截至统计时已破案的比例；变化以百分点计。"
@@ -163,10 +164,13 @@ TEXT: dict[str, dict[Language, str]] = {
         "cases counted solved by the same moment one year (YoY) or one period (vs prev.) earlier.",
     },
     "definition.incidents_reported": {
-        "zh-CN": "口径：各类案事件按上报时间（台州时间）计数，对比期按同一规则。",
-        "en": "Definition: incidents of every kind counted by time reported (Taizhou time), the baseline alike.",
+        "zh-CN": "口径：各类案事件按上报时间（{clock}）计数，对比期按同一规则。",
+        "en": "Definition: incidents of every kind counted by time reported ({clock}), the baseline alike.",
     },
     "definition.label": {"zh-CN": "口径：", "en": "Definition: "},
+    # the city's clock, as a 口径 names it ({clock}): China's zone by its usual name, any other by its own
+    "clock.china": {"zh-CN": "北京时间", "en": "Beijing time"},
+    "clock.local": {"zh-CN": "当地时间 {zone}", "en": "local time, {zone}"},
     "definition.comparison": {
         "zh-CN": "同比：与去年同一日历时段相比；环比：与紧接其前、等长的上一周期相比（整月按月）；"
         "计数的变化以百分比计，比率的变化以百分点计；对比期基数少于20起时标“基数小”。",
@@ -185,8 +189,8 @@ TEXT: dict[str, dict[Language, str]] = {
         "registered residents and migrants of the area's grids.",
     },
     "definition.hour_weekday": {
-        "zh-CN": "各类案事件按上报时间的星期与小时（台州时间）计数，本期与对比期分列。",
-        "en": "Incidents of every kind counted by weekday and hour of the time reported (Taizhou time), the period "
+        "zh-CN": "各类案事件按上报时间的星期与小时（{clock}）计数，本期与对比期分列。",
+        "en": "Incidents of every kind counted by weekday and hour of the time reported ({clock}), the period "
         "and its baseline apart.",
     },
     "definition.time_to_solve": {
@@ -246,9 +250,9 @@ TEXT: dict[str, dict[Language, str]] = {
         "go to the county, hazards a month overdue are listed for supervision.",
     },
     "definition.density": {
-        "zh-CN": "密度图按网格统计当前筛选条件下上报的案事件数；回放按小时（台州时间）。",
+        "zh-CN": "密度图按网格统计当前筛选条件下上报的案事件数；回放按小时（{clock}）。",
         "en": "The density map counts the incidents reported under the current filter per grid; the replay goes hour "
-        "by hour (Taizhou time).",
+        "by hour ({clock}).",
     },
     "definition.rental_cases": {
         "zh-CN": "口径：发生地为出租房的各类案事件数，按上报时间计。",
@@ -309,8 +313,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "metric.overdue_hazards": {"zh-CN": "超期隐患", "en": "Overdue hazards"},
     "metric.patrol_coverage": {"zh-CN": "今日巡查覆盖", "en": "Patrolled today"},
     "definition.incidents_today": {
-        "zh-CN": "口径：今日（台州时间0点起）上报的各类案事件数。",
-        "en": "Definition: incidents of every kind reported today (since midnight, Taizhou time).",
+        "zh-CN": "口径：今日（{clock}，0点起）上报的各类案事件数。",
+        "en": "Definition: incidents of every kind reported today (since midnight, {clock}).",
     },
     "definition.open_hazards": {
         "zh-CN": "口径：状态为“待整改”或“整改中”的隐患数。",
@@ -339,13 +343,13 @@ TEXT: dict[str, dict[Language, str]] = {
     "wall.day.last_week": {"zh-CN": "上周同日", "en": "Same day last week"},
     "wall.hour_suffix": {"zh-CN": "时", "en": ":00"},
     "definition.reports_hourly": {
-        "zh-CN": "口径：今日各小时（台州时间）上报的案事件与隐患数，与昨日、上周同日的同一小时对比。",
-        "en": "Definition: incidents and hazards reported per hour today (Taizhou time), against the same hours "
+        "zh-CN": "口径：今日各小时（{clock}）上报的案事件与隐患数，与昨日、上周同日的同一小时对比。",
+        "en": "Definition: incidents and hazards reported per hour today ({clock}), against the same hours "
         "yesterday and on the same weekday last week.",
     },
     "definition.reports_kinds": {
-        "zh-CN": "口径：今日（台州时间0点起）上报的案事件按类别、隐患按类型计数。",
-        "en": "Definition: today's reports (since midnight, Taizhou time): incidents by kind, hazards by category.",
+        "zh-CN": "口径：今日（{clock}，0点起）上报的案事件按类别、隐患按类型计数。",
+        "en": "Definition: today's reports (since midnight, {clock}): incidents by kind, hazards by category.",
     },
     "definition.reports_areas": {
         "zh-CN": "口径：今日上报的案事件与隐患数，由多到少；巡查覆盖为今日有巡查记录的网格占比。",
@@ -852,7 +856,7 @@ TEXT: dict[str, dict[Language, str]] = {
     },
     "monthly.table.ranking": {"zh-CN": "区域排名（按刑事立案数）", "en": "Areas ranked by criminal cases filed"},
     "monthly.table.headline": {"zh-CN": "核心指标", "en": "Headline figures"},
-    "monthly.summary_title": {"zh-CN": "通报摘要", "en": "Summary"},
+    "monthly.summary_title": {"zh-CN": "月度通报", "en": "Monthly bulletin"},
     "monthly.this_month": {"zh-CN": "本月", "en": "This month"},
     "monthly.same_month_last_year": {"zh-CN": "去年同月", "en": "Same month last year"},
     "monthly.rise_text": {"zh-CN": "+{increase}（{baseline}→{reported}）", "en": "+{increase} ({baseline}→{reported})"},
@@ -901,6 +905,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "monthly.col.compliant_days": {"zh-CN": "达标人日", "en": "Compliant worker-days"},
     "monthly.col.compliance_rate": {"zh-CN": "达标率（%）", "en": "Compliance rate (%)"},
     "monthly.col.figure": {"zh-CN": "指标", "en": "Figure"},
+    "monthly.col.section": {"zh-CN": "部分", "en": "Section"},
+    "monthly.col.text": {"zh-CN": "内容", "en": "Text"},
     "monthly.col.value": {"zh-CN": "本月", "en": "This month"},
     "monthly.col.yoy": {"zh-CN": "同比", "en": "Year over year"},
     "monthly.col.pop": {"zh-CN": "环比", "en": "Month over month"},
@@ -966,6 +972,125 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "The grid whose incidents rose most: {grid}, up {increase}.",
     },
     "summary.joiner": {"zh-CN": "", "en": " "},
+    # the 月度通报 as a document (dashboard/bulletin.py)
+    "bulletin.section.overview": {"zh-CN": "一、总体情况", "en": "1. Overview"},
+    "bulletin.section.standings": {"zh-CN": "二、各地情况", "en": "2. The areas compared"},
+    "bulletin.section.problems": {"zh-CN": "三、存在问题", "en": "3. Problems"},
+    "bulletin.section.requirements": {"zh-CN": "四、下步工作要求", "en": "4. Next steps"},
+    "bulletin.no_standings": {
+        "zh-CN": "本月只有一个地区有数据，不作比较。",
+        "en": "Only one area has figures this month: nothing to compare.",
+    },
+    "bulletin.no_problems": {
+        "zh-CN": "本月各项指标均未触及通报规则，未发现突出问题。",
+        "en": "No figure this month met a rule for a problem.",
+    },
+    "bulletin.unnumbered": {"zh-CN": "文号于导出时编定", "en": "numbered when issued"},
+    "bulletin.issuer_default": {"zh-CN": "{city}平安建设领导小组办公室", "en": "{city} Safety Construction Office"},
+    "bulletin.prefix_default": {"zh-CN": "{initial}综治通", "en": "{initial}综治通"},
+    "bulletin.number": {"zh-CN": "{prefix}〔{year}〕{number}号", "en": "{prefix} [{year}] No. {number}"},
+    "bulletin.moved": {"zh-CN": "{word} {value}", "en": "{word} {value}"},
+    "bulletin.count_of": {
+        "zh-CN": "{area}（{count} 起，每万人 {per} 起）",
+        "en": "{area} ({count}; {per} per 10,000 residents)",
+    },
+    "bulletin.rate_of": {
+        "zh-CN": "{area}（{rate}，立案 {filed} 起、破案 {solved} 起）",
+        "en": "{area} ({rate}: {solved} of {filed} solved)",
+    },
+    "bulletin.share_of": {"zh-CN": "{area}（{rate}）", "en": "{area} ({rate})"},
+    "bulletin.standing.filed": {
+        "zh-CN": "刑事立案：每万人立案最少的是{best}，最多的是{worst}",
+        "en": "Criminal cases filed: fewest per 10,000 residents in {best}, most in {worst}",
+    },
+    "bulletin.standing.rate": {
+        "zh-CN": "破案率：最高的是{best}，最低的是{worst}",
+        "en": "Solve rate: highest in {best}, lowest in {worst}",
+    },
+    "bulletin.standing.rental": {
+        "zh-CN": "出租房内案件：每万人最少的是{best}，最多的是{worst}",
+        "en": "Cases in rental housing: fewest per 10,000 residents in {best}, most in {worst}",
+    },
+    "bulletin.standing.patrols": {
+        "zh-CN": "网格员巡查达标率：最高的是{best}，最低的是{worst}",
+        "en": "Patrol compliance: highest in {best}, lowest in {worst}",
+    },
+    "bulletin.small_base": {"zh-CN": "，基数小", "en": ", small base"},
+    "bulletin.stop": {"zh-CN": "。", "en": "."},
+    "bulletin.moves": {"zh-CN": "；{moves}", "en": "; {moves}"},
+    "bulletin.most_fall": {
+        "zh-CN": "同比下降最多的是{area}（{change}）",
+        "en": "the largest fall on last year in {area} ({change})",
+    },
+    "bulletin.most_rise": {
+        "zh-CN": "同比上升最多的是{area}（{change}）",
+        "en": "the largest rise in {area} ({change})",
+    },
+    "bulletin.area_change": {"zh-CN": "{area}（{change}）", "en": "{area} ({change})"},
+    "bulletin.list_separator": {"zh-CN": "、", "en": ", "},
+    "bulletin.problem.filed_rise": {
+        "zh-CN": "刑事立案同比上升 {threshold}% 以上的地区 {n} 个：{areas}。",
+        "en": "Criminal cases filed rose {threshold}% or more on last year in {n} areas: {areas}.",
+    },
+    "bulletin.problem.rate_fall": {
+        "zh-CN": "破案率同比下降 {threshold} 个百分点以上的地区 {n} 个：{areas}。",
+        "en": "The solve rate fell {threshold} points or more on last year in {n} areas: {areas}.",
+    },
+    "bulletin.problem.rental_rise": {
+        "zh-CN": "出租房内案件同比上升 {threshold}% 以上的地区 {n} 个：{areas}。",
+        "en": "Cases in rental housing rose {threshold}% or more on last year in {n} areas: {areas}.",
+    },
+    "bulletin.problem.overdue_hazards": {
+        "zh-CN": "本月发现的隐患中逾期未整改 {n} 处，其中{departments}。",
+        "en": "{n} hazards found this month are overdue: {departments}.",
+    },
+    "bulletin.department_count": {"zh-CN": "{name} {n} 处", "en": "{name} {n}"},
+    "bulletin.problem.patrols_below": {
+        "zh-CN": "网格员巡查达标率低于 {target}% 的地区 {n} 个：{areas}。",
+        "en": "Patrol compliance was below {target}% in {n} areas: {areas}.",
+    },
+    "bulletin.task.filed_rise": {
+        "zh-CN": "{areas}要分析刑事案件上升原因，加强重点时段、重点部位巡查防控，遏制发案势头。",
+        "en": "{areas}: find why criminal cases rose and step up patrols at the times and places that need them.",
+    },
+    "bulletin.task.rate_fall": {
+        "zh-CN": "{areas}要加大侦破攻坚力度，扭转破案率下滑局面。",
+        "en": "{areas}: put more into solving cases and turn the solve rate around.",
+    },
+    "bulletin.task.rental_rise": {
+        "zh-CN": "{areas}要加强出租房屋和流动人口登记管理，落实房东治安责任。",
+        "en": "{areas}: register rental housing and its tenants, and hold landlords to their duties.",
+    },
+    "bulletin.task.overdue_hazards": {
+        "zh-CN": "各责任部门要对逾期未整改隐患逐一挂牌督办，限期整改到位。",
+        "en": "Each department responsible: list every overdue hazard for supervision and rectify it by a set date.",
+    },
+    "bulletin.task.patrols_below": {
+        "zh-CN": "{areas}要落实网格员每日巡查不少于两次、每次不少于两小时的要求，乡镇（街道）加强网格日志抽查。",
+        "en": "{areas}: hold grid workers to two patrols a day of two hours each; townships: spot-check the logs.",
+    },
+    "bulletin.task.always": {
+        "zh-CN": "各地各部门要对照本通报查找不足，逐项抓好落实。",
+        "en": "Every area and department: check your work against this bulletin and act on each point.",
+    },
+    "bulletin.number_label": {"zh-CN": "文号", "en": "Reference"},
+    "bulletin.editor_label": {
+        "zh-CN": "下步工作要求（可修改，保存后随本月通报导出）",
+        "en": "Next steps (edit, then save: the month's files carry them)",
+    },
+    "bulletin.save": {"zh-CN": "保存下步工作要求", "en": "Save the next steps"},
+    "bulletin.saved": {"zh-CN": "已保存：{user}，{time}", "en": "Saved by {user} at {time}"},
+    "bulletin.generated": {
+        "zh-CN": "尚未修改：当前为根据存在问题生成的建议文字",
+        "en": "Not edited yet: the text is generated from the problems",
+    },
+    "bulletin.edited": {"zh-CN": "{user} 于 {time} 修改", "en": "Edited by {user} at {time}"},
+    "bulletin.read_only": {"zh-CN": "本账号不能修改下步工作要求", "en": "This account may not edit the next steps"},
+    "bulletin.period_line": {"zh-CN": "（{period}）", "en": "({period})"},
+    "bulletin.appendix": {"zh-CN": "附件：本月数据图表", "en": "Annex: the month's figures"},
+    "bulletin.figure_heading": {"zh-CN": "图{n}　{title}", "en": "Figure {n}. {title}"},
+    "bulletin.table_heading": {"zh-CN": "表{n}　{title}", "en": "Table {n}. {title}"},
+    "bulletin.page_of": {"zh-CN": "第 {page} 页 共 {pages} 页", "en": "Page {page} of {pages}"},
     # early warning on the wall
     "alerts.title": {"zh-CN": "预警", "en": "Alerts"},
     "alerts.none": {"zh-CN": "暂无预警", "en": "No alerts"},

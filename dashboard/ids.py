@@ -146,7 +146,7 @@ class GridDetail:
     PROFILE = "grid-profile"  # where it lies, its worker, its population
     BODY = "grid-body"  # shown once the code names a grid in the account's area
     MAP = "grid-map"  # the key of its analysis map
-    TABLES: ClassVar[dict[str, str]] = {  # its record tables, by kind (dashboard.data.records.RecordKind)
+    TABLES: ClassVar[dict[str, str]] = {  # its record tables, by kind (dashboard.views.records.RecordKind)
         "incidents": "grid-incidents",
         "hazards": "grid-hazards",
         "patrols": "grid-patrols",
@@ -162,7 +162,10 @@ class Monthly:
     WITHIN = "monthly-within-radio"  # solved by now, or the 30- or 90-day solve rate (in the address: within=)
     QUERY = "monthly-query-store"  # the page's URL query (month, area), written by the layout
     MESSAGE = "monthly-message"  # what was wrong with the address, or that the month has no data
-    SUMMARY = "monthly-summary"  # the generated paragraph
+    SUMMARY = "monthly-summary"  # the 通报: header, 总体情况, 各地情况, 存在问题
+    REQUIREMENTS = "monthly-requirements"  # its 下步工作要求, editable by the roles that build the month's files
+    SAVE = "monthly-requirements-save"
+    SAVED = "monthly-requirements-status"  # who last changed it and when, or that it is the generated text
     RANKING = "monthly-ranking-table"
     RISING = "monthly-rising-graph"
     HAZARDS = "monthly-hazards-graph"

@@ -31,7 +31,13 @@ from dashboard.data import audit
 from dashboard.data.casework import Outcome, locate, outcome_of
 from dashboard.data.db import session_scope
 from dashboard.data.directories import Directory, GridPlace, department_directory, grid_directory
-from dashboard.data.events import (
+from dashboard.data.handling import Actor, Refusal, Step
+from dashboard.data.handling import check as check_step
+from dashboard.data.models import Grid, Hazard, Incident, RentalHouse
+from dashboard.data.redis_client import REDIS_DOWN, get_redis
+from dashboard.data.tokens import Device, TokenCache
+from dashboard.data.vocab import AuditAction
+from dashboard.pipeline.events import (
     AnyEvent,
     HazardUpdated,
     IncidentReported,
@@ -41,13 +47,7 @@ from dashboard.data.events import (
     RecordStepTaken,
     parse_event,
 )
-from dashboard.data.handling import Actor, Refusal, Step
-from dashboard.data.handling import check as check_step
-from dashboard.data.models import Grid, Hazard, Incident, RentalHouse
-from dashboard.data.redis_client import REDIS_DOWN, get_redis
-from dashboard.data.streams import append_events
-from dashboard.data.tokens import Device, TokenCache
-from dashboard.data.vocab import AuditAction
+from dashboard.pipeline.streams import append_events
 
 log = logging.getLogger(__name__)
 RETRY_AFTER_SECONDS = 5

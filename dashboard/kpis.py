@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from dashboard.city_clock import definition_sentence
 from dashboard.config import Language
 from dashboard.data.monthly import SMALL_BASE
 from dashboard.data.queries import CaseCounts, Comparison, HeadlineFigures
@@ -47,8 +48,8 @@ def figure_title(figure: Headline, lang: Language | None = None, *, within: int 
 def figure_definition(figure: Headline, lang: Language | None = None, *, within: int | None = None) -> str:
     """A headline figure's 口径, the comparison rule included; the N-day solve rate's when `within` is given."""
     if figure is Headline.SOLVE_RATE and within is not None:
-        return t("definition.solve_rate_within", lang, days=within)
-    return t(f"definition.{figure.value}", lang)
+        return definition_sentence("solve_rate_within", lang, days=within)
+    return definition_sentence(figure.value, lang)
 
 
 @dataclass(frozen=True)

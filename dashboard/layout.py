@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from functools import partial
+from typing import Any
 
 import dash
 from dash import dcc, html
@@ -12,8 +13,9 @@ from dashboard.access.current import NotLoggedIn, current_account
 from dashboard.access.roles import may_manage_users
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_name, city_title
-from dashboard.data.feed import area_name
+from dashboard.data.city_zone import city_zone
 from dashboard.i18n import current_language, t
+from dashboard.pipeline.feed import area_name
 
 STATUS_MS = 3_000  # a broken connection shows on the wall within a few seconds
 
@@ -70,6 +72,7 @@ def user_box() -> html.Div:
 
 def build_shell() -> html.Div:
     """Evaluated per page load (a function, not a value), after every page has registered."""
+    clock_zone: dict[str, Any] = {"data-zone": city_zone()}
     return html.Div(
         [
             dcc.Location(id=ids.App.URL, refresh="callback-nav"),  # a callback may navigate, without a reload
@@ -88,7 +91,8 @@ def build_shell() -> html.Div:
                 [
                     html.Div(city_title(), className="brand"),
                     html.Div(id=ids.WallMode.UPDATED, className="wall-updated"),
-                    html.Div(id=ids.WallMode.CLOCK, className="wall-clock"),
+                    # on the city's clock (assets/13-wall-mode.js), whatever the screen's own zone
+                    html.Div(id=ids.WallMode.CLOCK, className="wall-clock", **clock_zone),
                 ],
                 className="wallbar",
             ),

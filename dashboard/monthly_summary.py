@@ -1,17 +1,24 @@
-"""The month in one paragraph, zh-CN or en, from the same figures the page's tiles and tables show:
-"2026年10月，全市刑事立案 1,234 起，同比下降 37.34%，环比上升 2.10%；破案率 78.20%，同比上升 4.76 个百分点；……"
+"""The month in one paragraph (the 通报's 总体情况), zh-CN or en, from the figures the page's tiles and tables show:
+"2026年10月，全市刑事立案 1,234 起，同比下降 37.3%，环比上升 2.1%；破案率 78.2%，同比上升 4.8 个百分点；……"
 
-Counts, rates and changes are written by dashboard/formatting.py with the KPI tiles' decimals (dashboard/kpis.py),
-so a figure reads the same in the summary as on its tile; a change is written as a direction and its size."""
+One number style throughout the 通报: every percentage and every change in points to one decimal (DECIMALS), counts
+with thousands separators; a change is written as a direction and its size."""
 
 from __future__ import annotations
 
 from dashboard.config import Language
 from dashboard.data.monthly import MonthlyReport, compliance_rate
 from dashboard.data.queries import Comparison
-from dashboard.formatting import format_count, format_rate, period_label
+from dashboard.formatting import format_count, period_label
 from dashboard.i18n import t
-from dashboard.kpis import DECIMALS, Headline, change, small_base
+from dashboard.kpis import Headline, change, small_base
+
+DECIMALS = 1  # percentages and points, everywhere in the 通报
+
+
+def percent(value: float | None, lang: Language) -> str:
+    """A rate or share as the 通报 prints it: 78.2%."""
+    return t("value.none", lang) if value is None else f"{value:.{DECIMALS}f}%"
 
 
 def change_phrase(value: float | None, *, decimals: int, points: bool, against: str, lang: Language) -> str:
@@ -31,7 +38,7 @@ def figure_changes(figure: Headline, comparisons: dict[str, Comparison], lang: L
     return [
         change_phrase(
             change(figure, comparison),
-            decimals=DECIMALS[figure],
+            decimals=DECIMALS,
             points=figure is Headline.SOLVE_RATE,
             against=against,
             lang=lang,
@@ -62,7 +69,7 @@ def summary_paragraph(report: MonthlyReport, area_name: str, lang: Language) -> 
             filed=format_count(current.criminal_filed),
             changes=sep.join(figure_changes(Headline.CRIMINAL_FILED, both, lang)),
             rate_name=rate_name(report.within_days, lang),
-            rate=format_rate(current.solve_rate, lang),
+            rate=percent(current.solve_rate, lang),
             rate_changes=sep.join(figure_changes(Headline.SOLVE_RATE, both, lang)),
             rental=format_count(current.rental_cases),
             rental_changes=sep.join(figure_changes(Headline.RENTAL_CASES, both, lang)),
@@ -78,7 +85,7 @@ def summary_paragraph(report: MonthlyReport, area_name: str, lang: Language) -> 
                 "summary.hazards",
                 lang,
                 found=format_count(found),
-                rate=format_rate(rectified, lang),
+                rate=percent(rectified, lang),
                 overdue=format_count(int(hazards["overdue"].sum())),
             )
         )
@@ -86,10 +93,8 @@ def summary_paragraph(report: MonthlyReport, area_name: str, lang: Language) -> 
         sentences.append(t("summary.no_hazards", lang))
     compliance = compliance_rate(report.patrols)
     if compliance is not None:
-        sentences.append(t("summary.patrols", lang, rate=format_rate(100.0 * compliance, lang)))
+        sentences.append(t("summary.patrols", lang, rate=percent(100.0 * compliance, lang)))
     if not report.rising.empty:
         top = report.rising.iloc[0]
-        sentences.append(
-            t("summary.rising", lang, grid=f"{top['name']}（{top['township_name']}）", increase=int(top["increase"]))
-        )
+        sentences.append(t("summary.rising", lang, grid=str(top["place"]), increase=format_count(int(top["increase"]))))
     return t("summary.joiner", lang).join(sentences)

@@ -11,19 +11,17 @@ from functools import partial
 from typing import Any, cast
 
 from flask import Flask, Response, abort, jsonify, request, send_file, stream_with_context
-from sqlalchemy import text
-from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.access.current import current_scope
 from dashboard.access.scope import in_area
 from dashboard.config import get_settings
 from dashboard.data.active_city import LAYERS, city_files, layer_file, layer_url
-from dashboard.data.db import get_engine
-from dashboard.data.feed import features, features_after, latest_features
+from dashboard.data.health import database_up, redis_up
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
-from dashboard.data.streams import as_entries
 from dashboard.exports.routes import register_export_routes
 from dashboard.ingest import api
+from dashboard.pipeline.feed import features, features_after, latest_features
+from dashboard.pipeline.streams import as_entries
 from dashboard.push.admission import Admitted, admit, refusal
 from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, RETRY, STREAM_ID, frame, within_area
 from dashboard.push.opening import opening
@@ -45,22 +43,6 @@ def map_preload() -> str:
             ),
         ]
     )
-
-
-def database_up() -> bool:
-    try:
-        with get_engine().connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except SQLAlchemyError:
-        return False
-    return True
-
-
-def redis_up() -> bool:
-    try:
-        return bool(get_redis().ping())
-    except REDIS_DOWN:
-        return False
 
 
 def register_routes(server: Flask) -> None:

@@ -47,14 +47,14 @@ from dashboard.data.geography import load_grids
 from dashboard.data.handling import Step
 from dashboard.data.models import DeviceToken, Grid, GridWorker, Hazard, Incident
 from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
-from dashboard.data.seed import distributions as dist
-from dashboard.data.seed.city import build_city
-from dashboard.data.seed.patrols import START_WINDOWS
-from dashboard.data.seed.seeder import DEFAULT_SEED
-from dashboard.data.seed.seeder import rng as seed_rng
 from dashboard.data.tokens import issue_token
 from dashboard.data.vocab import HazardCategory, IncidentKind
 from dashboard.logs import configure_logging
+from dashboard.seed import distributions as dist
+from dashboard.seed.city import build_city
+from dashboard.seed.patrols import START_WINDOWS
+from dashboard.seed.seeder import DEFAULT_SEED
+from dashboard.seed.seeder import rng as seed_rng
 from dashboard.simulation.draws import CityDraws, Family
 from dashboard.simulation.imported import HistoryDraws
 from dashboard.simulation.platforms import Plan, Platforms
@@ -416,7 +416,7 @@ def stored_grids(session: Session) -> tuple[dict[str, int], dict[int, str]]:
     """The stored grids' ids by code, and the grid workers' codes by grid id."""
     grid_ids = dict(session.execute(select(Grid.code, Grid.id)).all())
     if not grid_ids:
-        raise SystemExit("simulate: the database holds no city yet; run `python -m dashboard.data.seed` first")
+        raise SystemExit("simulate: the database holds no city yet; run `python -m dashboard.seed` first")
     return grid_ids, dict(session.execute(select(GridWorker.grid_id, GridWorker.code)).all())
 
 

@@ -22,8 +22,8 @@ from dashboard.data import city_zone, db
 from dashboard.data.models import Base
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.exports.builds import build_queue
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS
-from tests.build_workers import forget_builds
+from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.build_workers import forget_builds
 
 POSTGRES_URL = os.environ.get("DATABASE_URL", "")  # read before any test rewrites the environment
 ON_POSTGRES = POSTGRES_URL.startswith("postgresql")
@@ -95,9 +95,9 @@ def isolated(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, postgres_schema: s
 
 @pytest.fixture
 def token() -> str:
-    """The tiny city, one grid worker and a device token for the ingest API (tests/events.py)."""
-    from tests.events import add_worker
-    from tests.factories import add_city
+    """The tiny city, one grid worker and a device token for the ingest API (tests/support/events.py)."""
+    from tests.support.events import add_worker
+    from tests.support.factories import add_city
 
     with db.session_scope() as session:
         add_city(session)
@@ -106,9 +106,9 @@ def token() -> str:
 
 @pytest.fixture
 def gateway() -> str:
-    """The tiny city, its worker and a gateway token: traffic from every grid of the city (tests/events.py)."""
-    from tests.events import add_gateway
-    from tests.factories import add_city
+    """The tiny city, its worker and a gateway token: traffic from every grid of the city (tests/support/events.py)."""
+    from tests.support.events import add_gateway
+    from tests.support.factories import add_city
 
     with db.session_scope() as session:
         add_city(session)

@@ -14,9 +14,9 @@ from dashboard.data.periods import CITY
 from dashboard.definitions import DEFINITIONS, definition
 from dashboard.exports.catalog import CATALOG, ExportRequest, exportable
 from dashboard.exports.images import display_width, meeting_figure, wrapped
-from tests.accounts import signed_in_client
-from tests.drill_data import add_drill_city
-from tests.export_files import csv_parts
+from tests.support.accounts import signed_in_client
+from tests.support.drill_data import add_drill_city
+from tests.support.export_files import csv_parts
 
 DRILL = "period=custom&from=2025-03-01&to=2025-08-31"
 

@@ -31,10 +31,10 @@ from dashboard.data.db import build_engine
 from dashboard.data.queries import headline_figures
 from dashboard.formatting import headline_period
 from dashboard.importing.sample import write_sample
-from tests.accounts import PASSWORD
-from tests.events import add_worker, incident_reported
-from tests.factories import add_city
-from tests.servers import free_port
+from tests.support.accounts import PASSWORD
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city
+from tests.support.servers import free_port
 
 pytestmark = [pytest.mark.slow, pytest.mark.db_independent]  # the embedded default always uses its own SQLite
 
@@ -179,7 +179,7 @@ def test_gunicorn_serves_the_same_app(tmp_path):
         timeout=120,
     )
     subprocess.run(
-        [sys.executable, "-m", "dashboard.data.users", "create", "admin", "--role", "admin", "--password", PASSWORD],
+        [sys.executable, "-m", "dashboard", "users", "create", "admin", "--role", "admin", "--password", PASSWORD],
         cwd=ROOT,
         env=env,
         check=True,

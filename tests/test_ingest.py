@@ -12,7 +12,7 @@ from dashboard.config import get_settings
 from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.tokens import issue_token, revoke_tokens
-from tests.events import DEVICE, WORKER, hazard_reported, incident_reported, incident_updated
+from tests.support.events import DEVICE, WORKER, hazard_reported, incident_reported, incident_updated
 
 
 @pytest.fixture
@@ -26,7 +26,8 @@ def post(client: Any, body: Any, token: str | None, raw: bytes | None = None) ->
     return client.post("/api/v1/events", data=data, headers=headers, content_type="application/json")
 
 
-WORKER_GRID, NEIGHBOUR_GRID = "331004-001-0001", "331004-001-0002"  # the worker of tests/events.py works the first
+# the worker of tests/support/events.py works the first
+WORKER_GRID, NEIGHBOUR_GRID = "331004-001-0001", "331004-001-0002"
 
 
 def stream_length() -> int:

@@ -8,11 +8,11 @@ import threading
 from collections.abc import Iterator
 
 from dashboard.config import get_settings
-from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.streams import append_events
-from tests.accounts import signed_in_client
-from tests.events import incident_reported, patrol_started
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
+from tests.support.accounts import signed_in_client
+from tests.support.events import incident_reported, patrol_started
 
 
 def add_reports(count: int) -> list[str]:

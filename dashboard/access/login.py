@@ -7,7 +7,7 @@ or area, a disabled account or a revoked token end it at once, in every web work
 (`/login?token=…`) and stay logged in until the token is revoked; people's sessions last `SESSION_HOURS`.
 
 Password logins are limited per client address (`dashboard.access.throttle`) and per account (the lockout in
-`dashboard.data.users`); the answer to a wrong name, a wrong password and a locked account is the same words.
+`dashboard.access.accounts`); the answer to a wrong name, a wrong password and a locked account is the same words.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ from flask_login import LoginManager, current_user, login_user, logout_user
 from sqlalchemy.orm import Session
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from dashboard.access.accounts import LoginOutcome, authenticate, user_for_token
 from dashboard.access.guard import guard
 from dashboard.access.scope import area_of_code
 from dashboard.access.throttle import take_login_attempt
@@ -35,7 +36,6 @@ from dashboard.data.db import session_scope
 from dashboard.data.login_sessions import end_session, start_session, user_of_session
 from dashboard.data.models import UserAccount
 from dashboard.data.periods import Area
-from dashboard.data.users import LoginOutcome, authenticate, user_for_token
 from dashboard.data.vocab import AuditAction, Role
 from dashboard.i18n import t
 

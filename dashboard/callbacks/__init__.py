@@ -1,22 +1,31 @@
-"""Importing this package registers every @callback of the app."""
+"""Every callback of the app, registered by `register_callbacks()` (app.create_app calls it once): a module's
+@callback decorators register when the module is imported."""
 
-import dashboard.callbacks.analysis_map  # record tables and map analysis
-import dashboard.callbacks.export_menu  # export menus under charts and tables
-import dashboard.callbacks.patrols  # /patrols
-import dashboard.callbacks.queue  # /queue, 待办
-import dashboard.callbacks.record_item  # /record, one item and its handling
-import dashboard.callbacks.record_table
-import dashboard.callbacks.sla  # /sla
-import dashboard.callbacks.wall_alerts  # the wall's alert panel
-import dashboard.callbacks.wall_charts  # noqa: F401  (the charts around the wall's map)
-from dashboard.callbacks import audit, command_wall, grid_detail, headline, live
+import importlib
 
-from . import (  # noqa: F401  (drill-down pages)
-    case_trends,
-    filter_bar,
-    monthly_report,
-    rental_housing,
-    solve_rates,
+MODULES = (
+    "analysis_map",  # record tables' map analysis
+    "audit",  # /audit
+    "case_trends",  # /trends
+    "command_wall",  # the command wall: tiles, map, feed
+    "export_menu",  # export menus under charts and tables
+    "filter_bar",  # the drill-down pages' filter bar and its address
+    "grid_detail",  # /grid
+    "headline",  # the KPI tiles
+    "live",  # the status line: connections and last update
+    "monthly_report",  # /monthly
+    "patrols",  # /patrols
+    "queue",  # /queue, 待办
+    "record_item",  # /record, one item and its handling
+    "record_table",  # the record tables under every drill-down page
+    "rental_housing",  # /rental
+    "sla",  # /sla
+    "solve_rates",  # /solve-rates
+    "wall_alerts",  # the wall's alert panel
+    "wall_charts",  # the charts around the wall's map
 )
 
-__all__ = ["audit", "command_wall", "grid_detail", "headline", "live"]
+
+def register_callbacks() -> None:
+    for name in MODULES:
+        importlib.import_module(f"{__name__}.{name}")

@@ -26,9 +26,9 @@ from dashboard.data.geography import load_counties, load_townships
 from dashboard.data.heat import density, replay
 from dashboard.data.models import Grid
 from dashboard.data.periods import Area, AreaLevel
-from dashboard.data.records import RecordQueryError, drill_from_data, place_from_data
 from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
+from dashboard.views.records import RecordQueryError, drill_from_data, place_from_data
 
 log = logging.getLogger(__name__)
 

@@ -5,15 +5,13 @@ series is in the address too."""
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, no_update
-from sqlalchemy.orm import Session
 
 from dashboard import ids
-from dashboard.callbacks.drawing import Chart, drawn, unavailable
+from dashboard.callbacks.drawing import drawn, unavailable
 from dashboard.callbacks.filter_bar import (
     drill_href,
     grain_href,
@@ -23,62 +21,13 @@ from dashboard.callbacks.filter_bar import (
     subtype_href,
     view_query,
 )
-from dashboard.config import Language, get_settings
-from dashboard.data import rental, trends
-from dashboard.data.city_zone import city_today
-from dashboard.data.ranking import ranked, residents_by_child
-from dashboard.figures import case_trends as figures
+from dashboard.config import get_settings
+from dashboard.data import trends
 from dashboard.figures.common import vocab_label
-from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter
 from dashboard.i18n import t
+from dashboard.views import case_trends as view
 
 MAP, TABLE = ids.DrillViews.TRENDS_MAP, ids.DrillViews.TRENDS_TABLE
-
-
-DEFAULT_GRAINS: dict[PeriodChoice, trends.Grain] = {
-    PeriodChoice.MONTH: "day",
-    PeriodChoice.YEAR: "week",
-    PeriodChoice.LAST_12_MONTHS: "month",
-}
-
-
-def default_grain(params: FilterParams) -> trends.Grain:
-    """The series' buckets: the address's grain, or the period's (a month by day, a year by week, 12 months by
-    month, a custom span by week)."""
-    chosen = params.grain or DEFAULT_GRAINS.get(params.period, "week")
-    return next((each for each in trends.GRAINS if each == chosen), "week")
-
-
-def trend_series_chart(session: Session, shown: StoredFilter, lang: Language, *, grain: trends.Grain) -> Chart:
-    f = shown.drill
-    series = trends.case_trend(session, f, grain=grain)
-    if f.subtype is not None:  # under a kind the series are subtypes: the picked one alone
-        series = series[series["series"] == f.subtype]
-    family = "subtype" if f.kind is not None else "kind"
-    running = f.period.runs_past(city_today())  # its last bucket is not over
-    return series, figures.case_trend(
-        series, family=family, compare=f.compare.value, lang=lang, grain=grain, incomplete=running
-    )
-
-
-def trend_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    f = shown.drill
-    # the subtype chart is the one a subtype is picked in: it shows every subtype of the kind the bar chose
-    top = trends.top_subtypes(session, replace(f, kind=shown.params.kind, subtype=None))
-    return top, figures.top_subtypes(top, compare=f.compare.value, lang=lang, selected=f.subtype)
-
-
-def trend_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_area = ranked(
-        rental.rental_by_area(session, shown.drill), "total", residents_by_child(session, shown.drill.area)
-    )
-    title = t("chart.incidents_by_area", lang)
-    return by_area, figures.area_counts(by_area, value="total", title=title, lang=lang)
-
-
-def trend_heatmap_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    heat = trends.hour_weekday(session, shown.drill)
-    return heat, figures.hour_weekday(heat, lang=lang)
 
 
 @callback(
@@ -94,10 +43,10 @@ def update_case_trend_figures(stored: dict[str, Any] | None, grain: str) -> tupl
     bucket: trends.Grain = next((each for each in trends.GRAINS if each == grain), "week")
     charts = drawn(
         [
-            lambda session: trend_series_chart(session, shown, lang, grain=bucket),
-            lambda session: trend_subtypes_chart(session, shown, lang),
-            lambda session: trend_areas_chart(session, shown, lang),
-            lambda session: trend_heatmap_chart(session, shown, lang),
+            lambda session: view.trend_series_chart(session, shown, lang, grain=bucket),
+            lambda session: view.trend_subtypes_chart(session, shown, lang),
+            lambda session: view.trend_areas_chart(session, shown, lang),
+            lambda session: view.trend_heatmap_chart(session, shown, lang),
         ],
         "case trends",
     )

@@ -23,13 +23,13 @@ from dashboard.data.casework import loop_counts
 from dashboard.data.city_extent import area_bounds
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
-from dashboard.data.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
-from dashboard.data.live import LiveState
 from dashboard.data.models import County
 from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.formatting import format_count
 from dashboard.i18n import t
+from dashboard.pipeline.grid_metrics import BREAKS, COLOURS, EMPTY_COLOUR, GridMetric, grid_values, hideout
+from dashboard.pipeline.live import LiveState
 from dashboard.wall_tour import stop
 
 

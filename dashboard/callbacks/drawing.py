@@ -7,7 +7,6 @@ import logging
 from collections.abc import Callable, Sequence
 from typing import Any
 
-import pandas as pd
 import plotly.graph_objects as go
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
@@ -16,10 +15,9 @@ from dashboard.config import Language
 from dashboard.data.db import session_scope
 from dashboard.figures.common import empty
 from dashboard.i18n import t
+from dashboard.views.chart import Chart
 
 log = logging.getLogger(__name__)
-
-Chart = tuple[pd.DataFrame, Any]  # the rows behind a chart, and the chart: the page and its export share them
 
 
 def drawn(charts: Sequence[Callable[[Session], Chart]], what: str) -> list[Any] | None:

@@ -22,13 +22,13 @@ from dashboard.config import Language, get_settings
 from dashboard.data import area_tree
 from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
-from dashboard.data.filters import DrillFilter
+from dashboard.data.filters import criminal_cases
 from dashboard.data.periods import CITY, Area, AreaLevel
-from dashboard.data.records import drill_to_data
 from dashboard.data.vocab import IncidentKind, PlaceType
 from dashboard.filter_url import FilterParams, PeriodChoice, StoredFilter, StoredParams, filter_store, read_filter_store
 from dashboard.formatting import period_label
 from dashboard.i18n import t
+from dashboard.views.records import drill_to_data
 
 log = logging.getLogger(__name__)
 
@@ -57,12 +57,6 @@ def view_query(
     incidents in one kind of place only."""
     drill = scoped_store(stored).drill
     return drill_to_data(criminal_cases(drill) if criminal else drill, place=place)
-
-
-def criminal_cases(drill: DrillFilter) -> DrillFilter:
-    """The filter's criminal cases only (a subtype of another kind let go): what the solve-rate page lists."""
-    subtype = drill.subtype if drill.kind is IncidentKind.CRIMINAL else None
-    return replace(drill, kind=IncidentKind.CRIMINAL, subtype=subtype)
 
 
 def overlaps(scope: Area, area: Area) -> bool:

@@ -3,7 +3,6 @@ period its map and record tables count over (the tables and the map fetch their 
 
 from __future__ import annotations
 
-from datetime import date, timedelta
 from typing import Any
 
 from dash import Input, Output, callback, html, no_update
@@ -19,28 +18,16 @@ from dashboard.data.areas import GRID_CODE
 from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
-from dashboard.data.grid_profile import GridProfile, grid_profile
-from dashboard.data.periods import CITY, Area, Period
-from dashboard.data.records import drill_to_data
+from dashboard.data.periods import CITY, Area
 from dashboard.filter_url import FilterParams
 from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
+from dashboard.views.grid_profile import GridProfile, grid_period, grid_profile
+from dashboard.views.records import drill_to_data
 
 HIDDEN = {"display": "none"}
 AWAY = {"visibility": "hidden", "height": 0, "overflow": "hidden"}  # laid out though unseen: the map needs a size
 CRUMBS_PAGE = "/trends"  # the levels above a grid open as case trends of that area
-GRID_PERIODS = ("30d", "ytd", "last_year")  # the spans the page offers (grid_period), the first by default
-
-
-def grid_period(choice: str | None, today: date) -> Period:
-    """The span the page counts over: the last 30 days (today included), this year to date, or last year."""
-    match choice:
-        case "ytd":
-            return Period.year_to_date(today)
-        case "last_year":
-            return Period.year(today.year - 1)
-        case _:
-            return Period(today - timedelta(days=29), today + timedelta(days=1))
 
 
 def fact(label: str, value: str) -> list[Any]:

@@ -12,10 +12,10 @@ from dash import Input, Output, callback, no_update
 
 from dashboard import ids
 from dashboard.data.city_zone import city_zone
+from dashboard.data.health import database_up, redis_up
 from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
 from dashboard.i18n import t
 from dashboard.processes import troubled
-from dashboard.routes import database_up, redis_up
 
 
 @callback(

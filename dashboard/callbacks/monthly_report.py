@@ -15,15 +15,20 @@ from sqlalchemy.exc import SQLAlchemyError
 from dashboard import ids
 from dashboard.access.current import OutOfScope, current_account, current_scope
 from dashboard.access.roles import may_export
+from dashboard.bulletin import Bulletin
 from dashboard.callbacks.month_area import area_options, parse_area
+from dashboard.components.bulletin import bulletin_document
 from dashboard.components.month_area import with_value
 from dashboard.components.monthly import ranking_table
-from dashboard.config import get_settings
+from dashboard.config import Language, get_settings
+from dashboard.data import bulletins
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
 from dashboard.exports import builds
 from dashboard.exports.catalog import ExportRequest
-from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RISING, month_pack
+from dashboard.exports.monthly_charts import HAZARDS, PATROLS, RISING, MonthPack, month_pack, month_view
 from dashboard.figures.common import empty
+from dashboard.formatting import local_time
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
@@ -38,9 +43,28 @@ def asked_query(stored: dict[str, Any] | None) -> dict[str, str]:
     return {key: str(value) for key, value in stored.items() if key in ("month", "area", "within") and value}
 
 
+def shown_month(query: dict[str, str], lang: Language, messages: list[str]) -> MonthPack:
+    """The month the page shows: the area asked for, or, outside the account's area, the account's own (said once
+    in `messages`)."""
+    try:
+        return month_pack(ExportRequest(query, current_scope(), lang))
+    except OutOfScope:
+        messages.append(t("area.out_of_scope", lang))
+        return month_pack(ExportRequest({**query, "area": ""}, current_scope(), lang))
+
+
+def edit_status(document: Bulletin, lang: Language) -> str:
+    """Who last changed the 下步工作要求 and when, or that it is still the generated text."""
+    if document.edited_by is None or document.edited_at is None:
+        return t("bulletin.generated", lang)
+    return t("bulletin.edited", lang, user=document.edited_by, time=local_time(document.edited_at, city_zone()))
+
+
 @callback(
     Output(ids.Monthly.MESSAGE, "children"),
     Output(ids.Monthly.SUMMARY, "children"),
+    Output(ids.Monthly.REQUIREMENTS, "value"),
+    Output(ids.Monthly.SAVED, "children"),
     Output(ids.Monthly.RANKING, "children"),
     Output(ids.Monthly.RISING, "figure"),
     Output(ids.Monthly.HAZARDS, "figure"),
@@ -52,26 +76,63 @@ def update_monthly_report(stored: dict[str, Any] | None, _tick: int | None) -> t
     lang = get_settings().language
     errors = stored.get("errors") if isinstance(stored, dict) else None
     messages = [str(message) for message in errors] if isinstance(errors, list) else []
-    query = asked_query(stored)
     try:
-        try:
-            month = month_pack(ExportRequest(query, current_scope(), lang))
-        except OutOfScope:  # another area than the account's: said, and the account's own area shown
-            messages.append(t("area.out_of_scope", lang))
-            month = month_pack(ExportRequest({**query, "area": ""}, current_scope(), lang))
+        month = shown_month(asked_query(stored), lang, messages)
     except ValueError as error:
-        return [*messages, str(error)], "", "", *(empty("", str(error)),) * 3
+        return [*messages, str(error)], "", "", "", "", *(empty("", str(error)),) * 3
     except SQLAlchemyError:
         log.exception("monthly report unavailable")
         blank = empty("", t("status.unavailable", lang))
-        return [*messages, t("status.unavailable", lang)], "", "", blank, blank, blank
+        return [*messages, t("status.unavailable", lang)], "", no_update, "", "", blank, blank, blank
     lines = [html.Div(message, className="drill-message-line") for message in messages]
     if month.empty:
         blank = empty("", month.empty_message())
         lines.append(html.Div(month.empty_message(), className="drill-message-line monthly-empty"))
-        return lines, "", html.P(month.empty_message(), className="page-message"), blank, blank, blank
+        return lines, "", "", "", html.P(month.empty_message(), className="page-message"), blank, blank, blank
     figures: list[go.Figure] = [month.contents[name].figure or empty("", "") for name in (RISING, HAZARDS, PATROLS)]
-    return lines, month.summary, ranking_table(month.report.ranking, lang, within=month.view.within), *figures
+    # the refresh clock redraws the figures but never the text box: it would wipe what the leader is typing
+    text = no_update if ctx.triggered_id == ids.App.REFRESH else month.bulletin.requirements
+    return (
+        lines,
+        bulletin_document(month.bulletin, lang),
+        text,
+        edit_status(month.bulletin, lang),
+        ranking_table(month.report.ranking, lang, within=month.view.within),
+        *figures,
+    )
+
+
+@callback(
+    Output(ids.Monthly.REQUIREMENTS, "value", allow_duplicate=True),
+    Output(ids.Monthly.SAVED, "children", allow_duplicate=True),
+    Input(ids.Monthly.SAVE, "n_clicks"),
+    State(ids.Monthly.REQUIREMENTS, "value"),
+    State(ids.Monthly.QUERY, "data"),
+    prevent_initial_call=True,
+)
+def save_requirements(clicks: int | None, text: str | None, stored: dict[str, Any] | None) -> tuple[Any, Any]:
+    """Keep the 下步工作要求 with the month and area the page shows (audited); an emptied box brings back the
+    generated text. Only a role that may build the month's files may write what they say."""
+    lang = get_settings().language
+    if not clicks:
+        return no_update, no_update
+    account = current_account()
+    if not may_export(account.role):
+        return no_update, t("bulletin.read_only", lang)
+    try:
+        with session_scope() as session:
+            try:
+                view = month_view(session, ExportRequest(asked_query(stored), account.scope, lang))
+            except OutOfScope:  # the page shows the account's own area then: that is what is edited
+                view = month_view(session, ExportRequest({**asked_query(stored), "area": ""}, account.scope, lang))
+            bulletins.save_requirements(session, view.area, view.month, text, account.username)
+        month = shown_month(asked_query(stored), lang, [])
+    except ValueError as error:
+        return no_update, str(error)
+    except SQLAlchemyError:
+        log.exception("monthly requirements not saved")
+        return no_update, t("status.unavailable", lang)
+    return month.bulletin.requirements, edit_status(month.bulletin, lang)
 
 
 @callback(
@@ -112,10 +173,17 @@ def write_monthly_address(
     return f"?{urlencode(wanted)}" if wanted else ""
 
 
-@callback(Output(ids.Monthly.EXPORTS, "style"), Input(ids.Monthly.QUERY, "data"))
-def show_monthly_exports(_stored: dict[str, Any] | None) -> dict[str, str]:
-    """The deck and PDF buttons, for a role that may export (the download route checks again)."""
-    return SHOWN if may_export(current_account().role) else HIDDEN
+@callback(
+    Output(ids.Monthly.EXPORTS, "style"),
+    Output(ids.Monthly.SAVE, "style"),
+    Output(ids.Monthly.REQUIREMENTS, "readOnly"),
+    Input(ids.Monthly.QUERY, "data"),
+)
+def show_monthly_exports(_stored: dict[str, Any] | None) -> tuple[dict[str, str], dict[str, str], bool]:
+    """The deck and PDF buttons and the editing of the 下步工作要求, for a role that may export (the download route
+    and the save check again)."""
+    allowed = may_export(current_account().role)
+    return (SHOWN if allowed else HIDDEN), ({} if allowed else HIDDEN), not allowed
 
 
 def job_status(build: builds.Build | None) -> tuple[Any, bool]:

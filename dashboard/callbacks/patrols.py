@@ -15,11 +15,11 @@ from dashboard.callbacks.month_area import area_options, child_level, filter_row
 from dashboard.components.month_area import table_rows
 from dashboard.config import get_settings
 from dashboard.data import patrol_compliance as compliance
+from dashboard.data.areas import grids_in
 from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.db import session_scope
 from dashboard.data.models import Grid
 from dashboard.data.patrol_checks import suspicious_patrols
-from dashboard.data.patrol_compliance import grid_clause
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 from dashboard.figures.on_time import coverage_map, rate_bars, rate_lines
 from dashboard.i18n import t
@@ -34,7 +34,7 @@ def grid_rates(session: Any, period: Period, area: Area) -> pd.DataFrame:
     if rates.empty:
         return rates.assign(lon=[], lat=[])
     places = pd.DataFrame(
-        session.execute(select(Grid.code, Grid.centroid_lon, Grid.centroid_lat).where(grid_clause(area))).all(),
+        session.execute(select(Grid.code, Grid.centroid_lon, Grid.centroid_lat).where(grids_in(area))).all(),
         columns=["code", "lon", "lat"],
     )
     return rates.merge(places, on="code", how="inner")

@@ -1,7 +1,7 @@
 """Record tables: serve each page of rows the grid asks for, show the clicked record, and the audited unmask.
 
 Every callback re-checks on the server what the browser sent: the area is intersected with the account's scope,
-the columns and values are checked by dashboard.data.records, and only a role allowed to unmask ever receives a
+the columns and values are checked by dashboard.views.records, and only a role allowed to unmask ever receives a
 full ID or phone number (one record at a time, each time written to the audit log).
 """
 
@@ -32,7 +32,10 @@ from dashboard.access.roles import may_unmask
 from dashboard.components.item_view import record_href
 from dashboard.data import audit
 from dashboard.data.db import session_scope
-from dashboard.data.records import (
+from dashboard.data.vocab import AuditAction
+from dashboard.formatting import format_count
+from dashboard.i18n import t
+from dashboard.views.records import (
     COUNT_CAP,
     TABLES,
     NotAllowed,
@@ -45,9 +48,6 @@ from dashboard.data.records import (
     table_of,
     unmask,
 )
-from dashboard.data.vocab import AuditAction
-from dashboard.formatting import format_count
-from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 EMPTY = {"rowData": [], "rowCount": 0}

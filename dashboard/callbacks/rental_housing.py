@@ -7,19 +7,15 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-import pandas as pd
 from dash import Input, Output, State, callback, ctx, html
-from sqlalchemy.orm import Session
 
 from dashboard import ids
-from dashboard.callbacks.drawing import Chart, drawn, unavailable
+from dashboard.callbacks.drawing import drawn, unavailable
 from dashboard.callbacks.filter_bar import drill_href, map_drill_href, scoped_store, view_query
-from dashboard.config import Language, get_settings
-from dashboard.data import rental
-from dashboard.data.ranking import ranked, residents_by_child
+from dashboard.config import get_settings
 from dashboard.data.vocab import PlaceType
 from dashboard.figures import rental_housing as figures
-from dashboard.filter_url import StoredFilter
+from dashboard.views import rental_housing as view
 
 MAP, CASES, HOUSES = ids.DrillViews.RENTAL_MAP, ids.DrillViews.RENTAL_TABLE, ids.DrillViews.RENTAL_HOUSES
 
@@ -34,25 +30,6 @@ def facts_list(facts: list[figures.Fact]) -> list[html.Div]:
     ]
 
 
-def rental_summary_facts(
-    session: Session, shown: StoredFilter, lang: Language
-) -> tuple[pd.DataFrame, list[figures.Fact]]:
-    summary = rental.rental_summary(session, shown.drill)
-    return summary, figures.rental_facts(summary, compare=shown.drill.compare.value, lang=lang)
-
-
-def rental_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_area = ranked(
-        rental.rental_by_area(session, shown.drill), "rental", residents_by_child(session, shown.drill.area)
-    )
-    return by_area, figures.rental_by_area(by_area, compare=shown.drill.compare.value, lang=lang)
-
-
-def rental_grids_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    grids = rental.top_rental_grids(session, shown.drill)
-    return grids, figures.top_grids(grids, lang=lang)
-
-
 @callback(
     Output(ids.Rental.FACTS, "children"),
     Output(ids.Rental.AREAS, "figure"),
@@ -61,7 +38,7 @@ def rental_grids_chart(session: Session, shown: StoredFilter, lang: Language) ->
 )
 def update_rental_figures(stored: dict[str, Any] | None) -> tuple[Any, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    builders = (rental_summary_facts, rental_areas_chart, rental_grids_chart)
+    builders = (view.rental_summary_facts, view.rental_areas_chart, view.rental_grids_chart)
     charts = drawn([partial(builder, shown=shown, lang=lang) for builder in builders], "rental-housing cases")
     if charts is None:
         return [], unavailable(lang), unavailable(lang)

@@ -4,16 +4,14 @@ that subtype alone; the subtype chart outlines it); a click on an area, as a bar
 
 from __future__ import annotations
 
-from dataclasses import replace
 from functools import partial
 from typing import Any
 
 import plotly.graph_objects as go
 from dash import Input, Output, State, callback, ctx, no_update
-from sqlalchemy.orm import Session
 
 from dashboard import ids
-from dashboard.callbacks.drawing import Chart, drawn, unavailable
+from dashboard.callbacks.drawing import drawn, unavailable
 from dashboard.callbacks.filter_bar import (
     drill_href,
     map_drill_href,
@@ -23,43 +21,13 @@ from dashboard.callbacks.filter_bar import (
     view_query,
     within_href,
 )
-from dashboard.config import Language, get_settings
-from dashboard.data import solve_rates
-from dashboard.data.city_zone import city_today
-from dashboard.data.ranking import ranked, residents_by_child
+from dashboard.config import get_settings
 from dashboard.data.vocab import IncidentKind
-from dashboard.figures import solve_rates as figures
 from dashboard.figures.common import subtype_label
-from dashboard.filter_url import StoredFilter
 from dashboard.i18n import t
+from dashboard.views import solve_rates as view
 
 MAP, TABLE = ids.DrillViews.SOLVE_MAP, ids.DrillViews.SOLVE_TABLE
-
-
-def solve_areas_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_area = ranked(
-        solve_rates.solve_rates(session, shown.drill, by="area"), "filed", residents_by_child(session, shown.drill.area)
-    )
-    return by_area, figures.rate_by_area(by_area, compare=shown.drill.compare.value, lang=lang)
-
-
-def solve_subtypes_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    f = shown.drill
-    unpicked = replace(f, kind=shown.params.kind, subtype=None)  # the chart a subtype is picked in shows them all
-    by_subtype = solve_rates.solve_rates(session, unpicked, by="subtype")
-    return by_subtype, figures.rate_by_subtype(by_subtype, compare=f.compare.value, lang=lang, selected=f.subtype)
-
-
-def solve_days_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    f = shown.drill
-    days = solve_rates.time_to_solve(session, f)
-    return days, figures.time_to_solve(days, compare=f.compare.value, lang=lang, selected=f.subtype)
-
-
-def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) -> Chart:
-    by_month = solve_rates.solve_rates(session, shown.drill, by="month")
-    running = shown.drill.period.runs_past(city_today())  # its last month is not over
-    return by_month, figures.rate_by_month(by_month, compare=shown.drill.compare.value, lang=lang, incomplete=running)
 
 
 @callback(
@@ -71,7 +39,7 @@ def solve_months_chart(session: Session, shown: StoredFilter, lang: Language) ->
 )
 def update_solve_rate_figures(stored: dict[str, Any] | None) -> tuple[go.Figure, ...]:
     lang, shown = get_settings().language, scoped_store(stored)
-    builders = (solve_areas_chart, solve_subtypes_chart, solve_days_chart, solve_months_chart)
+    builders = (view.solve_areas_chart, view.solve_subtypes_chart, view.solve_days_chart, view.solve_months_chart)
     charts = drawn([partial(builder, shown=shown, lang=lang) for builder in builders], "solve rates")
     return tuple(charts) if charts is not None else (unavailable(lang),) * 4
 

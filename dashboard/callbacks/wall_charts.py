@@ -15,12 +15,12 @@ from dashboard.callbacks.command_wall import city_now
 from dashboard.config import get_settings
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
-from dashboard.data.live import LiveState
 from dashboard.data.periods import Area, AreaLevel
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.data.wall_today import hourly_reports, ranked_level, reports_by_area, reports_by_kind, with_coverage
 from dashboard.figures import wall as figures
 from dashboard.i18n import t
+from dashboard.pipeline.live import LiveState
 
 
 def shown_area(view: dict[str, Any] | None) -> Area:

@@ -17,8 +17,8 @@ from dashboard import ids
 from dashboard.components.footnote import footnote
 from dashboard.components.map import base_layers, city_center_zoom, overlay_options
 from dashboard.data.filters import DrillFilter
-from dashboard.data.records import drill_to_data
 from dashboard.i18n import t
+from dashboard.views.records import drill_to_data
 
 STEP_MS = 1_000  # one hour of the replay per second while playing
 MODES = ("period", "day", "week")

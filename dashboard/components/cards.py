@@ -10,6 +10,7 @@ from pydantic import ConfigDict, with_config
 from typing_extensions import TypedDict  # pydantic checks it on Python 3.11 (dashboard/callback_inputs.py)
 
 from dashboard import ids
+from dashboard.city_clock import definition_sentence
 from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_definition, figure_title
 
@@ -80,7 +81,8 @@ def kpi_row(
             dcc.Store(id=ids.kpi_scope(page), data=scope),
             html.Div(id=ids.kpi("period", page), className="kpi-period"),
             html.Div([kpi_tile(page, figure, within) for figure in figures], className="kpi-row"),
-        ]
+        ],
+        className="kpi-section",
     )
 
 
@@ -92,7 +94,7 @@ def live_tile(metric: str) -> html.Div:
             html.Div(t("value.none"), id=ids.live_tile(metric), className="kpi-value"),
         ],
         className=f"kpi-tile live-tile live-{metric.replace('_', '-')}",
-        title=t(f"definition.{metric}"),
+        title=definition_sentence(metric),
     )
 
 

@@ -15,6 +15,7 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids
+from dashboard.city_clock import definition_sentence
 from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import AreaLevel
 from dashboard.data.queries import SOLVE_WINDOWS
@@ -142,7 +143,7 @@ def solve_window(radio_id: str, within: int | None) -> html.Div:
 
 def definition_line(*keys: str) -> html.P:
     """The 口径 of a page's figures, under its tiles (i18n `definition.*` keys, in order)."""
-    return html.P(" ".join(t(f"definition.{key}") for key in keys), className="chart-definition")
+    return html.P(" ".join(definition_sentence(key) for key in keys), className="chart-definition")
 
 
 def chart(graph_id: str, *controls: Component, wide: bool = False) -> html.Div:

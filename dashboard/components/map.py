@@ -17,8 +17,8 @@ from pydantic import Field
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_view, layer_url
 from dashboard.data.city_extent import city_bounds, county_labels
-from dashboard.data.grid_metrics import EMPTY_COLOUR
 from dashboard.i18n import current_language, t
+from dashboard.pipeline.grid_metrics import EMPTY_COLOUR
 
 TAIZHOU = (28.72, 121.13)  # the middle of the nine counties
 ZOOM = 9  # an imported city has its own centre and zoom: city_center_zoom()

@@ -18,8 +18,8 @@ from dashboard import ids
 from dashboard.components.export_menu import export_menu
 from dashboard.components.footnote import footnote
 from dashboard.data.filters import DrillFilter
-from dashboard.data.records import TABLES, Column, ColumnType, RecordKind, drill_to_data
 from dashboard.i18n import t
+from dashboard.views.records import TABLES, Column, ColumnType, RecordKind, drill_to_data
 
 PAGE_SIZE = 20
 ROW_PX, HEADER_PX, PAGING_PX = 34, 40, 52

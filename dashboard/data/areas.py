@@ -14,15 +14,15 @@ from dashboard.data.periods import CITY, Area, AreaLevel
 GRID_CODE = re.compile(r"\d{6}-\d{3}-\d{4}")  # county-township-grid, e.g. 331004-003-0123
 
 
-def grids_in(area: Area) -> ColumnElement[bool]:
-    """The grids of `area` (the city: every grid)."""
+def grids_in(area: Area, grid: Any = Grid) -> ColumnElement[bool]:
+    """The grids of `area` (the city: every grid); `grid`: the Grid model or an alias of it."""
     match area.level:
         case AreaLevel.COUNTY:
-            return Grid.county_code == area.code
+            return grid.county_code == area.code  # type: ignore[no-any-return]
         case AreaLevel.TOWNSHIP:
-            return Grid.township_code == area.code
+            return grid.township_code == area.code  # type: ignore[no-any-return]
         case AreaLevel.GRID:
-            return Grid.code == area.code
+            return grid.code == area.code  # type: ignore[no-any-return]
     return true()
 
 

@@ -1,21 +1,11 @@
-"""Handling records in the database: applying the steps the stream carries (in the consumer's transaction), and
-reading an item, its timeline and the queues back.
-
-- A step is applied once: its action id is the key of its `record_step` row, so a replayed entry, or a double
-  click's second copy, finds it there and changes nothing.
-- Each step is judged (dashboard/data/handling.py) against the record as it stands when the consumer applies it,
-  with the role and area its account had when it asked, and the version its screen showed: of two people acting on
-  the same version, the first in the stream wins and the other is refused, told who did what. A refused step is kept
-  with its reason, for the screen that asked and for the audit log.
-- An applied step also moves the record's own status and times forward (dispatched, handling, resolved or
-  rectified, closed) with their rollup deltas, so every page that counts records sees the same.
-- A record no one acted on yet has no `record_handling` row: its state comes from its status, at version 0.
-"""
+"""Records' handling in the database, read back: where an item stands (its handling row, or for a record no one
+acted on yet its status, at version 0), what became of a step asked for, an item's detail and timeline, the queues,
+the wall's counts and the handling times of /sla; and the queues' versions in Redis, which a step applied bumps.
+Steps are applied by the stream consumer (dashboard/pipeline/steps.py)."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -26,24 +16,16 @@ from sqlalchemy import ColumnElement, func, null, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
-from dashboard.data import audit
 from dashboard.data.city_zone import city_zone
-from dashboard.data.events import RecordStepTaken
 from dashboard.data.handling import (
-    RULES,
-    Actor,
     Level,
     Refusal,
     Situation,
     State,
-    Step,
-    check,
-    next_level,
 )
 from dashboard.data.models import Department, Grid, GridWorker, Hazard, Incident, RecordHandling, RecordStep
-from dashboard.data.periods import Area, AreaLevel, Period, utc_now
-from dashboard.data.rollups import RollupDeltas
-from dashboard.data.vocab import AuditAction, IncidentStatus, Role
+from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.data.vocab import Role
 
 MODELS: dict[str, Any] = {"incident": Incident, "hazard": Hazard}
 INCIDENT_STATES = {
@@ -60,16 +42,6 @@ HAZARD_STATES = {
     "rectified": State.RESOLVED,
     "closed": State.CLOSED,
 }
-STEP_RECORD_STATUS = {  # what each step makes of the record's own status (forward only, but reopen)
-    Step.DISPATCH: ("dispatched", None),
-    Step.REDISPATCH: ("dispatched", None),
-    Step.ACCEPT: ("handling", "rectifying"),
-    Step.NOTE: ("handling", "rectifying"),
-    Step.REPORT: ("resolved", "rectified"),
-    Step.CLOSE: ("closed", "closed"),
-}
-INCIDENT_RANK = {"reported": 0, "dispatched": 1, "handling": 2, "solved": 3, "resolved": 3, "closed": 4}
-HAZARD_RANK = {"open": 0, "rectifying": 1, "rectified": 2, "closed": 3}
 
 
 def record_state(record: str, status: str) -> State:
@@ -87,192 +59,6 @@ def department_code(session: Session, department_id: int | None) -> str | None:
     if department_id is None:
         return None
     return session.scalar(select(Department.code).where(Department.id == department_id))
-
-
-@dataclass
-class Applied:
-    """What a batch of steps changed, for the live state and the queues' versions."""
-
-    townships: set[str]
-    solved: list[Any]  # incidents newly resolved (rollups)
-    rectified: list[Any]  # hazards newly rectified or closed
-
-
-# Applying steps (the consumer) ---------------------------------------------------------------------------------
-
-
-def apply_steps(session: Session, steps: Sequence[RecordStepTaken], deltas: RollupDeltas) -> Applied:
-    """Apply or refuse each step, in stream order, in the caller's transaction."""
-    applied = Applied(set(), [], [])
-    done = set(
-        session.scalars(select(RecordStep.action_id).where(RecordStep.action_id.in_([str(s.event_id) for s in steps])))
-    )
-    for event in steps:
-        action_id = str(event.event_id)
-        if action_id in done:
-            continue  # applied or refused by an earlier delivery, or the other copy of a double click
-        done.add(action_id)
-        _apply_one(session, event, deltas, applied)
-    return applied
-
-
-def _locked_handling(session: Session, record: str, record_id: int) -> RecordHandling | None:
-    query = select(RecordHandling).where(RecordHandling.record == record, RecordHandling.record_id == record_id)
-    return session.scalars(query.with_for_update()).first()
-
-
-def _apply_one(session: Session, event: RecordStepTaken, deltas: RollupDeltas, applied: Applied) -> None:
-    model = MODELS[event.record]
-    row = session.scalars(select(model).where(model.id == event.row_id).with_for_update()).first()
-    actor = Actor(event.worker_code, event.actor_role, event.actor_area)
-    if row is None:
-        _refuse(session, event, Refusal("missing", {}), State.REPORTED, 0)
-        return
-    handling = _locked_handling(session, event.record, event.row_id)
-    current = situation_of(event.record, row, handling, department_code(session, row.department_id))
-    department_id = None
-    try:
-        to_state = check(
-            event.step, current, actor, seen_version=event.seen_version, note=event.note, department=event.department
-        )
-        if event.department is not None and RULES[event.step].needs_department:
-            department_id = session.scalar(select(Department.id).where(Department.code == event.department))
-            if department_id is None:
-                raise Refusal("department", {})
-    except Refusal as refusal:
-        if refusal.key == "stale":
-            refusal = _what_happened(session, event, refusal)
-        _refuse(session, event, refusal, current.state, current.version)
-        return
-    now = utc_now()
-    if handling is None:
-        handling = RecordHandling(
-            record=event.record,
-            record_id=event.row_id,
-            township_code=row.township_code,
-            county_code=row.county_code,
-            version=0,
-            level=Level.TOWNSHIP.value,
-            urged=0,
-            deadline=row.deadline,
-        )
-        session.add(handling)
-    handling.state, handling.version = to_state.value, current.version + 1
-    handling.level = next_level(current, event.step).value
-    handling.updated_at = now
-    handling.urged = (handling.urged or 0) + (event.step is Step.URGE)
-    if department_id is not None:
-        handling.department_id = department_id
-    session.add(
-        RecordStep(
-            action_id=str(event.event_id),
-            record=event.record,
-            record_id=event.row_id,
-            step=event.step.value,
-            outcome="applied",
-            actor=actor.username,
-            actor_role=actor.role.value,
-            from_state=current.state.value,
-            to_state=to_state.value,
-            department_id=department_id,
-            note=event.note,
-            version=current.version + 1,
-            at=event.occurred_utc,
-            stored_at=now,
-        )
-    )
-    _move_record(event, row, department_id, deltas, applied)
-    session.flush()
-    detail = {"record": event.record, "id": event.row_id, "step": event.step.value, "to": to_state.value}
-    audit.record(session, actor.username, AuditAction.RECORD_STEP, detail | {"action": str(event.event_id)})
-    applied.townships.add(row.township_code)
-
-
-def _move_record(
-    event: RecordStepTaken, row: Any, department_id: int | None, deltas: RollupDeltas, applied: Applied
-) -> None:
-    """The record's own status and times, as the rest of the app reads them."""
-    at = max(event.occurred_utc, row.reported_at if event.record == "incident" else row.found_at)
-    if department_id is not None:
-        row.department_id = department_id
-    if event.step is Step.REOPEN:  # back to work: no longer closed (solved or rectified stays: it happened)
-        row.closed_at = None
-        row.status = "dispatched" if event.record == "incident" else "rectifying"
-        return
-    incident_status, hazard_status = STEP_RECORD_STATUS.get(event.step, (None, None))
-    if event.record == "incident" and incident_status is not None:
-        if incident_status == "resolved" and str(row.kind) == "criminal":
-            incident_status = "handling"  # a criminal case is solved (破案) by the police's own report, not this one
-        if incident_status == "resolved" and row.solved_at is None:
-            row.solved_at = at
-            applied.solved.append(row)
-            deltas.incident_solved(row)
-        column = {"dispatched": "dispatched_at", "handling": "handling_at", "closed": "closed_at"}.get(incident_status)
-        if column and getattr(row, column) is None:
-            setattr(row, column, at)
-        if INCIDENT_RANK[incident_status] > INCIDENT_RANK[str(row.status)]:
-            row.status = IncidentStatus(incident_status)
-    if event.record == "hazard" and hazard_status is not None:
-        column = {"rectifying": "rectifying_at", "rectified": "rectified_at", "closed": "closed_at"}[hazard_status]
-        if column == "rectified_at" and row.rectified_at is None:
-            row.rectified_at = at
-            deltas.hazard_rectified(row)
-        elif getattr(row, column) is None:
-            setattr(row, column, at)
-        if HAZARD_RANK[hazard_status] > HAZARD_RANK[str(row.status)]:
-            row.status = hazard_status
-        if str(row.status) in ("rectified", "closed"):
-            applied.rectified.append(row)
-
-
-def _what_happened(session: Session, event: RecordStepTaken, refusal: Refusal) -> Refusal:
-    """A lost race, told: who took which step since the version the actor saw, and when."""
-    last = session.scalars(
-        select(RecordStep)
-        .where(
-            RecordStep.record == event.record,
-            RecordStep.record_id == event.row_id,
-            RecordStep.outcome == "applied",
-            RecordStep.version > event.seen_version,
-        )
-        .order_by(RecordStep.version)
-        .limit(1)
-    ).first()
-    if last is None:
-        return refusal
-    values = {"step": event.step.value, "by": last.actor, "did": last.step, "at": last.stored_at.isoformat()}
-    return Refusal("stale", values)
-
-
-def _refuse(
-    session: Session,
-    event: RecordStepTaken,
-    refusal: Refusal,
-    state: State,
-    version: int,
-) -> None:
-    reason = json.dumps({"key": refusal.key, **refusal.values}, ensure_ascii=False, sort_keys=True)
-    session.add(
-        RecordStep(
-            action_id=str(event.event_id),
-            record=event.record,
-            record_id=event.row_id,
-            step=event.step.value,
-            outcome="refused",
-            reason=reason,
-            actor=event.worker_code,
-            actor_role=event.actor_role.value,
-            from_state=state.value,
-            to_state=state.value,
-            note=event.note,
-            version=version,
-            at=event.occurred_utc,
-            stored_at=utc_now(),
-        )
-    )
-    session.flush()
-    detail = {"record": event.record, "id": event.row_id, "step": event.step.value, "reason": refusal.key}
-    audit.record(session, event.worker_code, AuditAction.RECORD_STEP_REFUSED, detail | {"action": str(event.event_id)})
 
 
 # The queues' versions in Redis -----------------------------------------------------------------------------------

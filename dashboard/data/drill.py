@@ -37,9 +37,10 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, true, union_all
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, union_all
 from sqlalchemy.orm import Session
 
+from dashboard.data.areas import records_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.models import (
     CriminalSolveCityMonth,
@@ -82,18 +83,6 @@ def _check(by: Sequence[str]) -> None:
     unknown = set(by) - set(DIMENSIONS)
     if unknown:
         raise ValueError(f"unknown dimension(s) {sorted(unknown)}; choose from {DIMENSIONS}")
-
-
-def _area_clause(area: Area) -> ColumnElement[bool]:
-    match area.level:
-        case AreaLevel.CITY:
-            return true()
-        case AreaLevel.COUNTY:
-            return Incident.county_code == area.code
-        case AreaLevel.TOWNSHIP:
-            return and_(Incident.county_code == area.county_code, Incident.township_code == area.code)
-        case AreaLevel.GRID:
-            return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
 
 
 def _kind_clause(kind: IncidentKind | None, subtype: str | None = None) -> ColumnElement[bool]:
@@ -160,7 +149,7 @@ def _raw(
     start, end = period.utc_bounds(city_zone())
     dims = [_dimension(session, name, area, moment) for name in by]
     query = select(*dims, *(value.label(name) for name, value in measures.items())).where(
-        moment >= start, moment < end, _area_clause(area), *where
+        moment >= start, moment < end, records_in(Incident, area), *where
     )
     if _needs_grid(area, by):
         query = query.join(Grid, Grid.id == Incident.grid_id)
@@ -436,7 +425,10 @@ def _raw_hours(
 ) -> pd.DataFrame:
     start, end = period.utc_bounds(city_zone())
     query = select(Incident.reported_at).where(
-        Incident.reported_at >= start, Incident.reported_at < end, _area_clause(area), _kind_clause(kind, subtype)
+        Incident.reported_at >= start,
+        Incident.reported_at < end,
+        records_in(Incident, area),
+        _kind_clause(kind, subtype),
     )
     moments = pd.Series([row[0] for row in session.execute(query)], dtype="datetime64[us]") + utc_offset()
     frame = pd.DataFrame({"weekday": moments.dt.day_of_week, "hour": moments.dt.hour})
@@ -497,7 +489,7 @@ def _raw_solve_days(
         _kind_clause(IncidentKind.CRIMINAL, subtype),
         Incident.solved_at.is_not(None),
         Incident.solved_at <= solved_by,
-        _area_clause(area),
+        records_in(Incident, area),
     )
     rows: list[Any] = list(session.execute(query).all())
     filed = pd.Series([row[1] for row in rows], dtype="datetime64[us]").dt.floor("s")

@@ -8,7 +8,7 @@ scope before it reaches a query.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import StrEnum
 
@@ -52,3 +52,9 @@ class DrillFilter:
     def baseline_as_of(self, as_of: datetime) -> datetime:
         """The moment the baseline's "closed by now" figures are counted at, like for like with `as_of`."""
         return comparable_as_of(self.period, self.baseline, as_of, city_zone())
+
+
+def criminal_cases(drill: DrillFilter) -> DrillFilter:
+    """The filter's criminal cases only (a subtype of another kind let go): what the solve-rate page lists."""
+    subtype = drill.subtype if drill.kind is IncidentKind.CRIMINAL else None
+    return replace(drill, kind=IncidentKind.CRIMINAL, subtype=subtype)

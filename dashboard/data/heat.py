@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, and_, func, select, true, union_all
+from sqlalchemy import ColumnElement, Select, func, select, true, union_all
 from sqlalchemy.orm import Session
 
+from dashboard.data.areas import records_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.drill import split
 from dashboard.data.filters import DrillFilter
@@ -54,30 +55,6 @@ class Replay:
         return int(sum(point[2] for frame in self.frames for point in frame))
 
 
-def rollup_area(area: Area) -> ColumnElement[bool]:
-    match area.level:
-        case AreaLevel.CITY:
-            return true()
-        case AreaLevel.COUNTY:
-            return IncidentDaily.county_code == area.code
-        case AreaLevel.TOWNSHIP:  # through the county's index, as the queries do
-            return and_(IncidentDaily.county_code == area.county_code, IncidentDaily.township_code == area.code)
-        case _:
-            return IncidentDaily.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
-
-
-def incident_area(area: Area) -> ColumnElement[bool]:
-    match area.level:
-        case AreaLevel.CITY:
-            return true()
-        case AreaLevel.COUNTY:
-            return Incident.county_code == area.code
-        case AreaLevel.TOWNSHIP:
-            return and_(Incident.county_code == area.county_code, Incident.township_code == area.code)
-        case _:
-            return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
-
-
 def cell(lat: float, lon: float) -> tuple[float, float]:
     """The centre of the CELL_DEGREES cell a position falls in."""
     return round(round(lat / CELL_DEGREES) * CELL_DEGREES, 5), round(round(lon / CELL_DEGREES) * CELL_DEGREES, 5)
@@ -89,7 +66,7 @@ def density(session: Session, drill: DrillFilter, place: PlaceType | None = None
     if drill.area.level is AreaLevel.GRID:
         start, end = drill.period.utc_bounds(city_zone())
         query = select(Incident.lat, Incident.lon).where(
-            incident_area(drill.area), Incident.reported_at >= start, Incident.reported_at < end
+            records_in(Incident, drill.area), Incident.reported_at >= start, Incident.reported_at < end
         )
         if drill.kind is not None:
             query = query.where(Incident.kind == drill.kind)
@@ -134,7 +111,7 @@ def grid_counts(drill: DrillFilter, place: PlaceType | None) -> list[Select[int,
         days = [drill.period]
     for span in days:
         daily = select(IncidentDaily.grid_id, IncidentDaily.reported.label("n")).where(
-            rollup_area(drill.area), IncidentDaily.day >= span.start, IncidentDaily.day < span.end
+            records_in(IncidentDaily, drill.area), IncidentDaily.day >= span.start, IncidentDaily.day < span.end
         )
         if drill.kind is not None:
             daily = daily.where(IncidentDaily.kind == drill.kind)
@@ -172,7 +149,7 @@ def replay(
     by_grid = area.level is not AreaLevel.GRID
     position: Any = (Incident.grid_id, Incident.grid_id) if by_grid else (Incident.lat, Incident.lon)
     query = select(Incident.reported_at, *position).where(
-        incident_area(area), Incident.reported_at >= start, Incident.reported_at < end
+        records_in(Incident, area), Incident.reported_at >= start, Incident.reported_at < end
     )
     if kind is not None:
         query = query.where(Incident.kind == kind)

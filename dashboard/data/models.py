@@ -24,6 +24,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    UniqueConstraint,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -767,6 +768,32 @@ class PatrolWorkerMonth(Base):
     township_code: Mapped[str] = mapped_column(String(9))
     county_code: Mapped[str] = mapped_column(String(6))
     compliant_days: Mapped[int] = mapped_column(Integer, default=0)
+
+
+# The 月度通报 as issued --------------------------------------------------------------------------------------------
+
+
+class MonthlyBulletin(Base):
+    """A month's 通报 for an area (`area_code` "" for the whole city; `month` its first day): its running number
+    within the area's year (the 文号, assigned when the bulletin is first issued as a file, with `issued_at`), and
+    the 下步工作要求 its leader wrote on the page (None: the text generated from the month's problems). Edits are
+    audited."""
+
+    __tablename__ = "monthly_bulletin"
+    __table_args__ = (
+        UniqueConstraint("area_code", "month"),
+        UniqueConstraint("area_code", "year", "number"),  # two bulletins of one year never share a number
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    area_code: Mapped[str] = mapped_column(String(20))
+    month: Mapped[date] = mapped_column(Date)
+    year: Mapped[int] = mapped_column(Integer)
+    number: Mapped[int | None] = mapped_column(Integer)
+    issued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    requirements: Mapped[str | None] = mapped_column(Text)
+    edited_at: Mapped[datetime | None] = mapped_column(DateTime)
+    edited_by: Mapped[str | None] = mapped_column(String(64))
 
 
 # Handling: the loop from report to 办结 (dashboard/data/handling.py, dashboard/data/casework.py) ----------------

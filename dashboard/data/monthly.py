@@ -15,8 +15,9 @@ see (the caller intersects it with the account's scope). 口径:
   `small_base` (fewer than SMALL_BASE cases filed in the same month last year: its change says little); ranked
   by `filed`, most first, then by code (`rank`, 1 = most; ties share the higher rank). From the drill-down rollups.
 - `rising_grids`: the grids whose incidents reported (every kind) rose most against the same month last year (only
-  rises): `code`, `name`, `township_name`, `reported`, `baseline`, `increase` (int), `change` (percent, NaN without a
-  baseline); most risen first, then by code. From the grid-month rollup.
+  rises): `code`, `name`, `township_name`, `county_name`, `place` (the grid named with its county and township, each
+  once: `grid_place`), `reported`, `baseline`, `increase` (int), `change` (percent, NaN without a baseline); most
+  risen first, then by code. From the grid-month rollup.
 - `hazards_by_department`: hazards found in the month, per department (`department` code, "" for none assigned):
   `found`, `rectified` (rectified by `as_of`), `overdue` (not rectified by `as_of` and past their deadline),
   `rate` (rectified / found, percent); most found first. From the raw hazard rows (the rollups have no department).
@@ -30,18 +31,18 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, and_, case, exists, func, select, true
+from sqlalchemy import and_, case, exists, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.data import drill, patrol_compliance
+from dashboard.data.areas import records_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.filters import DrillFilter
-from dashboard.data.models import Department, Grid, Hazard, Incident, Township
+from dashboard.data.models import County, Department, Grid, Hazard, Incident, Township
 from dashboard.data.periods import Area, AreaLevel, Period, comparable_as_of, utc_now
-from dashboard.data.queries import HeadlineFigures, area_filter, headline_figures
+from dashboard.data.queries import HeadlineFigures, headline_figures, percent_changes
 from dashboard.data.ranking import ranked, residents_by_child
 from dashboard.data.solve_rates import area_rows, rate
-from dashboard.data.trends import percent_change
 
 RISING_LIMIT = 10
 SMALL_BASE = 20  # a change on fewer baseline cases than this is flagged: +50 % of 4 is 2 cases
@@ -107,11 +108,11 @@ def area_ranking(
     counts = [f"{prefix}{name}" for prefix in spans for name in ("filed", "solved", "rental")]
     for name in counts:
         frame[name] = frame[name].fillna(0).astype("int64")
-    frame["filed_change"] = percent_change(frame["filed"], frame["baseline_filed"])
+    frame["filed_change"] = percent_changes(frame["filed"], frame["baseline_filed"])
     frame["rate"] = rate(frame["solved"], frame["filed"])
     frame["baseline_rate"] = rate(frame["baseline_solved"], frame["baseline_filed"])
     frame["rate_change"] = frame["rate"] - frame["baseline_rate"]
-    frame["rental_change"] = percent_change(frame["rental"], frame["baseline_rental"])
+    frame["rental_change"] = percent_changes(frame["rental"], frame["baseline_rental"])
     frame["small_base"] = frame["baseline_filed"] < SMALL_BASE
     frame = frame.sort_values(["filed", "code"], ascending=[False, True], kind="stable", ignore_index=True)
     frame = ranked(frame, "filed", residents_by_child(session, area))  # ties share a rank
@@ -145,33 +146,32 @@ def rising_grids(session: Session, month: Period, area: Area, *, limit: int = RI
     frame = frame.sort_values(["increase", "code"], ascending=[False, True], kind="stable").head(limit)
     codes = [str(code) for code in frame["code"]]
     names = {
-        str(code): (str(name), str(township))
-        for code, name, township in session.execute(
-            select(Grid.code, Grid.name, Township.name)
+        str(code): (str(name), str(township), str(county))
+        for code, name, township, county in session.execute(
+            select(Grid.code, Grid.name, Township.name, County.name)
             .join(Township, Township.code == Grid.township_code)
+            .join(County, County.code == Grid.county_code)
             .where(Grid.code.in_(codes))
         )
     }
+    found = [names.get(code, (code, "", "")) for code in codes]
     frame = frame.assign(
         code=pd.Series(codes, dtype=object, index=frame.index),
-        name=pd.Series([names.get(code, (code, ""))[0] for code in codes], dtype=object, index=frame.index),
-        township_name=pd.Series([names.get(code, (code, ""))[1] for code in codes], dtype=object, index=frame.index),
+        name=pd.Series([name for name, _, _ in found], dtype=object, index=frame.index),
+        township_name=pd.Series([township for _, township, _ in found], dtype=object, index=frame.index),
+        county_name=pd.Series([county for _, _, county in found], dtype=object, index=frame.index),
+        place=pd.Series([grid_place(*parts[::-1]) for parts in found], dtype=object, index=frame.index),
     )
-    frame["change"] = percent_change(frame["reported"], frame["baseline"])
-    columns = ["code", "name", "township_name", "reported", "baseline", "increase", "change"]
+    frame["change"] = percent_changes(frame["reported"], frame["baseline"])
+    columns = ["code", "name", "township_name", "county_name", "place", "reported", "baseline", "increase", "change"]
     return frame[columns].reset_index(drop=True)
 
 
-def _hazard_area(area: Area) -> ColumnElement[bool]:
-    match area.level:
-        case AreaLevel.CITY:
-            return true()
-        case AreaLevel.COUNTY:
-            return Hazard.county_code == area.code
-        case AreaLevel.TOWNSHIP:
-            return and_(Hazard.county_code == area.county_code, Hazard.township_code == area.code)
-        case AreaLevel.GRID:
-            return Hazard.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
+def grid_place(county: str, township: str, grid: str) -> str:
+    """玉环市坎门街道第34网格: a grid named with its county and township, each said once (grids are often named after
+    their township already: "坎门街道第34网格" is not made "坎门街道坎门街道第34网格")."""
+    name = grid if grid.startswith(township) else f"{township}{grid}"
+    return name if name.startswith(county) else f"{county}{name}"
 
 
 def hazards_by_department(
@@ -189,7 +189,7 @@ def hazards_by_department(
             func.coalesce(func.sum(case((rectified, 1), else_=0)), 0),
             func.coalesce(func.sum(case((overdue, 1), else_=0)), 0),
         )
-        .where(Hazard.found_at >= start, Hazard.found_at < end, _hazard_area(area))
+        .where(Hazard.found_at >= start, Hazard.found_at < end, records_in(Hazard, area))
         .group_by(Hazard.department_id)
     )
     counted = pd.DataFrame(
@@ -232,8 +232,8 @@ def compliance_rate(patrols: pd.DataFrame) -> float | None:
 def has_rows(session: Session, month: Period, area: Area) -> bool:
     """Whether any incident was reported or any hazard found in the month and area (a cheap check)."""
     start, end = month.utc_bounds(city_zone())
-    incidents = exists().where(Incident.reported_at >= start, Incident.reported_at < end, area_filter(area))
-    hazards = exists().where(Hazard.found_at >= start, Hazard.found_at < end, _hazard_area(area))
+    incidents = exists().where(Incident.reported_at >= start, Incident.reported_at < end, records_in(Incident, area))
+    hazards = exists().where(Hazard.found_at >= start, Hazard.found_at < end, records_in(Hazard, area))
     return bool(session.scalar(select(incidents))) or bool(session.scalar(select(hazards)))
 
 

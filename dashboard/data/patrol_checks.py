@@ -14,9 +14,9 @@ import pandas as pd
 from sqlalchemy import select
 from sqlalchemy.orm import Session, aliased
 
+from dashboard.data.areas import grids_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Grid, GridWorker, PatrolLog
-from dashboard.data.patrol_compliance import grid_clause
 from dashboard.data.periods import Area, Period
 
 MAX_SPEED_KMH = 25.0
@@ -39,7 +39,7 @@ def suspicious_patrols(session: Session, period: Period, area: Area, *, limit: i
         .join(GridWorker, GridWorker.id == PatrolLog.worker_id)
         .join(own, own.id == GridWorker.grid_id)
         .join(logged, logged.id == PatrolLog.grid_id)
-        .where(grid_clause(area, own), PatrolLog.started_at >= start, PatrolLog.started_at < end)
+        .where(grids_in(area, own), PatrolLog.started_at >= start, PatrolLog.started_at < end)
         .order_by(GridWorker.code, PatrolLog.started_at)
     )
     rows = pd.DataFrame(

@@ -31,6 +31,7 @@ from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, se
 from sqlalchemy.orm import Session
 
 from dashboard.data import area_tree
+from dashboard.data.areas import grids_in
 from dashboard.data.city_zone import city_today, city_zone
 from dashboard.data.models import Grid, GridWorker, PatrolLog, PatrolWorkerDay, PatrolWorkerMonth
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
@@ -54,18 +55,6 @@ LEVEL_COLUMN = {AreaLevel.COUNTY: "county_code", AreaLevel.TOWNSHIP: "township_c
 LEVEL_ORDER = [AreaLevel.CITY, AreaLevel.COUNTY, AreaLevel.TOWNSHIP, AreaLevel.GRID]
 
 
-def grid_clause(area: Area, grid: Any = Grid) -> ColumnElement[bool]:
-    """Grids (`grid`: the Grid model or an alias of it) inside `area` (the city: all)."""
-    match area.level:
-        case AreaLevel.COUNTY:
-            return grid.county_code == area.code  # type: ignore[no-any-return]
-        case AreaLevel.TOWNSHIP:
-            return grid.township_code == area.code  # type: ignore[no-any-return]
-        case AreaLevel.GRID:
-            return grid.code == area.code  # type: ignore[no-any-return]
-    return grid.id.is_not(None)  # type: ignore[no-any-return]
-
-
 def counted_days(period: Period, today: date | None = None) -> Period | None:
     """The part of `period` that is over (before today), or None when none of it is."""
     end = min(period.end, today or city_today())
@@ -84,7 +73,7 @@ def _workers(session: Session, area: Area) -> pd.DataFrame:
             Grid.county_code,
         )
         .join(Grid, Grid.id == GridWorker.grid_id)
-        .where(grid_clause(area))
+        .where(grids_in(area))
     )
     columns = ["worker_id", "worker", "name", "hire_date", "grid", "township_code", "county_code"]
     frame = pd.DataFrame([tuple(row) for row in session.execute(query)], columns=columns)
@@ -99,7 +88,7 @@ def _rollup_clause(area: Area) -> ColumnElement[bool]:
         case AreaLevel.COUNTY:
             return PatrolWorkerDay.county_code == area.code
         case AreaLevel.TOWNSHIP | AreaLevel.GRID:
-            workers = select(GridWorker.id).join(Grid, Grid.id == GridWorker.grid_id).where(grid_clause(area))
+            workers = select(GridWorker.id).join(Grid, Grid.id == GridWorker.grid_id).where(grids_in(area))
             return PatrolWorkerDay.worker_id.in_(workers)
     return PatrolWorkerDay.worker_id.is_not(None)
 
@@ -180,7 +169,7 @@ def _month_clause(area: Area) -> ColumnElement[bool]:
         case AreaLevel.COUNTY:
             return PatrolWorkerMonth.county_code == area.code
         case AreaLevel.TOWNSHIP | AreaLevel.GRID:
-            workers = select(GridWorker.id).join(Grid, Grid.id == GridWorker.grid_id).where(grid_clause(area))
+            workers = select(GridWorker.id).join(Grid, Grid.id == GridWorker.grid_id).where(grids_in(area))
             return PatrolWorkerMonth.worker_id.in_(workers)
     return PatrolWorkerMonth.worker_id.is_not(None)
 
@@ -267,7 +256,7 @@ def _areas(session: Session, area: Area, level: AreaLevel) -> pd.DataFrame:
     if LEVEL_ORDER.index(level) < LEVEL_ORDER.index(area.level):
         raise ValueError(f"level: {level.value} is not inside a {area.level.value}")
     if level is AreaLevel.GRID:  # one query, not one per township
-        rows = session.execute(select(Grid.code, Grid.name).where(grid_clause(area)).order_by(Grid.code)).all()
+        rows = session.execute(select(Grid.code, Grid.name).where(grids_in(area)).order_by(Grid.code)).all()
         return pd.DataFrame(
             {"code": [r[0] for r in rows], "name": [r[1] for r in rows], "name_en": [r[1] for r in rows]}
         )

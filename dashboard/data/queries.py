@@ -19,12 +19,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
+import pandas as pd
 from sqlalchemy import ColumnElement, and_, case, func, select
 from sqlalchemy.orm import Session
 
+from dashboard.data.areas import records_in
 from dashboard.data.city_zone import city_zone
-from dashboard.data.models import Grid, Incident, IncidentCityDay
-from dashboard.data.periods import CITY, Area, AreaLevel, Period, comparable_as_of, utc_now
+from dashboard.data.models import Incident, IncidentCityDay
+from dashboard.data.periods import CITY, Area, Period, comparable_as_of, utc_now
 from dashboard.data.vocab import IncidentKind, PlaceType
 
 SOLVE_WINDOWS = (30, 90)  # the N of the N-day solve rates leaders ask for
@@ -60,6 +62,12 @@ class CaseCounts:
 def percent_change(current: int, baseline: int) -> float | None:
     """Change of a count in percent; None when the baseline is zero (no meaningful percentage)."""
     return 100.0 * (current - baseline) / baseline if baseline else None
+
+
+def percent_changes(current: pd.Series, baseline: pd.Series) -> pd.Series:
+    """percent_change of each row's pair, the same rule over columns: NaN where the baseline is zero."""
+    base = baseline.astype("float64").replace(0.0, float("nan"))
+    return (current.astype("float64") - base) / base * 100.0
 
 
 def point_change(current: float | None, baseline: float | None) -> float | None:
@@ -98,19 +106,6 @@ class HeadlineFigures:
         return self.year_over_year.current
 
 
-def area_filter(area: Area) -> ColumnElement[bool]:
-    """The WHERE clause that keeps an area's incidents."""
-    match area.level:
-        case AreaLevel.CITY:
-            return and_(True)
-        case AreaLevel.COUNTY:
-            return Incident.county_code == area.code
-        case AreaLevel.TOWNSHIP:  # through the county's index: townships have none of their own
-            return and_(Incident.county_code == area.county_code, Incident.township_code == area.code)
-        case AreaLevel.GRID:
-            return Incident.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()
-
-
 def solved_within(session: Session, days: int) -> ColumnElement[bool]:
     """A criminal case solved less than `days` days after it was filed (the N-day solve rate's test)."""
     if session.get_bind().dialect.name == "postgresql":
@@ -140,7 +135,7 @@ def case_counts(
     cases, in one period and area."""
     start, end = period.utc_bounds(city_zone())
     as_of = as_of or utc_now()
-    where_area = area_filter(area)
+    where_area = records_in(Incident, area)
     solved = solved_clause(session, by=as_of, within_days=within_days)
     filed, solved_count = session.execute(
         select(func.count(), func.coalesce(func.sum(case((solved, 1), else_=0)), 0)).where(

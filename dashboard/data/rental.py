@@ -23,31 +23,20 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import func, select, true
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.data import drill
+from dashboard.data.areas import grids_in
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import Grid, Township
 from dashboard.data.periods import Area, AreaLevel
+from dashboard.data.queries import percent_changes
 from dashboard.data.solve_rates import area_rows
-from dashboard.data.trends import percent_change
 
 
 def _ratio(part: pd.Series, whole: pd.Series) -> pd.Series:
     return part.astype("float64") / whole.astype("float64").replace(0.0, np.nan) * 100.0
-
-
-def _grid_clause(area: Area) -> object:
-    match area.level:
-        case AreaLevel.CITY:
-            return true()
-        case AreaLevel.COUNTY:
-            return Grid.county_code == area.code
-        case AreaLevel.TOWNSHIP:
-            return Grid.township_code == area.code
-        case AreaLevel.GRID:
-            return Grid.code == area.code
 
 
 def rental_houses(
@@ -70,7 +59,7 @@ def rental_houses(
         key = None
     houses = func.coalesce(func.sum(Grid.rental_houses), 0).label("houses")
     query = select(houses) if key is None else select(key, houses).group_by(key)
-    query = query.where(_grid_clause(area))  # type: ignore[arg-type]
+    query = query.where(grids_in(area))
     if grids is not None:
         query = query.where(Grid.code.in_(grids))
     rows = [tuple(row) for row in session.execute(query)]
@@ -95,7 +84,7 @@ def rental_summary(session: Session, f: DrillFilter) -> pd.DataFrame:
     frame = pd.DataFrame([row])
     frame["share"] = _ratio(frame["rental"], frame["total"])
     frame["baseline_share"] = _ratio(frame["baseline_rental"], frame["baseline_total"])
-    frame["change"] = percent_change(frame["rental"], frame["baseline_rental"])
+    frame["change"] = percent_changes(frame["rental"], frame["baseline_rental"])
     frame["share_change_points"] = frame["share"] - frame["baseline_share"]
     frame["rental_houses"] = houses
     frame["per_100_houses"] = _ratio(frame["rental"], frame["rental_houses"])
@@ -120,7 +109,7 @@ def rental_by_area(session: Session, f: DrillFilter) -> pd.DataFrame:
     for name in ("rental", "total", "baseline_rental", "rental_houses"):
         frame[name] = frame[name].fillna(0).astype("int64")
     frame["share"] = _ratio(frame["rental"], frame["total"])
-    frame["change"] = percent_change(frame["rental"], frame["baseline_rental"])
+    frame["change"] = percent_changes(frame["rental"], frame["baseline_rental"])
     frame["per_100_houses"] = _ratio(frame["rental"], frame["rental_houses"])
     columns = ["code", "name", "name_en", "level", "rental", "total", "share", "baseline_rental", "change"]
     return frame[[*columns, "rental_houses", "per_100_houses"]]
@@ -149,7 +138,7 @@ def top_rental_grids(session: Session, f: DrillFilter, *, limit: int = 10) -> pd
             "rental_houses": pd.Series([int(labels.get(code, (0,) * 4)[3] or 0) for code in codes], dtype="int64"),
         }
     )
-    frame["change"] = percent_change(frame["rental"], frame["baseline_rental"])
+    frame["change"] = percent_changes(frame["rental"], frame["baseline_rental"])
     frame["per_100_houses"] = _ratio(frame["rental"], frame["rental_houses"])
     columns = ["code", "name", "township_code", "township_name", "rental", "baseline_rental", "change"]
     return frame[[*columns, "rental_houses", "per_100_houses"]]

@@ -16,7 +16,6 @@ from typing import Any
 import yaml  # type: ignore[import-untyped]
 
 from dashboard.config import ROOT
-from dashboard.data.events import HazardReported, IncidentReported
 from dashboard.data.vocab import (
     HAZARD_SUBTYPES,
     SUBTYPES,
@@ -176,11 +175,3 @@ def load(path: Path = ROUTING_FILE) -> Routing:
 @lru_cache(maxsize=1)
 def get_routing() -> Routing:
     return load()
-
-
-def route_of(report: IncidentReported | HazardReported, routing: Routing | None = None) -> Route:
-    """The route of a new report."""
-    routing = routing or get_routing()
-    if isinstance(report, IncidentReported):
-        return routing.incident(report.kind, report.subtype)
-    return routing.hazard(report.category, report.subtype, report.severity)

@@ -20,10 +20,11 @@ from enum import StrEnum
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import ColumnElement, select, true
+from sqlalchemy import select, true
 from sqlalchemy.orm import Session
 
 from dashboard.data import area_tree
+from dashboard.data.areas import records_in
 from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Department, Grid, Hazard, Incident
 from dashboard.data.periods import Area, AreaLevel, Period, utc_now
@@ -65,17 +66,6 @@ def escalation(hours_over: float) -> str:
     return "county" if hours_over >= ESCALATE_AFTER.total_seconds() / 3600 else "township"
 
 
-def _area_clause(model: Any, area: Area) -> ColumnElement[bool]:
-    match area.level:
-        case AreaLevel.COUNTY:
-            return model.county_code == area.code  # type: ignore[no-any-return]
-        case AreaLevel.TOWNSHIP:
-            return model.township_code == area.code  # type: ignore[no-any-return]
-        case AreaLevel.GRID:
-            return model.grid_id == select(Grid.id).where(Grid.code == area.code).scalar_subquery()  # type: ignore[no-any-return]
-    return model.id.is_not(None)  # type: ignore[no-any-return]
-
-
 def _closing(model: Any) -> Any:
     return model.closed_at if model is Incident else model.rectified_at
 
@@ -91,7 +81,7 @@ def closed_rows(session: Session, period: Period, area: Area, record: Record = R
         query = (
             select(model.county_code, model.township_code, Department.code, closing, model.deadline)
             .outerjoin(Department, Department.id == model.department_id)
-            .where(_area_clause(model, area), closing >= start, closing < end)
+            .where(records_in(model, area), closing >= start, closing < end)
         )
         rows = pd.DataFrame(
             [tuple(row) for row in session.execute(query)],
@@ -163,7 +153,7 @@ def overdue(
             )
             .join(Grid, Grid.id == model.grid_id)
             .outerjoin(Department, Department.id == model.department_id)
-            .where(_area_clause(model, area), _closing(model).is_(None), model.deadline < now)
+            .where(records_in(model, area), _closing(model).is_(None), model.deadline < now)
             .where(model.deadline >= since if since is not None else true())
             .order_by(model.deadline)
             .limit(limit)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from dashboard.data import drill
 from dashboard.data.filters import DrillFilter
 from dashboard.data.periods import Period, shift_months
+from dashboard.data.queries import percent_changes
 
 Grain = Literal["day", "week", "month"]
 GRAINS: tuple[Grain, ...] = ("day", "week", "month")
@@ -56,12 +57,6 @@ def bucket_of(days: pd.Series, starts: list[date]) -> np.ndarray:
     edges = np.array(starts, dtype="datetime64[D]")
     values: np.ndarray = pd.to_datetime(days).to_numpy().astype("datetime64[D]")  # vectorised: ~20x faster
     return np.maximum(np.searchsorted(edges, values, side="right") - 1, 0)
-
-
-def percent_change(current: pd.Series, baseline: pd.Series) -> pd.Series:
-    """Change of counts in percent, NaN where the baseline is 0."""
-    base = baseline.astype("float64").replace(0.0, np.nan)
-    return (current.astype("float64") - base) / base * 100.0
 
 
 def _bucketed(counts: pd.DataFrame, starts: list[date], series: str, name: str) -> pd.DataFrame:
@@ -117,6 +112,6 @@ def top_subtypes(session: Session, f: DrillFilter, *, limit: int = 10) -> pd.Dat
     frame = frame.merge(baseline[[*keys, "reported"]].rename(columns={"reported": "baseline"}), how="left", on=keys)
     frame["baseline"] = frame["baseline"].fillna(0).astype("int64")
     frame["current"] = frame["current"].astype("int64")
-    frame["change"] = percent_change(frame["current"], frame["baseline"])
+    frame["change"] = percent_changes(frame["current"], frame["baseline"])
     frame = frame.sort_values(["current", "kind", "subtype"], ascending=[False, True, True], kind="stable")
     return frame.head(limit).reset_index(drop=True)[["kind", "subtype", "current", "baseline", "change"]]

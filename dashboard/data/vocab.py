@@ -172,5 +172,6 @@ class AuditAction(StrEnum):
     TOKEN_REVOKED = "token_revoked"
     ALERT_ACKNOWLEDGED = "alert_acknowledged"  # an operator acknowledged an early-warning alert
     ALERT_ESCALATED = "alert_escalated"  # an operator (or the SLA clock) escalated one to the county
+    BULLETIN_EDITED = "bulletin_edited"  # a leader wrote a month's 下步工作要求 (the text before and after)
     RECORD_STEP = "record_step"  # a step in handling a record (dispatch, sign for, close …), as it was applied
     RECORD_STEP_REFUSED = "record_step_refused"  # a step refused: by the rules, the account's area, or a race lost

@@ -1,4 +1,4 @@
-"""The month's deck and PDF, built in the background on RQ, so a 10–20 s build never holds a web worker.
+"""The month's deck and PDF, built in the background on RQ, so a build of some seconds never holds a web worker.
 
 A click enqueues a build on the queue `<live prefix>exports` of the app's Redis and returns at once. Build workers
 (`python -m dashboard.exports.build_worker`) take builds one at a time each, so the number of workers running is the
@@ -16,13 +16,11 @@ from __future__ import annotations
 
 import re
 import time
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from uuid import uuid4
 
-import psutil
 from rq import Queue, get_current_job
 from rq.exceptions import InvalidJobOperation, NoSuchJobError
 from rq.job import Job, JobStatus
@@ -155,22 +153,11 @@ def read_build(build_id: str) -> Build | None:
     )
 
 
-def end_children() -> None:
-    """Stop whatever processes the build started and left running: a browser that never finished starting (the
-    renderer has nothing to close), or one a timeout cut off mid-chart. The fork runs one build, so every child of
-    it is the build's."""
-    children = psutil.Process().children(recursive=True)
-    for child in children:
-        with suppress(psutil.NoSuchProcess):
-            child.kill()
-    psutil.wait_procs(children, timeout=5)
-
-
 def build_month_file(fmt: str, query: dict[str, str], scope: str | None, lang: Language) -> None:
-    """The job a build worker runs: count the month, draw its charts, write the file under exports_dir(), reporting
-    progress in the job's meta. A bad query or a month with nothing to report fails the build with the reason."""
+    """The job a build worker runs: count the month, lay out its 通报, charts and tables (the bulletin numbered if it
+    was not yet), write the file under exports_dir(), reporting progress in the job's meta. A bad query or a month
+    with nothing to report fails the build with the reason."""
     from dashboard.exports.deck import build_deck  # the web workers never need these; the build worker loads them
-    from dashboard.exports.images import RENDERER
     from dashboard.exports.report_pdf import build_pdf
 
     job = get_current_job()
@@ -182,14 +169,11 @@ def build_month_file(fmt: str, query: dict[str, str], scope: str | None, lang: L
 
     progress(2, t("monthly.job.step.data", lang))
     try:
-        pack = month_pack(ExportRequest(query, area_of_code(scope), lang))
+        pack = month_pack(ExportRequest(query, area_of_code(scope), lang), issue=True)  # the file gives it its 文号
         body = (build_deck if fmt == "pptx" else build_pdf)(pack, progress)
     except (EmptyMonth, ValueError, LookupError, SQLAlchemyError) as error:  # a reason for the user
         write_meta(job, message=t("status.unavailable", lang) if isinstance(error, SQLAlchemyError) else str(error))
         raise
-    finally:
-        RENDERER.close()  # each build runs in a fork that ends with os._exit: no atexit closes its browser
-        end_children()
     path = exports_dir() / f"{job.id}.{fmt}"
     partial = path.with_suffix(".part")
     partial.write_bytes(body)

@@ -36,6 +36,9 @@ class ExportContent:
     area: str = ""  # the area shown, by name ("台州市", "椒江区"); "" when the title says it already
     span: Period | None = None  # the period as dates: names the downloaded file ("案件趋势-2026-10.png")
     definition: str = ""  # the 口径 of its figures (dashboard/definitions.py), printed in the footer of every file
+    # The kind of a column by its heading (dashboard/exports/columns.py: percent, change, points, code); a column left
+    # out is read from its heading's unit.
+    columns: Mapping[str, str] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:

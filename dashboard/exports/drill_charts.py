@@ -18,17 +18,13 @@ import plotly.graph_objects as go
 from sqlalchemy.orm import Session
 
 from dashboard.access.scope import OutOfScope, in_area, within
-from dashboard.callbacks import case_trends, rental_housing, solve_rates
-from dashboard.callbacks.filter_bar import criminal_cases
-from dashboard.callbacks.grid_detail import GRID_PERIODS, grid_period
 from dashboard.config import Language
 from dashboard.data import area_tree
 from dashboard.data.areas import GRID_CODE
 from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
-from dashboard.data.filters import DrillFilter
+from dashboard.data.filters import DrillFilter, criminal_cases
 from dashboard.data.periods import Area, Period
-from dashboard.data.records import RecordKind
 from dashboard.data.vocab import PlaceType
 from dashboard.exports.catalog import ExportContent, ExportRequest, register
 from dashboard.exports.records import CAP, record_rows
@@ -36,6 +32,9 @@ from dashboard.figures.common import baseline_name, vocab_label
 from dashboard.filter_url import FieldError, StoredFilter, parse_query
 from dashboard.formatting import format_count, period_label
 from dashboard.i18n import t
+from dashboard.views import case_trends, rental_housing, solve_rates
+from dashboard.views.grid_profile import GRID_PERIODS, grid_period
+from dashboard.views.records import RecordKind
 
 CLICK_HINT = re.compile(r"\s*[（(](点击|click)[^）)]*[）)]\s*$")  # "（点击下钻）": a hint for the screen, not a slide
 

@@ -18,19 +18,22 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from dashboard.access.scope import within
+from dashboard.bulletin import Bulletin, bulletin
 from dashboard.config import Language
-from dashboard.data import area_tree, monthly
+from dashboard.data import area_tree, bulletins, monthly
+from dashboard.data.bulletins import StoredBulletin
 from dashboard.data.city_zone import city_today
 from dashboard.data.db import session_scope
 from dashboard.data.monthly import MonthHeadline, MonthlyReport
 from dashboard.data.periods import Area, AreaLevel, Period
+from dashboard.exports import columns
 from dashboard.exports.catalog import CATALOG, ExportContent, ExportRequest, defined, register
 from dashboard.figures import monthly as figures
 from dashboard.figures.common import area_label as row_area_label
-from dashboard.formatting import format_count, format_percent_change, period_label
+from dashboard.formatting import format_count, period_label
 from dashboard.i18n import t
-from dashboard.kpis import Headline, figure_title, tile_text
-from dashboard.monthly_summary import summary_paragraph
+from dashboard.kpis import Headline, change, figure_title, small_base
+from dashboard.monthly_summary import percent
 from dashboard.monthly_url import month_query_or_error
 
 PREFIX = "monthly."
@@ -90,20 +93,51 @@ def _columns(frame: pd.DataFrame, names: dict[str, str], lang: Language, within:
     return shown.reset_index(drop=True)
 
 
+def _kinds(names: dict[str, str], kinds: dict[str, str], lang: Language, within: int | None = None) -> dict[str, str]:
+    """The kinds of the columns `_columns` heads (dashboard/exports/columns.py), by their headings."""
+    return {figures.column_title(key, lang, within=within): kinds[key] for key in names.values() if key in kinds}
+
+
+# What each monthly column holds, by its key (monthly.col.<key>): the files format them so.
+KINDS = {
+    "code": columns.CODE,
+    "filed_change": columns.CHANGE,
+    "rate": columns.PERCENT,
+    "rate_change": columns.POINTS,
+    "rental_change": columns.CHANGE,
+    "change": columns.CHANGE,
+    "rectification_rate": columns.PERCENT,
+    "compliance_rate": columns.PERCENT,
+}
+
+
 def _rounded(values: pd.Series, decimals: int = 2) -> pd.Series:
     return values.astype("float64").round(decimals)
 
 
 def headline_content(headline: MonthHeadline, view: MonthView) -> ExportContent:
-    """The KPI tiles' figures as a table: value, 同比, 环比 (the tiles' own text)."""
+    """The headline figures as a table: value, 同比, 环比, in the 通报's number style (one decimal, ▲▼; a column that
+    mixes percent and points says the unit in each cell)."""
     lang, figures_ = view.lang, headline.figures
+    comparisons = (figures_.year_over_year, figures_.period_over_period)
     rows: list[tuple[str, ...]] = []
     for figure in Headline:
-        text = tile_text(figure, figures_, lang)
-        title = figure_title(figure, lang, within=view.within)
-        rows.append((title, text.value, text.year_over_year, text.period_over_period))
+        points = figure is Headline.SOLVE_RATE
+        if points:
+            value = percent(figures_.current.solve_rate, lang)
+        else:
+            value = f"{format_count(int(getattr(figures_.current, figure.value)))}{t('unit.cases', lang)}"
+        texts = [
+            columns.change_text(change(figure, comparison), lang, points=points)
+            + (t("change.small_base", lang) if small_base(figure, comparison) else "")
+            for comparison in comparisons
+        ]
+        rows.append((figure_title(figure, lang, within=view.within), value, *texts))
     reported = (headline.reported, headline.baseline_reported, headline.previous_reported)
-    changes = [format_percent_change(monthly_change(reported[0], base), lang) for base in (reported[1], reported[2])]
+    changes = [
+        columns.change_text(monthly_change(reported[0], base), lang, points=False)
+        for base in (reported[1], reported[2])
+    ]
     rows.append((t("monthly.figure.reported", lang), f"{format_count(reported[0])}{t('unit.cases', lang)}", *changes))
     table = pd.DataFrame(rows, columns=[t(f"monthly.col.{key}", lang) for key in ("figure", "value", "yoy", "pop")])
     notes = tuple(f"{row[0]}：{row[1]}（{t('compare.year_over_year', lang)} {row[2]}）" for row in rows)
@@ -140,7 +174,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
     }
     notes = tuple(
         f"{row['area']}：{format_count(int(row['filed']))}{t('unit.cases', lang)}"
-        f"（{format_percent_change(_number(row['filed_change']), lang)}）"
+        f"（{columns.change_text(_number(row['filed_change']), lang, points=False)}）"
         for _, row in shown.head(3).iterrows()
     )
     return _content(
@@ -149,6 +183,7 @@ def ranking_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         _columns(shown, names, lang, view.within),
         figure=figures.area_ranking(frame, lang=lang),
         notes=notes,
+        columns=_kinds(names, KINDS, lang, view.within),
     )
 
 
@@ -162,22 +197,20 @@ def rising_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
     shown = frame.assign(change=_rounded(frame["change"]))
     names = {
         "code": "code",
-        "name": "grid",
-        "township_name": "township",
+        "place": "grid",
         "reported": "reported",
         "baseline": "baseline",
         "increase": "increase",
         "change": "change",
     }
-    notes = tuple(
-        f"{row['name']}（{row['township_name']}）：+{int(row['increase'])}" for _, row in frame.head(3).iterrows()
-    )
+    notes = tuple(f"{row['place']}：+{format_count(int(row['increase']))}" for _, row in frame.head(3).iterrows())
     return _content(
         view,
         "monthly.chart.rising",
         _columns(shown, names, lang),
         figure=figures.rising_grids(frame, lang=lang),
         notes=notes,
+        columns=_kinds(names, KINDS, lang),
     )
 
 
@@ -200,7 +233,7 @@ def hazards_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         rate = 100.0 * int(frame["rectified"].sum()) / found
         notes = (
             f"{t('monthly.col.found', lang)}：{format_count(found)}",
-            f"{t('monthly.rectification_rate', lang)}：{rate:.2f}%",
+            f"{t('monthly.rectification_rate', lang)}：{percent(rate, lang)}",
             f"{t('monthly.overdue', lang)}：{format_count(int(frame['overdue'].sum()))}",
         )
     return _content(
@@ -209,6 +242,7 @@ def hazards_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
         _columns(shown, names, lang),
         figure=figures.hazards_by_department(frame, lang=lang),
         notes=notes,
+        columns=_kinds(names, KINDS, lang),
     )
 
 
@@ -228,20 +262,29 @@ def patrols_content(frame: pd.DataFrame, view: MonthView) -> ExportContent:
     due = int(frame["worker_days"].sum())
     notes: tuple[str, ...] = ()
     if due:
-        notes = (f"{t('monthly.compliance_rate', lang)}：{100.0 * int(frame['compliant_days'].sum()) / due:.2f}%",)
+        rate = 100.0 * int(frame["compliant_days"].sum()) / due
+        notes = (f"{t('monthly.compliance_rate', lang)}：{percent(rate, lang)}",)
     return _content(
         view,
         "monthly.chart.patrols",
         _columns(shown, names, lang),
         figure=figures.patrol_compliance(frame, lang=lang),
         notes=notes,
+        columns=_kinds(names, KINDS, lang),
     )
 
 
-def summary_content(report: MonthlyReport, view: MonthView) -> ExportContent:
-    paragraph = summary_paragraph(report, view.subject, view.lang)
-    table = pd.DataFrame({t("monthly.summary_title", view.lang): [paragraph]})
-    return _content(view, "monthly.summary_title", table, notes=(paragraph,))
+def month_bulletin(report: MonthlyReport, view: MonthView, stored: StoredBulletin) -> Bulletin:
+    title = t("monthly.deck.title", view.lang, area=view.area_name)
+    return bulletin(report, stored, title=title, period=view.period, subject=view.subject, lang=view.lang)
+
+
+def summary_content(document: Bulletin, view: MonthView) -> ExportContent:
+    """The 通报 as a table: one row per paragraph, under its section (notes: the figures paragraph)."""
+    lang = view.lang
+    rows = [(heading, text) for heading, texts in document.sections(lang) for text in texts]
+    table = pd.DataFrame(rows, columns=[t("monthly.col.section", lang), t("monthly.col.text", lang)])
+    return _content(view, "monthly.summary_title", table, notes=(document.overview,))
 
 
 def _emptied(content: ExportContent) -> ExportContent:
@@ -256,7 +299,7 @@ def _emptied(content: ExportContent) -> ExportContent:
     )
 
 
-def report_contents(report: MonthlyReport, view: MonthView) -> dict[str, ExportContent]:
+def report_contents(report: MonthlyReport, view: MonthView, document: Bulletin) -> dict[str, ExportContent]:
     """Every content of the month, in page order (all empty for a month with nothing in it)."""
     contents = {
         HEADLINE: headline_content(report.headline, view),
@@ -264,7 +307,7 @@ def report_contents(report: MonthlyReport, view: MonthView) -> dict[str, ExportC
         RISING: rising_content(report.rising, view),
         HAZARDS: hazards_content(report.hazards, view),
         PATROLS: patrols_content(report.patrols, view),
-        SUMMARY: summary_content(report, view),
+        SUMMARY: summary_content(document, view),
     }
     if report.is_empty:
         contents = {name: _emptied(content) for name, content in contents.items()}
@@ -277,24 +320,31 @@ class MonthPack:
 
     view: MonthView
     report: MonthlyReport  # the counts behind the contents (the page draws its ranking table from them)
+    bulletin: Bulletin  # the 通报 the page shows and the files print
     contents: dict[str, ExportContent] = field(default_factory=dict)
     empty: bool = False
 
     @property
     def summary(self) -> str:
-        notes = self.contents[SUMMARY].notes
-        return notes[0] if notes else ""
+        """The figures paragraph (the 通报's 总体情况)."""
+        return self.bulletin.overview
 
     def empty_message(self) -> str:
         return t("monthly.empty_month", self.view.lang, area=self.view.area_name, period=self.view.period)
 
 
-def month_pack(request: ExportRequest) -> MonthPack:
-    """Count the month once and build every content from it (ValueError, OutOfScope as `month_view`)."""
+def month_pack(request: ExportRequest, *, issue: bool = False) -> MonthPack:
+    """Count the month once and build every content from it (ValueError, OutOfScope as `month_view`). `issue`: the
+    bulletin goes out as a file now, so it gets its number if it has none (a month with nothing in it never does)."""
     with session_scope() as session:
         view = month_view(session, request)
         report = monthly.monthly_report(session, view.month, view.area, within_days=view.within)
-    return MonthPack(view, report, report_contents(report, view), report.is_empty)
+        if issue and not report.is_empty:
+            stored = bulletins.issue(session, view.area, view.month)
+        else:
+            stored = bulletins.stored(session, view.area, view.month)
+    document = month_bulletin(report, view, stored)
+    return MonthPack(view, report, document, report_contents(report, view, document), report.is_empty)
 
 
 def _single(part: Callable[[Session, MonthView], ExportContent]) -> Callable[[ExportRequest], ExportContent]:
@@ -312,7 +362,8 @@ def _single(part: Callable[[Session, MonthView], ExportContent]) -> Callable[[Ex
 
 
 def _summary(session: Session, view: MonthView) -> ExportContent:
-    return summary_content(monthly.monthly_report(session, view.month, view.area, within_days=view.within), view)
+    report = monthly.monthly_report(session, view.month, view.area, within_days=view.within)
+    return summary_content(month_bulletin(report, view, bulletins.stored(session, view.area, view.month)), view)
 
 
 PARTS: dict[str, Callable[[Session, MonthView], ExportContent]] = {

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
     lang: Language = args.lang or get_settings().language
     query = {name: value for name, value in (("month", args.month), ("area", args.area)) if value}
     try:
-        pack = month_pack(ExportRequest(query, CITY, lang))
+        pack = month_pack(ExportRequest(query, CITY, lang), issue=True)  # the files give the bulletin its 文号
         written = write_pack(pack, args.out)
     except (EmptyMonth, ValueError, LookupError) as error:
         sys.stderr.write(f"pack: {error}\n")

@@ -1,6 +1,6 @@
 """A record table as a file: every record the page's filter selects (up to CAP), in the table's default order,
 with its columns named and shown as on screen: personal fields masked, codes by their labels, times on the city
-clock. The same query and the same masking as the on-screen table (dashboard.data.records)."""
+clock. The same query and the same masking as the on-screen table (dashboard.views.records)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from sqlalchemy.orm import Session
 
 from dashboard.config import Language
 from dashboard.data.filters import DrillFilter
-from dashboard.data.records import COUNT_CAP, TABLES, ColumnType, RecordKind, base_query, order_by
 from dashboard.data.vocab import PlaceType
 from dashboard.i18n import t
+from dashboard.views.records import COUNT_CAP, TABLES, ColumnType, RecordKind, base_query, order_by
 
 CAP = COUNT_CAP  # rows in one file at most: the table counts exactly up to here too
 

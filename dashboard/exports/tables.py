@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from dashboard.config import Language
 from dashboard.data.active_city import city_title
+from dashboard.exports import columns as kinds
 from dashboard.exports.catalog import ExportContent
 from dashboard.exports.images import display_width, export_stamp, subtitle
 from dashboard.i18n import t
@@ -86,14 +87,25 @@ def sheet_name(title: str) -> str:
     return SHEET_NAME_BAD.sub(" ", title)[:31] or "Sheet1"
 
 
+# Excel number formats by column kind (dashboard/exports/columns.py): percentages stored as fractions, so a formula
+# over them is right and the sheet shows the % sign; a change with ▲▼ instead of a sign; points as plain numbers,
+# their unit in the heading.
+PERCENT_FORMATS = {
+    kinds.PERCENT: "0.0%",
+    kinds.CHANGE: '"▲"0.0%;"▼"0.0%;0.0%',
+    kinds.POINTS: '"▲"0.0;"▼"0.0;0.0',
+}
+
+
 def table_xlsx(content: ExportContent, lang: Language) -> bytes:
     """The table as an XLSX workbook of one sheet (openpyxl's streaming mode: 10,000 record rows in about 2 s)."""
-    columns = [str(name) for name in content.table.columns]
-    data = rows_of(content.table)
+    found = kinds.kinds(content)
+    columns = [kinds.plain_header(str(name), kind) for name, kind in zip(content.table.columns, found, strict=True)]
+    data = [[fraction(value, kind) for value, kind in zip(row, found, strict=True)] for row in rows_of(content.table)]
     widths = [display_width(name) for name in columns]
     for row in data:
         for index, value in enumerate(row):
-            widths[index] = max(widths[index], display_width(shown(value)))
+            widths[index] = max(widths[index], display_width(shown(value, found[index])))
     floats = [pd.api.types.is_float_dtype(content.table[column].dtype) for column in content.table.columns]
     book = Workbook(write_only=True)
     sheet = book.create_sheet(sheet_name(content.title))
@@ -107,7 +119,12 @@ def table_xlsx(content: ExportContent, lang: Language) -> bytes:
     sheet.append([])
     sheet.append([styled(sheet, name, font=Font(bold=True), fill=HEADER_FILL) for name in columns])
     for row in data:
-        sheet.append([typed(sheet, value, is_float) for value, is_float in zip(row, floats, strict=True)])
+        sheet.append(
+            [
+                typed(sheet, value, is_float, PERCENT_FORMATS.get(kind or ""))
+                for value, is_float, kind in zip(row, floats, found, strict=True)
+            ]
+        )
     sheet.append([])
     for line in footer_lines(content, lang):
         sheet.append([styled(sheet, line)])
@@ -136,9 +153,24 @@ def styled(sheet: Any, value: Any, *, font: Font | None = None, fill: PatternFil
     return cell
 
 
-def typed(sheet: Any, value: Any, is_float: bool) -> Any:
-    """A data cell: dates and times formatted as such, decimals to one place, long text wrapped; others as they are."""
-    if isinstance(value, datetime):
+def fraction(value: Any, kind: str | None) -> Any:
+    """A percentage (78.2) as the fraction a percent format shows (0.782); any other value as it is."""
+    if (
+        kind in PERCENT_FORMATS
+        and kind != kinds.POINTS
+        and isinstance(value, int | float)
+        and not isinstance(value, bool)
+    ):
+        return value / 100.0
+    return value
+
+
+def typed(sheet: Any, value: Any, is_float: bool, percent_format: str | None = None) -> Any:
+    """A data cell: dates and times formatted as such, percentages and points by their kind, other decimals to one
+    place, long text wrapped; others as they are."""
+    if percent_format is not None and isinstance(value, int | float) and not isinstance(value, bool):
+        number_format = percent_format
+    elif isinstance(value, datetime):
         number_format = "yyyy-mm-dd hh:mm"
     elif isinstance(value, date):
         number_format = "yyyy-mm-dd"
@@ -156,9 +188,12 @@ def typed(sheet: Any, value: Any, is_float: bool) -> Any:
     return cell
 
 
-def shown(value: Any) -> str:
+def shown(value: Any, kind: str | None = None) -> str:
+    """A cell as the sheet shows it (for the column's width)."""
     if value is None:
         return ""
+    if kind in PERCENT_FORMATS and isinstance(value, int | float):
+        return f"▲{abs(value) * (1 if kind == kinds.POINTS else 100):.1f}%"
     if isinstance(value, float):
         return f"{value:.1f}"
     if isinstance(value, datetime):

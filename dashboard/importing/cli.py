@@ -16,7 +16,6 @@ from pathlib import Path
 
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine
-from dashboard.data.seed.seeder import ensure_schema
 from dashboard.importing.grids import import_grids, read_features
 from dashboard.importing.mapping import MappingError, load_grid_mapping, load_record_mapping
 from dashboard.importing.readers import ReadError, read_parts
@@ -24,6 +23,7 @@ from dashboard.importing.record_import import import_records
 from dashboard.importing.report import ImportReport
 from dashboard.importing.sample import write_sample
 from dashboard.logs import configure_logging
+from dashboard.seed.seeder import ensure_schema
 
 log = logging.getLogger("dashboard.importing")
 

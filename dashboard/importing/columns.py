@@ -1,6 +1,6 @@
-"""Checked import rows (a DataFrame in a model's columns) as the seeder's column arrays (dashboard.data.seed.columns),
-so the seeder's bulk writers (binary COPY on PostgreSQL, executemany on SQLite: dashboard/data/seed/bulk.py) and
-array rollups (dashboard/data/seed/daily.py) take them as they are."""
+"""Checked import rows (a DataFrame in a model's columns) as the seeder's column arrays (dashboard.seed.columns),
+so the seeder's bulk writers (binary COPY on PostgreSQL, executemany on SQLite: dashboard/seed/bulk.py) and
+array rollups (dashboard/seed/daily.py) take them as they are."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ import pandas as pd
 from sqlalchemy import Connection, DateTime, Float, Integer
 
 from dashboard.data.models import Base
-from dashboard.data.seed import columns as seed
-from dashboard.data.seed.bulk import PostgresWriter, SqliteWriter
+from dashboard.seed import columns as seed
+from dashboard.seed.bulk import PostgresWriter, SqliteWriter
 
 BATCH_ROWS = 50_000
 UNSORTED = frozenset({"event_id", "summary"})  # (nearly) a distinct value per row, and no rollup keyed on it

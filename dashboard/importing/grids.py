@@ -378,7 +378,7 @@ def stranded_accounts(connection: Connection) -> list[str]:
     if not stranded:
         return []
     return [f"{len(stranded)} accounts are scoped to areas the city no longer has: {', '.join(stranded[:10])} "
-            "(python -m dashboard.data.users set NAME --area CODE)"]  # fmt: skip
+            "(python -m dashboard users set NAME --area CODE)"]  # fmt: skip
 
 
 def _earlier_sources() -> dict[str, str]:

@@ -24,7 +24,6 @@ from tqdm import tqdm
 from dashboard.data.city_zone import city_zone
 from dashboard.data.models import Base, Hazard, Incident
 from dashboard.data.rollups import DRILL_ROLLUPS
-from dashboard.data.seed import columns as seed
 from dashboard.importing.columns import seed_table, write_table
 from dashboard.importing.mapping import RecordMapping
 from dashboard.importing.parts import checked_parts
@@ -33,6 +32,7 @@ from dashboard.importing.records import Checker, load_grid_lookup, no_grids
 from dashboard.importing.report import ImportReport
 from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
 from dashboard.importing.schema import schema_present
+from dashboard.seed import columns as seed
 
 
 def model_of(mapping: RecordMapping) -> Any:

@@ -1,5 +1,5 @@
 """Keeping the rollups in step with imported rows, fast: the new rows' counts are computed in memory by the
-seeder's array rollups (dashboard.data.seed.daily, which a test holds equal to `rebuild_rollups` over the stored
+seeder's array rollups (dashboard.seed.daily, which a test holds equal to `rebuild_rollups` over the stored
 rows) and added onto the rollup tables (insert, or add to the row with the same key). Counting only the new rows
 costs a sort of the import; `rebuild_rollups` would read every stored row again. A rollup count is a sum over
 rows, and an imported row is whole (its filing and solving are known), so adding the new rows' counts gives what a
@@ -16,10 +16,10 @@ from sqlalchemy.dialects import sqlite
 
 from dashboard.data.models import Base
 from dashboard.data.rollups import DRILL_ROLLUPS, utc_offset
-from dashboard.data.seed import columns as seed
-from dashboard.data.seed.bulk import sqlite_values
-from dashboard.data.seed.daily import drill_rollups, hazard_daily, incident_daily
 from dashboard.data.unnest import insert_unnested
+from dashboard.seed import columns as seed
+from dashboard.seed.bulk import sqlite_values
+from dashboard.seed.daily import drill_rollups, hazard_daily, incident_daily
 
 BATCH = 20_000
 

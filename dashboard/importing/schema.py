@@ -8,7 +8,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect
 
-from dashboard.data.seed.seeder import TABLES
+from dashboard.seed.seeder import TABLES
 
 
 def schema_present(engine: Engine) -> bool:

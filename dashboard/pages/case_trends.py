@@ -8,17 +8,17 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.callbacks.case_trends import default_grain
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import with_export
 from dashboard.components.filter_bar import chart, definition_line, filter_bar, kpi_area, kpi_period, selection_line
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.data.records import RecordKind
 from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
+from dashboard.views.case_trends import default_grain
+from dashboard.views.records import RecordKind
 
 PATH = "/trends"
 

@@ -19,9 +19,9 @@ from dashboard.components.page import page_frame
 from dashboard.components.wall_chart import wall_chart
 from dashboard.config import get_settings
 from dashboard.data.city_extent import city_bounds
-from dashboard.data.grid_metrics import GridMetric
 from dashboard.i18n import t
 from dashboard.kpis import Headline
+from dashboard.pipeline.grid_metrics import GridMetric
 from dashboard.tile_period import parse_tile_period, parse_tile_within
 from dashboard.wall_tour import TourError, parse_tour
 

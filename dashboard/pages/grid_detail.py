@@ -5,14 +5,14 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
-from dashboard.callbacks.grid_detail import GRID_PERIODS
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.data.records import RecordKind
 from dashboard.i18n import t
 from dashboard.kpis import Headline
+from dashboard.views.grid_profile import GRID_PERIODS
+from dashboard.views.records import RecordKind
 
 dash.register_page(__name__, path="/grid", name=t("page.grid"), order=40)
 

@@ -1,6 +1,7 @@
 """月度通报, the leaders' month: a month (default the last full one) against the same month last year and the month
-before: the headline tiles, a generated summary, the areas ranked with up/down marks, the grids that rose most,
-hazard rectification by department and patrol compliance by area; the month as a meeting deck or a PDF.
+before: the headline tiles, the 通报 (its 下步工作要求 edited and kept here), the areas ranked with up/down marks,
+the grids that rose most, hazard rectification by department and patrol compliance by area; the month as a meeting
+deck or a PDF.
 
 The address holds the view (`?month=2026-10&area=331004&within=30`, dashboard/monthly_url.py); changing the month,
 the area or the solve rate's window writes the address, which renders the page again from it."""
@@ -11,6 +12,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.bulletin import bulletin_editor
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
 from dashboard.components.filter_bar import chart, definition_line, solve_window
@@ -51,7 +53,8 @@ def layout(**query: str | list[str]) -> html.Div:
         html.Section(
             [
                 html.H2(t("monthly.summary_title")),
-                dcc.Loading(html.P(id=ids.Monthly.SUMMARY, className="monthly-summary-text"), type="dot"),
+                dcc.Loading(html.Div(id=ids.Monthly.SUMMARY, className="monthly-summary-text"), type="dot"),
+                bulletin_editor(),
                 footnote(SUMMARY, within=asked.within),
                 export_menu(SUMMARY, table=True),
                 export_bar(),

@@ -15,10 +15,10 @@ from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_per
 from dashboard.components.footnote import footnote
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.data.records import RecordKind
 from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
+from dashboard.views.records import RecordKind
 
 PATH = "/rental-housing"
 

@@ -17,10 +17,10 @@ from redis.asyncio import Redis as AsyncRedis
 
 from dashboard.access.scope import in_area
 from dashboard.config import get_settings
-from dashboard.data.feed import features
 from dashboard.data.periods import Area
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
-from dashboard.data.streams import Entry, as_entries
+from dashboard.pipeline.feed import features
+from dashboard.pipeline.streams import Entry, as_entries
 from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, frame, stream_order
 from dashboard.push.quota import Place, renew
 

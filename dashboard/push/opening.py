@@ -6,8 +6,8 @@ from functools import partial
 
 from dashboard.access.scope import in_area
 from dashboard.config import get_settings
-from dashboard.data.feed import features_after, latest_features
 from dashboard.data.redis_client import get_redis
+from dashboard.pipeline.feed import features_after, latest_features
 from dashboard.push.admission import Admitted
 from dashboard.push.frames import frame, within_area
 

@@ -30,8 +30,8 @@ from sqlalchemy.orm import Session
 
 from dashboard.data.geography import Grid
 from dashboard.data.models import Hazard, HazardDaily, IncidentCityHourMonth, IncidentDaily
-from dashboard.data.seed import distributions as dist
 from dashboard.data.vocab import HazardCategory, HazardSeverity, IncidentKind, PlaceType
+from dashboard.seed import distributions as dist
 from dashboard.simulation.draws import Family
 from dashboard.simulation.seeded import profile_volumes, rhythm_of
 

@@ -19,9 +19,9 @@ from sqlalchemy import select
 from dashboard.data.casework import MODELS, locate
 from dashboard.data.db import session_scope
 from dashboard.data.handling import RULES, Actor, Refusal, Step, check
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
 from dashboard.ingest import step_event
+from dashboard.pipeline.streams import append_events
 
 log = logging.getLogger("dashboard.simulate")
 COMMAND = Actor("sim-command", Role.CITY_OPERATOR, None)  # the city's command room

@@ -1,4 +1,4 @@
-"""The seeded Taizhou's draws: the seed's own distributions (dashboard.data.seed.distributions), at this year's rates
+"""The seeded Taizhou's draws: the seed's own distributions (dashboard.seed.distributions), at this year's rates
 of the stored history: kinds and subtypes in their proportions, hotspot grids, place types, points inside the
 grid, each kind's rhythm over the hours, weekdays and seasons."""
 
@@ -11,10 +11,10 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from dashboard.data.models import Hazard, Incident
-from dashboard.data.seed import distributions as dist
-from dashboard.data.seed.city import City
-from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.vocab import HazardCategory, IncidentKind, PlaceType
+from dashboard.seed import distributions as dist
+from dashboard.seed.city import City
+from dashboard.seed.profiles import DEFAULT
 from dashboard.simulation.draws import Family
 
 

@@ -16,10 +16,10 @@ from redis import Redis
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, from_stream
 from dashboard.data.models import Alert, Grid, Hazard, Incident
-from dashboard.data.streams import as_entries
 from dashboard.data.vocab import IncidentKind
+from dashboard.pipeline.events import HazardReported, IncidentReported, MalformedEvent, from_stream
+from dashboard.pipeline.streams import as_entries
 from dashboard.warning.rules import Report
 
 REPLAY = timedelta(minutes=10)  # the stream read back on a rebuild; reports this recent are evaluated again

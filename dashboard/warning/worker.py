@@ -30,7 +30,7 @@ from dashboard.data.db import session_scope
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import REDIS_DOWN
 from dashboard.data.routing import get_routing
-from dashboard.data.streams import as_entries
+from dashboard.pipeline.streams import as_entries
 from dashboard.warning import alerts, baseline_store, sweeps, windows
 from dashboard.warning.backoff import Backoff
 from dashboard.warning.baseline import HourOfWeekBaseline, load_baselines

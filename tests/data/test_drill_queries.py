@@ -21,17 +21,17 @@ from sqlalchemy import DateTime, select, text
 
 from dashboard.config import get_settings
 from dashboard.data import area_tree, rental, solve_rates, trends
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.filters import Compare, DrillFilter
 from dashboard.data.periods import CITY, Area, AreaLevel, Period
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import DRILL_ROLLUPS, rebuild_drill_rollups
-from dashboard.data.seed import seed_database
-from dashboard.data.seed.seeder import city_today
 from dashboard.data.vocab import IncidentKind
-from tests.events import incident_reported, incident_updated
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
+from dashboard.seed import seed_database
+from dashboard.seed.seeder import city_today
+from tests.support.events import incident_reported, incident_updated
 
 ZONE = ZoneInfo("Asia/Shanghai")
 
@@ -424,7 +424,7 @@ def drill_rollup_rows() -> dict[str, set[tuple[Any, ...]]]:
 
 def test_children_and_names_come_from_the_city_tables() -> None:
     with session_scope() as session:
-        from tests.factories import add_city
+        from tests.support.factories import add_city
 
         add_city(session)
     with session_scope() as session:

@@ -13,7 +13,7 @@ from dashboard.data.heat import density, replay
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.rollups import rebuild_rollups
 from dashboard.data.vocab import IncidentKind, PlaceType
-from tests.factories import add_city, incident, utc
+from tests.support.factories import add_city, incident, utc
 
 MARCH = Period(date(2025, 3, 1), date(2025, 4, 1))
 SPOTS = [(28.0050, 121.0050), (28.0060, 121.0050), (28.0060, 121.0070)]  # centres of 0.0005° cells

@@ -7,7 +7,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from dashboard.data.db import get_engine, session_scope
-from tests.factories import add_city, hazard, incident
+from tests.support.factories import add_city, hazard, incident
 
 NOON = datetime(2026, 5, 1, 4)
 

@@ -1,4 +1,4 @@
-"""月度通报 figures against independent counts over the raw rows (tests/monthly_data.py)."""
+"""月度通报 figures against independent counts over the raw rows (tests/support/monthly_data.py)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from dashboard.data import monthly
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.rollups import rebuild_rollups
-from tests.factories import add_city, incident, utc
-from tests.monthly_data import (
+from tests.support.factories import add_city, incident, utc
+from tests.support.monthly_data import (
     AS_OF,
     MONTH,
     add_month_city,

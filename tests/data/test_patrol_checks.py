@@ -9,7 +9,7 @@ from dashboard.data.db import session_scope
 from dashboard.data.models import GridWorker, PatrolLog
 from dashboard.data.patrol_checks import suspicious_patrols
 from dashboard.data.periods import CITY, Area, Period
-from tests.factories import add_city
+from tests.support.factories import add_city
 
 DAY = datetime(2026, 3, 2, 1)  # 09:00 in Taizhou
 

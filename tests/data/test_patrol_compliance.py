@@ -12,7 +12,7 @@ from dashboard.data import patrol_compliance
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.models import GridWorker, PatrolLog, PatrolWorkerDay, PatrolWorkerMonth
 from dashboard.data.periods import CITY, Area, AreaLevel, Period
-from tests.factories import GRIDS, TOWNSHIPS, add_city
+from tests.support.factories import GRIDS, TOWNSHIPS, add_city
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 3, 11))
 TODAY = date(2026, 3, 8)  # the period is not over: 1-7 March count
@@ -183,10 +183,10 @@ def test_compliance_by_grid_inside_a_township():
 
 def test_the_consumer_keeps_the_rollup_as_patrols_start_and_end():
     from dashboard.config import get_settings
-    from dashboard.data.consumer import StreamConsumer
-    from dashboard.data.events import parse_event, stream_fields
     from dashboard.data.redis_client import get_redis
-    from tests.events import add_worker, patrol_ended, patrol_started
+    from dashboard.pipeline.consumer import StreamConsumer
+    from dashboard.pipeline.events import parse_event, stream_fields
+    from tests.support.events import add_worker, patrol_ended, patrol_started
 
     with session_scope() as session:
         add_city(session)

@@ -13,7 +13,7 @@ import pytest
 from dashboard.data.db import get_engine, session_scope
 from dashboard.data.periods import CITY, Area, Period
 from dashboard.data.queries import case_counts, headline_figures
-from tests.factories import GRIDS, TOWNSHIPS, add_city, incident, utc
+from tests.support.factories import GRIDS, TOWNSHIPS, add_city, incident, utc
 
 AS_OF = datetime(2026, 11, 25, 12)
 YTD = Period(date(2026, 1, 1), date(2026, 11, 26))

@@ -13,7 +13,8 @@ from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.models import AuditEntry, GridWorker, PatrolLog, PersonOfConcern, RentalHouse
 from dashboard.data.periods import CITY, Area, Period
-from dashboard.data.records import (
+from dashboard.data.vocab import IncidentKind, Role
+from dashboard.views.records import (
     COUNT_CAP,
     NotAllowed,
     RecordKind,
@@ -24,8 +25,7 @@ from dashboard.data.records import (
     fetch_records,
     unmask,
 )
-from dashboard.data.vocab import IncidentKind, Role
-from tests.factories import add_city, hazard, incident, utc
+from tests.support.factories import add_city, hazard, incident, utc
 
 MARCH = Period(date(2025, 3, 1), date(2025, 4, 1))
 GRID = "331004-001-0001"
@@ -269,7 +269,7 @@ def test_unmasking_is_refused_to_other_roles_and_outside_the_scope_and_writes_no
 
 
 def test_the_count_is_capped_on_large_sets(city, monkeypatch):
-    monkeypatch.setattr("dashboard.data.records.COUNT_CAP", 10)
+    monkeypatch.setattr("dashboard.views.records.COUNT_CAP", 10)
     got = page(RecordKind.INCIDENTS, grid_march(), start=0, end=20)
     assert (got.total, got.exact, len(got.rows)) == (11, False, 20)
     assert COUNT_CAP == 10_000

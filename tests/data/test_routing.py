@@ -12,16 +12,16 @@ import yaml
 from sqlalchemy import select
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.models import Department, Hazard, Incident
 from dashboard.data.redis_client import get_redis
 from dashboard.data.routing import ROUTING_FILE, RoutingError, get_routing, parse
-from dashboard.data.seed.distributions import DEPARTMENTS, department_id
 from dashboard.data.vocab import HAZARD_SUBTYPES, SUBTYPES, HazardSeverity, Platform
-from tests.events import add_worker, hazard_reported, incident_reported
-from tests.factories import add_city
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
+from dashboard.seed.distributions import DEPARTMENTS, department_id
+from tests.support.events import add_worker, hazard_reported, incident_reported
+from tests.support.factories import add_city
 
 
 def raw_matrix() -> dict[str, Any]:
@@ -62,7 +62,7 @@ def test_the_seeded_history_routes_by_the_same_matrix():
     routing = get_routing()
     assert {d.code: d.platform for d in DEPARTMENTS} == routing.departments
     ids = {d.code: number for number, d in enumerate(DEPARTMENTS, start=1)}
-    from dashboard.data.seed.distributions import HAZARD_DEPARTMENT, INCIDENT_DEPARTMENT
+    from dashboard.seed.distributions import HAZARD_DEPARTMENT, INCIDENT_DEPARTMENT
 
     for kind, subtypes in SUBTYPES.items():
         for subtype in subtypes:

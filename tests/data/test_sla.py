@@ -12,7 +12,7 @@ from dashboard.data import sla
 from dashboard.data.db import session_scope
 from dashboard.data.models import Department, Hazard, Incident
 from dashboard.data.periods import CITY, Area, Period
-from tests.factories import GRIDS, TOWNSHIPS, add_city, hazard, incident
+from tests.support.factories import GRIDS, TOWNSHIPS, add_city, hazard, incident
 
 PERIOD = Period(date(2026, 3, 1), date(2026, 5, 1))
 NOW = datetime(2026, 5, 10, 4)

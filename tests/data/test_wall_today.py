@@ -11,7 +11,7 @@ import pandas as pd
 from dashboard.data.db import session_scope
 from dashboard.data.periods import CITY, Area, AreaLevel
 from dashboard.data.wall_today import hourly_reports, reports_by_area, reports_by_kind, with_coverage
-from tests.factories import add_city, hazard, incident
+from tests.support.factories import add_city, hazard, incident
 
 ZONE = "Asia/Shanghai"  # UTC+8
 TODAY = date(2026, 3, 10)

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.redis_client import get_redis
+from dashboard.pipeline.consumer import StreamConsumer
 
 
 @pytest.fixture

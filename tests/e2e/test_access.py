@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
-from tests.accounts import sign_in
-from tests.factories import add_city
+from tests.support.accounts import sign_in
+from tests.support.factories import add_city
 
 
 def test_a_county_leader_opens_its_own_grids_and_is_told_the_others_are_not_its_own(dash_app, dash_duo):

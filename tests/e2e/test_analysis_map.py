@@ -11,9 +11,9 @@ from sqlalchemy import text
 
 from dashboard.data.db import session_scope
 from dashboard.i18n import t
-from tests.accounts import sign_in
 from tests.e2e.test_grid_detail import GRID, at_city_hour, city_today, clicked
-from tests.factories import add_city, incident
+from tests.support.accounts import sign_in
+from tests.support.factories import add_city, incident
 
 pytestmark = pytest.mark.browser
 SPOTS = [(28.0050, 121.0050), (28.0060, 121.0050), (28.0060, 121.0070)]

@@ -6,7 +6,7 @@ from sqlalchemy import text
 
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
-from tests.accounts import sign_in
+from tests.support.accounts import sign_in
 
 
 def rows(dash_duo) -> list[list[str]]:

@@ -16,15 +16,15 @@ from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.models import AuditEntry, Department
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
-from tests.accounts import PASSWORD, account, sign_in
-from tests.browser import CHROMIUM, CHROMIUM_FLAGS
-from tests.events import add_worker, incident_reported
-from tests.factories import add_city
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
+from tests.support.accounts import PASSWORD, account, sign_in
+from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city
 
 pytestmark = pytest.mark.browser
 SUMMARY = "楼上楼下漏水纠纷"

@@ -12,18 +12,18 @@ import pytest
 from dash.testing.wait import until
 from sqlalchemy import text
 
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event
-from dashboard.data.live import LiveState
 from dashboard.data.models import PatrolLog
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
-from tests.accounts import sign_in
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.live import LiveState
+from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
-from tests.events import add_worker, hazard_reported, incident_reported
-from tests.factories import add_city, hazard, incident
-from tests.servers import RedisServer
+from tests.support.accounts import sign_in
+from tests.support.events import add_worker, hazard_reported, incident_reported
+from tests.support.factories import add_city, hazard, incident
+from tests.support.servers import RedisServer
 
 pytestmark = pytest.mark.browser
 XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
@@ -41,11 +41,27 @@ def drawn(dash_duo, what: str) -> int:
     return dash_duo.driver.execute_script(f"return window.commandCenter ? window.commandCenter.{what}.size : 0")
 
 
-def test_the_map_draws_every_grid_and_the_county_outlines(dash_app, dash_duo):
+PANELS = """return Array.from(document.querySelectorAll('.wall-panel')).map((panel) => {
+  const r = panel.getBoundingClientRect();
+  return {cls: panel.className, left: r.left, top: r.top, right: r.right, bottom: r.bottom};
+});"""
+
+
+def test_the_map_draws_every_grid_and_the_county_outlines_with_every_panel_in_its_own_place(dash_app, dash_duo):
     sign_in(dash_duo, dash_app)
     dash_duo.wait_for_element(".leaflet-container")
     dash_duo._wait_for_callbacks()
     until(lambda: drawn(dash_duo, "cells") == 7369, timeout=20)
+    panels = dash_duo.driver.execute_script(PANELS)  # the interactive page: tiles, charts, map, alerts, feed
+    assert len(panels) >= 7
+    for i, a in enumerate(panels):
+        for b in panels[i + 1 :]:
+            width = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            height = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            assert width < 1 or height < 1, f"{a['cls']} overlaps {b['cls']}"
+    graphs = "return Array.from(document.querySelectorAll('.wall-graph')).map((g) => g.getBoundingClientRect().height)"
+    heights = dash_duo.driver.execute_script(graphs)
+    assert len(heights) == 3 and min(heights) >= 200, heights  # each chart drawn at a size one can read
     assert dash_duo.get_logs() == []
 
 

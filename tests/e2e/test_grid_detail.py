@@ -20,8 +20,8 @@ from dashboard.data.db import session_scope
 from dashboard.data.models import GridWorker, PatrolLog, PersonOfConcern, RentalHouse
 from dashboard.data.vocab import Role
 from dashboard.i18n import t
-from tests.accounts import sign_in
-from tests.factories import add_city, hazard, incident
+from tests.support.accounts import sign_in
+from tests.support.factories import add_city, hazard, incident
 
 pytestmark = pytest.mark.browser
 GRID = "331004-001-0001"

@@ -8,7 +8,7 @@ import pytest
 from dashboard.components.map import overlay_options
 from dashboard.config import get_settings
 from dashboard.data.coordinates import to_wgs84, wgs84_to_gcj02
-from tests.accounts import sign_in
+from tests.support.accounts import sign_in
 
 SEATS = [
     (28.68, 121.44),

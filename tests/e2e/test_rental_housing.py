@@ -9,9 +9,9 @@ from dash.testing.wait import until
 from sqlalchemy import text
 
 from dashboard.data.db import session_scope
-from tests.accounts import sign_in
-from tests.drill_data import END, START, add_drill_city
 from tests.e2e.drill import click_bar, crumbs, open_view, path_and_query, summary, texts
+from tests.support.accounts import sign_in
+from tests.support.drill_data import END, START, add_drill_city
 
 pytestmark = pytest.mark.browser
 VIEW = "/rental-housing?period=custom&from=2025-03-01&to=2025-08-31"

@@ -10,8 +10,8 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.data.db import session_scope
-from tests.accounts import sign_in
-from tests.factories import add_city, incident
+from tests.support.accounts import sign_in
+from tests.support.factories import add_city, incident
 
 pytestmark = pytest.mark.browser
 

@@ -9,15 +9,15 @@ from selenium.webdriver.common.keys import Keys
 
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.redis_client import get_redis
+from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.warning.worker import WarningWorker
-from tests.accounts import sign_in
 from tests.data import test_patrol_compliance as patrol_data
 from tests.data import test_sla as sla_data
 from tests.e2e.drill import open_view, texts
-from tests.events import add_worker, incident_reported
-from tests.factories import add_city
+from tests.support.accounts import sign_in
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city
 
 pytestmark = pytest.mark.browser
 

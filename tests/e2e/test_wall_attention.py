@@ -9,14 +9,14 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from dashboard.warning import alerts
-from tests.accounts import sign_in
-from tests.events import hazard_reported
-from tests.factories import add_city, alert
+from tests.support.accounts import sign_in
+from tests.support.events import hazard_reported
+from tests.support.factories import add_city, alert
 
 pytestmark = pytest.mark.browser
 SPIKE = json.dumps({"hours": 3, "observed": 9, "expected": 0.8})

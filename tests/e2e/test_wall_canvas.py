@@ -15,14 +15,15 @@ from sqlalchemy import text
 
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
-from tests.accounts import sign_in
-from tests.events import incident_reported
-from tests.factories import add_city, alert
+from dashboard.pipeline.events import parse_event, stream_fields
+from dashboard.pipeline.streams import append_events
+from tests.support.accounts import sign_in
+from tests.support.drill_data import add_drill_city
+from tests.support.events import incident_reported
+from tests.support.factories import add_city, alert
 
 pytestmark = pytest.mark.browser
 
@@ -301,4 +302,86 @@ def test_the_county_tour_takes_the_wall_to_a_county_its_map_title_and_charts(das
     (left, top), (right, bottom) = layout["city"]
     assert max((right - left) / layout["size"][0], (bottom - top) / layout["size"][1]) >= 0.80
     dash_duo.wait_for_text_to_equal("#wall-areas-title", "各乡镇（街道）今日上报与巡查覆盖", timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+# The pages a wall turns to, with the drill-down test city's rows in view (2025): each on the canvas as on a screen.
+ROTATED = {
+    "/trends": "period=custom&from=2025-03-01&to=2025-08-31",
+    "/solve-rates": "period=custom&from=2025-03-01&to=2025-08-31",
+    "/rental-housing": "period=custom&from=2025-03-01&to=2025-08-31",
+    "/monthly": "month=2025-06",
+}
+PANELS = ".wallbar, .kpi-tile, .drill-fact, .drill-panel, .monthly-summary"
+ROTATED_LAYOUT = f"""
+const box = (element) => {{
+  const r = element.getBoundingClientRect();
+  return {{left: r.left, top: r.top, right: r.right, bottom: r.bottom, cls: element.className}};
+}};
+const shown = (element) => element.checkVisibility();
+return {{
+  view: [innerWidth, innerHeight],
+  scroll: [document.documentElement.scrollWidth, document.documentElement.scrollHeight,
+           document.body.scrollWidth, document.body.scrollHeight],
+  panels: Array.from(document.querySelectorAll("{PANELS}")).filter(shown).map(box),
+  graphs: Array.from(document.querySelectorAll(".drill-panel .js-plotly-plot")).filter(shown).map((plot) =>
+    [plot.getBoundingClientRect().height, plot.querySelectorAll(".main-svg").length]),
+  controls: Array.from(document.querySelectorAll(
+    ".modebar, .filter-bar, .dash-dropdown, .export-menu, .record-table, .analysis-map, .selection-clear"
+  )).filter(shown).length,
+}};
+"""
+# Text inside a bar is drawn over the bar, not over the panel: its ground is the bar's fill.
+ON_BARS = TEXTS.replace(
+    "const style = getComputedStyle(element);",
+    """const style = getComputedStyle(element);
+  const bar = element.closest("g.point") && element.closest("g.point").querySelector("path");
+  const ground = bar && element.closest(".bartext") ? rgba(getComputedStyle(bar).fill) : null;""",
+).replace("background: background(element)", "background: ground || background(element)")
+
+
+def drawn_layout(dash_duo, charts: int) -> dict:
+    """The page's layout once its `charts` charts are drawn and nothing is loading."""
+    layout: dict = {}
+
+    def drawn() -> bool:
+        layout.update(dash_duo.driver.execute_script(ROTATED_LAYOUT))
+        graphs = layout["graphs"]
+        loading = dash_duo.find_elements("[data-dash-is-loading]")
+        return len(graphs) == charts and all(svgs > 0 for _, svgs in graphs) and not loading
+
+    until(drawn, timeout=30)
+    return layout
+
+
+@pytest.mark.parametrize("path", list(ROTATED))
+def test_each_rotated_page_keeps_to_the_canvas_readable_and_without_controls(dash_app, dash_duo, path):
+    """A page the wall turns to, on a 1080p and a 4K screen: nothing scrolls, every panel whole on screen and none
+    over another, its charts drawn with room for their axes, nothing to click, every text at WCAG AA contrast, and at
+    the design size every text (the charts' too) 16 px or more."""
+    add_drill_city()
+    sign_in(dash_duo, dash_app, path=f"{path}?wall=1&pages=wall&every=3600&{ROTATED[path]}")
+    until(lambda: "wall-mode" in dash_duo.find_element("html").get_attribute("class"), timeout=10)
+    expected = 3 if path == "/monthly" else (2 if path == "/rental-housing" else 4)
+    for width, height in [(1920, 1080), (3840, 2160)]:
+        resize(dash_duo.driver, width, height)
+        where = f"{path} at {width}×{height}"
+        layout = drawn_layout(dash_duo, expected)
+        assert layout["view"] == [width, height], where
+        assert max(layout["scroll"][::2]) <= width and max(layout["scroll"][1::2]) <= height, f"scrolls {where}"
+        assert layout["controls"] == 0, f"something to click {where}"
+        assert all(graph_height >= 0.15 * height for graph_height, _ in layout["graphs"]), where  # not squeezed
+        panels = layout["panels"]
+        for panel in panels:
+            assert panel["left"] >= -0.5 and panel["top"] >= -0.5, f"{panel['cls']} off screen {where}"
+            assert panel["right"] <= width + 0.5 and panel["bottom"] <= height + 0.5, f"{panel['cls']} cut {where}"
+        for i, a in enumerate(panels):
+            for b in panels[i + 1 :]:
+                assert overlap(a, b) < 1, f"{a['cls']} overlaps {b['cls']} {where}"
+        texts = dash_duo.driver.execute_script(ON_BARS)
+        assert len(texts) > 30, where
+        poor = [(t["text"], t["cls"], round(contrast(t["colour"], t["background"]), 2)) for t in texts]
+        assert [p for p in poor if p[2] < 4.5] == [], f"text below 4.5:1 {where}"
+        if width == 1920:  # the design size: sizes as designed
+            assert [(t["text"], t["cls"], t["size"]) for t in texts if t["size"] < 16] == [], where
     assert dash_duo.get_logs() == []

@@ -3,12 +3,17 @@ message for a bad parameter."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
 import pytest
 from dash.testing.wait import until
 
-from tests.accounts import sign_in
+from tests.conftest import reset_cached
+from tests.support.accounts import sign_in
 
 pytestmark = pytest.mark.browser
+BOGOTA = "America/Bogota"
 
 
 def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash_duo):
@@ -55,4 +60,23 @@ def test_wall_mode_hides_the_navigation_shows_a_clock_and_rotates(dash_app, dash
 def test_a_bad_wall_parameter_is_named_on_the_page(dash_app, dash_duo, query, message):
     sign_in(dash_duo, dash_app, path=f"/wall?{query}")
     dash_duo.wait_for_contains_text(".page-message", message, timeout=10)
+    assert dash_duo.get_logs() == []
+
+
+def test_the_wall_clock_runs_on_the_city_zone_not_the_screen(dash_app, dash_duo, monkeypatch):
+    """A city on Bogota's clock (13 hours behind China's; the browser here runs on UTC): the clock says Bogota's
+    time, and the charts' 口径 name that zone."""
+    monkeypatch.setenv("DASHBOARD_TIMEZONE", BOGOTA)
+    reset_cached()
+    sign_in(dash_duo, dash_app, path="/wall")
+    until(lambda: dash_duo.find_element(".wall-clock").text.count(":") == 2, timeout=10)
+
+    def bogota_time_shown() -> bool:
+        shown = dash_duo.find_element(".wall-clock").text  # 2026/12/06 09:24:35
+        now = datetime.now(ZoneInfo(BOGOTA))
+        return any(shown.endswith(f"{moment:%H:%M}", 0, -3) for moment in (now, now - timedelta(minutes=1)))
+
+    until(bogota_time_shown, timeout=5)
+    footnotes = [note.text for note in dash_duo.find_elements(".wall-chart .chart-footnote")]
+    assert any(f"当地时间 {BOGOTA}" in note for note in footnotes), footnotes
     assert dash_duo.get_logs() == []

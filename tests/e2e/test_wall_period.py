@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from dash.testing.wait import until
 
-from tests.accounts import sign_in
+from tests.callbacks.test_wall_period import LAST_YEAR, add_history_ending_last_year, sql_counts
 from tests.e2e.drill import texts
-from tests.test_wall_period import LAST_YEAR, add_history_ending_last_year, sql_counts
+from tests.support.accounts import sign_in
 
 pytestmark = pytest.mark.browser
 

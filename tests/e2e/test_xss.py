@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import itertools
 
-from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
-from tests.accounts import sign_in
-from tests.events import incident_reported
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
+from tests.support.accounts import sign_in
+from tests.support.events import incident_reported
 
 ATTACKS = [
     '<img src=x onerror="window.__xss={n}">',

@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 import pytest
 from dash.testing.wait import until
 
-from tests.accounts import sign_in
 from tests.e2e.drill import crumbs, open_view, summary, texts
 from tests.importing.conftest import Sample
+from tests.support.accounts import sign_in
 
 pytestmark = pytest.mark.browser
 

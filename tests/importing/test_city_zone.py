@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,10 +21,13 @@ from dashboard.data.filters import DrillFilter
 from dashboard.data.models import County
 from dashboard.data.periods import CITY, Period
 from dashboard.data.queries import case_counts
-from dashboard.data.records import RecordKind, fetch_records
+from dashboard.data.vocab import Role
+from dashboard.definitions import definition
 from dashboard.importing.mapping import MappingError, load_grid_mapping
+from dashboard.views.records import RecordKind, fetch_records
 from tests.conftest import reset_cached
 from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
+from tests.support.accounts import signed_in_client
 
 BOGOTA = "America/Bogota"  # UTC-5 all year: 13 hours behind the default zone, so month ends fall apart
 HEADER = "编号,类别,小类,报警时间,场所,纬度,经度\n"
@@ -152,3 +156,35 @@ def test_an_unknown_zone_in_the_mapping_is_named(sample: Sample) -> None:
     sample.grid_mapping.write_text(sample.grid_mapping.read_text(encoding="utf-8") + "timezone: Mars/Olympus\n")
     with pytest.raises(MappingError, match=r"grids\.yaml: timezone: unknown time zone 'Mars/Olympus'"):
         load_grid_mapping(sample.grid_mapping)
+
+
+def test_the_definitions_and_the_wall_clock_name_the_city_zone(
+    sample: Sample, monkeypatch: pytest.MonkeyPatch, dash_app
+) -> None:
+    """A 口径 that counts by the time of day says on which clock: China's by its name (the seeded Taizhou), an
+    imported city's own zone otherwise, whatever the process setting; the wall's clock runs on the same zone."""
+    restart(monkeypatch, "Asia/Shanghai")
+    assert "（北京时间，0点起）" in definition("wall.kinds", "zh-CN")
+    assert "(since midnight, Beijing time)" in definition("wall.kinds", "en")
+    sample.grid_mapping.write_text(sample.grid_mapping.read_text(encoding="utf-8") + f"timezone: {BOGOTA}\n")
+    assert import_grid_file(sample.grids, sample.grid_mapping).ok
+    restart(monkeypatch, "Asia/Shanghai")
+    for name in ("wall.kinds", "trends.heatmap", "trends.series", "monthly.county_ranking"):
+        zh, en = definition(name, "zh-CN"), definition(name, "en")
+        assert f"当地时间 {BOGOTA}" in zh and "北京时间" not in zh and "台州" not in zh, zh
+        assert f"local time, {BOGOTA}" in en and "Taizhou" not in en, en
+    client = signed_in_client(dash_app, "wall", Role.WALL_SCREEN)
+    clocks = [
+        props for props in all_props(client.get("/_dash-layout").get_json()) if props.get("id") == "wall-mode-clock"
+    ]
+    assert [clock["data-zone"] for clock in clocks] == [BOGOTA]  # the shell's clock, run by assets/13-wall-mode.js
+
+
+def all_props(node: object) -> Iterator[dict]:
+    """The props of every component in a layout (Dash's JSON), depth first."""
+    if isinstance(node, list):
+        for each in node:
+            yield from all_props(each)
+    elif isinstance(node, dict) and "props" in node:
+        yield node["props"]
+        yield from all_props(node["props"].get("children"))

@@ -17,9 +17,9 @@ from dashboard.data import geography
 from dashboard.data.active_city import city_files, city_folder, city_name, layer_url
 from dashboard.data.areas import GRID_CODE
 from dashboard.data.db import session_scope
-from dashboard.data.grid_metrics import web_cell_codes
 from dashboard.data.models import County, Grid, Township
 from dashboard.importing.mapping import MappingError, load_grid_mapping
+from dashboard.pipeline.grid_metrics import web_cell_codes
 from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
 
 
@@ -121,7 +121,7 @@ def test_extending_with_codes_already_stored_is_refused(sample_grids: Sample) ->
 
 def test_replacing_the_city_empties_its_records(sample_city: Sample, tmp_path: Path) -> None:
     from dashboard.data.vocab import Role
-    from tests.accounts import account
+    from tests.support.accounts import account
 
     account("xihu", Role.COUNTY_LEADER, "990102")
     collection = json.loads(sample_city.grids.read_text(encoding="utf-8"))
@@ -132,8 +132,7 @@ def test_replacing_the_city_empties_its_records(sample_city: Sample, tmp_path: P
     report = import_grid_file(east, sample_city.grid_mapping, replace=True)
     assert report.ok and report.written == 12
     assert report.warnings == [
-        "1 accounts are scoped to areas the city no longer has: xihu (python -m dashboard.data.users set NAME "
-        "--area CODE)"
+        "1 accounts are scoped to areas the city no longer has: xihu (python -m dashboard users set NAME --area CODE)"
     ]
     assert table_counts()["incident"] == 0
     report = import_grid_file(sample_city.grids, sample_city.grid_mapping, replace=True)
@@ -167,7 +166,7 @@ def test_polygons_in_chinese_systems_are_stored_in_wgs84(sample: Sample, tmp_pat
 
 
 def test_the_imported_layers_are_served_to_signed_in_browsers_only(dash_app, sample_grids: Sample) -> None:
-    from tests.accounts import signed_in_client
+    from tests.support.accounts import signed_in_client
 
     url = layer_url("grid_cells")
     assert dash_app.server.test_client().get(url).status_code == 302  # to the login page

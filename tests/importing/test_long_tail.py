@@ -11,7 +11,6 @@ import pytest
 from sqlalchemy import select
 
 from dashboard.data.db import session_scope
-from dashboard.data.events import HazardReported, IncidentReported, MalformedEvent, parse_event
 from dashboard.data.models import Incident
 from dashboard.data.routing import get_routing
 from dashboard.data.vocab import HAZARD_SUBTYPES, OTHER, SUBTYPES, HazardSeverity
@@ -22,8 +21,9 @@ from dashboard.importing.parts import add_counts, counts_of, since
 from dashboard.importing.readers import read_parts
 from dashboard.importing.records import Checker, no_grids
 from dashboard.importing.report import ImportReport
-from tests.events import envelope
+from dashboard.pipeline.events import HazardReported, IncidentReported, MalformedEvent, parse_event
 from tests.importing.conftest import Sample, import_record_file, table_counts
+from tests.support.events import envelope
 
 HEADER = "编号,类别,小类,报警时间,纬度,经度\n"
 OFFENCES = ["盗窃", "刑事毁坏", "枪支", "刑事毁坏", "纵火", "其他犯罪", "刑事毁坏", "theft"]  # theft: a code name

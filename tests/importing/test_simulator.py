@@ -15,11 +15,11 @@ from sqlalchemy import select
 
 from dashboard.data.city_zone import city_zone
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.geography import load_grids
 from dashboard.data.models import Grid
-from dashboard.data.seed.profiles import DEFAULT
 from dashboard.data.vocab import HazardCategory, IncidentKind
+from dashboard.pipeline.events import parse_event
+from dashboard.seed.profiles import DEFAULT
 from dashboard.simulate import GATEWAY, Simulator
 from dashboard.simulation.imported import HistoryDraws
 from tests.importing.conftest import Sample, import_record_file

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import Launcher
+from tests.support.servers import Launcher
 
 
 @pytest.fixture

@@ -9,12 +9,12 @@ from urllib.parse import urlsplit
 
 import requests
 
+from dashboard.access.accounts import create_user, find_user, issue_login_token
 from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis
-from dashboard.data.users import create_user, find_user, issue_login_token
 from dashboard.data.vocab import Role
 from dashboard.push.quota import quota_key
-from tests.accounts import PASSWORD, account
+from tests.support.accounts import PASSWORD, account
 
 
 class Stream:

@@ -15,9 +15,9 @@ from urllib.parse import urlsplit
 import pytest
 
 from dashboard.i18n import t
-from tests.accounts import PASSWORD, account
 from tests.push.streams import open_places
-from tests.servers import Launcher, until
+from tests.support.accounts import PASSWORD, account
+from tests.support.servers import Launcher, until
 
 pytestmark = pytest.mark.browser
 

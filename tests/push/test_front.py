@@ -11,15 +11,15 @@ import json
 import pytest
 import requests
 
-from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import Role
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
-from tests.events import incident_reported
 from tests.push.streams import Stream, open_places, person_cookie, wall_screen_cookie
 from tests.reliability.traffic import post
-from tests.servers import Launcher, RedisServer, until
+from tests.support.events import incident_reported
+from tests.support.servers import Launcher, RedisServer, until
 
 LUQIAO_GRID, WENLING_GRID = "331004-001-0001", "331081-001-0001"
 ANSWER_S = 10  # "answers": well within the 15 s after which everything timed out while streams held the threads

@@ -11,7 +11,7 @@ import pytest
 
 from dashboard.data.redis_client import reset_redis
 from tests.conftest import reset_cached
-from tests.servers import Launcher, RedisServer
+from tests.support.servers import Launcher, RedisServer
 
 
 @pytest.fixture(autouse=True)

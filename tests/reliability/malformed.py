@@ -13,9 +13,9 @@ from typing import Any
 
 from hypothesis import strategies as st
 
-from dashboard.data.events import HazardReported, IncidentReported
-from tests.events import hazard_reported, incident_reported
-from tests.factories import GRIDS
+from dashboard.pipeline.events import HazardReported, IncidentReported
+from tests.support.events import hazard_reported, incident_reported
+from tests.support.factories import GRIDS
 
 Entry = dict[str, str]  # the fields of a stream entry
 Flawed = tuple[dict[str, Any], str]  # an event with one thing wrong, and the field its reason must name

@@ -11,7 +11,7 @@ from sqlalchemy import make_url, text
 
 from dashboard.config import get_settings
 from dashboard.data.db import get_engine
-from tests.servers import Proxy
+from tests.support.servers import Proxy
 
 RECORD_TABLES = ("incident", "hazard", "patrol_log")
 

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from collections import Counter
 
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import from_stream
 from dashboard.data.redis_client import get_redis
-from dashboard.data.store import store_events
-from tests.events import hazard_updated, now
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import from_stream
+from dashboard.pipeline.store import store_events
 from tests.reliability.outages import writes_held
 from tests.reliability.traffic import (
     burst,
@@ -24,7 +23,8 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import Launcher, until
+from tests.support.events import hazard_updated, now
+from tests.support.servers import Launcher, until
 
 
 def test_a_consumer_killed_mid_batch_leaves_its_entries_to_another_that_stores_them_once(

@@ -16,7 +16,6 @@ from contextlib import ExitStack
 import pytest
 
 from dashboard.config import get_settings
-from tests.events import incident_reported
 from tests.reliability.outages import database_proxy, writes_held
 from tests.reliability.traffic import (
     burst,
@@ -30,7 +29,8 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import Launcher, Proxy, until
+from tests.support.events import incident_reported
+from tests.support.servers import Launcher, Proxy, until
 
 pytestmark = pytest.mark.slow
 

@@ -15,13 +15,13 @@ from hypothesis import strategies as st
 from sqlalchemy import text
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.redis_client import get_redis
-from tests.events import hazard_reported
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
 from tests.reliability.malformed import Entry, malformed_entries
 from tests.reliability.traffic import burst, dead_letters, pending, push, records, stored_among, stored_ids
+from tests.support.events import hazard_reported
 
 ROUNDS, MALFORMED, VALID = 50, 20, 200
 

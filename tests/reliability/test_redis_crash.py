@@ -24,7 +24,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import Launcher, RedisServer, chunks, until
+from tests.support.servers import Launcher, RedisServer, chunks, until
 
 SENDERS = 4
 

@@ -8,10 +8,10 @@ from typing import Any
 
 from dash import Dash
 
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import rebuild_rollups
+from dashboard.pipeline.consumer import StreamConsumer
 from tests.reliability.traffic import (
     BATCH,
     burst,
@@ -23,7 +23,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import chunks
+from tests.support.servers import chunks
 
 
 def send(client: Any, token: str, events: list[dict[str, Any]]) -> None:

@@ -1,5 +1,5 @@
 """Scale-out: two web workers (`gunicorn app:server --workers 2`) and two consumers (`python -m
-dashboard.data.consumer`, separate processes) on one database and one Redis share a 10,000-event burst: every event
+dashboard.pipeline.consumer`, separate processes) on one database and one Redis share a 10,000-event burst: every event
 stored once, both web workers answering, both consumers doing their share. On SQLite as on PostgreSQL: the embedded
 default must take several writers too (they wait on each other's lock, within busy_timeout)."""
 
@@ -20,7 +20,7 @@ from tests.reliability.traffic import (
     rollup_totals,
     stored_ids,
 )
-from tests.servers import Launcher, answering_workers, until
+from tests.support.servers import Launcher, answering_workers, until
 
 
 def test_two_web_workers_and_two_consumers_store_every_event_of_a_burst_once(launcher: Launcher, gateway: str) -> None:

@@ -17,15 +17,15 @@ from sqlalchemy import func, select, union_all
 
 from dashboard.config import get_settings
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event
-from dashboard.data.live import LiveState
 from dashboard.data.models import Hazard, HazardDaily, Incident, IncidentDaily
 from dashboard.data.redis_client import get_redis
 from dashboard.data.rollups import city_day, utc_offset
-from dashboard.data.streams import append_events
 from dashboard.data.vocab import SUBTYPES, PlaceType
-from tests.events import hazard_reported, incident_reported
-from tests.factories import GRIDS
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.live import LiveState
+from dashboard.pipeline.streams import append_events
+from tests.support.events import hazard_reported, incident_reported
+from tests.support.factories import GRIDS
 
 BATCH = 500  # events in one POST, as the phone app sends a backlog
 KINDS = list(SUBTYPES)

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from dashboard.data.db import session_scope
 from dashboard.data.models import AuditEntry, PersonOfConcern
 from dashboard.data.vocab import AuditAction
-from tests.factories import add_city
+from tests.support.factories import add_city
 
 ID_NUMBER, PHONE = "33100419850612301X", "13812345678"
 SITE = "http://localhost"  # the host the test client sends
@@ -20,7 +20,7 @@ SITE = "http://localhost"  # the host the test client sends
 
 @pytest.fixture
 def city() -> None:
-    """The tiny city of tests/factories.py: grids in 331004 (Luqiao) and 331081 (Wenling)."""
+    """The tiny city of tests/support/factories.py: grids in 331004 (Luqiao) and 331081 (Wenling)."""
     with session_scope() as session:
         add_city(session)
 

@@ -16,8 +16,8 @@ from sqlalchemy.exc import DBAPIError
 from dashboard.data import audit
 from dashboard.data.db import build_engine, session_scope, upgrade_to_head
 from dashboard.data.vocab import Role
-from tests.accounts import PASSWORD, account, signed_in_client
 from tests.conftest import ON_POSTGRES, POSTGRES_URL, schema_url
+from tests.support.accounts import PASSWORD, account, signed_in_client
 
 
 def audit_page_status(client) -> str:  # type: ignore[no-untyped-def]

@@ -10,8 +10,8 @@ import pytest
 
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
-from tests.accounts import signed_in_client
-from tests.factories import incident
+from tests.support.accounts import signed_in_client
+from tests.support.factories import incident
 
 KEY = "grid-incidents"
 

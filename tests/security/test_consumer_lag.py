@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
-from dashboard.data.events import parse_event
 from dashboard.data.redis_client import get_redis, reset_redis
-from dashboard.data.streams import append_events
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
-from tests.events import incident_reported
-from tests.servers import RedisServer
+from tests.support.events import incident_reported
+from tests.support.servers import RedisServer
 
 
 @pytest.fixture

@@ -6,8 +6,8 @@ from __future__ import annotations
 import pytest
 
 from dashboard.data.vocab import AuditAction, Role
-from tests.accounts import PASSWORD, account, signed_in_client
 from tests.security.conftest import ID_NUMBER, SITE, audited, unmask_request
+from tests.support.accounts import PASSWORD, account, signed_in_client
 
 EVIL = "https://evil.example"
 

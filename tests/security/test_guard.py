@@ -8,7 +8,7 @@ import dash
 import pytest
 
 from dashboard.data.vocab import Role
-from tests.accounts import signed_in_client
+from tests.support.accounts import signed_in_client
 
 NOT_PUBLIC = [
     "/", "/loginx", "/login/", "/login/../audit", "/login/..%2Faudit", "/login/./", "//login", "/healthz/../audit",

@@ -18,15 +18,15 @@ import pytest
 from sqlalchemy import event, func, select
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import get_engine, session_scope
-from dashboard.data.events import parse_event
 from dashboard.data.models import Hazard, Incident, RentalHouse
 from dashboard.data.redis_client import get_redis
-from dashboard.data.streams import append_events
 from dashboard.data.tokens import issue_token
-from tests.events import DEVICE, hazard_updated, incident_reported, incident_updated
-from tests.factories import hazard, incident
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
+from tests.support.events import DEVICE, hazard_updated, incident_reported, incident_updated
+from tests.support.factories import hazard, incident
 
 WENLING_GRID = "331081-001-0001"  # another county than the worker's (331004-001-0001)
 

@@ -10,9 +10,9 @@ from datetime import datetime
 from dashboard.access.masking import mask_text
 from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
-from tests.accounts import signed_in_client
-from tests.factories import incident
 from tests.security.test_callback_bounds import query, rows_request
+from tests.support.accounts import signed_in_client
+from tests.support.factories import incident
 
 PHONE, ID_18, ID_15 = "13812345678", "33100419850612301X", "331004850612301"
 CORPUS = [

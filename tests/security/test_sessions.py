@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 
 from dashboard.access import throttle
+from dashboard.access.accounts import MAX_FAILURES, issue_login_token, revoke_login_tokens, update_user
 from dashboard.data.db import session_scope
-from dashboard.data.users import MAX_FAILURES, issue_login_token, revoke_login_tokens, update_user
 from dashboard.data.vocab import AuditAction, Role
-from tests.accounts import PASSWORD, account, signed_in_client
 from tests.security.conftest import audited
+from tests.support.accounts import PASSWORD, account, signed_in_client
 
 COOKIE = "gridcc_session"
 

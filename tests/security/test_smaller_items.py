@@ -11,14 +11,14 @@ import pytest
 from sqlalchemy import func, select
 
 from dashboard.callbacks.sla import update_sla_page
-from dashboard.data import tokens, users
+from dashboard.cli import tokens, users
 from dashboard.data.db import session_scope
 from dashboard.data.models import DeviceToken
 from dashboard.data.vocab import AuditAction, Role
-from tests.accounts import signed_in_client
-from tests.events import add_worker
+from tests.callbacks.test_drill_pages import signed_in
 from tests.security.conftest import ID_NUMBER, audited, unmask_request
-from tests.test_drill_pages import signed_in
+from tests.support.accounts import signed_in_client
+from tests.support.events import add_worker
 
 
 def test_a_wall_screen_account_is_made_without_asking_for_a_password(city, monkeypatch, capsys):

@@ -8,10 +8,10 @@ from datetime import date
 import numpy as np
 import pytest
 
-from dashboard.data.seed.columns import Table
-from dashboard.data.seed.history import Window
-from dashboard.data.seed.profiles import get_profile
-from dashboard.data.seed.seeder import DEFAULT_SEED, Seeder
+from dashboard.seed.columns import Table
+from dashboard.seed.history import Window
+from dashboard.seed.profiles import get_profile
+from dashboard.seed.seeder import DEFAULT_SEED, Seeder
 
 TODAY = date(2026, 11, 25)  # a Wednesday late in the year: the headline period is the year to date
 ZONE = "Asia/Shanghai"

@@ -9,8 +9,8 @@ import pytest
 
 from dashboard.data.periods import Period
 from dashboard.data.queries import CaseCounts, percent_change, point_change
-from dashboard.data.seed import calibration as cal
-from dashboard.data.seed.history import top_k
+from dashboard.seed import calibration as cal
+from dashboard.seed.history import top_k
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 

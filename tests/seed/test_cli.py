@@ -1,4 +1,4 @@
-"""`python -m dashboard.data.seed`: what a person types, and what a mistyped argument says."""
+"""`python -m dashboard.seed`: what a person types, and what a mistyped argument says."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date, timedelta
 import pytest
 
 from dashboard.config import ROOT
-from dashboard.data.seed.__main__ import main
+from dashboard.seed.__main__ import main
 
 
 @pytest.mark.parametrize(
@@ -39,7 +39,7 @@ def test_future_today_says_it_is_in_the_future(capsys):
 
 
 def test_the_command_seeds_and_prints_the_figures():
-    command = [sys.executable, "-m", "dashboard.data.seed", "--profile", "small", "--today", "2026-11-25"]
+    command = [sys.executable, "-m", "dashboard.seed", "--profile", "small", "--today", "2026-11-25"]
     result = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     assert "criminal_filed     −37.34%" in result.stdout

@@ -12,14 +12,14 @@ import numpy as np
 import pytest
 import shapely
 
-from dashboard.data.events import parse_event
 from dashboard.data.geography import load_grids
-from dashboard.data.seed.city import COASTAL_COUNTIES
-from dashboard.data.seed.distributions import HAZARD_SUBTYPE_MIX, INCIDENT_SUBTYPE_MIX, SPRING_FESTIVAL
-from dashboard.data.seed.history import NULL
 from dashboard.data.vocab import HAZARD_SUBTYPES, OTHER, SUBTYPES
-from tests.events import hazard_updated, incident_updated
+from dashboard.pipeline.events import parse_event
+from dashboard.seed.city import COASTAL_COUNTIES
+from dashboard.seed.distributions import HAZARD_SUBTYPE_MIX, INCIDENT_SUBTYPE_MIX, SPRING_FESTIVAL
+from dashboard.seed.history import NULL
 from tests.seed.conftest import ZONE, Generated
+from tests.support.events import hazard_updated, incident_updated
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 

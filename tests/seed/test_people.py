@@ -7,7 +7,7 @@ from datetime import date
 import numpy as np
 import pytest
 
-from dashboard.data.seed import people
+from dashboard.seed import people
 
 pytestmark = pytest.mark.db_independent  # never touches the configured database: once, not on both
 

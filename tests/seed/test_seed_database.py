@@ -18,9 +18,9 @@ from dashboard.data.models import Base, Grid, GridWorker, Incident, PersonOfConc
 from dashboard.data.periods import Area, Period
 from dashboard.data.queries import headline_figures
 from dashboard.data.rollups import rebuild_rollups
-from dashboard.data.seed import SeedReport, seed_database
-from dashboard.data.seed.people import is_valid_id_number
 from dashboard.formatting import format_percent_change, format_point_change, headline_period
+from dashboard.seed import SeedReport, seed_database
+from dashboard.seed.people import is_valid_id_number
 from tests.reliability.traffic import rollup_rows
 from tests.seed.conftest import TODAY
 

@@ -20,8 +20,8 @@ from dashboard.data.redis_client import get_redis
 from dashboard.warning import alerts
 from dashboard.warning.lease import Lease
 from dashboard.warning.worker import WarningWorker
-from tests.events import incident_reported
 from tests.reliability.outages import writes_held
+from tests.support.events import incident_reported
 from tests.warning.test_worker import dispute, push, setup_city
 
 # The test's leases expire faster than the product's TTL_MS, but not so fast that a busy machine (several test

@@ -1,6 +1,6 @@
 """A lasting database outage: the early-warning worker retries with growing delays, says so once when it starts and
 once when it ends, then evaluates as before. The outage is real: PostgreSQL behind a proxy that is cut and restored
-(tests/servers.py); SQLite, a file not yet migrated (every query fails) that is migrated later."""
+(tests/support/servers.py); SQLite, a file not yet migrated (every query fails) that is migrated later."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from dashboard.data.periods import CITY, Area, AreaLevel, utc_now
 from dashboard.warning import alerts
 from dashboard.warning.severity import Level
 from dashboard.warning.wall_list import group_alert_ids, wall_alerts
-from tests.factories import alert
+from tests.support.factories import alert
 
 NOW = utc_now()
 SHITANG, DAXI, LUQIAO = "331024101", "331081104", "331004001"  # two townships' overdue records, one's spike

@@ -11,16 +11,16 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import select
 
 from dashboard.config import get_settings
-from dashboard.data.consumer import StreamConsumer
 from dashboard.data.db import session_scope
-from dashboard.data.events import parse_event, stream_fields
 from dashboard.data.models import Alert, AuditEntry, Hazard
 from dashboard.data.periods import CITY, Area, utc_now
 from dashboard.data.redis_client import get_redis
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event, stream_fields
 from dashboard.warning import alerts
 from dashboard.warning.worker import WarningWorker
-from tests.events import add_worker, incident_reported
-from tests.factories import add_city, hazard
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city, hazard
 
 GRID = "331004-001-0001"
 

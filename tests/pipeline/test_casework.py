@@ -1,0 +1,308 @@
+"""Handling a record from report to close, through the stream and the consumer, against the real Redis and database:
+the loop, refusals with their reasons, a race between two operators, double clicks, the audit log, and a consumer
+that dies between its commit and its acknowledgement."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+from uuid import UUID, uuid4
+
+import pytest
+from sqlalchemy import func, select
+
+from dashboard.config import get_settings
+from dashboard.data.casework import locate, outcome_of, queue_version, timeline
+from dashboard.data.db import session_scope
+from dashboard.data.handling import Actor, Level, State, Step
+from dashboard.data.models import AuditEntry, Incident, RecordStep
+from dashboard.data.redis_client import get_redis
+from dashboard.data.vocab import Role
+from dashboard.ingest import step_event, take_step
+from dashboard.pipeline.consumer import StreamConsumer
+from dashboard.pipeline.events import parse_event
+from dashboard.pipeline.streams import append_events
+from tests.support.events import add_worker, incident_reported
+from tests.support.factories import add_city
+
+OPERATOR = Actor("operator", Role.CITY_OPERATOR, None)
+OTHER_OPERATOR = Actor("deputy", Role.CITY_OPERATOR, None)
+TOWNSHIP = Actor("town1", Role.TOWNSHIP_STAFF, "331004001")
+NEIGHBOUR = Actor("town2", Role.TOWNSHIP_STAFF, "331004002")
+WENLING_LEADER = Actor("wenling", Role.COUNTY_LEADER, "331081")
+LUQIAO_LEADER = Actor("luqiao", Role.COUNTY_LEADER, "331004")
+
+
+@pytest.fixture
+def incident_id() -> int:
+    """A dispute reported in grid 331004-001-0001 (township 331004001), through the stream; its row id."""
+    with session_scope() as session:
+        add_city(session)
+        add_worker(session)
+    report = incident_reported(kind="dispute", subtype="neighbourhood", place_type="residence", summary="邻里噪音")
+    append_events(get_redis(), [parse_event(report)])
+    drain()
+    with session_scope() as session:
+        return int(session.scalars(select(Incident.id)).one())
+
+
+def drain() -> None:
+    worker = StreamConsumer(get_redis(), name="test", block_ms=10)
+    worker.ensure_group()
+    while worker.poll_once():
+        pass
+
+
+def state(incident_id: int) -> tuple[State, int, Level]:
+    with session_scope() as session:
+        found = locate(session, "incident", incident_id)
+        assert found is not None
+        return found[1].state, found[1].version, found[1].level
+
+
+def act(actor: Actor, incident_id: int, step: Step, version: int, **fields: Any) -> UUID:
+    """Ask for a step (wait_s=0: the consumer comes to it in `drain`); its action id."""
+    action = fields.pop("action_id", uuid4())
+    early = take_step(actor, "incident", incident_id, step, seen_version=version, action_id=action, wait_s=0, **fields)
+    assert early is None, f"refused at the door: {early}"
+    return action
+
+
+def outcome(action: UUID) -> Any:
+    with session_scope() as session:
+        return outcome_of(session, str(action))
+
+
+def audited() -> list[tuple[str, str, dict[str, Any]]]:
+    with session_scope() as session:
+        rows = session.execute(select(AuditEntry.actor, AuditEntry.action, AuditEntry.detail).order_by(AuditEntry.id))
+        return [(actor, str(action), json.loads(detail)) for actor, action, detail in rows]
+
+
+def test_the_whole_loop_from_report_to_review(incident_id):
+    assert state(incident_id) == (State.REPORTED, 0, Level.TOWNSHIP)
+    steps = [
+        (OPERATOR, Step.DISPATCH, {"department": "public_security"}, State.DISPATCHED),
+        (TOWNSHIP, Step.ACCEPT, {}, State.ACCEPTED),
+        (TOWNSHIP, Step.NOTE, {"note": "已联系双方"}, State.HANDLING),
+        (TOWNSHIP, Step.REPORT, {"note": "调解成功"}, State.RESOLVED),
+        (OPERATOR, Step.CLOSE, {}, State.CLOSED),
+        (OPERATOR, Step.REVIEW, {"note": "群众满意"}, State.REVIEWED),
+    ]
+    for version, (actor, step, fields, expected) in enumerate(steps):
+        before = queue_version(get_redis(), "331004001")
+        action = act(actor, incident_id, step, version, **fields)
+        drain()
+        assert outcome(action).applied
+        assert state(incident_id)[:2] == (expected, version + 1)
+        assert queue_version(get_redis(), "331004001") == before + 1  # the township's queue hears of it
+    with session_scope() as session:
+        shown = [(s.step, s.actor, s.note) for s in timeline(session, "incident", incident_id)]
+        row = session.get(Incident, incident_id)
+        assert row is not None
+        assert (row.status, row.department_id is not None) == ("closed", True)
+        assert row.dispatched_at is not None and row.solved_at is not None and row.closed_at is not None
+    assert shown == [
+        ("dispatch", "operator", ""),
+        ("accept", "town1", ""),
+        ("note", "town1", "已联系双方"),
+        ("report", "town1", "调解成功"),
+        ("close", "operator", ""),
+        ("review", "operator", "群众满意"),
+    ]
+    entries = [(actor, step["step"]) for actor, action, step in audited() if action == "record_step"]
+    assert entries == [(actor.username, step.value) for actor, step, _, _ in steps]
+
+
+@pytest.mark.parametrize(
+    ("actor", "step", "fields", "reason"),
+    [
+        (TOWNSHIP, Step.CLOSE, {}, "role"),  # the township does not close
+        (OPERATOR, Step.ACCEPT, {}, "role"),  # nor does the command room sign for
+        (OPERATOR, Step.CLOSE, {}, "state"),  # nothing reported back yet
+        (OPERATOR, Step.DISPATCH, {}, "department"),  # to whom?
+        (OPERATOR, Step.URGE, {"note": "尽快"}, "state"),  # nothing dispatched to urge
+        (NEIGHBOUR, Step.ACCEPT, {}, "scope"),  # another township's item
+        (WENLING_LEADER, Step.DISPATCH, {"department": "public_security"}, "scope"),  # another county's item
+    ],
+)
+def test_an_illegal_step_is_refused_with_its_reason_and_audited(incident_id, actor, step, fields, reason):
+    answer = take_step(actor, "incident", incident_id, step, seen_version=0, action_id=uuid4(), wait_s=0, **fields)
+    assert answer is not None and not answer.applied and answer.refusal is not None
+    assert answer.refusal.key == reason
+    assert state(incident_id) == (State.REPORTED, 0, Level.TOWNSHIP)
+    (actor_name, _action, detail), *_ = [entry for entry in audited() if entry[1] == "record_step_refused"]
+    assert (actor_name, detail["step"], detail["reason"]) == (actor.username, step.value, answer.refusal.key)
+
+
+def test_a_township_acts_only_on_its_own_township_and_a_county_leader_on_its_county(incident_id):
+    act(LUQIAO_LEADER, incident_id, Step.DISPATCH, 0, department="public_security")
+    drain()
+    refused = take_step(NEIGHBOUR, "incident", incident_id, Step.ACCEPT, seen_version=1, action_id=uuid4(), wait_s=0)
+    assert refused is not None and refused.refusal is not None and refused.refusal.key == "scope"
+    action = act(TOWNSHIP, incident_id, Step.ACCEPT, 1)
+    drain()
+    assert outcome(action).applied and state(incident_id)[0] is State.ACCEPTED
+
+
+def test_two_operators_dispatching_at_once_one_wins_and_the_other_is_told_who(incident_id):
+    first = act(OPERATOR, incident_id, Step.DISPATCH, 0, department="public_security")
+    second = act(OTHER_OPERATOR, incident_id, Step.DISPATCH, 0, department="fire")  # both saw version 0
+    drain()
+    won, lost = outcome(first), outcome(second)
+    assert won.applied and not lost.applied
+    assert lost.refusal.key == "stale"
+    assert (lost.refusal.values["by"], lost.refusal.values["did"]) == ("operator", "dispatch")
+    with session_scope() as session:
+        assert [s.actor for s in timeline(session, "incident", incident_id)] == ["operator"]
+    assert state(incident_id)[:2] == (State.DISPATCHED, 1)
+
+
+def test_a_double_click_acts_once(incident_id):
+    action = uuid4()
+    for _ in range(2):  # the same button's action id, twice, before the consumer came to the first
+        act(OPERATOR, incident_id, Step.DISPATCH, 0, department="public_security", action_id=action)
+    drain()
+    again = take_step(OPERATOR, "incident", incident_id, Step.DISPATCH, seen_version=0, action_id=action, wait_s=0)
+    assert again is not None and again.applied  # the first one's outcome, not a refusal of a stale version
+    with session_scope() as session:
+        assert session.scalar(select(func.count()).select_from(RecordStep)) == 1
+    assert [entry[1] for entry in audited()] == ["record_step"]
+
+
+def test_steps_land_exactly_once_through_a_consumer_that_dies_after_its_commit(incident_id):
+    events = [  # three steps in a row, each after the one before (the door would wait for each: queued directly)
+        step_event(
+            OPERATOR,
+            "incident",
+            incident_id,
+            Step.DISPATCH,
+            seen_version=0,
+            action_id=uuid4(),
+            department="public_security",
+        ),
+        step_event(TOWNSHIP, "incident", incident_id, Step.ACCEPT, seen_version=1, action_id=uuid4()),
+        step_event(TOWNSHIP, "incident", incident_id, Step.NOTE, seen_version=2, action_id=uuid4(), note="到场查看"),
+    ]
+    append_events(get_redis(), events)
+    actions = [event.event_id for event in events]
+    dying = StreamConsumer(get_redis(), name="dying", block_ms=10)
+    dying.ensure_group()
+    batch = dying.fetch()
+    good = [(stream_id, *_resolved(dying, fields)) for stream_id, fields in batch.entries]
+    dying._commit(good)  # stored and committed; the process dies before XACK
+    settings = get_settings()
+    assert get_redis().xpending(settings.event_stream, settings.consumer_group)["pending"] == 3
+    survivor = StreamConsumer(get_redis(), name="survivor", block_ms=10, reclaim_idle_ms=0)
+    survivor.ensure_group()
+    while survivor.poll_once():
+        pass
+    assert get_redis().xpending(settings.event_stream, settings.consumer_group)["pending"] == 0
+    assert all(outcome(action).applied for action in actions)
+    assert state(incident_id)[:2] == (State.HANDLING, 3)
+    with session_scope() as session:
+        assert [s.step for s in timeline(session, "incident", incident_id)] == ["dispatch", "accept", "note"]
+        assert session.scalar(select(func.count()).select_from(RecordStep)) == 3
+    assert [entry[2]["step"] for entry in audited() if entry[1] == "record_step"] == ["dispatch", "accept", "note"]
+
+
+def _resolved(worker: StreamConsumer, fields: dict[str, str]) -> tuple[Any, Any]:
+    from dashboard.pipeline.events import from_stream
+
+    event = from_stream(fields)
+    return event, worker.resolve(event)
+
+
+def test_sent_back_with_a_reason_goes_back_to_the_command_room_and_a_reopened_item_to_the_township(incident_id):
+    act(OPERATOR, incident_id, Step.DISPATCH, 0, department="public_security")
+    drain()
+    no_reason = take_step(
+        TOWNSHIP, "incident", incident_id, Step.SEND_BACK, seen_version=1, action_id=uuid4(), wait_s=0
+    )
+    assert no_reason is not None and no_reason.refusal is not None and no_reason.refusal.key == "note"
+    act(TOWNSHIP, incident_id, Step.SEND_BACK, 1, note="不属于本镇")
+    drain()
+    assert state(incident_id)[0] is State.SENT_BACK
+    for version, (actor, step, fields) in enumerate(
+        [
+            (OPERATOR, Step.DISPATCH, {"department": "public_security"}),
+            (OPERATOR, Step.ESCALATE, {}),
+            (TOWNSHIP, Step.ACCEPT, {}),
+            (TOWNSHIP, Step.REPORT, {"note": "已处理"}),
+            (OPERATOR, Step.CLOSE, {}),
+            (OPERATOR, Step.REOPEN, {"note": "群众反映未解决"}),
+        ],
+        start=2,
+    ):
+        assert outcome(act(actor, incident_id, step, version, **fields)) is None
+        drain()
+    assert state(incident_id) == (State.DISPATCHED, 8, Level.COUNTY)
+    with session_scope() as session:
+        row = session.get(Incident, incident_id)
+        assert row is not None and row.closed_at is None and row.status == "dispatched"
+
+
+def test_handling_times_by_department_against_last_year_by_the_same_lag():
+    from datetime import datetime, timedelta
+
+    from dashboard.data.casework import handling_times
+    from dashboard.data.models import Department, RecordStep
+    from dashboard.data.periods import CITY, Period, shift_months, shift_years
+    from tests.support.factories import incident
+
+    today = datetime.now().date()
+    month = shift_months(today.replace(day=1), -1)
+    period = Period(month, shift_months(month, 1))
+    t0 = datetime.combine(month, datetime.min.time()) + timedelta(hours=2)  # 10:00 on the 1st, city time
+    now = datetime.now().replace(microsecond=0)
+    year_ago = datetime.combine(shift_years(now.date(), -1), now.time())
+    h = timedelta(hours=1)
+
+    def at(moment: datetime) -> datetime:
+        return datetime.combine(shift_years(moment.date(), -1), moment.time())
+
+    with session_scope() as session:
+        add_city(session)
+        session.add(Department(code="public_security", name="公安", name_en="Police", platform="governance"))
+        session.flush()
+        police = session.scalar(select(Department.id))
+        rows = [
+            incident(t0, kind="dispute", department_id=police, dispatched_at=t0 + 2 * h, closed_at=t0 + 50 * h),
+            incident(t0 + h, kind="dispute", department_id=police, dispatched_at=t0 + 5 * h),
+            incident(t0 + 3 * h, kind="dispute", department_id=police),  # dispatched in the app (steps below)
+            incident(
+                at(t0), kind="dispute", department_id=police, dispatched_at=at(t0) + 3 * h, closed_at=at(t0) + 100 * h
+            ),
+            incident(
+                at(t0),
+                kind="dispute",
+                department_id=police,
+                dispatched_at=at(t0) + 3 * h,
+                closed_at=year_ago + timedelta(days=1),
+            ),
+        ]
+        session.add_all(rows)
+        session.flush()
+        third = rows[2].id
+        for number, (step, moment) in enumerate(
+            [("dispatch", t0 + 4 * h), ("accept", t0 + 10 * h), ("send_back", t0 + 11 * h)]
+        ):
+            values = {"record": "incident", "record_id": third, "step": step, "outcome": "applied", "actor": "x"}
+            values |= {"actor_role": "city_operator", "from_state": "reported", "to_state": "dispatched", "note": ""}
+            session.add(RecordStep(action_id=str(uuid4()), version=number + 1, at=moment, stored_at=moment, **values))
+    with session_scope() as session:
+        this_year = handling_times(session, period, CITY, by="department", as_of=now)
+        last_year = handling_times(session, period.same_period_last_year(), CITY, by="department", as_of=year_ago)
+    assert this_year.to_dict("records") == [
+        {
+            "key": "public_security",
+            "items": 3,
+            "to_dispatch": 2.0,
+            "to_accept": 6.0,
+            "to_close": 50.0,
+            "sent_back": 1 / 3,
+        }
+    ]
+    (found,) = last_year.to_dict("records")
+    assert found.pop("to_accept") != found.get("to_accept")  # NaN: nothing was signed for in the app last year
+    assert found == {"key": "public_security", "items": 2, "to_dispatch": 3.0, "to_close": 100.0, "sent_back": 0.0}
