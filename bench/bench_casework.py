@@ -35,7 +35,7 @@ from dashboard.data.models import Grid, Incident, RecordHandling
 from dashboard.data.periods import Area, utc_now
 from dashboard.data.redis_client import get_redis
 from dashboard.data.vocab import Role
-from dashboard.ingest import take_step
+from dashboard.ingest import step_event, take_step
 from dashboard.pipeline.consumer import StreamConsumer
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
@@ -162,8 +162,9 @@ def main() -> int:
         watcher = threading.Thread(target=seen_in_queue, args=(township, record_id, clicked, shown, done), daemon=True)
         watcher.start()
         action = uuid4()
-        answer = take_step(OPERATOR, "incident", record_id, Step.DISPATCH, seen_version=item.version,
-                           action_id=action, department=item.department, wait_s=0)  # fmt: skip
+        event = step_event(OPERATOR, "incident", record_id, Step.DISPATCH, seen_version=item.version,
+                           action_id=action, department=item.department)  # fmt: skip
+        answer = take_step(event, wait_s=0)
         if answer is not None:  # refused at the door (someone else acted on it meanwhile)
             refused += 1
             done.set()

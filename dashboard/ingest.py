@@ -258,45 +258,33 @@ def step_event(
     )
 
 
-def take_step(
-    actor: Actor,
-    record: str,
-    row_id: int,
-    step: Step,
-    *,
-    seen_version: int,
-    action_id: UUID,
-    note: str = "",
-    department: str | None = None,
-    wait_s: float = OUTCOME_WAIT_S,
-) -> Outcome | None:
-    """Ask for a step: judged at once against the record as stored (a refusal needs no round trip), then appended
-    to the stream; the consumer judges it again as the record stands when it comes, and applies it or refuses it.
-    Returns its outcome, or None when the consumers have not come to it within `wait_s` (it is in the stream and
-    will be applied or refused). An action id asked for again gets the first one's outcome."""
+def take_step(event: RecordStepTaken, *, wait_s: float = OUTCOME_WAIT_S) -> Outcome | None:
+    """Ask for a step (`step_event`): judged at once against the record as stored (a refusal needs no round trip),
+    then appended to the stream; the consumer judges it again as the record stands when it comes, and applies it or
+    refuses it. Returns its outcome, or None when the consumers have not come to it within `wait_s` (it is in the
+    stream and will be applied or refused). An action id asked for again gets the first one's outcome."""
+    action_id, actor = str(event.event_id), Actor(event.worker_code, event.actor_role, event.actor_area)
     with session_scope() as session:
-        known = outcome_of(session, str(action_id))
+        known = outcome_of(session, action_id)
         if known is not None:
             return known
-        found = locate(session, record, row_id)
+        found = locate(session, event.record, event.row_id)
         if found is None:
             return Outcome(False, Refusal("missing", {}), 0)
         _row, item = found
         try:
-            check_step(step, item, actor, seen_version=seen_version, note=note, department=department)
+            check_step(event.step, item, actor, seen_version=event.seen_version, note=event.note,
+                       department=event.department)  # fmt: skip
         except Refusal as refusal:
-            detail = {"record": record, "id": row_id, "step": step.value, "reason": refusal.key}
-            audit.record(session, actor.username, AuditAction.RECORD_STEP_REFUSED, detail | {"action": str(action_id)})
+            detail = {"record": event.record, "id": event.row_id, "step": event.step.value, "reason": refusal.key}
+            audit.record(session, actor.username, AuditAction.RECORD_STEP_REFUSED, detail | {"action": action_id})
             return Outcome(False, refusal, item.version)
-    event = step_event(
-        actor, record, row_id, step, seen_version=seen_version, action_id=action_id, note=note, department=department
-    )
     append_events(get_redis(), [event])
     deadline = time.monotonic() + wait_s
     while time.monotonic() < deadline:
         time.sleep(0.05)
         with session_scope() as session:
-            known = outcome_of(session, str(action_id))
+            known = outcome_of(session, action_id)
         if known is not None:
             return known
     return None

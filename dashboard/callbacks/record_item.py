@@ -7,6 +7,7 @@ from typing import Any
 from uuid import NAMESPACE_URL, UUID, uuid4, uuid5
 
 from dash import ALL, Input, Output, State, callback, ctx, html, no_update
+from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -23,7 +24,8 @@ from dashboard.data.handling import State as ItemState
 from dashboard.data.models import Department
 from dashboard.data.periods import AreaLevel, utc_now
 from dashboard.i18n import t
-from dashboard.ingest import take_step
+from dashboard.ingest import step_event, take_step
+from dashboard.pipeline.events import describe
 
 MAX_ID = 2**63 - 1
 
@@ -136,16 +138,20 @@ def take_item_step(
         return t("item.pick"), no_update, no_update
     if record not in MODELS or not 0 < record_id <= MAX_ID or not 0 <= version < 2**31:
         return t("item.pick"), no_update, no_update
-    outcome = take_step(
-        who,
-        record,
-        record_id,
-        step,
-        seen_version=version,
-        action_id=uuid5(nonce, step.value),  # the same button of the same drawing: the same action
-        note=(note or "")[:2000],
-        department=department if RULES[step].needs_department and isinstance(department, str) else None,
-    )
+    try:
+        event = step_event(
+            who,
+            record,
+            record_id,
+            step,
+            seen_version=version,
+            action_id=uuid5(nonce, step.value),  # the same button of the same drawing: the same action
+            note=(note or "")[:2000],
+            department=department if RULES[step].needs_department and isinstance(department, str) else None,
+        )
+    except ValidationError as error:  # a forged department code, say: named, never a 500
+        return describe(error)[0]["message"], no_update, no_update
+    outcome = take_step(event)
     label = t(f"step.{step.value}", lang)
     if outcome is None:
         return t("item.queued", lang, step=label), uuid4().hex, no_update

@@ -111,3 +111,14 @@ def table_rows(title: str, headers: list[str], rows: list[list[Any]], *, empty_t
             className="plain-table-scroll",
         ),
     ]
+
+
+def record_radio(component_id: str) -> dcc.RadioItems:
+    """All records, incidents or hazards (the value: all | incident | hazard)."""
+    return dcc.RadioItems(
+        id=component_id,
+        options=[{"label": t(f"record.{value}"), "value": value} for value in ("all", "incident", "hazard")],
+        value="all",
+        inline=True,
+        className="filter-radio",
+    )

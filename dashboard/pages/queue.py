@@ -7,6 +7,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.month_area import record_radio
 from dashboard.components.page import page_frame
 from dashboard.components.queue_table import POLL_MS
 from dashboard.data.handling import State
@@ -24,13 +25,7 @@ def layout(**_unused_query: str) -> html.Div:
     filters = html.Div(
         [
             dcc.Dropdown(id=ids.Queue.STATE, options=states, value="all", clearable=False, className="queue-state"),
-            dcc.RadioItems(
-                id=ids.Queue.RECORD,
-                options=[{"label": t(f"record.{value}"), "value": value} for value in ("all", "incident", "hazard")],
-                value="all",
-                inline=True,
-                className="filter-radio",
-            ),
+            record_radio(ids.Queue.RECORD),
             dcc.Checklist(
                 id=ids.Queue.OVERDUE,
                 options=[{"label": t("queue.overdue_only"), "value": "overdue"}],

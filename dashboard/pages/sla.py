@@ -8,7 +8,7 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.filter_bar import chart
 from dashboard.components.footnote import footnote
-from dashboard.components.month_area import month_area_filter, plain_table
+from dashboard.components.month_area import month_area_filter, plain_table, record_radio
 from dashboard.components.page import page_frame
 from dashboard.i18n import t
 
@@ -17,13 +17,7 @@ dash.register_page(__name__, path="/sla", name=t("page.sla"), order=40)
 
 def layout(month: str | None = None, area: str | None = None, **_unused_query: str) -> html.Div:
     # Structure only: the callbacks check the month and area and scope the area to the account's.
-    records = dcc.RadioItems(
-        id=ids.Sla.RECORD,
-        options=[{"label": t(f"record.{value}"), "value": value} for value in ("all", "incident", "hazard")],
-        value="all",
-        inline=True,
-        className="filter-radio",
-    )
+    records = record_radio(ids.Sla.RECORD)
     return page_frame(
         "sla",
         month_area_filter(ids.Sla.MONTH, ids.Sla.AREA, ids.Sla.MESSAGE, month=month, area=area, extra=records),

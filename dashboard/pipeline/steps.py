@@ -115,24 +115,7 @@ def _apply_one(session: Session, event: RecordStepTaken, deltas: RollupDeltas, a
     handling.urged = (handling.urged or 0) + (event.step is Step.URGE)
     if department_id is not None:
         handling.department_id = department_id
-    session.add(
-        RecordStep(
-            action_id=str(event.event_id),
-            record=event.record,
-            record_id=event.row_id,
-            step=event.step.value,
-            outcome="applied",
-            actor=actor.username,
-            actor_role=actor.role.value,
-            from_state=current.state.value,
-            to_state=to_state.value,
-            department_id=department_id,
-            note=event.note,
-            version=current.version + 1,
-            at=event.occurred_utc,
-            stored_at=now,
-        )
-    )
+    session.add(step_row(event, "applied", current.state, to_state, current.version + 1, department_id=department_id))
     _move_record(event, row, department_id, deltas, applied)
     session.flush()
     detail = {"record": event.record, "id": event.row_id, "step": event.step.value, "to": to_state.value}
@@ -196,6 +179,36 @@ def _what_happened(session: Session, event: RecordStepTaken, refusal: Refusal) -
     return Refusal("stale", values)
 
 
+def step_row(
+    event: RecordStepTaken,
+    outcome: str,
+    from_state: State,
+    to_state: State,
+    version: int,
+    *,
+    department_id: int | None = None,
+    reason: str | None = None,
+) -> RecordStep:
+    """A step as kept: applied (the record's version after it) or refused (its reason, the version as it stood)."""
+    return RecordStep(
+        action_id=str(event.event_id),
+        record=event.record,
+        record_id=event.row_id,
+        step=event.step.value,
+        outcome=outcome,
+        reason=reason,
+        actor=event.worker_code,
+        actor_role=event.actor_role.value,
+        from_state=from_state.value,
+        to_state=to_state.value,
+        department_id=department_id,
+        note=event.note,
+        version=version,
+        at=event.occurred_utc,
+        stored_at=utc_now(),
+    )
+
+
 def _refuse(
     session: Session,
     event: RecordStepTaken,
@@ -204,24 +217,7 @@ def _refuse(
     version: int,
 ) -> None:
     reason = json.dumps({"key": refusal.key, **refusal.values}, ensure_ascii=False, sort_keys=True)
-    session.add(
-        RecordStep(
-            action_id=str(event.event_id),
-            record=event.record,
-            record_id=event.row_id,
-            step=event.step.value,
-            outcome="refused",
-            reason=reason,
-            actor=event.worker_code,
-            actor_role=event.actor_role.value,
-            from_state=state.value,
-            to_state=state.value,
-            note=event.note,
-            version=version,
-            at=event.occurred_utc,
-            stored_at=utc_now(),
-        )
-    )
+    session.add(step_row(event, "refused", state, state, version, reason=reason))
     session.flush()
     detail = {"record": event.record, "id": event.row_id, "step": event.step.value, "reason": refusal.key}
     audit.record(session, event.worker_code, AuditAction.RECORD_STEP_REFUSED, detail | {"action": str(event.event_id)})

@@ -60,7 +60,7 @@ def sign_in_other(driver: Any, base: str, username: str, role: Role, area: str, 
     driver.find_element(By.ID, "login-username").send_keys(username)
     driver.find_element(By.ID, "login-password").send_keys(PASSWORD)
     driver.find_element(By.ID, "login-submit").click()
-    until(lambda: urlsplit(driver.current_url).path == path, timeout=10)
+    until(lambda: urlsplit(driver.current_url).path == path, timeout=20)
 
 
 def text_of(driver: Any, css: str) -> str:
@@ -70,7 +70,7 @@ def text_of(driver: Any, css: str) -> str:
 
 def click(driver: Any, css: str) -> None:
     until(lambda: driver.find_elements(By.CSS_SELECTOR, css) and driver.find_element(By.CSS_SELECTOR, css).is_enabled(),
-          timeout=10)  # fmt: skip
+          timeout=20)  # fmt: skip
     driver.find_element(By.CSS_SELECTOR, css).click()
 
 
@@ -85,47 +85,47 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     sign_in(dash_duo, dash_app, path="/")
     base = dash_duo.server.url
     sign_in_other(town, base, "town1", Role.TOWNSHIP_STAFF, "331004001", "/queue")
-    until(lambda: "待派单" in text_of(town, ".queue-items"), timeout=15)  # its township's new report, not yet sent
+    until(lambda: "待派单" in text_of(town, ".queue-items"), timeout=20)  # its township's new report, not yet sent
 
     # The operator opens the report from the wall's feed and dispatches it to the department it was routed to.
-    dash_duo.wait_for_contains_text(".feed", SUMMARY, timeout=15)
+    dash_duo.wait_for_contains_text(".feed", SUMMARY, timeout=20)
     click(operator, ".feed-row .feed-open")
-    dash_duo.wait_for_contains_text("#item-view", SUMMARY, timeout=15)
+    dash_duo.wait_for_contains_text("#item-view", SUMMARY, timeout=20)
     assert "待派单" in text_of(operator, ".item-state") and "剩余" in text_of(operator, "#item-view .countdown")
-    until(lambda: operator.find_element(By.CSS_SELECTOR, ".item-step-dispatch").is_enabled(), timeout=10)
+    until(lambda: operator.find_element(By.CSS_SELECTOR, ".item-step-dispatch").is_enabled(), timeout=20)
     operator.save_screenshot("/tmp/loop24/operator-before.png")
     click(operator, ".item-step-dispatch")
-    dash_duo.wait_for_contains_text("#item-message", "已派单", timeout=15)
-    dash_duo.wait_for_contains_text(".timeline", "派单", timeout=10)
+    dash_duo.wait_for_contains_text("#item-message", "已派单", timeout=20)
+    dash_duo.wait_for_contains_text(".timeline", "派单", timeout=20)
     assert "综治办" in text_of(operator, ".timeline")
 
     # The township's queue hears of it without a reload; it opens the item, refused a step it may not take yet.
-    until(lambda: "待签收" in text_of(town, ".queue-items"), timeout=10)
+    until(lambda: "待签收" in text_of(town, ".queue-items"), timeout=20)
     assert "剩余" in text_of(town, ".queue-items .countdown")
     town.save_screenshot("/tmp/loop24/township-queue.png")
     click(town, ".queue-link")
-    until(lambda: SUMMARY in text_of(town, "#item-view"), timeout=15)
+    until(lambda: SUMMARY in text_of(town, "#item-view"), timeout=20)
     report_button = town.find_element(By.CSS_SELECTOR, ".item-step-report")
     assert not report_button.is_enabled()
     assert report_button.get_attribute("title") == "此事项当前为“待签收”，不能反馈。"
     click(town, ".item-step-accept")
-    until(lambda: "已签收" in text_of(town, "#item-message"), timeout=15)
+    until(lambda: "已签收" in text_of(town, "#item-message"), timeout=20)
     click(town, ".item-step-note")  # a progress note without its text: refused, saying why
-    until(lambda: "处置须填写说明" in text_of(town, "#item-message"), timeout=15)
+    until(lambda: "处置须填写说明" in text_of(town, "#item-message"), timeout=20)
     write_note(town, "已到场，正在调解")
     click(town, ".item-step-note")
-    until(lambda: "已处置" in text_of(town, "#item-message"), timeout=15)
+    until(lambda: "已处置" in text_of(town, "#item-message"), timeout=20)
     write_note(town, "双方达成和解，已修复漏水管道")
     click(town, ".item-step-report")
-    until(lambda: "已反馈" in text_of(town, "#item-message"), timeout=15)
+    until(lambda: "已反馈" in text_of(town, "#item-message"), timeout=20)
     town.save_screenshot("/tmp/loop24/township-item.png")
 
     # The operator's view follows; it closes the item, and the township sees it closed.
-    dash_duo.wait_for_contains_text(".timeline", "双方达成和解", timeout=15)
+    dash_duo.wait_for_contains_text(".timeline", "双方达成和解", timeout=20)
     assert "已反馈" in text_of(operator, ".item-state")
     click(operator, ".item-step-close")
-    dash_duo.wait_for_contains_text("#item-message", "已办结", timeout=15)
-    until(lambda: "已办结" in text_of(town, ".item-state"), timeout=15)
+    dash_duo.wait_for_contains_text("#item-message", "已办结", timeout=20)
+    until(lambda: "已办结" in text_of(town, ".item-state"), timeout=20)
     operator.save_screenshot("/tmp/loop24/operator-closed.png")
     steps = ["上报", "派单", "签收", "处置", "反馈", "办结"]
     for driver in (operator, town):

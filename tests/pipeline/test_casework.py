@@ -60,10 +60,16 @@ def state(incident_id: int) -> tuple[State, int, Level]:
         return found[1].state, found[1].version, found[1].level
 
 
+def ask(actor: Actor, incident_id: int, step: Step, version: int, **fields: Any) -> Any:
+    """Ask for a step as the app does, not waiting for the consumer: its outcome at the door (None: in the stream)."""
+    fields.setdefault("action_id", uuid4())
+    return take_step(step_event(actor, "incident", incident_id, step, seen_version=version, **fields), wait_s=0)
+
+
 def act(actor: Actor, incident_id: int, step: Step, version: int, **fields: Any) -> UUID:
-    """Ask for a step (wait_s=0: the consumer comes to it in `drain`); its action id."""
+    """Ask for a step (the consumer comes to it in `drain`); its action id."""
     action = fields.pop("action_id", uuid4())
-    early = take_step(actor, "incident", incident_id, step, seen_version=version, action_id=action, wait_s=0, **fields)
+    early = ask(actor, incident_id, step, version, action_id=action, **fields)
     assert early is None, f"refused at the door: {early}"
     return action
 
@@ -127,7 +133,7 @@ def test_the_whole_loop_from_report_to_review(incident_id):
     ],
 )
 def test_an_illegal_step_is_refused_with_its_reason_and_audited(incident_id, actor, step, fields, reason):
-    answer = take_step(actor, "incident", incident_id, step, seen_version=0, action_id=uuid4(), wait_s=0, **fields)
+    answer = ask(actor, incident_id, step, 0, **fields)
     assert answer is not None and not answer.applied and answer.refusal is not None
     assert answer.refusal.key == reason
     assert state(incident_id) == (State.REPORTED, 0, Level.TOWNSHIP)
@@ -138,7 +144,7 @@ def test_an_illegal_step_is_refused_with_its_reason_and_audited(incident_id, act
 def test_a_township_acts_only_on_its_own_township_and_a_county_leader_on_its_county(incident_id):
     act(LUQIAO_LEADER, incident_id, Step.DISPATCH, 0, department="public_security")
     drain()
-    refused = take_step(NEIGHBOUR, "incident", incident_id, Step.ACCEPT, seen_version=1, action_id=uuid4(), wait_s=0)
+    refused = ask(NEIGHBOUR, incident_id, Step.ACCEPT, 1)
     assert refused is not None and refused.refusal is not None and refused.refusal.key == "scope"
     action = act(TOWNSHIP, incident_id, Step.ACCEPT, 1)
     drain()
@@ -163,7 +169,7 @@ def test_a_double_click_acts_once(incident_id):
     for _ in range(2):  # the same button's action id, twice, before the consumer came to the first
         act(OPERATOR, incident_id, Step.DISPATCH, 0, department="public_security", action_id=action)
     drain()
-    again = take_step(OPERATOR, "incident", incident_id, Step.DISPATCH, seen_version=0, action_id=action, wait_s=0)
+    again = ask(OPERATOR, incident_id, Step.DISPATCH, 0, action_id=action)
     assert again is not None and again.applied  # the first one's outcome, not a refusal of a stale version
     with session_scope() as session:
         assert session.scalar(select(func.count()).select_from(RecordStep)) == 1
@@ -216,9 +222,7 @@ def _resolved(worker: StreamConsumer, fields: dict[str, str]) -> tuple[Any, Any]
 def test_sent_back_with_a_reason_goes_back_to_the_command_room_and_a_reopened_item_to_the_township(incident_id):
     act(OPERATOR, incident_id, Step.DISPATCH, 0, department="public_security")
     drain()
-    no_reason = take_step(
-        TOWNSHIP, "incident", incident_id, Step.SEND_BACK, seen_version=1, action_id=uuid4(), wait_s=0
-    )
+    no_reason = ask(TOWNSHIP, incident_id, Step.SEND_BACK, 1)
     assert no_reason is not None and no_reason.refusal is not None and no_reason.refusal.key == "note"
     act(TOWNSHIP, incident_id, Step.SEND_BACK, 1, note="不属于本镇")
     drain()
