@@ -128,9 +128,10 @@ def most_of(connection: Connection, table: str, rows: int) -> bool:
     return rows > int(stored or 0)
 
 
-def rollup_deltas(mapping: RecordMapping, rows: seed.Table, dialect: str) -> list[Delta]:
-    """The new rows' counts for every rollup they touch (rollup_deltas.py)."""
-    return incident_deltas(rows, dialect) if mapping.records == "incidents" else hazard_deltas(rows, dialect)
+def rollup_deltas(mapping: RecordMapping, rows: seed.Table, dialect: str, zone: str) -> list[Delta]:
+    """The new rows' counts for every rollup they touch (rollup_deltas.py), on the city's clock."""
+    deltas = incident_deltas if mapping.records == "incidents" else hazard_deltas
+    return deltas(rows, dialect, zone)
 
 
 class Abandoned(Exception):
@@ -197,7 +198,9 @@ def import_records(
                     raise Abandoned
                 bar.total = bar.n
                 bar.refresh()
-                add_rollups(connection, load, mapping, pd.concat(written, ignore_index=True), phase, show_progress)
+                add_rollups(
+                    connection, load, mapping, pd.concat(written, ignore_index=True), zone, phase, show_progress
+                )
                 phase("rollup indexes back, commit")
         except Abandoned:
             return report
@@ -213,6 +216,7 @@ def add_rollups(
     load: Load,
     mapping: RecordMapping,
     rows: pd.DataFrame,
+    zone: str,
     phase: Callable[[str], None],
     show_progress: bool,
 ) -> None:
@@ -221,7 +225,7 @@ def add_rollups(
     model = model_of(mapping).__tablename__
     dialect = connection.dialect.name
     with ThreadPoolExecutor(max_workers=1) as counting:
-        deltas = counting.submit(lambda: rollup_deltas(mapping, seed_table(model, rows), dialect))
+        deltas = counting.submit(lambda: rollup_deltas(mapping, seed_table(model, rows), dialect, zone))
         phase(f"{model} indexes back")
         load.build_indexes(model)
         phase("add to the rollups")

@@ -13,15 +13,22 @@ import numpy as np
 import numpy.typing as npt
 
 from dashboard.data.rollups import DRILL_ROLLUPS, DrillRollup
+from dashboard.data.zone_clock import ZoneClock
 from dashboard.seed.columns import Column, Table, coded, dates, ints
 
 Ints = npt.NDArray[np.int64]
 DAY = 86_400
 
 
-def city_days(column: Column, offset_seconds: int) -> Ints:
+def local_seconds(column: Column, clock: ZoneClock) -> Ints:
+    """City-clock seconds since 1970 of a time column, each by the offset in force at its moment (its NULLs give
+    meaningless values: mask them)."""
+    return clock.local_seconds(column.values.astype(np.int64), present(column))
+
+
+def city_days(column: Column, clock: ZoneClock) -> Ints:
     """City-clock days since 1970 of a time column (its NULLs give meaningless days: mask them)."""
-    return np.asarray((column.values.astype(np.int64) + offset_seconds) // DAY, dtype=np.int64)
+    return np.asarray(local_seconds(column, clock) // DAY, dtype=np.int64)
 
 
 def present(column: Column) -> npt.NDArray[np.bool_]:
@@ -90,7 +97,7 @@ def grouped(
     return table
 
 
-def incident_daily(incidents: Table, offset_seconds: int) -> Table:
+def incident_daily(incidents: Table, clock: ZoneClock) -> Table:
     """`incident_daily` of generated incidents: by report day (reported, resolved) and by filing day (filed,
     solved)."""
     c = incidents.columns
@@ -103,17 +110,17 @@ def incident_daily(incidents: Table, offset_seconds: int) -> Table:
         ("grid_id", "kind", "subtype", "place_type"),
         [
             (
-                city_days(c["reported_at"], offset_seconds),
+                city_days(c["reported_at"], clock),
                 everyone,
                 {"reported": everyone, "resolved": solved & ~criminal},
             ),
-            (city_days(c["filed_at"], offset_seconds), present(c["filed_at"]), {"filed": everyone, "solved": solved}),
+            (city_days(c["filed_at"], clock), present(c["filed_at"]), {"filed": everyone, "solved": solved}),
         ],
         ("reported", "filed", "solved", "resolved"),
     )
 
 
-def hazard_daily(hazards: Table, offset_seconds: int) -> Table:
+def hazard_daily(hazards: Table, clock: ZoneClock) -> Table:
     """`hazard_daily` of generated hazards, by the day each was found."""
     c = hazards.columns
     rectified = present(c["rectified_at"])
@@ -125,7 +132,7 @@ def hazard_daily(hazards: Table, offset_seconds: int) -> Table:
         ("grid_id", "category", "severity"),
         [
             (
-                city_days(c["found_at"], offset_seconds),
+                city_days(c["found_at"], clock),
                 everyone,
                 {"found": everyone, "rectified": rectified, "rectified_on_time": on_time},
             )
@@ -141,10 +148,14 @@ def months_of(days: Ints) -> Ints:
     )
 
 
-def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> Table:
+def drill_rollup(
+    incidents: Table, rollup: DrillRollup, clock: ZoneClock, local: dict[str, Ints] | None = None
+) -> Table:
     """One drill-down rollup (`dashboard.data.rollups.DRILL_ROLLUPS`) of generated incidents: the same counts as
-    `rebuild_drill_rollups` computes from the stored rows."""
+    `rebuild_drill_rollups` computes from the stored rows. `local`: the time columns' local seconds, found once for
+    all the rollups (filled in as they are needed)."""
     c = incidents.columns
+    local = {} if local is None else local
     solved = present(c["solved_at"])
     filed = present(c["filed_at"])
     rental = np.asarray(c["place_type"].categories)[c["place_type"].values] == "rental_housing"
@@ -168,15 +179,17 @@ def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> 
     weights: dict[str, list[Ints]] = {measure: [] for measure in rollup.measures}
     for moment, member, counted in cohorts:
         index = np.flatnonzero(member)
-        local = c[moment].values[index].astype(np.int64) + offset_seconds
-        days = local // DAY
+        if moment not in local:
+            local[moment] = local_seconds(c[moment], clock)
+        seconds = local[moment][index]
+        days = seconds // DAY
         for name in names:
             if name == "day":
                 values = days
             elif name == "month":
                 values = months_of(days)
             elif name == "hour":
-                values = (local % DAY) // 3600
+                values = (seconds % DAY) // 3600
             elif name == "weekday":
                 values = (days + 3) % 7  # 1970-01-01 was a Thursday
             elif name == "days":
@@ -211,6 +224,7 @@ def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> 
     return table
 
 
-def drill_rollups(incidents: Table, offset_seconds: int) -> list[Table]:
+def drill_rollups(incidents: Table, clock: ZoneClock) -> list[Table]:
     """Every drill-down rollup of generated incidents."""
-    return [drill_rollup(incidents, rollup, offset_seconds) for rollup in DRILL_ROLLUPS]
+    local: dict[str, Ints] = {}
+    return [drill_rollup(incidents, rollup, clock, local) for rollup in DRILL_ROLLUPS]
