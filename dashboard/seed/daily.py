@@ -18,6 +18,7 @@ from dashboard.seed.columns import Column, Table, coded, dates, ints
 
 Ints = npt.NDArray[np.int64]
 DAY = 86_400
+DENSE_KEYS = 1 << 22  # Key.group: a key space up to this size (two arrays of 16 MB) is grouped without sorting
 
 
 def local_seconds(column: Column, clock: ZoneClock) -> Ints:
@@ -56,6 +57,25 @@ class Key:
             key = key >> bits
         return parts[::-1]
 
+    @property
+    def space(self) -> int:
+        """How many keys there can be."""
+        return 1 << sum(self.bits)
+
+    def group(self, keys: Ints) -> tuple[Ints, Ints, Ints]:
+        """(the distinct keys in order, each row's position among them, one row of each distinct key). A small key
+        space (the drill-down rollups': a few million keys at most) is grouped by marking the keys in an array of
+        the whole space, in linear time: sorting the rows, as np.unique does, was 40 % of the rollups' time."""
+        if self.space > DENSE_KEYS or len(keys) >= 1 << 31:
+            unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            return unique, inverse, first
+        row = np.full(self.space, -1, dtype=np.int32)
+        row[keys] = np.arange(len(keys), dtype=np.int32)  # a key's rows write in turn: one of them stays
+        unique = np.flatnonzero(row >= 0).astype(np.int64)
+        position = np.empty(self.space, dtype=np.int32)
+        position[unique] = np.arange(len(unique), dtype=np.int32)
+        return unique, position[keys].astype(np.int64), row[unique].astype(np.int64)
+
 
 def grouped(
     name: str,
@@ -82,7 +102,7 @@ def grouped(
             weight = np.zeros(len(index), np.int64) if rows_counted is None else rows_counted[index].astype(np.int64)
             weights[measure].append(weight)
     all_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-    unique, first, inverse = np.unique(all_keys, return_index=True, return_inverse=True)
+    unique, inverse, first = key.group(all_keys)
     source_row = np.concatenate(rows)[first]
     day, *parts = key.unpack(unique)
     table = Table(name, {"day": dates(day + first_day)})
@@ -208,7 +228,7 @@ def drill_rollup(
     low = {name: int(values.min()) if len(values) else 0 for name, values in columns.items()}
     key = Key([int(columns[name].max()) - low[name] + 1 if len(columns[name]) else 1 for name in order])
     packed = key.pack([columns[name] - low[name] for name in order])
-    unique, inverse = np.unique(packed, return_inverse=True)
+    unique, inverse, _ = key.group(packed)
     table = Table(rollup.name)
     for name, part in zip(order, key.unpack(unique), strict=True):
         values = part + low[name]
