@@ -105,6 +105,14 @@ class Settings(BaseSettings):
             raise ValueError(f"must start with one of {', '.join(REDIS_SCHEMES)} (or be empty for the embedded Redis)")
         return value
 
+    @field_validator("var_dir")
+    @classmethod
+    def _var_dir(cls, value: Path) -> Path:
+        # Made absolute here, from the directory the command runs in: redis-server changes into it (--dir) before
+        # it opens its log file, so a relative one (DASHBOARD_VAR_DIR=var/sample, as docs/importing.md sets it)
+        # stopped `make run` at the start ("Can't open the log file").
+        return value.absolute()
+
     @field_validator("tile_url")
     @classmethod
     def _tile_url(cls, value: str) -> str:

@@ -295,6 +295,7 @@ def test_an_imported_city_runs_under_the_run_command_with_the_simulator(tmp_path
     city's grids (through a gateway: an imported city has no grid workers), the ingest API and the consumer take
     every report, no process exits, and the first start prints the first login."""
     var_dir, port, files = tmp_path / "var", free_port(), tmp_path / "files"
+    given = Path(os.path.relpath(var_dir, ROOT))  # relative to where the commands run, as docs/importing.md sets it
     write_sample(files, rows=600)
     for what, mapping, table, *options in (
         ("grids", "grids.yaml", "grids.geojson", "--replace"),
@@ -304,13 +305,13 @@ def test_an_imported_city_runs_under_the_run_command_with_the_simulator(tmp_path
         subprocess.run(
             [*command, str(files / table), *options],
             cwd=ROOT,
-            env=bare_environment(var_dir, port),
+            env=bare_environment(given, port),
             check=True,
             capture_output=True,
             timeout=120,
         )
     # 100,000 times the city's pace: the sample's 1.5 incidents and the neutral 3 hazards a day come 5 a second.
-    process = start_embedded(var_dir, port, threads=4, extra=("--speedup", "100000"))
+    process = start_embedded(given, port, threads=4, extra=("--speedup", "100000"))
     engine = build_engine(f"sqlite:///{var_dir / 'dashboard.db'}")
     redis = Redis(unix_socket_path=str(var_dir / "redis.sock"), decode_responses=True)
     live = "SELECT count(*) FROM {table} JOIN grid ON grid.id = {table}.grid_id WHERE event_id NOT LIKE 'import/%'"

@@ -10,18 +10,20 @@ created yet, which asking would create), the process setting answers, uncached.
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from collections.abc import Iterable
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import make_url, select
+from sqlalchemy import Connection, func, make_url, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_files
 from dashboard.data.db import get_engine
-from dashboard.data.models import County
+from dashboard.data.models import Base, County
+from dashboard.data.zone_clock import ZoneClock, zone_clock
 
 
 def city_zone() -> str:
@@ -52,3 +54,24 @@ def reset_cache() -> None:
 def city_today() -> date:
     """Today on the city's clock."""
     return datetime.now(ZoneInfo(city_zone())).date()
+
+
+def city_clock() -> ZoneClock:
+    """The city's clock, daylight saving included (data/zone_clock.py)."""
+    return zone_clock(city_zone())
+
+
+def local_shifts(connection: Connection, table: str, columns: Iterable[str], *, alias: str = "") -> dict[str, str]:
+    """Each time column's offset to its city-clock time, as SQL (ZoneClock.sql_shift) over the span its stored
+    values cover: in a zone with daylight saving, a CASE over the clock changes within it. `alias`: the table's
+    name in the query the SQL goes into."""
+    model = Base.metadata.tables[table]
+    names = list(columns)
+    spans = connection.execute(select(*(f(model.c[n]) for n in names for f in (func.min, func.max)))).one()
+    clock, now = city_clock(), datetime.now(UTC).replace(tzinfo=None)
+    shifts = {}
+    for number, name in enumerate(names):
+        first, last = spans[2 * number], spans[2 * number + 1]
+        column = f"{alias}.{name}" if alias else name
+        shifts[name] = clock.sql_shift(column, connection.dialect.name, first or now, last or now)
+    return shifts

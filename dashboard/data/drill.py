@@ -37,11 +37,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sqlalchemy import ColumnElement, Date, and_, case, cast, func, select, text, union_all
+from sqlalchemy import ColumnElement, Date, and_, case, cast, func, literal_column, select, text, union_all
 from sqlalchemy.orm import Session
 
 from dashboard.data.areas import records_in
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_clock, city_zone
 from dashboard.data.models import (
     CriminalSolveCityMonth,
     CriminalSolveDay,
@@ -63,7 +63,6 @@ from dashboard.data.models import (
 )
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 from dashboard.data.queries import solved_clause
-from dashboard.data.rollups import utc_offset
 from dashboard.data.vocab import IncidentKind, PlaceType
 
 DIMENSIONS = ("day", "month", "kind", "subtype", "child", "grid")
@@ -94,17 +93,28 @@ def _kind_clause(kind: IncidentKind | None, subtype: str | None = None) -> Colum
     return Incident.kind == str(kind)
 
 
-def _day_expression(session: Session, column: Any) -> Any:
-    hours = utc_offset().total_seconds() / 3600
-    if session.get_bind().dialect.name == "postgresql":
-        return cast(column + text(f"INTERVAL '{hours:g} hours'"), Date)
-    return func.date(column, f"{hours:+g} hours")
+def _day_expression(session: Session, column: Any, start: datetime, end: datetime) -> Any:
+    """The city-clock day of a time column whose values lie in [start, end] (naive UTC), daylight saving included."""
+    bind = session.get_bind()
+    named = str(column.expression.compile(dialect=bind.dialect))  # e.g. incident.reported_at
+    dialect = bind.dialect.name
+    shift = city_clock().sql_shift(named, dialect, start, end)
+    if dialect == "postgresql":
+        return cast(column + text(shift), Date)
+    return func.date(column, literal_column(shift))
 
 
-def _dimension(session: Session, name: str, area: Area, moment: Any) -> Any:
+def _local(moments: pd.Series) -> pd.Series:
+    """Naive-UTC times (datetime64[us], NaT kept) on the city's clock, each by the offset in force at its moment."""
+    seconds = moments.to_numpy(dtype="datetime64[us]").astype(np.int64) // 1_000_000
+    offsets = city_clock().local_seconds(seconds, moments.notna().to_numpy()) - seconds
+    return moments + pd.to_timedelta(offsets, unit="s")
+
+
+def _dimension(session: Session, name: str, area: Area, moment: Any, span: tuple[datetime, datetime]) -> Any:
     match name:
         case "day":
-            return _day_expression(session, moment).label("day")
+            return _day_expression(session, moment, *span).label("day")
         case "kind":
             return Incident.kind.label("kind")
         case "subtype":
@@ -147,7 +157,7 @@ def _raw(
     measures: dict[str, Any],
 ) -> pd.DataFrame:
     start, end = period.utc_bounds(city_zone())
-    dims = [_dimension(session, name, area, moment) for name in by]
+    dims = [_dimension(session, name, area, moment, (start, end)) for name in by]
     query = select(*dims, *(value.label(name) for name, value in measures.items())).where(
         moment >= start, moment < end, records_in(Incident, area), *where
     )
@@ -430,7 +440,7 @@ def _raw_hours(
         records_in(Incident, area),
         _kind_clause(kind, subtype),
     )
-    moments = pd.Series([row[0] for row in session.execute(query)], dtype="datetime64[us]") + utc_offset()
+    moments = _local(pd.Series([row[0] for row in session.execute(query)], dtype="datetime64[us]"))
     frame = pd.DataFrame({"weekday": moments.dt.day_of_week, "hour": moments.dt.hour})
     grouped = frame.groupby(["weekday", "hour"]).size().rename("reports").reset_index()
     return grouped.astype("int64")
@@ -521,8 +531,7 @@ def grid_rows(session: Session, area: Area) -> pd.DataFrame:
         Incident.solved_at,
     ).where(Incident.grid_id == grid_id)
     rows: list[Any] = list(session.execute(query).all())
-    offset = utc_offset()
-    reported = pd.Series([row[3] for row in rows], dtype="datetime64[us]") + offset
+    reported = _local(pd.Series([row[3] for row in rows], dtype="datetime64[us]"))
     filed = pd.Series([row[4] for row in rows], dtype="datetime64[us]")
     solved = pd.Series([row[5] for row in rows], dtype="datetime64[us]")
     spent = (solved.dt.floor("s") - filed.dt.floor("s")) // pd.Timedelta(days=1)
@@ -534,7 +543,7 @@ def grid_rows(session: Session, area: Area) -> pd.DataFrame:
             "reported_day": reported.dt.floor("D"),
             "weekday": reported.dt.day_of_week.astype("int64"),
             "hour": reported.dt.hour.astype("int64"),
-            "filed_day": (filed + offset).dt.floor("D"),
+            "filed_day": _local(filed).dt.floor("D"),
             "solved": solved.notna().astype("int64"),
             "days": spent.fillna(0).clip(lower=0).astype("int64"),
         }

@@ -23,7 +23,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import numpy as np
 import pandas as pd
@@ -32,7 +31,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.data import area_tree
 from dashboard.data.areas import grids_in
-from dashboard.data.city_zone import city_today, city_zone
+from dashboard.data.city_zone import city_clock, city_today, local_shifts
 from dashboard.data.models import Grid, GridWorker, PatrolLog, PatrolWorkerDay, PatrolWorkerMonth
 from dashboard.data.periods import Area, AreaLevel, Period, shift_months
 
@@ -291,19 +290,16 @@ def exceptions(
 # keeping the rollup -------------------------------------------------------------------------------------------------
 
 
-def _offset_minutes() -> int:
-    offset = datetime.now(ZoneInfo(city_zone())).utcoffset()
-    return int(offset.total_seconds() // 60) if offset else 0
-
-
 def rebuild_worker_days(connection: Connection) -> None:
-    """Recompute `patrol_worker_day` from the whole patrol log, in SQL (the city's offset: no daylight saving)."""
-    minutes, long_seconds = _offset_minutes(), int(MIN_PATROL_HOURS * 3600)
+    """Recompute `patrol_worker_day` from the whole patrol log, in SQL (each patrol in the city-clock day it began,
+    daylight saving included)."""
+    shift = local_shifts(connection, "patrol_log", ("started_at",), alias="p")["started_at"]
+    long_seconds = int(MIN_PATROL_HOURS * 3600)
     if connection.dialect.name == "postgresql":
-        day = f"CAST(p.started_at + INTERVAL '{minutes} minutes' AS DATE)"
+        day = f"CAST(p.started_at + {shift} AS DATE)"
         seconds = "CAST(ROUND(EXTRACT(EPOCH FROM (p.ended_at - p.started_at))) AS INTEGER)"
     else:
-        day = f"date(p.started_at, '{minutes:+d} minutes')"
+        day = f"date(p.started_at, {shift})"
         seconds = "CAST(ROUND((julianday(p.ended_at) - julianday(p.started_at)) * 86400) AS INTEGER)"
     connection.execute(delete(PatrolWorkerDay))
     connection.execute(
@@ -339,15 +335,14 @@ def rebuild_worker_months(connection: Connection) -> None:
 
 def refresh_worker_days(session: Session, patrols: Iterable[tuple[int, datetime]]) -> None:
     """Recompute the rollup rows of the workers' days these patrols (worker id, started at, naive UTC) fall on."""
-    offset = timedelta(minutes=_offset_minutes())
-    keys = {(worker, (started + offset).date()) for worker, started in patrols}
+    clock = city_clock()
+    keys = {(worker, clock.day(started)) for worker, started in patrols}
     for worker, day in sorted(keys):
-        start = datetime.combine(day, datetime.min.time()) - offset
         rows = session.execute(
             select(PatrolLog.started_at, PatrolLog.ended_at).where(
                 PatrolLog.worker_id == worker,
-                PatrolLog.started_at >= start,
-                PatrolLog.started_at < start + timedelta(days=1),
+                PatrolLog.started_at >= clock.day_start(day),
+                PatrolLog.started_at < clock.day_start(day + timedelta(days=1)),  # 23 or 25 hours, some days
             )
         ).all()
         place = session.execute(

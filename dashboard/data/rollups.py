@@ -6,7 +6,8 @@
 
 The stream consumer adds deltas in the same transaction as the rows they describe, so a rollup never counts an
 event twice and never misses one. `rebuild_rollups` recomputes both tables from the raw rows (after a bulk load,
-or to check them). Days are on the city clock: the zone's UTC offset, which for Chinese cities has no DST.
+or to check them). Days, months and hours are on the city's clock (data/zone_clock.py): each moment by the offset in
+force at that moment, so in a zone with daylight saving a record counts in the local day it happened in.
 """
 
 from __future__ import annotations
@@ -16,13 +17,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Table, text
 from sqlalchemy.dialects import sqlite
 from sqlalchemy.orm import Session
 
-from dashboard.data.city_zone import city_zone
+from dashboard.data.city_zone import city_clock, local_shifts
 from dashboard.data.models import (
     Base,
     CriminalSolveCityMonth,
@@ -44,19 +44,10 @@ from dashboard.data.models import (
     RentalGridDay,
 )
 from dashboard.data.unnest import insert_unnested
+from dashboard.data.zone_clock import ZoneClock
 
 IncidentKey = tuple[date, int, str, str, str, str, str]  # day, grid, kind, subtype, place, township, county
 HazardKey = tuple[date, int, str, str, str, str]  # day, grid, category, severity, township, county
-
-
-def utc_offset() -> timedelta:
-    offset = datetime.now(ZoneInfo(city_zone())).utcoffset()
-    return offset or timedelta(0)
-
-
-def city_day(moment: datetime, offset: timedelta) -> date:
-    """The city-clock day of a naive-UTC moment."""
-    return (moment + offset).date()
 
 
 def whole_days(filed: datetime, solved: datetime) -> int:
@@ -95,8 +86,8 @@ class DrillRollup:
     def measures(self) -> tuple[str, ...]:
         return MEASURES[self.family]
 
-    def key(self, row: Any, moment: datetime, offset: timedelta) -> tuple[Any, ...]:
-        local = moment + offset
+    def key(self, row: Any, moment: datetime, clock: ZoneClock) -> tuple[Any, ...]:
+        local = clock.local(moment)
         time = local.date() if self.time == "day" else local.date().replace(day=1)
         values: list[Any] = [time]
         for name in self.keys:
@@ -142,7 +133,7 @@ DRILL_ROLLUPS: tuple[DrillRollup, ...] = (
 class RollupDeltas:
     """Increments to add to the rollups, gathered over a batch of events and written at once."""
 
-    offset: timedelta = field(default_factory=utc_offset)
+    clock: ZoneClock = field(default_factory=city_clock)
     incidents: Counter[tuple[IncidentKey, str]] = field(default_factory=Counter)
     hazards: Counter[tuple[HazardKey, str]] = field(default_factory=Counter)
     drill: Counter[tuple[int, tuple[Any, ...], str]] = field(default_factory=Counter)  # (rollup, key, measure)
@@ -150,7 +141,7 @@ class RollupDeltas:
     def _drill(self, row: Any, moment: datetime, family: Family, **amounts: int) -> None:
         for number, rollup in enumerate(DRILL_ROLLUPS):
             if rollup.family == family:
-                key = rollup.key(row, moment, self.offset)
+                key = rollup.key(row, moment, self.clock)
                 for measure, amount in amounts.items():
                     if amount:
                         self.drill[(number, key, measure)] += amount
@@ -163,11 +154,11 @@ class RollupDeltas:
             self._drill(row, row.reported_at, "rental", rental=1)
 
     def _incident_key(self, row: Any, moment: datetime) -> IncidentKey:
-        day = city_day(moment, self.offset)
+        day = self.clock.day(moment)
         return (day, row.grid_id, str(row.kind), row.subtype, str(row.place_type), row.township_code, row.county_code)
 
     def _hazard_key(self, row: Any) -> HazardKey:
-        day = city_day(row.found_at, self.offset)
+        day = self.clock.day(row.found_at)
         return (day, row.grid_id, str(row.category), str(row.severity), row.township_code, row.county_code)
 
     def incident_stored(self, row: Any) -> None:
@@ -267,18 +258,19 @@ def _upsert(
     session.execute(statement, ordered)
 
 
-def _day(column: str, dialect: str, offset_hours: float) -> str:
+def _day(column: str, dialect: str, shift: str) -> str:
     if dialect == "postgresql":
-        return f"CAST({column} + INTERVAL '{offset_hours} hours' AS DATE)"
-    return f"date({column}, '{offset_hours:+g} hours')"
+        return f"CAST({column} + {shift} AS DATE)"
+    return f"date({column}, {shift})"
 
 
 def rebuild_rollups(connection: Connection) -> None:
     """Recompute every rollup table from the raw rows (in the caller's transaction)."""
     rebuild_drill_rollups(connection)
     dialect = connection.dialect.name
-    hours = utc_offset().total_seconds() / 3600
-    reported, filed, found = (_day(column, dialect, hours) for column in ("reported_at", "filed_at", "found_at"))
+    shifts = {**local_shifts(connection, "incident", ("reported_at", "filed_at")),
+              **local_shifts(connection, "hazard", ("found_at",))}  # fmt: skip
+    reported, filed, found = (_day(column, dialect, shift) for column, shift in shifts.items())
     dims = "grid_id, kind, subtype, place_type, township_code, county_code"
     connection.execute(text("DELETE FROM incident_daily"))
     connection.execute(
@@ -309,10 +301,11 @@ def rebuild_rollups(connection: Connection) -> None:
     )
 
 
-def _drill_expression(name: str, moment: str, dialect: str, hours: float) -> str:
-    """The SQL of one key column of a drill-down rollup, for incidents counted at `moment`."""
+def _drill_expression(name: str, moment: str, dialect: str, shift: str) -> str:
+    """The SQL of one key column of a drill-down rollup, for incidents counted at `moment` (`shift`: its offset to
+    the city's clock, local_shifts)."""
     if dialect == "postgresql":
-        local = f"({moment} + INTERVAL '{hours} hours')"
+        local = f"({moment} + {shift})"
         return {
             "day": f"CAST({local} AS DATE)",
             "month": f"CAST(date_trunc('month', {local}) AS DATE)",
@@ -321,7 +314,6 @@ def _drill_expression(name: str, moment: str, dialect: str, hours: float) -> str
             "days": "GREATEST(0, CAST(FLOOR(EXTRACT(EPOCH FROM date_trunc('second', solved_at) - "
             "date_trunc('second', filed_at)) / 86400) AS INTEGER))",
         }.get(name, name)
-    shift = f"'{hours:+g} hours'"
     return {
         "day": f"date({moment}, {shift})",
         "month": f"date({moment}, {shift}, 'start of month')",
@@ -336,7 +328,7 @@ def rebuild_drill_rollups(connection: Connection, only: Iterable[str] | None = N
     """Recompute every drill-down rollup (or those named in `only`) from the raw incident rows (in the caller's
     transaction)."""
     dialect = connection.dialect.name
-    hours = utc_offset().total_seconds() / 3600
+    shifts = local_shifts(connection, "incident", ("reported_at", "filed_at"))
     wanted = None if only is None else set(only)
     for rollup in DRILL_ROLLUPS:
         if wanted is not None and rollup.name not in wanted:
@@ -351,7 +343,9 @@ def rebuild_drill_rollups(connection: Connection, only: Iterable[str] | None = N
             columns: tuple[str, ...] = columns,
             measures: tuple[str, ...] = measures,
         ) -> str:
-            keys = ", ".join(f"{_drill_expression(name, moment, dialect, hours)} AS {name}" for name in columns)
+            keys = ", ".join(
+                f"{_drill_expression(name, moment, dialect, shifts[moment])} AS {name}" for name in columns
+            )
             counted = ", ".join(f"{values.get(measure, '0')} AS {measure}" for measure in measures)
             return f"SELECT {keys}, {counted} FROM incident WHERE {where}"
 

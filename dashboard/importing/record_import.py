@@ -9,6 +9,7 @@ checked for the report, and what was written is rolled back.
 
 from __future__ import annotations
 
+import gc
 import itertools
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +18,7 @@ from contextlib import ExitStack, closing, contextmanager, suppress
 from typing import Any
 
 import pandas as pd
-from sqlalchemy import Connection, Engine, func, select
+from sqlalchemy import Connection, Engine, Index, func, select
 from sqlalchemy.schema import CreateIndex, DropIndex
 from tqdm import tqdm
 
@@ -28,11 +29,13 @@ from dashboard.importing.columns import seed_table, write_table
 from dashboard.importing.mapping import RecordMapping
 from dashboard.importing.parts import checked_parts
 from dashboard.importing.readers import Parts, ReadError
-from dashboard.importing.records import Checker, load_grid_lookup, no_grids
+from dashboard.importing.records import HAZARD_COLUMNS, INCIDENT_COLUMNS, Checker, load_grid_lookup, no_grids
 from dashboard.importing.report import ImportReport
 from dashboard.importing.rollup_deltas import Delta, hazard_deltas, incident_deltas
 from dashboard.importing.schema import schema_present
 from dashboard.seed import columns as seed
+
+IMPORTED_COLUMNS = {"incident": frozenset(INCIDENT_COLUMNS), "hazard": frozenset(HAZARD_COLUMNS)}
 
 
 def model_of(mapping: RecordMapping) -> Any:
@@ -50,11 +53,20 @@ def stored_identities(connection: Connection, mapping: RecordMapping) -> set[str
 
 class Load:
     """The secondary indexes a load drops (SQLite, `whole` imports) and builds again: one table's as soon as its
-    rows are all in, the rest at the end."""
+    rows are all in, the rest at the end.
+
+    An index on columns the import never writes (a record's department, rental house, an incident's deadline) is
+    kept: every new row's key is NULL and its rowid the highest yet, so each entry is appended at the end of the
+    NULLs, which costs less than building the index again (a pass over the whole table each)."""
 
     def __init__(self, connection: Connection, tables: Iterable[str]) -> None:
         self.connection = connection
-        self.dropped = {name: sorted(Base.metadata.tables[name].indexes, key=lambda i: str(i.name)) for name in tables}
+        self.dropped = {
+            name: sorted(
+                (index for index in Base.metadata.tables[name].indexes if written(index)), key=lambda i: str(i.name)
+            )
+            for name in tables
+        }
 
     def drop_indexes(self) -> None:
         for indexes in self.dropped.values():
@@ -66,6 +78,14 @@ class Load:
         for name in tables or list(self.dropped):
             for index in self.dropped.pop(name, []):
                 self.connection.execute(CreateIndex(index))
+
+
+def written(index: Index) -> bool:
+    """Whether an import writes a column of the index's key (NULLs otherwise: the key of every new row)."""
+    table = index.table
+    assert table is not None
+    imported = IMPORTED_COLUMNS.get(table.name)
+    return imported is None or any(column.name in imported for column in index.columns)
 
 
 @contextmanager
@@ -128,15 +148,33 @@ def most_of(connection: Connection, table: str, rows: int) -> bool:
     return rows > int(stored or 0)
 
 
-def rollup_deltas(mapping: RecordMapping, rows: seed.Table, dialect: str) -> list[Delta]:
-    """The new rows' counts for every rollup they touch (rollup_deltas.py)."""
-    return incident_deltas(rows, dialect) if mapping.records == "incidents" else hazard_deltas(rows, dialect)
+def rollup_deltas(mapping: RecordMapping, rows: seed.Table, dialect: str, zone: str) -> list[Delta]:
+    """The new rows' counts for every rollup they touch (rollup_deltas.py), on the city's clock."""
+    deltas = incident_deltas if mapping.records == "incidents" else hazard_deltas
+    return deltas(rows, dialect, zone)
+
+
+@contextmanager
+def collector_paused() -> Iterator[None]:
+    """Python's cycle collector paused (in the forked checker too, which inherits it): the import allocates
+    millions of objects that live until it ends (the rows bound for executemany, the rollups' keys, the points
+    located in the grids), each allocation counts towards a collection, and each collection walks the objects
+    still alive, the whole heap at times: 15-30 % of checking and counting. What is freed by reference counting
+    (nearly everything) is freed as before; the few cycles wait for the end of the import."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class Abandoned(Exception):
     """A row was rejected after the import began writing (and rejected rows are not skipped): all is undone."""
 
 
+@collector_paused()
 def import_records(
     engine: Engine,
     table: pd.DataFrame | Parts,
@@ -197,7 +235,9 @@ def import_records(
                     raise Abandoned
                 bar.total = bar.n
                 bar.refresh()
-                add_rollups(connection, load, mapping, pd.concat(written, ignore_index=True), phase, show_progress)
+                add_rollups(
+                    connection, load, mapping, pd.concat(written, ignore_index=True), zone, phase, show_progress
+                )
                 phase("rollup indexes back, commit")
         except Abandoned:
             return report
@@ -213,6 +253,7 @@ def add_rollups(
     load: Load,
     mapping: RecordMapping,
     rows: pd.DataFrame,
+    zone: str,
     phase: Callable[[str], None],
     show_progress: bool,
 ) -> None:
@@ -221,7 +262,7 @@ def add_rollups(
     model = model_of(mapping).__tablename__
     dialect = connection.dialect.name
     with ThreadPoolExecutor(max_workers=1) as counting:
-        deltas = counting.submit(lambda: rollup_deltas(mapping, seed_table(model, rows), dialect))
+        deltas = counting.submit(lambda: rollup_deltas(mapping, seed_table(model, rows), dialect, zone))
         phase(f"{model} indexes back")
         load.build_indexes(model)
         phase("add to the rollups")

@@ -15,8 +15,9 @@ from sqlalchemy import Connection, Table, bindparam
 from sqlalchemy.dialects import sqlite
 
 from dashboard.data.models import Base
-from dashboard.data.rollups import DRILL_ROLLUPS, utc_offset
+from dashboard.data.rollups import DRILL_ROLLUPS
 from dashboard.data.unnest import insert_unnested
+from dashboard.data.zone_clock import zone_clock
 from dashboard.seed import columns as seed
 from dashboard.seed.bulk import sqlite_values
 from dashboard.seed.daily import drill_rollups, hazard_daily, incident_daily
@@ -81,13 +82,14 @@ def delta(counts: seed.Table, measures: tuple[str, ...], dialect: str) -> Delta:
     return Delta(counts.name, [(str(compiled), list(zip(*(bound[name] for name in order), strict=True)))])
 
 
-def incident_deltas(incidents: seed.Table, dialect: str) -> list[Delta]:
-    offset = int(utc_offset().total_seconds())
-    daily = delta(incident_daily(incidents, offset), ("reported", "filed", "solved", "resolved"), dialect)
-    drills = zip(DRILL_ROLLUPS, drill_rollups(incidents, offset), strict=True)
+def incident_deltas(incidents: seed.Table, dialect: str, zone: str) -> list[Delta]:
+    """The rollups' counts of new incidents, on the clock of `zone` (the city's)."""
+    clock = zone_clock(zone)
+    daily = delta(incident_daily(incidents, clock), ("reported", "filed", "solved", "resolved"), dialect)
+    drills = zip(DRILL_ROLLUPS, drill_rollups(incidents, clock), strict=True)
     return [daily, *(delta(counts, rollup.measures, dialect) for rollup, counts in drills)]
 
 
-def hazard_deltas(hazards: seed.Table, dialect: str) -> list[Delta]:
-    offset = int(utc_offset().total_seconds())
-    return [delta(hazard_daily(hazards, offset), ("found", "rectified", "rectified_on_time"), dialect)]
+def hazard_deltas(hazards: seed.Table, dialect: str, zone: str) -> list[Delta]:
+    """The rollups' counts of new hazards, on the clock of `zone` (the city's)."""
+    return [delta(hazard_daily(hazards, zone_clock(zone)), ("found", "rectified", "rectified_on_time"), dialect)]

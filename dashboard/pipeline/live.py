@@ -19,10 +19,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
+from dashboard.data.city_zone import city_clock
 from dashboard.data.db import session_scope
 from dashboard.data.models import Grid, GridWorker, Hazard, Incident, PatrolLog, PatrolPosition
 from dashboard.data.redis_client import get_redis
-from dashboard.data.rollups import city_day, utc_offset
 from dashboard.pipeline.store import StoreResult
 
 DAY_TTL = int(timedelta(days=3).total_seconds())
@@ -102,7 +102,7 @@ class LiveState:
     def __init__(self, client: Redis, prefix: str | None = None) -> None:
         self.client = client
         self.keys = Keys(prefix if prefix is not None else get_settings().live_prefix)
-        self.offset = utc_offset()
+        self.clock = city_clock()
         self._count_once = client.register_script(COUNT_ONCE)
         self._open = client.register_script(OPEN_HAZARD)
         self._close = client.register_script(CLOSE_HAZARD)
@@ -115,7 +115,7 @@ class LiveState:
         pipe = self.client.pipeline(transaction=False)
         incidents: dict[date, list[str]] = defaultdict(list)
         for incident in result.incidents:
-            incidents[city_day(incident.reported_at, self.offset)] += [incident.event_id, grid_codes[incident.grid_id]]
+            incidents[self.clock.day(incident.reported_at)] += [incident.event_id, grid_codes[incident.grid_id]]
         for day, pairs in incidents.items():
             self._count(pipe, day, "seen", "incidents", pairs)
         hazards = [self.keys.open_hazards, self.keys.open_by_grid, self.keys.deadlines]
@@ -132,7 +132,7 @@ class LiveState:
             self._close(keys=hazards, args=closed, client=pipe)
         patrolled: dict[date, list[str]] = defaultdict(list)
         for started, grid in result.patrols_started:
-            patrolled[city_day(started.occurred_utc, self.offset)] += [str(started.event_id), grid_codes[grid.id]]
+            patrolled[self.clock.day(started.occurred_utc)] += [str(started.event_id), grid_codes[grid.id]]
             self._position(
                 pipe,
                 started.worker_code,
@@ -195,8 +195,8 @@ class LiveState:
     # rebuilding ------------------------------------------------------------------------------------------------
     def rebuild(self, session: Session, now: datetime) -> None:
         """Recompute everything from the database (after a bulk load, or when Redis lost its data)."""
-        today = city_day(now, self.offset)
-        start = datetime.combine(today, datetime.min.time()) - self.offset
+        today = self.clock.day(now)
+        start = self.clock.day_start(today)
         codes = dict(session.execute(select(Grid.id, Grid.code)).all())
         stale = [
             self.keys.open_hazards,

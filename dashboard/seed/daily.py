@@ -13,15 +13,23 @@ import numpy as np
 import numpy.typing as npt
 
 from dashboard.data.rollups import DRILL_ROLLUPS, DrillRollup
+from dashboard.data.zone_clock import ZoneClock
 from dashboard.seed.columns import Column, Table, coded, dates, ints
 
 Ints = npt.NDArray[np.int64]
 DAY = 86_400
+DENSE_KEYS = 1 << 22  # Key.group: a key space up to this size (two arrays of 16 MB) is grouped without sorting
 
 
-def city_days(column: Column, offset_seconds: int) -> Ints:
+def local_seconds(column: Column, clock: ZoneClock) -> Ints:
+    """City-clock seconds since 1970 of a time column, each by the offset in force at its moment (its NULLs give
+    meaningless values: mask them)."""
+    return clock.local_seconds(column.values.astype(np.int64), present(column))
+
+
+def city_days(column: Column, clock: ZoneClock) -> Ints:
     """City-clock days since 1970 of a time column (its NULLs give meaningless days: mask them)."""
-    return np.asarray((column.values.astype(np.int64) + offset_seconds) // DAY, dtype=np.int64)
+    return np.asarray(local_seconds(column, clock) // DAY, dtype=np.int64)
 
 
 def present(column: Column) -> npt.NDArray[np.bool_]:
@@ -49,6 +57,25 @@ class Key:
             key = key >> bits
         return parts[::-1]
 
+    @property
+    def space(self) -> int:
+        """How many keys there can be."""
+        return 1 << sum(self.bits)
+
+    def group(self, keys: Ints) -> tuple[Ints, Ints, Ints]:
+        """(the distinct keys in order, each row's position among them, one row of each distinct key). A small key
+        space (the drill-down rollups': a few million keys at most) is grouped by marking the keys in an array of
+        the whole space, in linear time: sorting the rows, as np.unique does, was 40 % of the rollups' time."""
+        if self.space > DENSE_KEYS or len(keys) >= 1 << 31:
+            unique, first, inverse = np.unique(keys, return_index=True, return_inverse=True)
+            return unique, inverse, first
+        row = np.full(self.space, -1, dtype=np.int32)
+        row[keys] = np.arange(len(keys), dtype=np.int32)  # a key's rows write in turn: one of them stays
+        unique = np.flatnonzero(row >= 0).astype(np.int64)
+        position = np.empty(self.space, dtype=np.int32)
+        position[unique] = np.arange(len(unique), dtype=np.int32)
+        return unique, position[keys].astype(np.int64), row[unique].astype(np.int64)
+
 
 def grouped(
     name: str,
@@ -75,7 +102,7 @@ def grouped(
             weight = np.zeros(len(index), np.int64) if rows_counted is None else rows_counted[index].astype(np.int64)
             weights[measure].append(weight)
     all_keys = np.concatenate(keys) if keys else np.zeros(0, np.int64)
-    unique, first, inverse = np.unique(all_keys, return_index=True, return_inverse=True)
+    unique, inverse, first = key.group(all_keys)
     source_row = np.concatenate(rows)[first]
     day, *parts = key.unpack(unique)
     table = Table(name, {"day": dates(day + first_day)})
@@ -90,7 +117,7 @@ def grouped(
     return table
 
 
-def incident_daily(incidents: Table, offset_seconds: int) -> Table:
+def incident_daily(incidents: Table, clock: ZoneClock) -> Table:
     """`incident_daily` of generated incidents: by report day (reported, resolved) and by filing day (filed,
     solved)."""
     c = incidents.columns
@@ -103,17 +130,17 @@ def incident_daily(incidents: Table, offset_seconds: int) -> Table:
         ("grid_id", "kind", "subtype", "place_type"),
         [
             (
-                city_days(c["reported_at"], offset_seconds),
+                city_days(c["reported_at"], clock),
                 everyone,
                 {"reported": everyone, "resolved": solved & ~criminal},
             ),
-            (city_days(c["filed_at"], offset_seconds), present(c["filed_at"]), {"filed": everyone, "solved": solved}),
+            (city_days(c["filed_at"], clock), present(c["filed_at"]), {"filed": everyone, "solved": solved}),
         ],
         ("reported", "filed", "solved", "resolved"),
     )
 
 
-def hazard_daily(hazards: Table, offset_seconds: int) -> Table:
+def hazard_daily(hazards: Table, clock: ZoneClock) -> Table:
     """`hazard_daily` of generated hazards, by the day each was found."""
     c = hazards.columns
     rectified = present(c["rectified_at"])
@@ -125,7 +152,7 @@ def hazard_daily(hazards: Table, offset_seconds: int) -> Table:
         ("grid_id", "category", "severity"),
         [
             (
-                city_days(c["found_at"], offset_seconds),
+                city_days(c["found_at"], clock),
                 everyone,
                 {"found": everyone, "rectified": rectified, "rectified_on_time": on_time},
             )
@@ -141,10 +168,14 @@ def months_of(days: Ints) -> Ints:
     )
 
 
-def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> Table:
+def drill_rollup(
+    incidents: Table, rollup: DrillRollup, clock: ZoneClock, local: dict[str, Ints] | None = None
+) -> Table:
     """One drill-down rollup (`dashboard.data.rollups.DRILL_ROLLUPS`) of generated incidents: the same counts as
-    `rebuild_drill_rollups` computes from the stored rows."""
+    `rebuild_drill_rollups` computes from the stored rows. `local`: the time columns' local seconds, found once for
+    all the rollups (filled in as they are needed)."""
     c = incidents.columns
+    local = {} if local is None else local
     solved = present(c["solved_at"])
     filed = present(c["filed_at"])
     rental = np.asarray(c["place_type"].categories)[c["place_type"].values] == "rental_housing"
@@ -168,15 +199,17 @@ def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> 
     weights: dict[str, list[Ints]] = {measure: [] for measure in rollup.measures}
     for moment, member, counted in cohorts:
         index = np.flatnonzero(member)
-        local = c[moment].values[index].astype(np.int64) + offset_seconds
-        days = local // DAY
+        if moment not in local:
+            local[moment] = local_seconds(c[moment], clock)
+        seconds = local[moment][index]
+        days = seconds // DAY
         for name in names:
             if name == "day":
                 values = days
             elif name == "month":
                 values = months_of(days)
             elif name == "hour":
-                values = (local % DAY) // 3600
+                values = (seconds % DAY) // 3600
             elif name == "weekday":
                 values = (days + 3) % 7  # 1970-01-01 was a Thursday
             elif name == "days":
@@ -195,7 +228,7 @@ def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> 
     low = {name: int(values.min()) if len(values) else 0 for name, values in columns.items()}
     key = Key([int(columns[name].max()) - low[name] + 1 if len(columns[name]) else 1 for name in order])
     packed = key.pack([columns[name] - low[name] for name in order])
-    unique, inverse = np.unique(packed, return_inverse=True)
+    unique, inverse, _ = key.group(packed)
     table = Table(rollup.name)
     for name, part in zip(order, key.unpack(unique), strict=True):
         values = part + low[name]
@@ -211,6 +244,7 @@ def drill_rollup(incidents: Table, rollup: DrillRollup, offset_seconds: int) -> 
     return table
 
 
-def drill_rollups(incidents: Table, offset_seconds: int) -> list[Table]:
+def drill_rollups(incidents: Table, clock: ZoneClock) -> list[Table]:
     """Every drill-down rollup of generated incidents."""
-    return [drill_rollup(incidents, rollup, offset_seconds) for rollup in DRILL_ROLLUPS]
+    local: dict[str, Ints] = {}
+    return [drill_rollup(incidents, rollup, clock, local) for rollup in DRILL_ROLLUPS]

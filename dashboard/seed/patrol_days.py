@@ -7,14 +7,15 @@ from __future__ import annotations
 import numpy as np
 
 from dashboard.data.patrol_compliance import MIN_PATROL_HOURS, MIN_PATROLS
+from dashboard.data.zone_clock import ZoneClock
 from dashboard.seed.columns import Table, coded, dates, ints
 from dashboard.seed.daily import city_days, months_of, present
 
 
-def patrol_worker_day(patrols: Table, offset_seconds: int) -> Table:
+def patrol_worker_day(patrols: Table, clock: ZoneClock) -> Table:
     c = patrols.columns
     worker = c["worker_id"].values.astype(np.int64)
-    day = city_days(c["started_at"], offset_seconds)
+    day = city_days(c["started_at"], clock)
     finished = present(c["ended_at"])
     seconds = np.where(finished, c["ended_at"].values.astype(np.int64) - c["started_at"].values.astype(np.int64), 0)
     long = finished & (seconds >= int(MIN_PATROL_HOURS * 3600))

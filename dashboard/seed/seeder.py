@@ -23,9 +23,11 @@ from sqlalchemy import Engine, inspect, text
 from tqdm import tqdm
 
 from dashboard.config import get_settings
+from dashboard.data.city_zone import city_zone
 from dashboard.data.db import get_engine, session_scope, upgrade_to_head
 from dashboard.data.queries import HeadlineFigures, headline_figures
-from dashboard.data.rollups import DRILL_ROLLUPS, utc_offset
+from dashboard.data.rollups import DRILL_ROLLUPS
+from dashboard.data.zone_clock import zone_clock
 from dashboard.formatting import format_percent_change, format_point_change, period_label
 from dashboard.seed import daily, registries
 from dashboard.seed.bulk import Progress, open_writer
@@ -182,7 +184,7 @@ class Seeder:
         self.profile, self.window, self.seed, self.progress = profile, window, seed, progress
         self.city: City | None = None
         self.plan: Plan | None = None
-        self.offset_seconds = int(utc_offset().total_seconds())  # the city clock, for the daily rollups
+        self.clock = zone_clock(city_zone())  # the city clock, for the daily rollups
 
     def phases(self) -> list[tuple[str, Callable[[], Iterator[Table]]]]:
         return [
@@ -224,15 +226,15 @@ class Seeder:
             rng=rng(self.seed, "incidents"),
         )
         yield table
-        yield daily.incident_daily(table, self.offset_seconds)
-        yield from daily.drill_rollups(table, self.offset_seconds)
+        yield daily.incident_daily(table, self.clock)
+        yield from daily.drill_rollups(table, self.clock)
 
     def hazards(self) -> Iterator[Table]:
         table = generate_hazards(
             self.the_city(), self.window, per_year=self.profile.hazards_per_year, rng=rng(self.seed, "hazards")
         )
         yield table
-        yield daily.hazard_daily(table, self.offset_seconds)
+        yield daily.hazard_daily(table, self.clock)
 
     def patrols(self) -> Iterator[Table]:
         table, _ = generate_patrols(
@@ -244,7 +246,7 @@ class Seeder:
             rng=rng(self.seed, "patrols"),
         )
         yield table
-        days = patrol_worker_day(table, self.offset_seconds)  # patrol compliance
+        days = patrol_worker_day(table, self.clock)  # patrol compliance
         yield days
         yield patrol_worker_month(days)
 

@@ -20,6 +20,7 @@ from dashboard.importing.report import ImportReport
 from dashboard.importing.sample import write_sample
 
 SAMPLE_ROWS = 600
+NEW_YORK = "America/New_York"  # 2025-03-09 02:00 → 03:00 (EST → EDT); 2025-11-02 02:00 → 01:00 (EDT → EST)
 
 
 @dataclass(frozen=True)
@@ -68,6 +69,15 @@ def sample_grids(sample: Sample) -> Iterator[Sample]:
     report = import_grid_file(sample.grids, sample.grid_mapping)
     assert report.ok and report.written == 24, report.render()
     yield sample
+
+
+@pytest.fixture
+def new_york(sample: Sample) -> Sample:
+    """The sample city on New York's clock (its grid mapping's zone, stored with the city)."""
+    sample.grid_mapping.write_text(sample.grid_mapping.read_text(encoding="utf-8") + f"timezone: {NEW_YORK}\n")
+    report = import_grid_file(sample.grids, sample.grid_mapping)
+    assert report.ok and f"time zone: {NEW_YORK} (the mapping's timezone)" in report.render(), report.render()
+    return sample
 
 
 @pytest.fixture

@@ -12,9 +12,8 @@ from sqlalchemy import select
 
 from dashboard.data.db import session_scope
 from dashboard.data.models import Incident
-from tests.importing.conftest import Sample, import_grid_file, import_record_file, table_counts
+from tests.importing.conftest import Sample, import_record_file, table_counts
 
-NEW_YORK = "America/New_York"  # 2025-03-09 02:00 → 03:00 (EST → EDT); 2025-11-02 02:00 → 01:00 (EDT → EST)
 HEADER = "编号,类别,小类,报警时间,破案时间,纬度,经度\n"
 ROWS = {
     "N1": "N1,刑事案件,盗窃,2025-06-01 12:00,,29.91,122.01\n",  # summer: UTC-4
@@ -22,15 +21,6 @@ ROWS = {
     "N3": "N3,刑事案件,盗窃,2025-11-02 01:30,,29.91,122.01\n",  # repeated by the clocks
     "N4": "N4,刑事案件,盗窃,2025-10-01 09:00,2025-11-02 01:15,29.91,122.01\n",  # solved at a repeated time
 }
-
-
-@pytest.fixture
-def new_york(sample: Sample) -> Sample:
-    """The sample city on New York's clock (its grid mapping's zone, stored with the city)."""
-    sample.grid_mapping.write_text(sample.grid_mapping.read_text(encoding="utf-8") + f"timezone: {NEW_YORK}\n")
-    report = import_grid_file(sample.grids, sample.grid_mapping)
-    assert report.ok and f"time zone: {NEW_YORK} (the mapping's timezone)" in report.render(), report.render()
-    return sample
 
 
 def write_file(folder: Path, *, rule: str = "") -> tuple[Path, Path]:

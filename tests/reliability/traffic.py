@@ -16,10 +16,10 @@ from redis.exceptions import ResponseError
 from sqlalchemy import func, select, union_all
 
 from dashboard.config import get_settings
+from dashboard.data.city_zone import city_clock
 from dashboard.data.db import session_scope
 from dashboard.data.models import Hazard, HazardDaily, Incident, IncidentDaily
 from dashboard.data.redis_client import get_redis
-from dashboard.data.rollups import city_day, utc_offset
 from dashboard.data.vocab import SUBTYPES, PlaceType
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.live import LiveState
@@ -150,7 +150,7 @@ def live_state() -> dict[str, Any]:
     """Everything the wall reads from the live state: per grid, incidents of the last three city days, open and
     overdue hazards, grids patrolled."""
     live = LiveState(get_redis())
-    today = city_day(datetime.now(UTC).replace(tzinfo=None), utc_offset())
+    today = city_clock().day(datetime.now(UTC).replace(tzinfo=None))
     days = [today - timedelta(days=back) for back in range(3)]
     return {
         "incidents": {day.isoformat(): live.incidents_on(day) for day in days},
@@ -163,7 +163,7 @@ def live_state() -> dict[str, Any]:
 def live_totals() -> dict[str, int]:
     """What the wall reads from the live state: incidents of the last three city days, hazards open now."""
     live = LiveState(get_redis())
-    today = city_day(datetime.now(UTC).replace(tzinfo=None), utc_offset())
+    today = city_clock().day(datetime.now(UTC).replace(tzinfo=None))
     days = [today - timedelta(days=back) for back in range(3)]
     incidents = sum(sum(live.incidents_on(day).values()) for day in days)
     return {"incidents": incidents, "open_hazards": sum(live.open_hazards().values())}
