@@ -11,14 +11,17 @@ and no value a forged request can give any registered server callback, makes a 5
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from typing import Any
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from dashboard.data.db import session_scope
 from dashboard.data.vocab import Role
 from tests.support.accounts import signed_in_client
 from tests.support.events import hazard_reported, hazard_updated, incident_reported, incident_updated, patrol_started
+from tests.support.factories import incident
 from tests.support.scan import Scanner, is_wildcard, parse_id
 
 HOSTILE_TEXT = [
@@ -86,7 +89,12 @@ def test_no_event_sent_to_the_ingest_api_makes_a_500(dash_app, token):
 
 def test_no_value_given_to_any_callback_makes_a_500(dash_app, person):
     client = signed_in_client(dash_app, "operator", Role.CITY_OPERATOR)
-    scanner = Scanner(dash_app, client)
+    with session_scope() as session:  # an item, so that its view holds the buttons of its steps
+        item = incident(datetime(2026, 1, 5, 8), kind="dispute")
+        session.add(item)
+        session.flush()
+        pages = {"/record": (f"?kind=incident&id={item.id}",)}
+    scanner = Scanner(dash_app, client, pages)
     scan = scanner.scan(probing=False)  # every page, every callback as the page holds it: what each page holds
     callbacks = {key: spec for key, spec in dash_app.callback_map.items() if spec.get("callback") is not None}
     reachable: dict[str, tuple[dict[str, Any], dict[str, Any], dict[str, Any]]] = {}
