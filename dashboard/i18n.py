@@ -1085,6 +1085,10 @@ TEXT: dict[str, dict[Language, str]] = {
         "en": "Not edited yet: the text is generated from the problems",
     },
     "bulletin.edited": {"zh-CN": "{user} 于 {time} 修改", "en": "Edited by {user} at {time}"},
+    "bulletin.unchanged": {
+        "zh-CN": "文字与根据存在问题生成的建议相同，未作修改",
+        "en": "The text is the one generated from the problems: nothing was changed",
+    },
     "bulletin.read_only": {"zh-CN": "本账号不能修改下步工作要求", "en": "This account may not edit the next steps"},
     "bulletin.period_line": {"zh-CN": "（{period}）", "en": "({period})"},
     "bulletin.appendix": {"zh-CN": "附件：本月数据图表", "en": "Annex: the month's figures"},

@@ -120,6 +120,11 @@ def save_requirements(clicks: int | None, text: str | None, stored: dict[str, An
     if not may_export(account.role):
         return no_update, t("bulletin.read_only", lang)
     try:
+        before = shown_month(asked_query(stored), lang, []).bulletin
+        if not before.requirements_edited and (
+            bulletins.clean_requirements(text) == bulletins.clean_requirements(before.requirements)
+        ):  # the generated text saved as it is: still the generated text, and no one's edit
+            return no_update, t("bulletin.unchanged", lang)
         with session_scope() as session:
             try:
                 view = month_view(session, ExportRequest(asked_query(stored), account.scope, lang))

@@ -21,6 +21,7 @@ from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.deck import build_deck
 from dashboard.exports.monthly_charts import month_pack
 from dashboard.exports.report_pdf import build_pdf
+from dashboard.i18n import t
 from tests.e2e.drill import path_and_query, texts
 from tests.support.accounts import sign_in
 from tests.support.build_workers import build_worker
@@ -78,6 +79,8 @@ def test_the_next_steps_a_leader_writes_survive_a_reload_and_go_into_the_files(d
     heads = texts(dash_duo, "#monthly-summary .bulletin-section")
     assert heads == ["一、总体情况", "二、各地情况", "三、存在问题", "四、下步工作要求"]
     assert "台州市平安建设领导小组办公室" in "".join(texts(dash_duo, "#monthly-summary .bulletin-issuer"))
+    dash_duo.find_element("#monthly-requirements-save").click()  # the generated text saved as it is: no one's edit
+    dash_duo.wait_for_text_to_equal("#monthly-requirements-status", t("bulletin.unchanged"), timeout=10)
     written = "1. 各地要在7月底前完成出租房专项整治。\n2. 路桥区加强夜间巡查。"
     box = dash_duo.find_element("#monthly-requirements")
     box.send_keys(Keys.CONTROL, "a")  # select all and type over it (clear() leaves React's value in place)

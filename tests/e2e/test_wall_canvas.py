@@ -104,7 +104,8 @@ return {
   size: [map.getSize().x, map.getSize().y],
   city: [corner(n, w), corner(s, e)],
   tiles: Array.from(document.querySelectorAll(".kpi-tile")).map((t) => [t.scrollHeight, t.clientHeight]),
-  values: Array.from(document.querySelectorAll(".kpi-value")).map((v) => [v.offsetHeight,  /* the canvas's own px */
+  /* the canvas's own px; the handling tile's three figures wrap as a whole, by design */
+  values: Array.from(document.querySelectorAll(".kpi-value:not(.loop-figures)")).map((v) => [v.offsetHeight,
     parseFloat(getComputedStyle(v).lineHeight), v.scrollWidth, v.clientWidth]),
 };
 """
@@ -212,7 +213,7 @@ def test_the_wall_is_one_canvas_with_the_city_filling_its_map_and_readable_text_
             for b in panels[i + 1 :]:
                 assert overlap(a, b) < 1, f"{a['cls']} overlaps {b['cls']} {where}"
         assert all(scroll <= client + 1 for scroll, client in layout["tiles"]), f"a tile's text is cut {where}"
-        for height, line, wide, room in layout["values"]:  # a figure on one line, whole: never "16,155" over "起"
+        for height, line, wide, room in layout["values"]:  # one figure on one line, whole: never "16,155" over "起"
             assert height < 1.5 * line and wide <= room + 1, f"a tile's figure wraps or is cut {where}"
         shown = layout["map"]
         share = (shown["right"] - shown["left"]) * (shown["bottom"] - shown["top"]) / (width * height)
