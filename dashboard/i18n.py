@@ -547,6 +547,10 @@ TEXT: dict[str, dict[Language, str]] = {
         "zh-CN": "各区域出租房案件（点击下钻；折线为每百户出租房案件数）",
         "en": "Cases in rental housing by area (click to drill; line: per 100 rental houses)",
     },
+    "chart.rental_by_area.bars": {
+        "zh-CN": "各区域出租房案件（点击下钻）",
+        "en": "Cases in rental housing by area (click to drill)",
+    },
     "chart.rental_cases": {"zh-CN": "出租房案件", "en": "Cases in rental housing"},
     "chart.per_100_houses": {"zh-CN": "每百户出租房案件数", "en": "Per 100 rental houses"},
     "chart.per_100_text": {"zh-CN": "{cases}起（每百户{per_100}）", "en": "{cases} ({per_100} per 100 houses)"},
@@ -722,8 +726,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "analysis.period_total": {"zh-CN": "统计时段内共 {count} 起", "en": "{count} in the period"},
     "analysis.none": {"zh-CN": "该时段没有案事件", "en": "No incidents in this span"},
     "analysis.legend": {
-        "zh-CN": "圆越大、越红，案事件越多（最多 {peak} 起）",
-        "en": "Bigger and redder: more incidents (up to {peak})",
+        "zh-CN": "颜色越红，案事件越密（每格最多 {peak} 起）",
+        "en": "Redder: more incidents (up to {peak} in one cell)",
     },
     "gridpage.where": {"zh-CN": "{county} › {township} › {grid}", "en": "{county} › {township} › {grid}"},
     "gridpage.urban": {"zh-CN": "城镇网格", "en": "Urban grid"},

@@ -73,8 +73,9 @@ def rental_by_area(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.F
         customdata=custom,
         meta=["baseline"],
     )
-    if horizontal:
-        return horizontal_margin(styled(fig, top_title(title, shown, frame, lang)), True)
+    if horizontal:  # no line of cases per 100 houses here (it is in the hover): the title says none
+        plain = t("chart.rental_by_area.bars", lang)
+        return horizontal_margin(styled(fig, top_title(plain, shown, frame, lang)), True)
     fig.add_scatter(
         x=labels,
         y=[number(value) for value in rows["per_100_houses"]],
