@@ -29,14 +29,14 @@ from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_definition
 
 HIDDEN = {"display": "none"}
-# The chart toolbar only while the pointer is over the chart, with zoom, pan and reset alone (images come from the
-# export menu): the full bar of ten buttons, always shown, covered the titles of the narrower panels.
+# The chart toolbar with zoom, pan and reset alone (images come from the export menu; no upload to Plotly's cloud),
+# shown only while the pointer is over the chart (assets/20-drill.css): the full bar of ten buttons, always shown,
+# covered the titles of the narrower panels.
 GRAPH_CONFIG: Any = {  # Dash types it as its own TypedDict
     "displaylogo": False,
-    "displayModeBar": "hover",
     "modeBarButtonsToRemove": [
         "toImage",
-        "sendDataToCloud",
+        "sendChartToCloud",
         "select2d",
         "lasso2d",
         "zoomIn2d",

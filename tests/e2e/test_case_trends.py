@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
 
 from dashboard.data.vocab import Role
 from tests.e2e.drill import click_bar, crumbs, open_view, path_and_query, summary, texts
@@ -87,3 +88,21 @@ def export_href(dash_duo, name: str, fmt: str) -> str:
 def texts_of_links(dash_duo) -> list[str]:
     script = "return Array.from(document.querySelectorAll('a.export-link')).map((a) => a.getAttribute('href'));"
     return list(dash_duo.driver.execute_script(script))
+
+
+def test_the_chart_toolbars_stay_out_of_the_titles_until_pointed_at(dash_app, dash_duo):
+    add_drill_city()
+    sign_in(dash_duo, dash_app, path=VIEW)
+    dash_duo.wait_for_element("#trends-series-graph .modebar", timeout=15)
+    script = """return Array.from(document.querySelectorAll('.drill-graph .modebar-container')).map((bar) => [
+        getComputedStyle(bar).opacity,
+        Array.from(bar.querySelectorAll('.modebar-btn')).map((button) => button.getAttribute('data-val') ||
+            button.getAttribute('data-attr') || button.getAttribute('data-title'))]);"""
+    until(lambda: len(dash_duo.driver.execute_script(script)) == 4, timeout=10)
+    bars = dash_duo.driver.execute_script(script)
+    assert {opacity for opacity, _ in bars} == {"0"}  # the pointer is elsewhere: no toolbar over any title
+    assert all(len(buttons) == 3 for _, buttons in bars)  # zoom, pan and reset only
+    chart = dash_duo.find_element("#trends-series-graph")
+    ActionChains(dash_duo.driver).move_to_element(chart).perform()
+    until(lambda: dash_duo.driver.execute_script(script)[0][0] == "1", timeout=5)
+    dash_duo.driver.get("about:blank")
