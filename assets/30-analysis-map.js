@@ -1,4 +1,4 @@
-/* Map analysis (dashboard/components/analysis_map.py): weighted circles for incident density, and the replay of a
+/* Map analysis (dashboard/components/analysis_map.py): hexagons coloured by incident density, and the replay of a
    day or week hour by hour. The server sends the points once; moving through the hours happens here. */
 window.analysisMap = Object.assign(window.analysisMap || {}, {
   outlineStyle: function () {
@@ -6,14 +6,19 @@ window.analysisMap = Object.assign(window.analysisMap || {}, {
             className: "analysis-outline"};
   },
 
-  /* yellow (few) to red (the most), bigger with the weight */
-  heatPoint: function (feature, latlng) {
-    const share = Math.min(1, feature.properties.weight / Math.max(1, feature.properties.peak));
-    const green = Math.round(210 * (1 - share));
-    return L.circleMarker(latlng, {
-      radius: 5 + 15 * Math.sqrt(share), stroke: false, fillOpacity: 0.35 + 0.45 * share,
-      fillColor: "rgb(255," + green + ",40)", className: "heat-cell", interactive: false,
-    });
+  /* a hexagon's colour: pale yellow (few) through orange to deep red (the most), more opaque with the weight; the
+     square root spreads the many small cells over the scale instead of leaving them all pale */
+  heatStyle: function (feature) {
+    const share = Math.sqrt(Math.min(1, feature.properties.weight / Math.max(1, feature.properties.peak)));
+    const stops = [[255, 237, 160], [254, 178, 76], [240, 59, 32], [189, 0, 38]];
+    const at = share * (stops.length - 1);
+    const low = stops[Math.min(stops.length - 2, Math.floor(at))];
+    const high = stops[Math.min(stops.length - 1, Math.floor(at) + 1)];
+    const part = at - Math.min(stops.length - 2, Math.floor(at));
+    const rgb = low.map(function (value, n) { return Math.round(value + (high[n] - value) * part); });
+    const colour = "rgb(" + rgb.join(",") + ")";
+    return {color: colour, weight: 0.5, opacity: 0.6, fillColor: colour, fillOpacity: 0.35 + 0.5 * share,
+            className: "heat-cell"};
   },
 
   /* the areas one level down: thin lines, a faint fill that takes the pointer (and the click) */
@@ -32,11 +37,21 @@ window.analysisMap = Object.assign(window.analysisMap || {}, {
     layer.bindTooltip(document.createTextNode(name), {sticky: true});
   },
 
-  features: function (points, peak) {
+  /* the hexagons around their centres (dashboard/data/heat.py HexGrid: pointy-topped, `radius` centre to corner in
+     degrees of latitude, longitude scaled by `scale`) */
+  features: function (points, peak, hex) {
+    const radius = hex ? hex.radius : 0.001;
+    const scale = hex ? hex.scale : 1;
+    const corners = [0, 1, 2, 3, 4, 5].map(function (n) {
+      const angle = Math.PI / 180 * (60 * n - 30);
+      return [radius * Math.cos(angle) / scale, radius * Math.sin(angle)];
+    });
     return {
       type: "FeatureCollection",
       features: (points || []).map(function (p) {
-        return {type: "Feature", geometry: {type: "Point", coordinates: [p[1], p[0]]},
+        const ring = corners.map(function (c) { return [p[1] + c[0], p[0] + c[1]]; });
+        ring.push(ring[0]);
+        return {type: "Feature", geometry: {type: "Polygon", coordinates: [ring]},
                 properties: {weight: p[2], peak: peak}};
       }),
     };
@@ -50,10 +65,10 @@ window.dash_clientside.analysis = {
     const am = window.analysisMap;
     if (mode !== "period" && frames && frames.frames) {
       const at = Math.max(0, Math.min(hour || 0, frames.frames.length - 1));
-      return [am.features(frames.frames[at], frames.peak), frames.labels[at], frames.legend];
+      return [am.features(frames.frames[at], frames.peak, frames.hex), frames.labels[at], frames.legend];
     }
     if (density && density.points) {
-      return [am.features(density.points, density.peak), density.label, density.legend];
+      return [am.features(density.points, density.peak, density.hex), density.label, density.legend];
     }
     return [am.features([], 1), density ? density.label : "", ""];
   },

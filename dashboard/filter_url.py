@@ -217,9 +217,10 @@ StoredParams.__pydantic_config__ = ConfigDict(extra="forbid")  # type: ignore[at
 class Parsed:
     params: FilterParams
     errors: list[FieldError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # said as they are: e.g. an area refused for the account's own
 
     def messages(self, lang: Language | None = None) -> list[str]:
-        return [error.message(lang) for error in self.errors]
+        return [*(error.message(lang) for error in self.errors), *self.notes]
 
 
 def parse_day(name: Param, raw: str, errors: list[FieldError]) -> date | None:

@@ -188,11 +188,6 @@ def export_link(name: Any, fmt: Any) -> dict[str, Any]:
     return {"type": "export-link", "export": name, "format": fmt}
 
 
-def export_extra(name: Any) -> dict[str, Any]:
-    """Query parameters the page keeps outside its address (the grid page's period), added to the menu's links."""
-    return {"type": "export-extra", "export": name}
-
-
 class WallAlerts:  # the alert panel on the wall
     PANEL = "wall-alerts-list"  # the alerts as cards, each with its own buttons (alert_action)
     MORE = "wall-alerts-more"  # "N more alerts", or "no alerts"

@@ -47,6 +47,7 @@ from dashboard.data.geography import load_grids
 from dashboard.data.handling import Step
 from dashboard.data.models import DeviceToken, Grid, GridWorker, Hazard, Incident
 from dashboard.data.redis_client import REDIS_DOWN, get_redis, simulator_speedup_key
+from dashboard.data.report_texts import report_text
 from dashboard.data.tokens import issue_token
 from dashboard.data.vocab import HazardCategory, IncidentKind
 from dashboard.logs import configure_logging
@@ -246,6 +247,7 @@ class Simulator:
                 source=source.value,
                 **located,
             )
+            event["summary"] = report_text(subtype, int(event["event_id"][:8], 16))  # the worker's words
             self.schedule(now, event)
             self.follow_incident(event, family, subtype, worker, now)
         else:
@@ -254,6 +256,7 @@ class Simulator:
             event = self.envelope(
                 "hazard.reported", worker, now, category=family.value, subtype=subtype, severity=severity, **located
             )
+            event["summary"] = report_text(subtype, int(event["event_id"][:8], 16))
             self.schedule(now, event)
             self.follow_hazard(event, worker, now)
 

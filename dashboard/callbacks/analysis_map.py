@@ -20,10 +20,11 @@ from dashboard.access.current import OutOfScope, scoped
 from dashboard.components.map import city_center_zoom
 from dashboard.config import get_settings
 from dashboard.data import area_tree
+from dashboard.data.city_extent import area_bounds, city_bounds
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
 from dashboard.data.geography import load_counties, load_townships
-from dashboard.data.heat import density, replay
+from dashboard.data.heat import HEXES_ACROSS, HexGrid, density, replay
 from dashboard.data.models import Grid
 from dashboard.data.periods import Area, AreaLevel
 from dashboard.formatting import format_count, format_day
@@ -57,11 +58,20 @@ def outline_of(area: Area) -> dict[str, Any] | None:
     return None if found is None else dict(shapely.geometry.mapping(shapely.simplify(found, 0.0005)))
 
 
+def hexes_over(area: Area) -> HexGrid:
+    """The density map's hexagons over the area shown."""
+    return HexGrid.over(area_bounds(area), HEXES_ACROSS[area.level])
+
+
 def view_of(outline: dict[str, Any] | None) -> dict[str, Any]:
+    """The map fitted to the area's outline; the city (no outline) fitted to its counties, islands included (its
+    opening centre and zoom cut the southern coast off a map this size)."""
     if outline is None:
-        return city_map_view()
-    west, south, east, north = shapely.geometry.shape(outline).bounds
-    return {"bounds": [[south, west], [north, east]], "options": {"padding": [20, 20], "animate": False}}
+        bounds = city_bounds()
+    else:
+        west, south, east, north = shapely.geometry.shape(outline).bounds
+        bounds = [[south, west], [north, east]]
+    return {"bounds": bounds, "options": {"padding": [20, 20], "animate": False}}
 
 
 @callback(
@@ -88,7 +98,10 @@ def load_density(query: Any, day: str | None) -> tuple[Any, ...]:
         log.exception("density unavailable")
         return {"label": t("status.unavailable")}, None, city_map_view(), day
     label = t("analysis.period_total", count=format_count(found.total)) if found.total else t("analysis.none")
-    data = {"points": found.points, "peak": found.peak, "label": label, "legend": legend(found.peak)}
+    hexes = hexes_over(drill.area)
+    cells = hexes.binned(found.points)
+    peak = int(max((cell[2] for cell in cells), default=0))
+    data = {"points": cells, "peak": peak, "hex": hexes.as_data(), "label": label, "legend": legend(peak)}
     in_period = day is not None and drill.period.start.isoformat() <= day < drill.period.end.isoformat()
     shape = None if outline is None else {"type": "FeatureCollection", "features": [
         {"type": "Feature", "geometry": outline, "properties": {}}]}  # fmt: skip
@@ -183,6 +196,9 @@ def load_replay(mode: str | None, day: str | None, query: Any) -> tuple[Any, int
     except SQLAlchemyError:
         log.exception("replay unavailable")
         return replay_message(t("status.unavailable"))
+    hexes = hexes_over(drill.area)  # the same hexagons as the period's map
+    frames = [hexes.binned(frame) for frame in found.frames]
+    peak = int(max((cell[2] for frame in frames for cell in frame), default=0))
     labels = [
         t(
             "analysis.hour",
@@ -192,8 +208,8 @@ def load_replay(mode: str | None, day: str | None, query: Any) -> tuple[Any, int
         )
         for hour, frame in enumerate(found.frames)
     ]
-    data = {"frames": found.frames, "peak": found.peak or 1, "labels": labels, "legend": legend(found.peak)}
-    return data, len(found.frames) - 1, 0, False
+    data = {"frames": frames, "peak": peak or 1, "hex": hexes.as_data(), "labels": labels, "legend": legend(peak)}
+    return data, len(frames) - 1, 0, False
 
 
 def replay_message(text: str) -> tuple[Any, int, int, bool]:

@@ -1,5 +1,5 @@
-"""The export menus: shown to roles that may export, their links kept in step with the page's address (and with the
-grid page's period choice, which its address does not hold)."""
+"""The export menus: shown to roles that may export, their links kept in step with the page's address and the area
+it shows."""
 
 from __future__ import annotations
 
@@ -21,24 +21,19 @@ def show_export_menus(menus: list[dict[str, Any]]) -> list[dict[str, str]]:
 
 
 clientside_callback(  # in the browser: each link is its export's URL with the page's query, as it is now
-    """function (search, extra, links) {
+    """function (search, scopes, links) {
         const query = new URLSearchParams(search || "");
-        Object.entries(extra || {}).forEach(([name, value]) => query.set(name, value));
+        // the area the page shows: the address's, unless the page refused it for the account's own (its tiles'
+        // scope holds the area shown)
+        const shown = (scopes || []).find((scope) => scope && scope.area);
+        if (query.has("area") && shown) {
+            if (shown.area.code) { query.set("area", shown.area.code); } else { query.delete("area"); }
+        }
         const text = query.toString();
         return links.map((link) => `/export/${link.export}.${link.format}` + (text ? `?${text}` : ""));
     }""",
     Output(ids.export_link(MATCH, ALL), "href"),
     Input(ids.App.URL, "search"),
-    Input(ids.export_extra(MATCH), "data"),
+    Input(ids.kpi_scope(ALL), "data"),
     State(ids.export_link(MATCH, ALL), "id"),
 )
-
-
-@callback(
-    Output(ids.export_extra(ALL), "data"),
-    Input(ids.GridDetail.PERIOD, "value"),
-    State(ids.export_extra(ALL), "id"),
-)
-def add_grid_period(period: str | None, menus: list[dict[str, Any]]) -> list[dict[str, str]]:
-    """The grid page's tables count over the period picked on the page: their exports too."""
-    return [{"period": period} if period else {} for _ in menus]

@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from dashboard import ids
 from dashboard.access.current import OutOfScope, current_scope, scoped
 from dashboard.access.scope import area_of_code, contains
+from dashboard.access.shown_area import refusal_text
 from dashboard.components.breadcrumbs import breadcrumbs, lineage, trail
 from dashboard.components.filter_bar import area_values
 from dashboard.config import Language, get_settings
@@ -103,8 +104,8 @@ def resolve_filter(asked: StoredParams) -> tuple[Any, ...]:
     scope = current_scope()
     try:
         area = scoped(params.area)
-    except OutOfScope:
-        messages.append(t("area.out_of_scope", lang))
+    except OutOfScope:  # a store the page did not write (the page refuses an address's area itself: shown_query)
+        messages.append(refusal_text(params.area, scope, lang))
         area = scope
     try:
         with session_scope() as session:

@@ -4,8 +4,9 @@ period its map and record tables count over (the tables and the map fetch their 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from dash import Input, Output, callback, html, no_update
+from dash import Input, Output, State, callback, html, no_update
 
 from dashboard import ids
 from dashboard.access.current import current_scope
@@ -22,7 +23,7 @@ from dashboard.data.periods import CITY, Area
 from dashboard.filter_url import FilterParams
 from dashboard.formatting import format_count, format_day
 from dashboard.i18n import t
-from dashboard.views.grid_profile import GridProfile, grid_period, grid_profile
+from dashboard.views.grid_profile import GRID_PERIODS, GridProfile, grid_period, grid_profile
 from dashboard.views.records import drill_to_data
 
 HIDDEN = {"display": "none"}
@@ -118,3 +119,20 @@ def show_grid(scope: KpiScope, choice: str | None) -> tuple[Any, ...]:
     drill = drill_to_data(DrillFilter(grid_period(choice, city_today()), area=Area.grid(code)))
     view = profile_view(profile, account_scope, get_settings().language)
     return "", {}, {}, view, drill, *([drill] * len(ids.GridDetail.TABLES))
+
+
+@callback(
+    Output(ids.App.URL, "search", allow_duplicate=True),
+    Input(ids.GridDetail.PERIOD, "value"),
+    State(ids.kpi_scope("grid"), "data"),
+    prevent_initial_call=True,
+)
+def write_grid_period_to_url(choice: str | None, scope: KpiScope) -> Any:
+    """The period picked goes into the address (`?code=…&period=ytd`; the default left out), so the view is a link
+    and the export menus, which carry the address's query, export the same span."""
+    if choice not in GRID_PERIODS:
+        return no_update
+    query = {"code": str(scope["area"].get("code") or "")}
+    if choice != GRID_PERIODS[0]:
+        query["period"] = choice
+    return f"?{urlencode(query)}"

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dashboard.access.current import current_scope, scoped
 from dashboard.access.scope import OutOfScope, area_of_code
+from dashboard.access.shown_area import refusal_text
 from dashboard.components.month_area import month_options, with_value
 from dashboard.config import Language
 from dashboard.data import area_tree
@@ -29,7 +30,7 @@ def parse_area(session: Session, value: Any) -> tuple[Area, str | None]:
         area_tree.area_name(session, area)  # raises LookupError for a well-formed code of no area
         return area, None
     except OutOfScope:  # the errors' messages are for logs: the page says it in the reader's language
-        return current_scope(), t("error.area", value=t("area.code_out_of_scope", code=str(value)[:40]))
+        return current_scope(), refusal_text(area_of_code(value), current_scope())
     except ValueError:
         return current_scope(), t("error.area", value=t("area.not_a_code", code=str(value)[:40]))
     except LookupError:

@@ -1,4 +1,4 @@
-"""Map analysis: where incidents cluster over a period (a density layer of weighted circles), and a replay of one
+"""Map analysis: where incidents cluster over a period (a heatmap of hexagons sized to the area), and a replay of one
 day or week hour by hour (a slider, and a play button that steps it). The area's outline is drawn too, and the
 areas one level down (county outlines of the city, townships of a county, grids of a township): a page that lets
 them be clicked (`drillable=True`) listens to `ids.analysis("areas", key)`'s clickData and drills into the area.
@@ -44,7 +44,7 @@ def analysis_map(
         interactive=drillable,
         **shift,
     )
-    heat = dl.GeoJSON(id=ids.analysis("heat", key), data=None, pointToLayer=js("heatPoint"), **shift)
+    heat = dl.GeoJSON(id=ids.analysis("heat", key), data=None, style=js("heatStyle"), interactive=False, **shift)
     controls = html.Div(
         [
             dcc.RadioItems(
@@ -89,6 +89,9 @@ def analysis_map(
                 fadeAnimation=False,
                 markerZoomAnimation=False,
                 inertia=False,
+                # quarter zoom steps: the area fills the map (whole steps left a township a quarter of it at best)
+                zoomSnap=0.25,
+                zoomDelta=0.5,
             ),
             html.Div(id=ids.analysis("status", key), className="analysis-legend"),
             html.P(t("drillmap.hint"), className="analysis-hint") if drillable else None,

@@ -1,13 +1,17 @@
 """The export menu under a chart or table: links to PNG, SVG, CSV and XLSX of it, as the page shows it now.
 
 Each link is /export/<name>.<fmt> plus the page's current URL query (kept in step in the browser as the filter
-changes; the grid page adds its period choice through the menu's `extra` store). The menu starts hidden and is shown
-only to roles that may export (dashboard/callbacks/export_menu.py); the route checks the role again anyway.
+changes), its area the one the page shows (an address's area outside the account's is shown, and exported, as the
+account's own). A click fetches the file in the browser (assets/32-export-menu.js): a refused or failed export
+says why beside the links instead of failing silently in the download bar. The menu starts hidden and is shown only
+to roles that may export (dashboard/callbacks/export_menu.py); the route checks the role again anyway.
 """
 
 from __future__ import annotations
 
-from dash import dcc, html
+from typing import Any
+
+from dash import html
 
 from dashboard import ids
 from dashboard.components.footnote import footnote
@@ -32,11 +36,17 @@ def export_menu(name: str, *, table: bool = False) -> html.Div:
         )
         for fmt in formats
     ]
+    texts: Any = {"data-busy": t("export.busy"), "data-failed": t("export.failed")}  # what the script says
     return html.Div(
-        [html.Span(t("export.menu"), className="export-label"), *links, dcc.Store(id=ids.export_extra(name), data={})],
+        [
+            html.Span(t("export.menu"), className="export-label"),
+            *links,
+            html.Span(className="export-status", role="status"),
+        ],
         id=ids.export_menu(name),
         className="export-menu",
         style=HIDDEN,
+        **texts,
     )
 
 

@@ -7,6 +7,7 @@ page from it, so what is on screen is always what the address says and every vie
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -15,17 +16,45 @@ from dash import dcc, html
 from dash.development.base_component import Component
 
 from dashboard import ids
+from dashboard.access.shown_area import shown_area
 from dashboard.city_clock import definition_sentence
+from dashboard.components.dropdown import dropdown
 from dashboard.data.city_zone import city_zone
 from dashboard.data.periods import AreaLevel
 from dashboard.data.queries import SOLVE_WINDOWS
 from dashboard.data.vocab import IncidentKind
 from dashboard.figures.common import WAITING
-from dashboard.filter_url import FilterParams, Parsed, PeriodChoice
+from dashboard.filter_url import FilterParams, Parsed, PeriodChoice, parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline, figure_definition
 
 HIDDEN = {"display": "none"}
+# The chart toolbar with zoom, pan and reset alone (images come from the export menu; no upload to Plotly's cloud),
+# shown only while the pointer is over the chart (assets/20-drill.css): the full bar of ten buttons, always shown,
+# covered the titles of the narrower panels.
+GRAPH_CONFIG: Any = {  # Dash types it as its own TypedDict
+    "displaylogo": False,
+    "modeBarButtonsToRemove": [
+        "toImage",
+        "sendChartToCloud",
+        "select2d",
+        "lasso2d",
+        "zoomIn2d",
+        "zoomOut2d",
+        "autoScale2d",
+    ],
+}
+
+
+def shown_query(query: Mapping[str, str | list[str]]) -> Parsed:
+    """What a drill-down page's address asks for, its area within the account's: an area outside it is refused
+    here, once, for the account's own (dashboard/access/shown_area.py), so the tiles, charts, map, tables and export
+    links of the page all count the one area the page names."""
+    parsed = parse_query(query)
+    area, refusal = shown_area(parsed.params.area)
+    if refusal is None:
+        return parsed
+    return Parsed(parsed.params.with_area(area), parsed.errors, [*parsed.notes, refusal])
 
 
 def area_values(params: FilterParams) -> tuple[str | None, str | None, str | None]:
@@ -41,8 +70,9 @@ def labelled(label: str, control: Component, class_name: str) -> html.Div:
     return html.Div([html.Label(label, className="filter-label"), control], className=f"filter-item {class_name}")
 
 
-def filter_bar(path: str, parsed: Parsed) -> html.Section:
-    """The bar for the page at `path`, showing what the address asked for (bad fields at their defaults)."""
+def filter_bar(path: str, parsed: Parsed, *, kinds: bool = True) -> html.Section:
+    """The bar for the page at `path`, showing what the address asked for (bad fields at their defaults); `kinds`:
+    offer the kinds of incident (a page of criminal cases alone, the solve rates, offers none)."""
     params = parsed.params
     county, township, grid = area_values(params)
     custom = params.period is PeriodChoice.CUSTOM
@@ -72,13 +102,13 @@ def filter_bar(path: str, parsed: Parsed) -> html.Section:
     )
     area = html.Div(
         [
-            dcc.Dropdown(id=ids.Drill.COUNTY, options=[], value=county, placeholder=t("filter.county")),
-            dcc.Dropdown(id=ids.Drill.TOWNSHIP, options=[], value=township, placeholder=t("filter.township")),
-            dcc.Dropdown(id=ids.Drill.GRID, options=[], value=grid, placeholder=t("filter.grid")),
+            dropdown(id=ids.Drill.COUNTY, options=[], value=county, placeholder=t("filter.county")),
+            dropdown(id=ids.Drill.TOWNSHIP, options=[], value=township, placeholder=t("filter.township")),
+            dropdown(id=ids.Drill.GRID, options=[], value=grid, placeholder=t("filter.grid")),
         ],
         className="filter-area",
     )
-    kind = dcc.Dropdown(
+    kind = dropdown(
         id=ids.Drill.KIND,
         options=[{"label": t(f"kind.{kind.value}"), "value": kind.value} for kind in IncidentKind],
         value=None if params.kind is None else params.kind.value,
@@ -95,7 +125,7 @@ def filter_bar(path: str, parsed: Parsed) -> html.Section:
                     labelled(t("filter.dates"), dates, "filter-dates") if custom else html.Div(dates, style=HIDDEN),
                     labelled(t("filter.compare"), compare, "filter-compare"),
                     labelled(t("filter.area"), area, "filter-area-item"),
-                    labelled(t("filter.kind"), kind, "filter-kind"),
+                    labelled(t("filter.kind"), kind, "filter-kind") if kinds else html.Div(kind, style=HIDDEN),
                 ],
                 className="filter-bar",
             ),
@@ -148,7 +178,7 @@ def definition_line(*keys: str) -> html.P:
 
 def chart(graph_id: str, *controls: Component, wide: bool = False) -> html.Div:
     """A panel with one graph (its numbers on the bars and in the hover), optional controls above it."""
-    graph = dcc.Graph(id=graph_id, figure=WAITING, config={"displaylogo": False}, className="drill-graph")
+    graph = dcc.Graph(id=graph_id, figure=WAITING, config=GRAPH_CONFIG, className="drill-graph")
     return html.Div([*controls, graph], className="drill-panel drill-panel-wide" if wide else "drill-panel")
 
 

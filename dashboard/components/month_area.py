@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from dash import dcc, html
+from dash import html
 
+from dashboard.components.dropdown import dropdown
 from dashboard.components.filter_bar import labelled
 from dashboard.config import Language, get_settings
 from dashboard.data.city_zone import city_today
@@ -58,14 +59,14 @@ def month_area_filter(
     shown, _error = month_or_default(month if isinstance(month, str) else None, today)  # the callbacks name the error
     month_value = month if isinstance(month, str) and month else month_param(shown)
     months = month_options(shown, today, get_settings().language)
-    month_dropdown = dcc.Dropdown(
+    month_dropdown = dropdown(
         id=month_id,
         options=with_value(months, month_value),
         value=month_value,
         clearable=False,
         className="filter-dropdown",
     )
-    area_dropdown = dcc.Dropdown(
+    area_dropdown = dropdown(
         id=area_id,
         options=with_value([], area_value),
         value=area_value,

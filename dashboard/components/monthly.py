@@ -9,7 +9,7 @@ from dash import dcc, html
 
 from dashboard import ids
 from dashboard.config import Language
-from dashboard.figures.common import area_label, number, percent_text, points_text, rate_text
+from dashboard.figures.common import area_label, number, signed_text
 from dashboard.figures.monthly import column_title
 from dashboard.formatting import format_count, trend
 from dashboard.i18n import t
@@ -17,8 +17,9 @@ from dashboard.i18n import t
 JOB_POLL_MS = 1_000
 
 
-def change_cell(value: Any, *, points: bool, lower_is_better: bool, lang: Language) -> html.Td:
-    """A change with its mark: ▲ up, ▼ down, coloured by whether that is good news (trend-good / trend-bad)."""
+def change_cell(value: Any, *, lower_is_better: bool, lang: Language) -> html.Td:
+    """A change with its mark: ▲ up, ▼ down, coloured by whether that is good news (trend-good / trend-bad). The
+    number alone: its unit (% or 百分点) is in the column's heading, said once."""
     change = number(value)
     direction = trend(change, lower_is_better=lower_is_better, decimals=1)
     mark = (
@@ -26,8 +27,7 @@ def change_cell(value: Any, *, points: bool, lower_is_better: bool, lang: Langua
         if change is None or round(change, 1) == 0
         else t("monthly.mark.up" if change > 0 else "monthly.mark.down", lang)
     )
-    text = (points_text if points else percent_text)(value, lang)
-    return html.Td([html.Span(mark, className="rank-mark"), text], className=f"trend-{direction}")
+    return html.Td([html.Span(mark, className="rank-mark"), signed_text(value, lang)], className=f"trend-{direction}")
 
 
 def small_base(cell: html.Td, flagged: bool, lang: Language) -> html.Td:
@@ -63,14 +63,14 @@ def ranking_table(frame: pd.DataFrame, lang: Language, *, within: int | None = N
                 html.Td("—" if pd.isna(row["per_10k"]) else f"{row['per_10k']:.2f}"),
                 html.Td(format_count(int(row["baseline_filed"]))),
                 small_base(
-                    change_cell(row["filed_change"], points=False, lower_is_better=True, lang=lang),
+                    change_cell(row["filed_change"], lower_is_better=True, lang=lang),
                     bool(row["small_base"]),
                     lang,
                 ),
-                html.Td(rate_text(row["rate"], lang)),
-                change_cell(row["rate_change"], points=True, lower_is_better=False, lang=lang),
+                html.Td("—" if number(row["rate"]) is None else f"{row['rate']:.1f}"),
+                change_cell(row["rate_change"], lower_is_better=False, lang=lang),
                 html.Td(format_count(int(row["rental"]))),
-                change_cell(row["rental_change"], points=False, lower_is_better=True, lang=lang),
+                change_cell(row["rental_change"], lower_is_better=True, lang=lang),
             ],
             className="rank-row",
         )

@@ -9,6 +9,7 @@ Points are [lat, lon, weight] lists, ready for JSON.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -26,6 +27,10 @@ from dashboard.data.periods import Area, AreaLevel, Period
 from dashboard.data.vocab import IncidentKind, PlaceType
 
 CELL_DEGREES = 0.0005  # inside one grid: cells about 50 m across
+# The map's hexagons across the area's wider side, by the area's level: enough for a surface, few enough that a
+# hexagon holds several of the points below it (a township's ~150 grid centroids, a county's ~800, the city's 7,369).
+HEXES_ACROSS = {AreaLevel.CITY: 32, AreaLevel.COUNTY: 24, AreaLevel.TOWNSHIP: 12, AreaLevel.GRID: 10}
+SQRT3 = math.sqrt(3)
 REPLAY_DAYS = (1, 7)  # a day or a week, hour by hour
 Point = list[float]  # [lat, lon, weight] (the weight a whole number)
 
@@ -174,3 +179,52 @@ def replay(
         [[lat, lon, weight] for (lat, lon), weight in sorted(frame.items())] for frame in hours
     ]
     return Replay(first_day, days, frames)
+
+
+@dataclass(frozen=True)
+class HexGrid:
+    """Pointy-topped hexagons over an area, for the density map: the points summed per hexagon read as a heatmap of
+    the area (one weighted circle per grid drew a township as one overlapping blob). Sized to the area shown
+    (HEXES_ACROSS by its level). Positions are scaled by cos(latitude) so the hexagons are regular on the map."""
+
+    radius: float  # centre to corner, in degrees of latitude
+    scale: float  # a degree of longitude, in degrees of latitude, at the area's middle
+
+    @classmethod
+    def over(cls, bounds: list[list[float]], across: int) -> HexGrid:
+        """`across` hexagons over the wider side of an area's box [[south, west], [north, east]]."""
+        (south, west), (north, east) = bounds
+        scale = math.cos(math.radians((south + north) / 2))
+        wide = max((east - west) * scale, north - south, CELL_DEGREES)
+        return cls(radius=wide / (across * SQRT3), scale=scale)
+
+    def cell_of(self, lat: float, lon: float) -> tuple[int, int]:
+        """The hexagon (axial q, r) a position falls in."""
+        x, y = lon * self.scale / self.radius, lat / self.radius
+        q, r = SQRT3 / 3 * x - y / 3, 2 / 3 * y
+        # the nearest hexagon: round the cube coordinates (q, r, -q-r) and fix the one that moved most
+        cube = (q, r, -q - r)
+        rounded = [round(value) for value in cube]
+        moved = [abs(a - b) for a, b in zip(rounded, cube, strict=True)]
+        if moved[0] > moved[1] and moved[0] > moved[2]:
+            rounded[0] = -rounded[1] - rounded[2]
+        elif moved[1] > moved[2]:
+            rounded[1] = -rounded[0] - rounded[2]
+        return rounded[0], rounded[1]
+
+    def centre(self, q: int, r: int) -> tuple[float, float]:
+        """(lat, lon) of a hexagon's centre."""
+        x = self.radius * SQRT3 * (q + r / 2)
+        y = self.radius * 1.5 * r
+        return round(y, 6), round(x / self.scale, 6)
+
+    def binned(self, points: list[Point]) -> list[Point]:
+        """The points summed per hexagon, as [lat, lon, weight] of its centre (the weights' total kept)."""
+        sums: dict[tuple[int, int], float] = defaultdict(float)
+        for lat, lon, weight in points:
+            sums[self.cell_of(lat, lon)] += weight
+        return [[*self.centre(q, r), int(weight)] for (q, r), weight in sorted(sums.items())]
+
+    def as_data(self) -> dict[str, float]:
+        """What the browser needs to draw the hexagons around the centres (assets/30-analysis-map.js)."""
+        return {"radius": self.radius, "scale": self.scale}

@@ -14,13 +14,17 @@ from dashboard.figures.common import (
     CURRENT,
     SELECTED,
     SERIES_COLOURS,
+    area_label,
     baseline_name,
     change_colour,
     empty,
+    horizontal_margin,
     mark_incomplete,
     percent_text,
     rank_texts,
     styled,
+    top_areas,
+    top_title,
     vocab_label,
 )
 from dashboard.i18n import t
@@ -152,25 +156,28 @@ def subtype_bar_label(kind: str, subtype: str, lang: Language) -> str:
 
 
 def area_counts(frame: pd.DataFrame, *, value: str, title: str, lang: Language) -> go.Figure:
-    """One bar per area one level down (click one to drill into it). Expects code, name, name_en, level, `value`."""
+    """One bar per area one level down (click one to drill in); many areas (a township's grids) as the top ones,
+    named, in sorted horizontal bars. Expects code, name, name_en, level, `value`."""
     if frame.empty:
         return empty(title, t("empty.no_areas", lang))
-    labels = [
-        str(name if lang == "zh-CN" else name_en) for name, name_en in zip(frame["name"], frame["name_en"], strict=True)
-    ]
+    shown = top_areas(frame, value)
+    horizontal = len(shown) < len(frame)
+    rows = shown.iloc[::-1] if horizontal else shown  # horizontal bars draw bottom-up: the most on top
+    labels = [area_label(row, lang) for _, row in rows.iterrows()]
+    counts = list(rows[value])
+    axes: dict[str, Any] = {"y": labels, "x": counts, "orientation": "h"} if horizontal else {"x": labels, "y": counts}
     fig = go.Figure(
         go.Bar(
-            x=labels,
-            y=list(frame[value]),
+            **axes,
             marker={"color": CURRENT},
-            text=list(frame[value]),
+            text=counts,
             textposition="auto",
-            customdata=[[str(code), str(level)] for code, level in zip(frame["code"], frame["level"], strict=True)],
-            hovertext=rank_texts(frame, lang) if "rank" in frame else None,
-            hovertemplate="%{x}: %{y}<br>%{hovertext}<extra></extra>"
-            if "rank" in frame
-            else "%{x}: %{y}<extra></extra>",
+            customdata=[[str(code), str(level)] for code, level in zip(rows["code"], rows["level"], strict=True)],
+            hovertext=rank_texts(rows, lang) if "rank" in rows else None,
+            hovertemplate=("%{y}: %{x}" if horizontal else "%{x}: %{y}")
+            + ("<br>%{hovertext}" if "rank" in rows else "")
+            + "<extra></extra>",
             meta=["current"],
         )
     )
-    return styled(fig, title)
+    return horizontal_margin(styled(fig, top_title(title, shown, frame, lang)), horizontal)

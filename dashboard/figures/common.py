@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 from typing import Any
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.config import Language
@@ -72,24 +74,26 @@ def change_colour(change: Any, *, lower_is_better: bool) -> str:
     return TREND_COLOURS[trend(number(change), lower_is_better=lower_is_better, decimals=1)]
 
 
-def percent_text(change: Any, lang: Language) -> str:
-    """+12.5% / −37.3%, or 'no baseline'."""
+def signed_text(change: Any, lang: Language) -> str:
+    """+12.5 / −37.3 (one decimal, a true minus), or 'no baseline': a change whose unit is said elsewhere."""
     value = number(change)
     if value is None:
         return t("change.none", lang)
     text = f"{abs(value):.1f}"
     sign = "" if float(text) == 0 else ("+" if value > 0 else MINUS)
-    return f"{sign}{text}%"
+    return f"{sign}{text}"
+
+
+def percent_text(change: Any, lang: Language) -> str:
+    """+12.5% / −37.3%, or 'no baseline'."""
+    text = signed_text(change, lang)
+    return text if number(change) is None else f"{text}%"
 
 
 def points_text(change: Any, lang: Language) -> str:
     """+4.8个百分点 / −1.2 pts, or 'no baseline'."""
-    value = number(change)
-    if value is None:
-        return t("change.none", lang)
-    text = f"{abs(value):.1f}"
-    sign = "" if float(text) == 0 else ("+" if value > 0 else MINUS)
-    return f"{sign}{text}{t('unit.points', lang)}"
+    text = signed_text(change, lang)
+    return text if number(change) is None else f"{text}{t('unit.points', lang)}"
 
 
 def rate_text(rate: Any, lang: Language) -> str:
@@ -100,6 +104,62 @@ def rate_text(rate: Any, lang: Language) -> str:
 def baseline_name(compare: str, lang: Language) -> str:
     """去年同期 or 上一周期: what the dashed lines and grey markers stand for."""
     return t(f"chart.baseline.{compare}", lang)
+
+
+# More areas one level down than this (a township's grids: up to about 200) are drawn as the ones with the most, named
+# and sorted, in horizontal bars: 153 vertical slivers with rotated names read as nothing.
+TOP_AREAS = 20
+
+
+def top_areas(frame: pd.DataFrame, by: str) -> pd.DataFrame:
+    """The rows of `frame` as an area chart draws them: all of them when few, else the TOP_AREAS with the most `by`
+    (most first; ties in the frame's order)."""
+    if len(frame) <= TOP_AREAS:
+        return frame
+    return frame.sort_values(by, ascending=False, kind="stable").head(TOP_AREAS)
+
+
+def top_title(title: str, shown: pd.DataFrame, every: pd.DataFrame, lang: Language) -> str:
+    """The chart's title, saying when it shows only the top areas: '…（前20个，共153个）'."""
+    if len(shown) == len(every):
+        return title
+    return t("chart.top_areas", lang, title=title, shown=len(shown), total=len(every))
+
+
+def horizontal_margin(fig: go.Figure, horizontal: bool, *, bar_px: int = 26) -> go.Figure:
+    """Room on the left for the names of horizontal bars (a grid's name is up to ten characters), and a height that
+    gives each name's row `bar_px` (20 names in the default 450 px left each bar a sliver with unreadable text)."""
+    if horizontal:
+        names = {str(name) for trace in fig.data for name in (trace.y if trace.y is not None else ())}
+        fig.update_layout(margin={"l": 150}, height=max(450, 150 + bar_px * len(names)))
+        fig.update_yaxes(automargin=True)
+    return fig
+
+
+def nice_step(peak: float, intervals: int = 5, *, whole: bool = False) -> float:
+    """The smallest round step (1, 2 or 5 × 10^k; at least 1 when `whole`) of which `intervals` reach `peak`."""
+    raw = max(float(peak), 0.0) / intervals
+    if raw <= 0:
+        return 1.0
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next(m * power for m in (1, 2, 5, 10) if m * power >= raw * (1 - 1e-9))
+    return max(step, 1.0) if whole else step
+
+
+def paired_axes(fig: go.Figure, left: Iterable[Any], right: Iterable[Any], *, left_whole: bool, right_whole: bool,
+                intervals: int = 5) -> go.Figure:  # fmt: skip
+    """Two y axes with round ticks on the same gridlines: each its own 1-2-5 step, both `intervals` steps high (and
+    a little headroom for the text above the bars). Left to itself Plotly splits the right axis at 113, 226, 339."""
+    peaks = [max((v for v in (number(x) for x in values) if v is not None), default=0.0) for values in (left, right)]
+    left_step = nice_step(peaks[0], intervals, whole=left_whole)
+    right_step = nice_step(peaks[1], intervals, whole=right_whole)
+    top = intervals + 0.4
+    fig.update_layout(
+        yaxis={"range": [0, left_step * top], "dtick": left_step, "tick0": 0},
+        yaxis2={"range": [0, right_step * top], "dtick": right_step, "tick0": 0, "overlaying": "y", "side": "right",
+                "showgrid": False},
+    )  # fmt: skip
+    return fig
 
 
 def area_label(row: Any, lang: Language) -> str:

@@ -15,6 +15,7 @@ from dashboard.figures.common import (
     change_colour,
     empty,
     number,
+    paired_axes,
     percent_text,
     rate_text,
     styled,
@@ -123,16 +124,10 @@ def hazards_by_department(frame: pd.DataFrame, *, lang: Language) -> go.Figure:
         yaxis="y2",
     )
     fig = styled(fig, title)
+    paired_axes(fig, [100.0], frame["overdue"], left_whole=True, right_whole=True)  # the rate's axis: 0–100 by 20
     fig.update_layout(
-        yaxis={"title": {"text": t("monthly.rectification_rate", lang)}, "ticksuffix": "%", "range": [0, 105]},
-        yaxis2={
-            "title": {"text": t("monthly.overdue", lang)},
-            "overlaying": "y",
-            "side": "right",
-            "rangemode": "tozero",
-            "tickformat": ",d",
-            "showgrid": False,
-        },
+        yaxis={"title": {"text": t("monthly.rectification_rate", lang)}, "ticksuffix": "%"},
+        yaxis2={"title": {"text": t("monthly.overdue", lang)}, "tickformat": ",d"},
     )
     return fig
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,11 +15,15 @@ from dashboard.figures.common import (
     baseline_name,
     change_colour,
     empty,
+    horizontal_margin,
     number,
+    paired_axes,
     percent_text,
     points_text,
     rank_texts,
     styled,
+    top_areas,
+    top_title,
 )
 from dashboard.formatting import Trend, format_count, trend
 from dashboard.i18n import t
@@ -31,48 +36,60 @@ def per_100_text(value: object, lang: Language) -> str:
 
 def rental_by_area(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.Figure:
     """Cases in rental housing per area one level down (bars, green when they fell), the baseline (grey diamonds)
-    and cases per 100 rental houses (right axis). Click a bar to drill. Expects `rental.rental_by_area`."""
+    and cases per 100 rental houses (right axis; round ticks on the left axis's gridlines). Click a bar to drill.
+    Many areas (a township's grids): the ones with the most cases, named, in horizontal bars, cases per 100 houses
+    in the hover. Expects `rental.rental_by_area`."""
     title = t("chart.rental_by_area", lang)
     if frame.empty:
         return empty(title, t("empty.no_areas", lang))
-    labels = [area_label(row, lang) for _, row in frame.iterrows()]
-    custom = [[str(code), str(level)] for code, level in zip(frame["code"], frame["level"], strict=True)]
+    shown = top_areas(frame, "rental")
+    horizontal = len(shown) < len(frame)
+    rows = shown.iloc[::-1] if horizontal else shown  # horizontal bars draw bottom-up: the most on top
+    labels = [area_label(row, lang) for _, row in rows.iterrows()]
+    custom = [[str(code), str(level)] for code, level in zip(rows["code"], rows["level"], strict=True)]
+
+    def placed(values: list[Any]) -> dict[str, Any]:
+        return {"y": labels, "x": values} if horizontal else {"x": labels, "y": values}
+
+    ranks = rank_texts(rows, lang) if "rank" in rows else [""] * len(rows)
+    per_100 = [per_100_text(value, lang) for value in rows["per_100_houses"]]
     fig = go.Figure()
     fig.add_bar(
-        x=labels,
-        y=list(frame["rental"]),
+        **placed(list(rows["rental"])),
+        orientation="h" if horizontal else "v",
         name=t("chart.rental_cases", lang),
-        marker={"color": [change_colour(change, lower_is_better=True) for change in frame["change"]]},
-        text=[
-            f"{n}（{percent_text(change, lang)}）" for n, change in zip(frame["rental"], frame["change"], strict=True)
-        ],
+        marker={"color": [change_colour(change, lower_is_better=True) for change in rows["change"]]},
+        text=[f"{n}（{percent_text(change, lang)}）" for n, change in zip(rows["rental"], rows["change"], strict=True)],
         textposition="auto",
         customdata=custom,
         meta=["current"],
-        hovertext=rank_texts(frame, lang) if "rank" in frame else None,
+        hovertext=[f"{rank} · {per}" if horizontal else rank for rank, per in zip(ranks, per_100, strict=True)],
     )
     fig.add_scatter(
-        x=labels,
-        y=list(frame["baseline_rental"]),
+        **placed(list(rows["baseline_rental"])),
         mode="markers",
         name=baseline_name(compare, lang),
         marker={"color": BASELINE, "symbol": "diamond", "size": 10},
         customdata=custom,
         meta=["baseline"],
     )
+    if horizontal:  # no line of cases per 100 houses here (it is in the hover): the title says none
+        plain = t("chart.rental_by_area.bars", lang)
+        return horizontal_margin(styled(fig, top_title(plain, shown, frame, lang)), True)
     fig.add_scatter(
         x=labels,
-        y=[number(value) for value in frame["per_100_houses"]],
+        y=[number(value) for value in rows["per_100_houses"]],
         mode="lines+markers",
         name=t("chart.per_100_houses", lang),
         yaxis="y2",
         line={"color": "#f6c343"},
         customdata=custom,
         meta=["per_100_houses"],
-        text=[per_100_text(value, lang) for value in frame["per_100_houses"]],
+        text=per_100,
         hovertemplate="%{x}: %{text}<extra></extra>",
     )
-    fig.update_layout(yaxis2={"overlaying": "y", "side": "right", "showgrid": False, "rangemode": "tozero"})
+    bars = [*rows["rental"], *rows["baseline_rental"]]
+    paired_axes(fig, bars, rows["per_100_houses"], left_whole=True, right_whole=False)
     return styled(fig, title)
 
 

@@ -16,6 +16,7 @@ from dashboard.figures.common import (
     baseline_name,
     change_colour,
     empty,
+    horizontal_margin,
     mark_incomplete,
     number,
     points_text,
@@ -23,6 +24,8 @@ from dashboard.figures.common import (
     rate_text,
     styled,
     subtype_label,
+    top_areas,
+    top_title,
 )
 from dashboard.i18n import t
 
@@ -76,14 +79,19 @@ def rate_bars(
 
 
 def rate_by_area(frame: pd.DataFrame, *, compare: str, lang: Language) -> go.Figure:
-    """The solve rate of each area one level down (click one to drill). Expects the by="area" columns of
+    """The solve rate of each area one level down (click one to drill); many areas (a township's grids) as the ones
+    with the most cases filed, named, in horizontal bars. Expects the by="area" columns of
     `dashboard.data.solve_rates.solve_rates`."""
     title = t("chart.rate_by_area", lang)
     if frame.empty:
         return empty(title, t("empty.no_areas", lang))
-    labels = [area_label(row, lang) for _, row in frame.iterrows()]
-    custom = [[str(code), str(level)] for code, level in zip(frame["code"], frame["level"], strict=True)]
-    return styled(rate_bars(labels, frame, custom, compare=compare, lang=lang, horizontal=False), title)
+    shown = top_areas(frame, "filed")
+    horizontal = len(shown) < len(frame)
+    rows = shown.iloc[::-1] if horizontal else shown  # horizontal bars draw bottom-up: the most filed on top
+    labels = [area_label(row, lang) for _, row in rows.iterrows()]
+    custom = [[str(code), str(level)] for code, level in zip(rows["code"], rows["level"], strict=True)]
+    fig = rate_bars(labels, rows, custom, compare=compare, lang=lang, horizontal=horizontal)
+    return horizontal_margin(styled(fig, top_title(title, shown, frame, lang)), horizontal)
 
 
 def rate_by_subtype(frame: pd.DataFrame, *, compare: str, lang: Language, selected: str | None = None) -> go.Figure:
@@ -142,20 +150,23 @@ def rate_by_month(frame: pd.DataFrame, *, compare: str, lang: Language, incomple
 
 def time_to_solve(frame: pd.DataFrame, *, compare: str, lang: Language, selected: str | None = None) -> go.Figure:
     """Median days from filing to solving, all cases and by subtype (only the selected one when one is), against
-    the baseline; the 90th percentile in the bar text. Expects `dashboard.data.solve_rates.time_to_solve`."""
+    the baseline; the 90th percentile in the bar text. Horizontal bars, all cases on top: the subtypes' names and
+    the texts read level, never rotated. Expects `dashboard.data.solve_rates.time_to_solve`."""
     title = t("chart.time_to_solve", lang)
     rows = frame if selected is None else frame[frame["subtype"].isin(["all", selected])]
     if rows.empty or int(rows["solved"].sum()) + int(rows["baseline_solved"].sum()) == 0:
         return empty(title, t("empty.no_solved", lang))
+    rows = rows.iloc[::-1]  # horizontal bars draw bottom-up: "all cases" (the first row) on top
     labels = [subtype_label(str(code), lang) for code in rows["subtype"]]
     fig = go.Figure()
     for prefix, name, colour in (
+        ("baseline_", baseline_name(compare, lang), BASELINE),  # drawn first: below the current bar in each group
         ("", t("chart.current", lang), CURRENT),
-        ("baseline_", baseline_name(compare, lang), BASELINE),
     ):
         fig.add_bar(
-            x=labels,
-            y=[number(value) for value in rows[f"{prefix}median_days"]],
+            y=labels,
+            x=[number(value) for value in rows[f"{prefix}median_days"]],
+            orientation="h",
             name=name,
             marker={"color": colour},
             meta=["baseline" if prefix else "current"],
@@ -165,11 +176,15 @@ def time_to_solve(frame: pd.DataFrame, *, compare: str, lang: Language, selected
                     rows[f"{prefix}median_days"], rows[f"{prefix}p90_days"], rows[f"{prefix}solved"], strict=True
                 )
             ],
-            textposition="auto",
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
         )
-    fig.update_layout(barmode="group")
-    fig.update_yaxes(title_text=t("chart.days", lang))
-    return styled(fig, title)
+    fig.update_layout(barmode="group", legend={"traceorder": "reversed"})
+    longest = max(number(value) or 0.0 for column in ("median_days", "baseline_median_days") for value in rows[column])
+    # room on the right for the texts beside the longest bars
+    fig.update_xaxes(title_text=t("chart.days", lang), range=[0, max(longest, 1.0) * 1.6])
+    return horizontal_margin(styled(fig, title), True, bar_px=44)
 
 
 def fmt_days(value: Any) -> str:

@@ -4,6 +4,7 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.dropdown import dropdown
 from dashboard.components.page import page_frame
 from dashboard.data.vocab import AuditAction
 from dashboard.i18n import t
@@ -19,7 +20,7 @@ def layout(**_unused_query: str) -> html.Div:
             html.Label(
                 [
                     t("audit.actions"),
-                    dcc.Dropdown(
+                    dropdown(
                         id=ids.Audit.ACTIONS,
                         options=[{"label": t(f"audit.action.{a.value}"), "value": a.value} for a in AuditAction],
                         multi=True,

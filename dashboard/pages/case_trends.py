@@ -11,10 +11,17 @@ from dashboard import ids
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import with_export
-from dashboard.components.filter_bar import chart, definition_line, filter_bar, kpi_area, kpi_period, selection_line
+from dashboard.components.filter_bar import (
+    chart,
+    definition_line,
+    filter_bar,
+    kpi_area,
+    kpi_period,
+    selection_line,
+    shown_query,
+)
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 from dashboard.views.case_trends import default_grain
@@ -27,7 +34,7 @@ dash.register_page(__name__, path=PATH, name=t("page.case_trends"), order=10)
 
 def layout(**query: str | list[str]) -> html.Div:
     # Structure only (Dash calls this bare for validation): the callbacks scope the filter and query.
-    parsed = parse_query(query)
+    parsed = shown_query(query)
     params = parsed.params
     grain = dcc.RadioItems(
         id=ids.Trends.GRAIN,

@@ -17,18 +17,19 @@ from dashboard.views.records import RecordKind
 dash.register_page(__name__, path="/grid", name=t("page.grid"), order=40)
 
 
-def layout(code: str | None = None, **_unused_query: str) -> html.Div:
+def layout(code: str | None = None, period: str | None = None, **_unused_query: str) -> html.Div:
     # No query here (Dash calls layout() bare for validation): the callback checks the code and says what is wrong.
+    # The period is the address's too (`?code=…&period=ytd`), so a link reopens the grid as it was shown.
     area = {"level": "grid", "code": (code or "").strip()}
     message = html.P(id=ids.Grid.MESSAGE, className="page-message")
     tiles = html.Div(kpi_row("grid", list(Headline), area=area), id=ids.Grid.TILES, style={"display": "none"})
-    period = html.Label(
+    period_choice = html.Label(
         [
             t("gridpage.period"),
             dcc.RadioItems(
                 id=ids.GridDetail.PERIOD,
                 options=[{"label": t(f"gridpage.period.{choice}"), "value": choice} for choice in GRID_PERIODS],
-                value=GRID_PERIODS[0],
+                value=period if period in GRID_PERIODS else GRID_PERIODS[0],
                 inline=True,
             ),
         ],
@@ -37,7 +38,7 @@ def layout(code: str | None = None, **_unused_query: str) -> html.Div:
     body = html.Div(
         [
             html.Div(id=ids.GridDetail.PROFILE, className="grid-profile"),
-            period,
+            period_choice,
             analysis_map(ids.GridDetail.MAP),
             html.Div(
                 [

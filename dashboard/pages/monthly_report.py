@@ -8,10 +8,13 @@ the area or the solve rate's window writes the address, which renders the page a
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.access.shown_area import shown_area
 from dashboard.components.bulletin import bulletin_editor
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
@@ -34,6 +37,9 @@ dash.register_page(__name__, path=PATH, name=t("page.monthly_report"), order=50)
 def layout(**query: str | list[str]) -> html.Div:
     # Structure only (Dash calls this bare for validation): the callbacks scope the area and count the month.
     asked = parse_month_query(query, city_today())
+    shown, refusal = shown_area(asked.area)  # an area outside the account's: refused once, here, for its own
+    if refusal is not None:
+        asked = replace(asked, area=shown, errors=[*asked.errors, refusal])
     area = {"level": asked.area.level.value, "code": asked.area.code}
     span = f"{asked.month.start.isoformat()}/{asked.month.end.isoformat()}"
     return page_frame(

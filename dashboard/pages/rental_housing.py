@@ -11,11 +11,10 @@ from dashboard import ids
 from dashboard.components.analysis_map import analysis_map
 from dashboard.components.cards import kpi_row
 from dashboard.components.export_menu import export_menu, with_export
-from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period
+from dashboard.components.filter_bar import chart, filter_bar, kpi_area, kpi_period, shown_query
 from dashboard.components.footnote import footnote
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 from dashboard.views.records import RecordKind
@@ -26,7 +25,7 @@ dash.register_page(__name__, path=PATH, name=t("page.rental_housing"), order=30)
 
 
 def layout(**query: str | list[str]) -> html.Div:
-    parsed = parse_query(query)
+    parsed = shown_query(query)
     return page_frame(
         "rental_housing",
         filter_bar(PATH, parsed),

@@ -17,11 +17,11 @@ from dashboard.components.filter_bar import (
     kpi_area,
     kpi_period,
     selection_line,
+    shown_query,
     solve_window,
 )
 from dashboard.components.page import page_frame
 from dashboard.components.record_table import record_table
-from dashboard.filter_url import parse_query
 from dashboard.i18n import t
 from dashboard.kpis import Headline
 from dashboard.views.records import RecordKind
@@ -32,11 +32,11 @@ dash.register_page(__name__, path=PATH, name=t("page.solve_rates"), order=20)
 
 
 def layout(**query: str | list[str]) -> html.Div:
-    parsed = parse_query(query)
+    parsed = shown_query(query)
     within = parsed.params.solve_within
     return page_frame(
         "solve_rates",
-        filter_bar(PATH, parsed),
+        filter_bar(PATH, parsed, kinds=False),  # criminal cases only: no kind to choose
         kpi_row(
             "solve",
             [Headline.CRIMINAL_FILED, Headline.SOLVE_RATE],

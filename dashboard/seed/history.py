@@ -20,6 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from dashboard.data.periods import Period, comparable_as_of
+from dashboard.data.report_texts import report_text
 from dashboard.data.routing import get_routing
 from dashboard.data.vocab import (
     HazardCategory,
@@ -31,7 +32,6 @@ from dashboard.data.vocab import (
     ReportSource,
 )
 from dashboard.formatting import headline_period
-from dashboard.i18n import t
 from dashboard.seed import calibration as cal
 from dashboard.seed.city import City
 from dashboard.seed.columns import Column, Table, coded, floats, ints, numbered, times
@@ -228,6 +228,14 @@ def in_span(moments: IntArray, span: tuple[int, int]) -> BoolArray:
     return (moments >= span[0]) & (moments < span[1])
 
 
+SUMMARY_VARIANTS = 2  # texts per subtype in the dictionary of the summary column
+
+
+def padded_variants(subtype: str) -> list[str]:
+    """SUMMARY_VARIANTS texts of the subtype (repeated when it has fewer)."""
+    return [report_text(subtype, variant) for variant in range(SUMMARY_VARIANTS)]
+
+
 def record_table(
     table_name: str,
     event_prefix: str,
@@ -243,12 +251,12 @@ def record_table(
     how: dict[str, Column],
 ) -> Table:
     """Incident or hazard rows: ids, `what` it is, where (grid, township, county, a point drawn in the grid cell),
-    `how` it stands, the department and a summary naming subtype and township; in order of `at`, ids 1..N."""
+    `how` it stands, the department and the worker's summary (report_texts: one of its subtype's texts, by row
+    number, so no draw is spent on it); in order of `at`, ids 1..N."""
     n = len(subtype)
     lon, lat = PointSampler(city).sample(rng, grid)
     township = city.township_of_grid[grid]
-    labels = [t(f"subtype.{name}", "zh-CN") for name in subtypes]
-    summaries = [f"{label}（{town.name}）" for label in labels for town in city.townships]
+    summaries = [text for name in subtypes for text in padded_variants(name)]
     rows = Table(
         table_name,
         {
@@ -262,7 +270,7 @@ def record_table(
             "lon": floats(lon),
             **how,
             "department_id": ints(department),
-            "summary": coded(summaries, subtype * len(city.townships) + township),
+            "summary": coded(summaries, subtype * SUMMARY_VARIANTS + np.arange(n) % SUMMARY_VARIANTS),
         },
     )
     ordered = rows.take(np.argsort(at, kind="stable"))

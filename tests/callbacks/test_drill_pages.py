@@ -105,7 +105,7 @@ def test_the_filter_bar_resolves_the_address_names_the_area_and_links_each_level
 def test_an_area_outside_the_account_is_refused_and_the_account_area_is_shown(dash_app, city):
     with signed_in(dash_app, Role.COUNTY_LEADER, "331004"):
         stored, message, crumbs, _summary, counties, _townships, _grids, *values = resolved(SEARCH + "&area=331081")
-    assert texts(message) == ["该区域不在本账号的权限范围内。"]
+    assert texts(message) == ["温岭市（331081）不在本账号的辖区内，本页显示本辖区路桥区的数据。"]
     assert stored["area"] == "331004"
     assert [option["value"] for option in counties] == ["331004"]  # the picker offers only the account's area
     assert values == ["331004", None, None]  # and shows it
@@ -215,7 +215,7 @@ def test_solve_rate_figures_equal_sql_over_the_raw_rows(dash_app, city):
         (when(row.solved_at) - when(row.filed_at)) // timedelta(days=1) for row in now if row.solved_at is not None
     )
     median = spans[math.ceil(0.5 * len(spans)) - 1]
-    assert trace(days, ["current"]).y[0] == median
+    assert trace(days, ["current"]).x[-1] == median  # horizontal bars, all cases on top (drawn last)
 
 
 def test_rental_figures_equal_sql_over_the_raw_rows(dash_app, city):

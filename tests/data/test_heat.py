@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+import random
 from datetime import date, datetime, timedelta
 
 import pytest
@@ -9,8 +11,8 @@ from sqlalchemy import text
 
 from dashboard.data.db import session_scope
 from dashboard.data.filters import DrillFilter
-from dashboard.data.heat import density, replay
-from dashboard.data.periods import CITY, Area, Period
+from dashboard.data.heat import HEXES_ACROSS, HexGrid, density, replay
+from dashboard.data.periods import CITY, Area, AreaLevel, Period
 from dashboard.data.rollups import rebuild_rollups
 from dashboard.data.vocab import IncidentKind, PlaceType
 from tests.support.factories import add_city, incident, utc
@@ -124,3 +126,33 @@ def test_a_replay_has_one_frame_per_hour_each_holding_that_hours_incidents(repor
 def test_a_replay_is_a_day_or_a_week():
     with session_scope() as session, pytest.raises(ValueError, match="days"):
         replay(session, CITY, date(2025, 3, 5), 3)
+
+
+TOWNSHIP_BOX = [[28.55, 121.33], [28.62, 121.42]]  # about 9 km by 8 km
+
+
+def test_hexagons_sized_to_the_area_hold_each_point_in_the_nearest_centre():
+    across = HEXES_ACROSS[AreaLevel.TOWNSHIP]
+    hexes = HexGrid.over(TOWNSHIP_BOX, across)
+    wide = (121.42 - 121.33) * math.cos(math.radians(28.585))
+    assert hexes.radius * math.sqrt(3) * across == pytest.approx(wide)  # `across` hexagons over the wider side
+    rng = random.Random(3)
+    for _ in range(500):
+        lat, lon = rng.uniform(28.55, 28.62), rng.uniform(121.33, 121.42)
+        q, r = hexes.cell_of(lat, lon)
+
+        def distance(cell: tuple[int, int], lat: float = lat, lon: float = lon) -> float:
+            centre_lat, centre_lon = hexes.centre(*cell)
+            return math.hypot((centre_lon - lon) * hexes.scale, centre_lat - lat)
+
+        # the lattice's nearest centre, found by trying every centre around: the point's hexagon
+        around = [(q + dq, r + dr) for dq in range(-2, 3) for dr in range(-2, 3)]
+        assert distance((q, r)) == pytest.approx(min(distance(cell) for cell in around), abs=1e-9)
+        assert distance((q, r)) <= hexes.radius * (1 + 1e-6)  # inside the hexagon's circumcircle
+
+
+def test_binning_sums_the_points_of_a_hexagon_and_keeps_the_total():
+    hexes = HexGrid.over(TOWNSHIP_BOX, 12)
+    points = [[28.60, 121.40, 3], [28.6001, 121.4001, 2], [28.56, 121.34, 4]]
+    cells = hexes.binned(points)
+    assert sorted(cell[2] for cell in cells) == [4, 5] and sum(cell[2] for cell in cells) == 9

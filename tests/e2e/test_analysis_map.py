@@ -9,7 +9,9 @@ import pytest
 from dash.testing.wait import until
 from sqlalchemy import text
 
+from dashboard.callbacks.analysis_map import hexes_over
 from dashboard.data.db import session_scope
+from dashboard.data.periods import Area
 from dashboard.i18n import t
 from tests.e2e.test_grid_detail import GRID, at_city_hour, city_today, clicked
 from tests.support.accounts import sign_in
@@ -39,9 +41,11 @@ def test_the_density_layer_shows_and_play_steps_through_the_hours(dash_app, dash
     sign_in(dash_duo, dash_app, path=f"/grid?code={GRID}")
     with session_scope() as session:
         total = session.execute(text("SELECT count(*) FROM incident")).scalar_one()
-        spots = session.execute(text("SELECT count(*) FROM (SELECT DISTINCT lat, lon FROM incident) s")).scalar_one()
+        spots = session.execute(text("SELECT DISTINCT lat, lon FROM incident")).all()
+    hexes = hexes_over(Area.grid(GRID))  # the grid's hexagons: one drawn per hexagon with a spot
+    cells = {hexes.cell_of(lat, lon) for lat, lon in spots}
     dash_duo.wait_for_text_to_equal(".analysis-hour", t("analysis.period_total", count=total), timeout=15)
-    until(lambda: drawn_cells(dash_duo) == spots, timeout=10)  # one weighted circle per spot
+    until(lambda: drawn_cells(dash_duo) == len(cells), timeout=10)
 
     until(lambda: clicked(dash_duo, ".analysis-play"), timeout=10)  # from the period view: replay the last day
     day = f"{incidents.year}年{incidents.month}月{incidents.day}日"

@@ -11,7 +11,9 @@ import pytest
 from dash.testing.wait import until
 from sqlalchemy import text
 
+from dashboard.callbacks.analysis_map import hexes_over
 from dashboard.data.db import session_scope
+from dashboard.data.periods import Area
 from dashboard.i18n import t
 from tests.e2e.drill import click_bar, crumbs, open_view, path_and_query, texts
 from tests.e2e.test_grid_detail import clicked
@@ -61,9 +63,18 @@ def test_the_map_shows_the_density_and_a_click_on_an_area_drills_into_it(dash_ap
     luqiao = scalar(
         "SELECT count(*) FROM incident WHERE county_code = '331004' AND reported_at >= :s AND reported_at < :e"
     )
-    grids = scalar(f"SELECT count(DISTINCT grid_id) FROM incident WHERE county_code = '331004' AND {IN_PERIOD}")
+    with session_scope() as session:  # over a county each grid's incidents count at its centroid
+        centroids = session.execute(
+            text(
+                "SELECT DISTINCT g.centroid_lat, g.centroid_lon FROM incident i JOIN grid g ON g.id = i.grid_id "
+                f"WHERE i.county_code = '331004' AND {IN_PERIOD}"
+            ),
+            {"s": START, "e": END},
+        ).all()
+    hexes = hexes_over(Area.county("331004"))  # one hexagon drawn per hexagon holding a centroid
+    cells = {hexes.cell_of(lat, lon) for lat, lon in centroids}
     dash_duo.wait_for_text_to_equal(".analysis-hour", t("analysis.period_total", count=luqiao), timeout=15)
-    until(lambda: len(dash_duo.find_elements(".analysis-map path.heat-cell")) == grids, timeout=10)  # one per grid
+    until(lambda: len(dash_duo.find_elements(".analysis-map path.heat-cell")) == len(cells), timeout=10)
     townships = scalar("SELECT count(*) FROM township WHERE county_code = '331004'")
     until(lambda: len(dash_duo.find_elements(".analysis-map path.analysis-area")) == townships, timeout=10)
 

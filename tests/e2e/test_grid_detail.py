@@ -165,3 +165,25 @@ def test_a_township_staff_member_cannot_unmask(dash_app, dash_duo, grid):
     assert dash_duo.find_elements(".record-unmask") == []
     assert ID_NUMBER not in dash_duo.driver.page_source and PHONE not in dash_duo.driver.page_source
     assert scalar("SELECT count(*) FROM audit_log WHERE action = 'unmask'") == 0
+
+
+def test_the_grid_pages_period_is_in_its_address_and_its_pager_reads_in_chinese(dash_app, dash_duo, grid):
+    sign_in(dash_duo, dash_app, "leader", Role.COUNTY_LEADER, area="331004", path=f"/grid?code={GRID}")
+    dash_duo.wait_for_style_to_equal("#grid-body", "visibility", "visible", timeout=15)
+    in_30_days = 25  # the fixture's incidents of the last ten days (one more lies 45 days back)
+    dash_duo.wait_for_text_to_equal(f"{table('incidents')} .record-status", f"共 {in_30_days} 条", timeout=15)
+    pager = f"{table('incidents')} .ag-paging-page-summary-panel"
+    until(lambda: " ".join(dash_duo.find_element(pager).text.split()) == "页码 1 / 2", timeout=10)
+    rows = f"{table('incidents')} .ag-paging-row-summary-panel"
+    assert " ".join(dash_duo.find_element(rows).text.split()) == f"1 – 20 / {in_30_days}"
+
+    dash_duo.find_element("#grid-period-radio input[value='ytd']").click()  # this year to date
+    until(lambda: dash_duo.driver.current_url.endswith(f"/grid?code={GRID}&period=ytd"), timeout=10)
+    dash_duo.wait_for_style_to_equal("#grid-body", "visibility", "visible", timeout=15)
+    link = f"{table('incidents')} a.export-link[id*='csv']"
+    until(lambda: "period=ytd" in (dash_duo.find_element(link).get_attribute("href") or ""), timeout=10)
+
+    dash_duo.driver.refresh()  # the address reopens the same period
+    dash_duo.wait_for_style_to_equal("#grid-body", "visibility", "visible", timeout=15)
+    assert dash_duo.find_element("#grid-period-radio input[value='ytd']").is_selected()
+    assert dash_duo.get_logs() == []

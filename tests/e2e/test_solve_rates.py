@@ -39,7 +39,7 @@ def test_filter_drill_select_back_and_reopen(dash_app, dash_duo):
     until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)
 
     def ticks() -> set[str]:  # the subtypes the days-to-solve chart shows
-        return set(texts(dash_duo, "#solve-days-graph .xtick"))
+        return set(texts(dash_duo, "#solve-days-graph .ytick"))  # horizontal bars: the names on the y axis
 
     until(lambda: "全部" in ticks() and len(ticks()) > 2, timeout=10)  # drawn: "all cases", then each subtype
     everything = ticks()

@@ -52,7 +52,10 @@ def test_a_refused_unmask_is_audited(dash_app, person):
 
 @pytest.mark.parametrize(
     ("asked", "message"),
-    [("331081", "区域：区域 331081 不在本账号的权限范围内。"), ("nonsense", "区域：“nonsense”不是区县")],
+    [
+        ("331081", "温岭市（331081）不在本账号的辖区内，本页显示本辖区路桥区的数据。"),
+        ("nonsense", "区域：“nonsense”不是区县"),
+    ],
 )
 def test_sla_names_a_refused_area_in_the_readers_language(dash_app, city, asked, message):
     with signed_in(dash_app, Role.COUNTY_LEADER, "331004"):

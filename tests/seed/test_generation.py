@@ -13,6 +13,7 @@ import pytest
 import shapely
 
 from dashboard.data.geography import load_grids
+from dashboard.data.report_texts import OTHER_TEXTS, TEXTS
 from dashboard.data.vocab import HAZARD_SUBTYPES, OTHER, SUBTYPES
 from dashboard.pipeline.events import parse_event
 from dashboard.seed.city import COASTAL_COUNTIES
@@ -226,3 +227,13 @@ def test_another_seed_gives_other_rows(generated: Generated):
         assert not np.array_equal(other.values(table, "grid_id")[:1000], generated.values(table, "grid_id")[:1000])
     same = Generated()
     assert np.array_equal(same.values("incident", "reported_at"), generated.values("incident", "reported_at"))
+
+
+def test_a_records_summary_is_its_workers_words_on_its_subtype(generated: Generated):
+    townships = {town.name for town in generated.seeder.city.townships}
+    for table in ("incident", "hazard"):
+        summaries, subtypes = generated.strings(table, "summary"), generated.strings(table, "subtype")
+        for summary, subtype in zip(summaries[:2000], subtypes[:2000], strict=True):
+            assert summary in TEXTS.get(str(subtype), OTHER_TEXTS), (table, subtype, summary)
+            assert not any(name in summary for name in townships)  # the table shows the grid; the text does not
+        assert len(set(summaries)) > len(set(subtypes))  # more than one text per subtype

@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 import shapely
 
+from dashboard.data.report_texts import OTHER_TEXTS, TEXTS
 from dashboard.data.vocab import IncidentKind
 from dashboard.pipeline.events import parse_event
 from dashboard.seed.city import build_city
@@ -64,6 +65,12 @@ def test_every_event_is_valid_when_it_is_sent(sent):
     events, _, _ = sent
     for due, event in events:
         parse_event(event, now=datetime.fromtimestamp(due, UTC))  # raises on any problem, naming the field
+
+
+def test_every_report_carries_its_workers_summary_of_its_subtype(sent):
+    events, _ = sent
+    reports = [event for _, event in events if event["type"] in ("incident.reported", "hazard.reported")]
+    assert reports and all(event["summary"] in TEXTS.get(event["subtype"], OTHER_TEXTS) for event in reports)
 
 
 def test_every_position_is_inside_its_grid_and_patrols_stay_in_their_own(sent):

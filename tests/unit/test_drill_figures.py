@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.data.periods import Period
-from dashboard.figures import case_trends, on_time, rental_housing, solve_rates
+from dashboard.figures import case_trends, common, monthly, on_time, rental_housing, solve_rates
 from dashboard.figures.common import TREND_COLOURS
 from dashboard.formatting import Trend
 
@@ -183,3 +183,95 @@ def test_every_time_series_marks_its_running_bucket_the_same_way(lang):
 def test_a_period_runs_past_today_until_its_last_day_is_over():
     assert Period.month(2026, 12).runs_past(date(2026, 12, 31))
     assert not Period.month(2026, 11).runs_past(date(2026, 12, 1))
+
+
+def township_grids(count: int) -> pd.DataFrame:
+    """A township's grids one level down, with counts that are not in name order."""
+    counts = [(n * 37) % 101 for n in range(count)]
+    return pd.DataFrame(
+        {
+            "code": [f"331004-001-{n + 1:04d}" for n in range(count)],
+            "name": [f"路南街道第{n + 1}网格" for n in range(count)],
+            "name_en": [f"Grid {n + 1}" for n in range(count)],
+            "level": ["grid"] * count,
+            "total": counts,
+        }
+    )
+
+
+def test_a_township_of_153_grids_draws_its_top_20_by_name_most_on_top():
+    frame = township_grids(153)
+    fig = case_trends.area_counts(frame, value="total", title="各区域案事件数", lang="zh-CN")
+    [bars] = fig.data
+    expected = sorted(zip(frame["total"], frame["name"], strict=True), key=lambda pair: -pair[0])[:20]
+    assert bars.orientation == "h" and len(bars.y) == 20
+    # drawn bottom-up: the last bar, on top, is the grid with the most
+    assert list(zip(bars.x, bars.y, strict=True))[::-1] == [(total, name) for total, name in expected]
+    assert fig.layout.title.text == "各区域案事件数·前20个（共153个）"
+    assert fig.layout.height >= 150 + 26 * 20  # a readable row per name
+
+
+def test_a_county_of_few_townships_keeps_one_upright_bar_each():
+    frame = township_grids(12)
+    fig = case_trends.area_counts(frame, value="total", title="各区域案事件数", lang="zh-CN")
+    assert fig.data[0].orientation in (None, "v") and list(fig.data[0].x) == list(frame["name"])
+    assert fig.layout.title.text == "各区域案事件数"
+
+
+def test_the_solve_rate_of_many_grids_shows_those_with_most_cases_filed():
+    frame = township_grids(40).rename(columns={"total": "filed"})
+    frame = frame.assign(
+        solved=frame["filed"] // 2,
+        rate=50.0,
+        baseline_rate=40.0,
+        change_points=10.0,
+        baseline_filed=frame["filed"],
+        baseline_solved=0,
+    )
+    fig = solve_rates.rate_by_area(frame, compare="yoy", lang="zh-CN")
+    bars = next(trace for trace in fig.data if trace.type == "bar")
+    top = frame.sort_values("filed", ascending=False, kind="stable").head(20)
+    assert list(bars.y)[::-1] == list(top["name"]) and bars.orientation == "h"
+
+
+def test_the_days_to_solve_read_level_beside_horizontal_bars():
+    frame = pd.DataFrame(
+        {
+            "subtype": ["all", "theft", "fraud"],
+            "solved": [30, 20, 10],
+            "median_days": [4.0, 3.0, 9.0],
+            "p90_days": [20.0, 15.0, 40.0],
+            "baseline_solved": [25, 15, 10],
+            "baseline_median_days": [5.0, 4.0, 8.0],
+            "baseline_p90_days": [22.0, 18.0, 35.0],
+        }
+    )
+    fig = solve_rates.time_to_solve(frame, compare="yoy", lang="zh-CN")
+    current = next(trace for trace in fig.data if list(trace.meta) == ["current"])
+    assert current.orientation == "h" and current.textangle == 0
+    assert list(current.y) == ["诈骗", "盗窃", "全部"]
+    assert list(current.x)[::-1] == [4.0, 3.0, 9.0]  # all cases on top, then the subtypes in the frame's order
+    assert fig.layout.xaxis.range[1] >= 9.0 * 1.5  # room for the texts beside the longest bar
+
+
+@pytest.mark.parametrize(("peak", "step"), [(31, 10), (339, 100), (7, 2), (0, 1), (1, 1), (4.4, 1), (0.9, 0.2)])
+def test_a_round_step_is_one_two_or_five_times_a_power_of_ten(peak, step):
+    whole = isinstance(peak, int)
+    assert common.nice_step(peak, 5, whole=whole) == pytest.approx(step)
+
+
+def test_the_rectification_chart_puts_both_axes_on_round_ticks():
+    frame = pd.DataFrame(
+        {
+            "department": ["fire", "police"],
+            "name": ["消防", "公安"],
+            "name_en": ["Fire", "Police"],
+            "rate": [94.7, 93.6],
+            "overdue": [339, 113],
+        }
+    )
+    fig = monthly.hazards_by_department(frame, lang="zh-CN")
+    left, right = fig.layout.yaxis, fig.layout.yaxis2
+    assert (left.dtick, right.dtick) == (20, 100)  # 0, 20 … 100 % beside 0, 100 … 500 overdue, on one set of lines
+    assert left.range[1] / left.dtick == pytest.approx(right.range[1] / right.dtick)
+    assert right.range[1] >= 339

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from datetime import date
 
+import pandas as pd
 import pytest
 
+from dashboard.components.dropdown import dropdown
 from dashboard.components.month_area import MONTHS_OFFERED, month_options
+from dashboard.components.monthly import ranking_table
 from dashboard.data.periods import Period
 from dashboard.monthly_url import month_or_default, parse_month
 
@@ -51,3 +54,27 @@ def test_the_picker_holds_the_month_shown_even_if_older():
     options = month_options(Period.month(2001, 2), TODAY, "zh-CN")
     assert len(options) == MONTHS_OFFERED + 1
     assert options[-1] == {"label": "2001年2月", "value": "2001-02"}
+
+
+def test_the_dropdowns_speak_the_ui_language():
+    labels = dropdown(id="x", options=[]).labels
+    assert labels["search"] == "搜索" and labels["no_options_found"] == "没有匹配的选项"
+
+
+def test_the_ranking_says_each_unit_once_in_its_heading_and_marks_each_change():
+    row = {"rank": 1, "code": "331004", "name": "路桥区", "name_en": "Luqiao", "filed": 27, "per_10k": 2.15,
+           "baseline_filed": 48, "filed_change": -43.75, "small_base": False, "rate": 37.04, "rate_change": 5.8,
+           "rental": 31, "rental_change": 0.0}  # fmt: skip
+    table = ranking_table(pd.DataFrame([row]), "zh-CN")
+    header, body = table.children
+    heads = [cell.children for cell in header.children.children]
+    cells = body.children[0].children
+
+    def text(cell):
+        parts = cell.children if isinstance(cell.children, list) else [cell.children]
+        return "".join(str(getattr(part, "children", part) or "") for part in parts)
+
+    shown = dict(zip(heads, (text(cell) for cell in cells), strict=True))
+    assert shown["立案同比（%）"] == "▼−43.8" and shown["破案率（%）"] == "37.0"
+    assert shown["破案率同比（百分点）"] == "▲+5.8" and shown["出租房案件同比（%）"] == "0.0"
+    assert not any("%" in value or "百分点" in value for value in shown.values())
