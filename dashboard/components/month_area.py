@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from dash import html
+from dash import dcc, html
 
 from dashboard.components.dropdown import dropdown
 from dashboard.components.filter_bar import labelled
