@@ -68,7 +68,7 @@ def test_every_event_is_valid_when_it_is_sent(sent):
 
 
 def test_every_report_carries_its_workers_summary_of_its_subtype(sent):
-    events, _ = sent
+    events, _, _ = sent
     reports = [event for _, event in events if event["type"] in ("incident.reported", "hazard.reported")]
     assert reports and all(event["summary"] in TEXTS.get(event["subtype"], OTHER_TEXTS) for event in reports)
 
