@@ -152,11 +152,16 @@ def overlap(a: dict, b: dict) -> float:
 
 
 def resize(driver, width: int, height: int) -> None:
-    """The window such that the page itself (the viewport) is width × height."""
+    """The window such that the page itself (the viewport) is width × height: the window is set, then, once the page
+    reports that size as its window's (read before, innerWidth could still be the last size's, and the correction
+    came out negative), widened by its frame if it has one."""
     driver.set_window_size(width, height)
-    inner = driver.execute_script("return [innerWidth, innerHeight]")
-    if inner != [width, height]:
-        driver.set_window_size(2 * width - inner[0], 2 * height - inner[1])
+    read: list[list[int]] = []
+    window = "return [outerWidth, outerHeight, innerWidth, innerHeight]"
+    until(lambda: read.append(driver.execute_script(window)) or read[-1][:2] == [width, height], timeout=10)
+    frame = [read[-1][0] - read[-1][2], read[-1][1] - read[-1][3]]
+    if frame != [0, 0]:
+        driver.set_window_size(width + frame[0], height + frame[1])
     until(lambda: driver.execute_script("return [innerWidth, innerHeight]") == [width, height], timeout=10)
 
 
