@@ -29,3 +29,12 @@ def test_log_lines_and_tracebacks_are_masked():
     assert "entry 1-0 refused" in lines and "ValueError: summary" in lines and "could not store" in lines
     assert ID_NUMBER not in lines and PHONE not in lines and "19850612" not in lines
     assert lines.count("331***********301X") == 2 and lines.count("138****5678") == 2
+
+
+def test_a_digest_stays_whole_while_a_number_beside_it_is_masked():
+    """The audit head's line is checked against its digest: 15 digits in a row inside the hex must stay."""
+    from dashboard.logs import mask_line
+
+    digest = "68ce8cf992a5177877a8ce2817b9985d64c8e4af8f726552171209527e94685f"  # holds 726552171209527
+    line = mask_line(f"audit head 6 {digest} by {PHONE}")
+    assert digest in line and PHONE not in line and "138****5678" in line
