@@ -32,6 +32,7 @@ from dashboard.access.roles import may_export
 from dashboard.access.scope import area_of_code, within
 from dashboard.config import Language, get_settings
 from dashboard.data.city_zone import city_today
+from dashboard.data.db import get_engine
 from dashboard.data.redis_client import get_raw_redis, get_redis
 from dashboard.exports.catalog import ExportRequest
 from dashboard.exports.month_files import EmptyMonth
@@ -163,6 +164,9 @@ def build_month_file(fmt: str, query: dict[str, str], scope: str | None, lang: L
     job = get_current_job()
     if job is None:
         raise RuntimeError("build_month_file runs as a job on the build queue")
+    # RQ forks a process for each build: the pooled connections it inherited are the worker's (and a killed
+    # build's may be left in a transaction), so it opens its own, leaving those to their owner.
+    get_engine().dispose(close=False)
 
     def progress(percent: int, step: str) -> None:
         write_meta(job, percent=percent, step=step)
