@@ -6,6 +6,7 @@ A wrong value stops start-up with one line that names the setting and the proble
 
 from __future__ import annotations
 
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -110,8 +111,9 @@ class Settings(BaseSettings):
     def _var_dir(cls, value: Path) -> Path:
         # Made absolute here, from the directory the command runs in: redis-server changes into it (--dir) before
         # it opens its log file, so a relative one (DASHBOARD_VAR_DIR=var/sample, as docs/importing.md sets it)
-        # stopped `make run` at the start ("Can't open the log file").
-        return value.absolute()
+        # stopped `make run` at the start ("Can't open the log file"). Normalised too: a unix socket's path is
+        # limited to 107 bytes, and "work/main/../../../tmp/..." spent a dozen of them on nothing.
+        return Path(os.path.abspath(value))
 
     @field_validator("tile_url")
     @classmethod

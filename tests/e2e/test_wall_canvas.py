@@ -152,16 +152,14 @@ def overlap(a: dict, b: dict) -> float:
 
 
 def resize(driver, width: int, height: int) -> None:
-    """The window such that the page itself (the viewport) is width × height: the window is set, then, once the page
-    reports that size as its window's (read before, innerWidth could still be the last size's, and the correction
-    came out negative), widened by its frame if it has one."""
-    driver.set_window_size(width, height)
-    read: list[list[int]] = []
-    window = "return [outerWidth, outerHeight, innerWidth, innerHeight]"
-    until(lambda: read.append(driver.execute_script(window)) or read[-1][:2] == [width, height], timeout=10)
-    frame = [read[-1][0] - read[-1][2], read[-1][1] - read[-1][3]]
-    if frame != [0, 0]:
-        driver.set_window_size(width + frame[0], height + frame[1])
+    """The page itself (the viewport) made exactly width × height, as a wall screen of that size would show it.
+
+    Chrome's device-metrics override sets the viewport directly and fires the page's resize event. Sizing the window
+    and correcting by its frame raced: the frame was read from an innerWidth that could still be the last size's."""
+    driver.execute_cdp_cmd(
+        "Emulation.setDeviceMetricsOverride",
+        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False},
+    )
     until(lambda: driver.execute_script("return [innerWidth, innerHeight]") == [width, height], timeout=10)
 
 
