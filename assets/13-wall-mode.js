@@ -63,7 +63,7 @@
     const here = pages.findIndex((name) => paths[name] === window.location.pathname);
     window.history.replaceState({}, "", paths[pages[(here + 1) % pages.length]] + query);  /* no history to grow */
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));  /* dcc.Location and Dash Pages follow it */
-    if (!still) { return; }
+    if (!still) { stay(); return; }
     const started = Date.now();
     let calm = 0;  /* checks in a row with nothing loading: the next page's callbacks start a moment after it */
     const check = window.setInterval(function () {
@@ -71,10 +71,15 @@
       if (calm >= 3 || Date.now() - started > STILL_MS) {
         window.clearInterval(check);
         still.remove();
+        stay();
       }
     }, 100);
   }
-  if (pages.length > 1) { window.setInterval(turn, every * 1000); }
+
+  /* Each page stays `every` seconds from when it is drawn, not from when it was asked for: on a busy server a slow
+     page would otherwise lose its turn to the next before it was ever seen. */
+  function stay() { window.setTimeout(turn, every * 1000); }
+  if (pages.length > 1) { stay(); }
 
   /* The city's time, on the zone stored with the city (the shell names it), not the screen's own. */
   function tick() {

@@ -21,6 +21,7 @@ from bench.wall_report import TARGET_GROWTH, TARGET_RSS, Verdict, mb, table
 from bench.wall_stack import Stack, wait_for
 
 SAMPLE_S = 5
+DOM_COUNTS = ("Nodes", "JSEventListeners", "LayoutObjects", "Documents", "Frames")
 HEAP_TIMEOUT_S = 60
 
 
@@ -44,6 +45,7 @@ class TabHeap:
 
     def __init__(self, browser: Browser) -> None:
         self.browser, self.stuck = browser, False
+        self.counts: list[dict[str, float]] = []  # the DOM's counts at each reading: a leak of nodes shows here
 
     def read(self) -> float:
         if self.stuck:
@@ -60,6 +62,7 @@ class TabHeap:
         if not answer:
             self.stuck = True
             return math.nan
+        self.counts.append({name: answer[0].get(name, math.nan) for name in DOM_COUNTS})
         return float(answer[0]["JSHeapUsedSize"])
 
 
@@ -111,6 +114,8 @@ def measure_memory(
                 next_line += 60
         end, heap_end = sample(stack, browser, started), heap.read()
         samples.append(end)
+        for when, counts in zip(("opened", "after warm-up", "end"), heap.counts, strict=False):
+            print(f"  DOM {when}: " + ", ".join(f"{name} {value:,.0f}" for name, value in counts.items()))
     finally:
         stop.set()
         browser.close()

@@ -32,8 +32,8 @@ return asked.map((entry) => [entry.name, entry.requestStart - entry.fetchStart])
 """
 # The wall's rotation, sped up fourfold (every=10 turns a page each 2.5 s): a test of what is shown, not of timing.
 FASTER_ROTATION = """
-const setIntervalAsWritten = window.setInterval;
-window.setInterval = (run, ms, ...rest) => setIntervalAsWritten(run, ms >= 10000 ? ms / 4 : ms, ...rest);
+const setTimeoutAsWritten = window.setTimeout;
+window.setTimeout = (run, ms, ...rest) => setTimeoutAsWritten(run, ms >= 10000 ? ms / 4 : ms, ...rest);
 """
 # Noted on every change of the page: "Loading..." (Dash's placeholder while a document starts), an empty page on
 # screen (the still copy of the last page while the next is drawn, else the page), each still, and each new page
