@@ -15,6 +15,7 @@ from dashboard import ids
 from dashboard.access.masking import mask_text
 from dashboard.components.map import base_layers, overlay_options
 from dashboard.config import Language
+from dashboard.data.casework import OUTSIDE
 from dashboard.data.handling import Refusal, Step
 from dashboard.formatting import local_time
 from dashboard.i18n import t
@@ -67,6 +68,8 @@ def refusal_text(refusal: Refusal, lang: Language, zone: str) -> str:
         values["state"] = t(f"state.{values['state']}", lang)
     if "role" in values:
         values["role"] = t(f"role.{values['role']}", lang)
+    if values.pop("by_role", None) == OUTSIDE:
+        values["by"] = t("step.outside", lang, by=values.get("by", ""))
     if "at" in values:
         values["at"] = local_time(datetime.fromisoformat(str(values["at"])), zone)
     key = refusal.key
@@ -148,6 +151,14 @@ def routing(detail: dict[str, Any], *, lang: Language, zone: str, now: datetime)
     )
 
 
+def actor_text(step: dict[str, Any], lang: Language) -> str:
+    """Who took a step: an account; an outside system (its update, through the phones' API); or, for steps from
+    before the app took part, the system's record of them."""
+    if step["role"] == OUTSIDE:
+        return str(t("step.outside", lang, by=step["actor"]))
+    return str(step["actor"] or t("step.system", lang))
+
+
 def timeline(detail: dict[str, Any], *, lang: Language, zone: str) -> html.Section:
     """Reported, then each step applied: when, what, who (or the system, for steps from before the app took part)."""
     entries = [
@@ -164,7 +175,7 @@ def timeline(detail: dict[str, Any], *, lang: Language, zone: str) -> html.Secti
         parts: list[Any] = [
             html.Time(local_time(step["at"], zone)),
             html.Strong(t(f"step.{step['step']}", lang)),
-            html.Span(step["actor"] or t("step.system", lang), className="timeline-actor"),
+            html.Span(actor_text(step, lang), className="timeline-actor"),
         ]
         if step["department"]:
             parts.append(html.Span(step["department"][0 if lang == "zh-CN" else 1], className="timeline-department"))

@@ -53,7 +53,12 @@ def queue_row(row: dict[str, Any], township: str, *, lang: Language, zone: str, 
         html.Td(platform),
         html.Td(t(f"state.{row['state']}", lang), className=f"queue-state-{row['state']}"),
         html.Td(local_time(row["deadline"], zone)[:16] if row["deadline"] else "—"),
-        html.Td(countdown(row["deadline"], now, lang, row["colour"])),
+        html.Td(
+            # a hazard put right is no longer on the clock (the SLA counts its rectification): it awaits the close
+            html.Span(t("queue.rectified", lang), className="countdown-stopped")
+            if row["clock_stopped"]
+            else countdown(row["deadline"], now, lang, row["colour"])
+        ),
         html.Td(level),
     ]
     return html.Tr(cells, className=f"queue-row sla-{row['colour']}")

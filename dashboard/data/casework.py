@@ -12,22 +12,19 @@ from typing import Any
 
 import pandas as pd
 from redis import Redis
-from sqlalchemy import ColumnElement, func, null, select, true
+from sqlalchemy import ColumnElement, Select, and_, func, null, select, true
 from sqlalchemy.orm import Session
 
 from dashboard.config import get_settings
 from dashboard.data.city_zone import city_zone
-from dashboard.data.handling import (
-    Level,
-    Refusal,
-    Situation,
-    State,
-)
+from dashboard.data.handling import DONE, IN_PROGRESS, Level, Refusal, Situation, State
 from dashboard.data.models import Department, Grid, GridWorker, Hazard, Incident, RecordHandling, RecordStep
 from dashboard.data.periods import Area, AreaLevel, Period
-from dashboard.data.vocab import Role
+from dashboard.data.sla import closing
+from dashboard.data.vocab import Platform, Role
 
 MODELS: dict[str, Any] = {"incident": Incident, "hazard": Hazard}
+OUTSIDE = "outside"  # the actor_role of a step an outside system's update stood for (not an account's role)
 INCIDENT_STATES = {
     "reported": State.REPORTED,
     "dispatched": State.DISPATCHED,
@@ -148,7 +145,8 @@ def _area_of(model: Any, area: Area) -> ColumnElement[bool]:
         return true()
     if area.level is AreaLevel.COUNTY:
         return model.county_code == area.code  # type: ignore[no-any-return]
-    return model.township_code == area.code[:9].replace("-", "")  # type: ignore[no-any-return]
+    township = area.code.replace("-", "")[:9]  # a grid's code begins with its township's, dashed
+    return and_(model.county_code == township[:6], model.township_code == township)
 
 
 def item_detail(session: Session, record: str, record_id: int) -> dict[str, Any] | None:
@@ -235,12 +233,14 @@ class QueueFilter:
     mine: bool = False  # only the items awaiting a step of this role
     overdue: bool = False
     record: str | None = None  # incident | hazard
+    platform: Platform | None = None  # the township platform of the item's department
 
 
 MINE = {  # the states in which an item waits for a step of the role's kind
     "command": frozenset({State.REPORTED, State.SENT_BACK, State.RESOLVED}),
     "township": frozenset({State.DISPATCHED, State.ACCEPTED, State.HANDLING}),
 }
+OPEN_STATES = frozenset(State) - DONE
 
 
 def awaiting(role: Role) -> frozenset[State]:
@@ -250,79 +250,130 @@ def awaiting(role: Role) -> frozenset[State]:
 def _untouched_states(record: str) -> dict[str, State]:
     """The open statuses of a record no one acted on, and the state each stands for."""
     states = INCIDENT_STATES if record == "incident" else HAZARD_STATES
-    return {status: state for status, state in states.items() if state not in (State.CLOSED, State.REVIEWED)}
+    return {status: state for status, state in states.items() if state not in DONE}
+
+
+def overdue_now(model: Any, now: datetime) -> ColumnElement[bool]:
+    """Overdue, by the SLA's rule (dashboard/data/sla.py): past the deadline and its clock still running (an
+    incident not closed, a hazard not rectified). The queue, the wall's tile and /sla count the same records."""
+    return and_(closing(model).is_(None), model.deadline < now)
+
+
+def _of_platform(model: Any, platform: Platform | None) -> ColumnElement[bool]:
+    """Records whose department belongs to the township platform (any, for None)."""
+    if platform is None:
+        return true()
+    return model.department_id.in_(select(Department.id).where(Department.platform == platform))  # type: ignore[no-any-return]
+
+
+@dataclass(frozen=True)
+class _Open:
+    """The open items of one kind of record in an area, as two selects sharing their filters: those someone acted on
+    in the app (their handling row says where they stand) and the others (their status says it)."""
+
+    record: str
+    model: Any
+    area: Area
+    where: ColumnElement[bool]  # on the record: the platform, overdue
+    handled: ColumnElement[bool]  # whether a handling row exists for it
+
+    @classmethod
+    def of(cls, record: str, area: Area, chosen: QueueFilter, now: datetime) -> _Open:
+        model = MODELS[record]
+        where = _of_platform(model, chosen.platform)
+        if chosen.overdue:
+            where = and_(where, overdue_now(model, now))
+        handled = (
+            select(RecordHandling.id)
+            .where(RecordHandling.record == record, RecordHandling.record_id == model.id)
+            .exists()
+        )
+        return cls(record, model, area, where, handled)
+
+    def acted_on(self, *columns: Any) -> Select[Any]:
+        return (
+            select(*columns)
+            .select_from(RecordHandling)
+            .join(self.model, and_(RecordHandling.record == self.record, RecordHandling.record_id == self.model.id))
+            .where(_area_of(RecordHandling, self.area), self.where)
+        )
+
+    def untouched(self, *columns: Any, statuses: list[str] | None = None) -> Select[Any]:
+        """The open records no one acted on (in `statuses`, else in any open one), read through closed_at NULL (a
+        few thousand in the city, by its index)."""
+        statuses = statuses or list(_untouched_states(self.record))
+        return (
+            select(*columns)
+            .where(_area_of(self.model, self.area), self.model.closed_at.is_(None), self.where)
+            .where(self.model.status.in_(statuses), ~self.handled)
+        )
+
+    def counts(self, session: Session) -> dict[str, int]:
+        """How many are open in each state."""
+        found: dict[str, int] = {}
+        query = self.acted_on(RecordHandling.state, func.count()).where(
+            RecordHandling.state.in_([state.value for state in OPEN_STATES])
+        )
+        for state, number in session.execute(query.group_by(RecordHandling.state)):
+            found[state] = found.get(state, 0) + int(number)
+        statuses = _untouched_states(self.record)
+        for status, number in session.execute(
+            self.untouched(self.model.status, func.count()).group_by(self.model.status)
+        ):
+            state = statuses[str(status)].value
+            found[state] = found.get(state, 0) + int(number)
+        return found
+
+    def nearest(self, session: Session, wanted: set[State], limit: int) -> list[tuple[Any, ...]]:
+        """The open items in the wanted states, nearest deadline first: (deadline, record, id, state, version, level,
+        urged, whether its SLA clock stopped)."""
+        model, stopped = self.model, closing(self.model).is_not(None)
+        found: list[tuple[Any, ...]] = []
+        rows = session.execute(
+            self.acted_on(
+                model.deadline,
+                model.id,
+                RecordHandling.state,
+                RecordHandling.version,
+                RecordHandling.level,
+                RecordHandling.urged,
+                stopped,
+            )
+            .where(RecordHandling.state.in_([state.value for state in wanted]))
+            .order_by(model.deadline.is_(None), model.deadline)
+            .limit(limit)
+        )
+        for deadline, record_id, state, version, level, urged, done in rows:
+            found.append((deadline, self.record, record_id, State(state), version, level, urged, bool(done)))
+        statuses = {status: state for status, state in _untouched_states(self.record).items() if state in wanted}
+        if statuses:
+            untouched = session.execute(
+                self.untouched(model.deadline, model.id, model.status, stopped, statuses=list(statuses))
+                .order_by(model.deadline.is_(None), model.deadline)
+                .limit(limit)
+            )
+            for deadline, record_id, status, done in untouched:
+                state = statuses[str(status)]
+                found.append((deadline, self.record, record_id, state, 0, Level.TOWNSHIP.value, 0, bool(done)))
+        return found
 
 
 def queue(
     session: Session, area: Area, role: Role, chosen: QueueFilter, *, now: datetime, limit: int = 200
 ) -> tuple[list[dict[str, Any]], dict[str, int]]:
     """The open items of an area, nearest deadline first (at most `limit`), and how many are open in each state
-    (the filter's record and overdue choices applied, not its state). An item is open until closed: those acted on
-    by their handling row, the others by their status."""
-    wanted = (
-        {chosen.state}
-        if chosen.state
-        else set(awaiting(role))
-        if chosen.mine
-        else set(State) - {State.CLOSED, State.REVIEWED}
-    )
+    (the filter's record, platform and overdue choices applied, not its state). An item is open until closed: those
+    acted on by their handling row, the others by their status."""
+    wanted = {chosen.state} if chosen.state else set(awaiting(role)) if chosen.mine else set(OPEN_STATES)
     counts: dict[str, int] = {}
-    candidates: list[tuple[Any, str, int, State, int, str, int | None]] = []
-    for record, model in MODELS.items():
+    candidates: list[tuple[Any, ...]] = []
+    for record in MODELS:
         if chosen.record not in (None, record):
             continue
-        handled = select(RecordHandling.record_id).where(
-            RecordHandling.record == record, RecordHandling.record_id == model.id
-        )
-        overdue = model.deadline < now if chosen.overdue else true()
-        # acted on: the handling row says where it stands
-        open_handled = (
-            select(RecordHandling.state, func.count())
-            .where(RecordHandling.record == record, _area_of(RecordHandling, area))
-            .where(RecordHandling.state.notin_([State.CLOSED.value, State.REVIEWED.value]))
-            .where(RecordHandling.deadline < now if chosen.overdue else true())
-            .group_by(RecordHandling.state)
-        )
-        for state, number in session.execute(open_handled):
-            counts[state] = counts.get(state, 0) + int(number)
-        statuses = _untouched_states(record)
-        open_untouched = (
-            select(model.status, func.count())
-            .where(_area_of(model, area), model.closed_at.is_(None), model.status.in_(list(statuses)), overdue)
-            .where(~handled.exists())
-            .group_by(model.status)
-        )
-        for status, number in session.execute(open_untouched):
-            state = statuses[str(status)].value
-            counts[state] = counts.get(state, 0) + int(number)
-        rows = session.execute(
-            select(
-                RecordHandling.deadline,
-                RecordHandling.record_id,
-                RecordHandling.state,
-                RecordHandling.version,
-                RecordHandling.level,
-                RecordHandling.urged,
-            )
-            .where(RecordHandling.record == record, _area_of(RecordHandling, area))
-            .where(RecordHandling.state.in_([state.value for state in wanted]))
-            .where(RecordHandling.deadline < now if chosen.overdue else true())
-            .order_by(RecordHandling.deadline.is_(None), RecordHandling.deadline)
-            .limit(limit)
-        )
-        for deadline, record_id, state, version, level, urged in rows:
-            candidates.append((deadline, record, record_id, State(state), version, level, urged))
-        wanted_statuses = [status for status, state in statuses.items() if state in wanted]
-        if wanted_statuses:
-            untouched = session.execute(
-                select(model.deadline, model.id, model.status)
-                .where(_area_of(model, area), model.closed_at.is_(None), model.status.in_(wanted_statuses), overdue)
-                .where(~handled.exists())
-                .order_by(model.deadline.is_(None), model.deadline)
-                .limit(limit)
-            )
-            for deadline, record_id, status in untouched:
-                candidates.append((deadline, record, record_id, statuses[str(status)], 0, Level.TOWNSHIP.value, 0))
+        items = _Open.of(record, area, chosen, now)
+        for state, number in items.counts(session).items():
+            counts[state] = counts.get(state, 0) + number
+        candidates += items.nearest(session, wanted, limit)
     candidates.sort(key=lambda item: (item[0] is None, item[0] or now))
     return _queue_rows(session, candidates[:limit], now), counts
 
@@ -344,7 +395,7 @@ def _queue_rows(session: Session, picked: list[Any], now: datetime) -> list[dict
         )
         details.update({(record, row[0]): row for row in session.execute(query)})
     rows = []
-    for deadline, record, record_id, state, version, level, urged in picked:
+    for deadline, record, record_id, state, version, level, urged, stopped in picked:
         _id, what, subtype, township, summary, department, platform = details[(record, record_id)]
         rows.append(
             {
@@ -361,45 +412,39 @@ def _queue_rows(session: Session, picked: list[Any], now: datetime) -> list[dict
                 "level": level,
                 "urged": urged or 0,
                 "deadline": deadline,
-                "colour": sla_colour(deadline, now),
+                "clock_stopped": stopped,
+                "colour": "none" if stopped else sla_colour(deadline, now),
             }
         )
     return rows
 
 
 def loop_counts(session: Session, area: Area, *, now: datetime, day_start: datetime) -> dict[str, int]:
-    """The wall's three figures: items in progress (dispatched and not yet closed), overdue (open past the deadline),
-    closed today (since `day_start`, the city day's first moment, naive UTC)."""
+    """The wall's three figures: items in progress (dispatched and not yet closed: the queue's 待签收, 已签收, 处置中
+    and 已反馈), overdue (by the SLA's rule, as /sla lists them) and closed today (since `day_start`, the city day's
+    first moment, naive UTC)."""
     in_progress = overdue = closed = 0
-    progress = [state.value for state in (State.DISPATCHED, State.ACCEPTED, State.HANDLING, State.RESOLVED)]
     for record, model in MODELS.items():
-        handled = select(RecordHandling.record_id).where(
-            RecordHandling.record == record, RecordHandling.record_id == model.id
-        )
-        in_progress += (
-            session.scalar(
-                select(func.count()).where(
-                    RecordHandling.record == record, _area_of(RecordHandling, area), RecordHandling.state.in_(progress)
-                )
-            )
-            or 0
-        )
-        statuses = [status for status, state in _untouched_states(record).items() if state.value in progress]
-        in_progress += session.scalar(
-            select(func.count()).select_from(model)
-            .where(_area_of(model, area), model.closed_at.is_(None), model.status.in_(statuses), ~handled.exists())
-        ) or 0  # fmt: skip
+        counts = _Open.of(record, area, QueueFilter(), now).counts(session)
+        in_progress += sum(counts.get(state.value, 0) for state in IN_PROGRESS)
         overdue += session.scalar(
-            select(func.count()).select_from(model)
-            .where(_area_of(model, area), model.closed_at.is_(None), model.deadline < now)
+            select(func.count()).select_from(model).where(_area_of(model, area), overdue_now(model, now))
         ) or 0  # fmt: skip
-        closed += (
-            session.scalar(
-                select(func.count()).select_from(model).where(_area_of(model, area), model.closed_at >= day_start)
-            )
-            or 0
-        )
+        closed += _closed_since(session, model, area, day_start)
     return {"in_progress": in_progress, "overdue": overdue, "closed_today": closed}
+
+
+def _closed_since(session: Session, model: Any, area: Area, since: datetime) -> int:
+    """How many records of the area closed since `since` (today: a few thousand in the city at most). The day's closes
+    are read by their index and counted by area here: asked for an area's, SQLite's planner walked the county's
+    years instead (its statistics cannot tell how few records close in a day)."""
+    townships = session.scalars(select(model.township_code).where(model.closed_at >= since))
+    if area.level is AreaLevel.CITY or area.code is None:
+        return sum(1 for _ in townships)
+    if area.level is AreaLevel.COUNTY:
+        return sum(1 for township in townships if township.startswith(area.code))
+    wanted = area.code.replace("-", "")[:9]
+    return sum(1 for township in townships if township == wanted)
 
 
 # Handling times, for /sla ----------------------------------------------------------------------------------------

@@ -200,6 +200,12 @@ class RollupDeltas:
         if row.rectified_at <= row.deadline:
             self.hazards[(self._hazard_key(row), "rectified_on_time")] += 1
 
+    def hazard_unrectified(self, row: Any) -> None:
+        """`rectified_at` is about to be cleared (the hazard was reopened): its rectification no longer counts."""
+        self.hazards[(self._hazard_key(row), "rectified")] -= 1
+        if row.rectified_at <= row.deadline:
+            self.hazards[(self._hazard_key(row), "rectified_on_time")] -= 1
+
     def write(self, session: Session) -> None:
         incident_columns = ("day", "grid_id", "kind", "subtype", "place_type", "township_code", "county_code")
         hazard_columns = ("day", "grid_id", "category", "severity", "township_code", "county_code")

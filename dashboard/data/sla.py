@@ -66,7 +66,8 @@ def escalation(hours_over: float) -> str:
     return "county" if hours_over >= ESCALATE_AFTER.total_seconds() / 3600 else "township"
 
 
-def _closing(model: Any) -> Any:
+def closing(model: Any) -> Any:
+    """The column whose time stops a record's SLA clock: an incident's close, a hazard's rectification."""
     return model.closed_at if model is Incident else model.rectified_at
 
 
@@ -77,11 +78,11 @@ def closed_rows(session: Session, period: Period, area: Area, record: Record = R
     for name, model in (("incident", Incident), ("hazard", Hazard)):
         if record not in (Record.ALL, Record(name)):
             continue
-        closing = _closing(model)
+        closed = closing(model)
         query = (
-            select(model.county_code, model.township_code, Department.code, closing, model.deadline)
+            select(model.county_code, model.township_code, Department.code, closed, model.deadline)
             .outerjoin(Department, Department.id == model.department_id)
-            .where(records_in(model, area), closing >= start, closing < end)
+            .where(records_in(model, area), closed >= start, closed < end)
         )
         rows = pd.DataFrame(
             [tuple(row) for row in session.execute(query)],
@@ -153,7 +154,7 @@ def overdue(
             )
             .join(Grid, Grid.id == model.grid_id)
             .outerjoin(Department, Department.id == model.department_id)
-            .where(records_in(model, area), _closing(model).is_(None), model.deadline < now)
+            .where(records_in(model, area), closing(model).is_(None), model.deadline < now)
             .where(model.deadline >= since if since is not None else true())
             .order_by(model.deadline)
             .limit(limit)
@@ -180,5 +181,5 @@ def overdue_ids(session: Session, model: Any, ids: list[int], *, now: datetime |
     """Which of these incidents or hazards (`model`, by row id) are overdue now (the record tables' highlight)."""
     if not ids:
         return set()
-    query = select(model.id).where(model.id.in_(ids), _closing(model).is_(None), model.deadline < (now or utc_now()))
+    query = select(model.id).where(model.id.in_(ids), closing(model).is_(None), model.deadline < (now or utc_now()))
     return set(session.scalars(query))

@@ -7,7 +7,13 @@ store.py): each step judged by the state machine (dashboard/data/handling.py) ag
   two people acting on the same version, the first in the stream wins and the other is refused, told who did what.
   A refused step is kept with its reason, for the screen that asked and for the audit log.
 - An applied step also moves the record's own status and times forward (dispatched, handling, resolved or
-  rectified, closed) with their rollup deltas, so every page that counts records sees the same.
+  rectified, closed) with their rollup deltas, so every page that counts records sees the same. Reopening takes the
+  record back to work: no longer closed, and a hazard no longer rectified (its rectification is what its deadline
+  and the SLA count: a reopened hazard past its deadline is overdue again). A case solved stays solved.
+- An outside system's update (`incident.updated`, `hazard.updated`, from the phones' API; applied by store.py)
+  moves an item someone acted on in the app the same way: the state its new status stands for, as a step in the
+  timeline by the outside system (`actor_role` OUTSIDE, the sender as actor), once (its event id is the action id),
+  audited. An item no one acted on in the app needs nothing more: its status is where it stands.
 """
 
 from __future__ import annotations
@@ -15,19 +21,20 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dashboard.data import audit
-from dashboard.data.casework import MODELS, department_code, situation_of
+from dashboard.data.casework import MODELS, OUTSIDE, department_code, record_state, situation_of
 from dashboard.data.handling import RULES, Actor, Level, Refusal, State, Step, check, next_level
 from dashboard.data.models import Department, RecordHandling, RecordStep
 from dashboard.data.periods import utc_now
 from dashboard.data.rollups import RollupDeltas
 from dashboard.data.vocab import AuditAction, IncidentStatus
-from dashboard.pipeline.events import RecordStepTaken
+from dashboard.pipeline.events import HazardUpdated, IncidentUpdated, RecordStepTaken
 
 STEP_RECORD_STATUS = {  # what each step makes of the record's own status (forward only, but reopen)
     Step.DISPATCH: ("dispatched", None),
@@ -39,6 +46,27 @@ STEP_RECORD_STATUS = {  # what each step makes of the record's own status (forwa
 }
 INCIDENT_RANK = {"reported": 0, "dispatched": 1, "handling": 2, "solved": 3, "resolved": 3, "closed": 4}
 HAZARD_RANK = {"open": 0, "rectifying": 1, "rectified": 2, "closed": 3}
+# How far along the loop a state is: an outside update moves an item forward only (but for a reopen).
+STATE_RANK = {
+    State.REPORTED: 0,
+    State.SENT_BACK: 0,
+    State.DISPATCHED: 1,
+    State.ACCEPTED: 2,
+    State.HANDLING: 3,
+    State.RESOLVED: 4,
+    State.CLOSED: 5,
+    State.REVIEWED: 6,
+}
+STEP_TO = {  # the step an outside status stands for, by the state it brings the item to
+    State.DISPATCHED: Step.DISPATCH,
+    State.HANDLING: Step.NOTE,
+    State.RESOLVED: Step.REPORT,
+    State.CLOSED: Step.CLOSE,
+}
+# The outside statuses that, sent after the record's close, reopen it (a case solved after its close stays closed:
+# the police solved what had been handed over to them).
+REOPENING = {"incident": frozenset({"dispatched", "handling"}), "hazard": frozenset({"rectifying"})}
+CLOSING = {"incident": frozenset({"closed"}), "hazard": frozenset({"rectified", "closed"})}
 
 
 @dataclass
@@ -48,6 +76,7 @@ class Applied:
     townships: set[str]
     solved: list[Any]  # incidents newly resolved (rollups)
     rectified: list[Any]  # hazards newly rectified or closed
+    reopened: list[Any]  # hazards open again
 
 
 # Applying steps (the consumer) ---------------------------------------------------------------------------------
@@ -55,7 +84,7 @@ class Applied:
 
 def apply_steps(session: Session, steps: Sequence[RecordStepTaken], deltas: RollupDeltas) -> Applied:
     """Apply or refuse each step, in stream order, in the caller's transaction."""
-    applied = Applied(set(), [], [])
+    applied = Applied(set(), [], [], [])
     done = set(
         session.scalars(select(RecordStep.action_id).where(RecordStep.action_id.in_([str(s.event_id) for s in steps])))
     )
@@ -130,9 +159,10 @@ def _move_record(
     at = max(event.occurred_utc, row.reported_at if event.record == "incident" else row.found_at)
     if department_id is not None:
         row.department_id = department_id
-    if event.step is Step.REOPEN:  # back to work: no longer closed (solved or rectified stays: it happened)
-        row.closed_at = None
-        row.status = "dispatched" if event.record == "incident" else "rectifying"
+    if event.step is Step.REOPEN:
+        reopen_record(event.record, row, "dispatched" if event.record == "incident" else "rectifying", at, deltas)
+        if event.record == "hazard":
+            applied.reopened.append(row)
         return
     incident_status, hazard_status = STEP_RECORD_STATUS.get(event.step, (None, None))
     if event.record == "incident" and incident_status is not None:
@@ -160,6 +190,108 @@ def _move_record(
             applied.rectified.append(row)
 
 
+def reopen_record(record: str, row: Any, status: str, at: datetime, deltas: RollupDeltas) -> None:
+    """Back to work (the app's reopen, or an outside system's update after the close): no longer closed, and a
+    hazard no longer rectified, with the rollups' rectified counts taken back. A case solved stays solved: the
+    solve rate counts 破案, which reopening the work on it does not undo."""
+    row.closed_at = None
+    row.status = status
+    if record == "hazard" and row.rectified_at is not None:
+        deltas.hazard_unrectified(row)
+        row.rectified_at = None
+    column = {"dispatched": "dispatched_at", "handling": "handling_at", "rectifying": "rectifying_at"}.get(status)
+    if column and getattr(row, column) is None:
+        setattr(row, column, at)
+
+
+def done_at(record: str, row: Any) -> datetime | None:
+    """When the record's work ended, for an outside reopen: an incident's close; a hazard's rectification (or its
+    close, for one closed without a word of its rectification)."""
+    ended: datetime | None = row.closed_at if record == "incident" else row.rectified_at or row.closed_at
+    return ended
+
+
+def outside_reopens(record: str, row: Any, status: str, at: datetime) -> bool:
+    """Whether an outside update reopens the record: a status of the work under way, sent for a moment after the
+    work ended. One from before the end was only delivered late, and changes nothing."""
+    ended = done_at(record, row)
+    return status in REOPENING[record] and ended is not None and at > ended
+
+
+def closed_before_reopening(session: Session, record: str, record_id: int, status: str, at: datetime) -> bool:
+    """Whether an outside update closing the record (closed; a hazard's rectified) is from before the record was last
+    reopened, and so delivered late: it must not close the work again."""
+    if status not in CLOSING[record]:
+        return False
+    reopened = session.scalar(
+        select(func.max(RecordStep.at)).where(
+            RecordStep.record == record,
+            RecordStep.record_id == record_id,
+            RecordStep.step == Step.REOPEN.value,
+            RecordStep.outcome == "applied",
+        )
+    )
+    return reopened is not None and at <= reopened
+
+
+def follow_outside(
+    session: Session,
+    event: IncidentUpdated | HazardUpdated,
+    record: str,
+    row: Any,
+    *,
+    at: datetime,
+    status_before: str,
+    department_before: int | None,
+    reopened: bool,
+) -> bool:
+    """An outside update applied to the record (store.py), in the item's handling: an item someone acted on in the
+    app moves to the state the record's new status stands for (forward only, but a reopen), or records the new
+    department, as a step by the outside system. Whether the item moved."""
+    handling = _locked_handling(session, record, row.id)
+    if handling is None:
+        return False  # its status is where it stands (casework.record_state)
+    current, target = State(handling.state), record_state(record, str(row.status))
+    if reopened:
+        step = Step.REOPEN
+    elif str(row.status) != status_before and STATE_RANK[target] > STATE_RANK[current]:
+        step = STEP_TO[target]
+    elif row.department_id != department_before:
+        step, target = Step.REDISPATCH, current
+    else:
+        return False
+    action = str(event.event_id)
+    if session.scalar(select(RecordStep.id).where(RecordStep.action_id == action)) is not None:
+        return False  # a replayed update found its step
+    department_id = row.department_id if row.department_id != department_before else None
+    handling.state, handling.version = target.value, handling.version + 1
+    handling.updated_at = utc_now()
+    if department_id is not None:
+        handling.department_id = department_id
+    session.add(
+        RecordStep(
+            action_id=action,
+            record=record,
+            record_id=row.id,
+            step=step.value,
+            outcome="applied",
+            actor=event.worker_code,
+            actor_role=OUTSIDE,
+            from_state=current.value,
+            to_state=target.value,
+            department_id=department_id,
+            note=event.note,
+            version=handling.version,
+            at=at,
+            stored_at=utc_now(),
+        )
+    )
+    session.flush()
+    detail = {"record": record, "id": row.id, "step": step.value, "to": target.value, "action": action}
+    audit.record(session, event.worker_code, AuditAction.RECORD_STEP, detail | {"by": OUTSIDE})
+    return True
+
+
 def _what_happened(session: Session, event: RecordStepTaken, refusal: Refusal) -> Refusal:
     """A lost race, told: who took which step since the version the actor saw, and when."""
     last = session.scalars(
@@ -176,6 +308,8 @@ def _what_happened(session: Session, event: RecordStepTaken, refusal: Refusal) -
     if last is None:
         return refusal
     values = {"step": event.step.value, "by": last.actor, "did": last.step, "at": last.stored_at.isoformat()}
+    if last.actor_role == OUTSIDE:
+        values["by_role"] = OUTSIDE  # the screen names it an outside system's
     return Refusal("stale", values)
 
 

@@ -2,7 +2,10 @@
 
 - Reports insert a row keyed by the event id; a replayed report changes nothing (ON CONFLICT DO NOTHING).
 - Updates set the time of their step only if it is not set yet, and move the status forward only, so they give the
-  same result in any order and any number of times.
+  same result in any order and any number of times. But for a reopen: a status of the work under way sent for a
+  moment after the work ended (an incident's close, a hazard's rectification) reopens the record, and a close sent
+  for a moment before the record was last reopened changes nothing (pipeline/steps.py). An item someone acted on in
+  the app follows, as a step by the outside system in its timeline.
 - An update whose report is not stored yet waits in `pending_update` and is applied when the report arrives.
 - An update sent by a worker's phone (its `scope_grid` set by the ingest API) touches only a record of that grid:
   one arriving for another grid's record is refused (MalformedEvent, naming `ref`); one that waited for its report
@@ -47,7 +50,13 @@ from dashboard.pipeline.events import (
     RecordStepTaken,
     from_stream,
 )
-from dashboard.pipeline.steps import apply_steps
+from dashboard.pipeline.steps import (
+    apply_steps,
+    closed_before_reopening,
+    follow_outside,
+    outside_reopens,
+    reopen_record,
+)
 
 log = logging.getLogger(__name__)
 INCIDENT_STEPS = {
@@ -188,6 +197,9 @@ def store_events(session: Session, events: Sequence[tuple[AnyEvent, Resolved]], 
         applied = apply_steps(session, steps, deltas)
         result.handled_townships |= applied.townships
         result.hazards_closed.extend(applied.rectified)
+        result.hazards.extend(applied.reopened)
+    # A hazard closed and reopened in one batch (or the other way round) is told to the live state as it ends up.
+    result.hazards_closed = [row for row in result.hazards_closed if str(row.status) in ("rectified", "closed")]
     deltas.write(session)
     _refresh_patrol_days(session, events)
     return result
@@ -323,7 +335,7 @@ def _apply_waiting(
 def _apply(session: Session, event: Followup, result: StoreResult, deltas: RollupDeltas) -> bool:
     """Apply one follow-up to its stored record. False when the record is not stored (yet)."""
     if isinstance(event, IncidentUpdated):
-        return _update_incident(session, event, deltas)
+        return _update_incident(session, event, result, deltas)
     if isinstance(event, HazardUpdated):
         return _update_hazard(session, event, result, deltas)
     if isinstance(event, PatrolEnded):
@@ -346,19 +358,24 @@ def _check_scope(session: Session, event: IncidentUpdated | HazardUpdated, grid_
         )
 
 
-def _update_incident(session: Session, event: IncidentUpdated, deltas: RollupDeltas) -> bool:
+def _update_incident(session: Session, event: IncidentUpdated, result: StoreResult, deltas: RollupDeltas) -> bool:
     row = _locked(session, Incident, str(event.ref))
     if row is None:
         return False
     _check_scope(session, event, row.grid_id)
     at = max(event.occurred_utc, row.reported_at)  # a device clock may put a step before the report
     was_solved, was_filed = row.solved_at is not None, row.filed_at is not None
+    status_before, department_before, reopened = str(row.status), row.department_id, False
     if event.status is not None:
-        column = INCIDENT_STEPS[event.status]
-        if getattr(row, column) is None:
-            setattr(row, column, at)
-        if INCIDENT_RANK[event.status] > INCIDENT_RANK[str(row.status)]:
-            row.status = IncidentStatus(event.status)
+        if outside_reopens("incident", row, event.status, at):
+            reopen_record("incident", row, event.status, at, deltas)
+            reopened = True
+        elif not closed_before_reopening(session, "incident", row.id, event.status, at):
+            column = INCIDENT_STEPS[event.status]
+            if getattr(row, column) is None:
+                setattr(row, column, at)
+            if INCIDENT_RANK[event.status] > INCIDENT_RANK[str(row.status)]:
+                row.status = IncidentStatus(event.status)
     if event.filed and row.filed_at is None and str(row.kind) == "criminal":
         row.filed_at = at
     if event.department is not None:
@@ -368,6 +385,7 @@ def _update_incident(session: Session, event: IncidentUpdated, deltas: RollupDel
         deltas.incident_filed(row)
     elif row.solved_at is not None and not was_solved:
         deltas.incident_solved(row)
+    _follow(session, event, "incident", row, result, at=at, before=(status_before, department_before, reopened))
     return True
 
 
@@ -377,18 +395,53 @@ def _update_hazard(session: Session, event: HazardUpdated, result: StoreResult, 
         return False
     _check_scope(session, event, row.grid_id)
     at = max(event.occurred_utc, row.found_at)
-    was_rectified = row.rectified_at is not None
-    column = HAZARD_STEPS[event.status]
-    if getattr(row, column) is None:
-        setattr(row, column, at)
-    if HAZARD_RANK[event.status] > HAZARD_RANK[str(row.status)]:
-        row.status = HazardStatus(event.status)
+    was_rectified, status_before, reopened = row.rectified_at is not None, str(row.status), False
+    if outside_reopens("hazard", row, event.status, at):
+        reopen_record("hazard", row, event.status, at, deltas)
+        reopened = True
+    elif not closed_before_reopening(session, "hazard", row.id, event.status, at):
+        column = HAZARD_STEPS[event.status]
+        if getattr(row, column) is None:
+            setattr(row, column, at)
+        if event.status == "closed" and row.rectified_at is None:
+            row.rectified_at = at  # closed means put right: the SLA's clock stops, as the live state's did
+        if HAZARD_RANK[event.status] > HAZARD_RANK[str(row.status)]:
+            row.status = HazardStatus(event.status)
     session.flush()
     if row.rectified_at is not None and not was_rectified:
         deltas.hazard_rectified(row)
     if str(row.status) in ("rectified", "closed"):  # now or before: the live state may not have heard of it yet
         result.hazards_closed.append(row)
+    elif reopened:
+        result.hazards.append(row)  # open again, on the map too
+    _follow(session, event, "hazard", row, result, at=at, before=(status_before, row.department_id, reopened))
     return True
+
+
+def _follow(
+    session: Session,
+    event: IncidentUpdated | HazardUpdated,
+    record: str,
+    row: Any,
+    result: StoreResult,
+    *,
+    at: datetime,
+    before: tuple[str, int | None, bool],
+) -> None:
+    """The item's handling follows the record (steps.follow_outside); the queues showing it redraw when it moved."""
+    status_before, department_before, reopened = before
+    moved = follow_outside(
+        session,
+        event,
+        record,
+        row,
+        at=at,
+        status_before=status_before,
+        department_before=department_before,
+        reopened=reopened,
+    )
+    if moved or str(row.status) != status_before:
+        result.handled_townships.add(row.township_code)
 
 
 def _end_patrol(session: Session, event: PatrolEnded, result: StoreResult) -> bool:

@@ -310,3 +310,236 @@ def test_handling_times_by_department_against_last_year_by_the_same_lag():
     (found,) = last_year.to_dict("records")
     assert found.pop("to_accept") != found.get("to_accept")  # NaN: nothing was signed for in the app last year
     assert found == {"key": "public_security", "items": 2, "to_dispatch": 3.0, "to_close": 100.0, "sent_back": 0.0}
+
+
+# Reopening, and outside systems' updates ---------------------------------------------------------------------------
+
+
+@pytest.fixture
+def hazard_id() -> int:
+    """A blocked fire exit found ten days ago in grid 331004-001-0002 (township 331004001), due three days ago."""
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.data.models import Hazard
+    from tests.support.events import hazard_reported
+
+    with session_scope() as session:
+        add_city(session)
+        add_worker(session)
+    found = datetime.now(UTC) - timedelta(days=10)
+    report = hazard_reported(found, severity="general", deadline=(found + timedelta(days=7)).isoformat())
+    append_events(get_redis(), [parse_event(report)])
+    drain()
+    with session_scope() as session:
+        return int(session.scalars(select(Hazard.id)).one())
+
+
+def open_everywhere(record: str, record_id: int) -> dict[str, Any]:
+    """Where the item shows as open, and as overdue: the township's queue, the wall's tile, /sla's overdue list, the
+    map's live state (hazards)."""
+    from datetime import timedelta
+
+    from dashboard.data import sla
+    from dashboard.data.casework import QueueFilter, loop_counts, queue
+    from dashboard.data.periods import Area, utc_now
+    from dashboard.pipeline.live import LiveState
+
+    now, township = utc_now(), Area.township("331004001")
+    with session_scope() as session:
+        rows, _ = queue(session, township, Role.TOWNSHIP_STAFF, QueueFilter(), now=now)
+        overdue_rows, _ = queue(session, township, Role.TOWNSHIP_STAFF, QueueFilter(overdue=True), now=now)
+        tile = loop_counts(session, township, now=now, day_start=now - timedelta(hours=1))
+        listed = sla.overdue(session, township, now=now)
+    live = LiveState(get_redis())
+    return {
+        "queue": [(row["state"], row["colour"]) for row in rows if (row["record"], row["id"]) == (record, record_id)],
+        "queue_overdue": [row["id"] for row in overdue_rows if (row["record"], row["id"]) == (record, record_id)],
+        "tile": tile,
+        "sla_overdue": list(listed["record"]),
+        "map_open": live.open_hazards(),
+        "map_overdue": live.overdue_hazards(now),
+    }
+
+
+def hazard_act(actor: Actor, hazard_id: int, step: Step, version: int, **fields: Any) -> UUID:
+    action = uuid4()
+    early = take_step(
+        step_event(actor, "hazard", hazard_id, step, seen_version=version, action_id=action, **fields), wait_s=0
+    )
+    assert early is None, f"refused at the door: {early}"
+    return action
+
+
+def test_a_reopened_hazard_is_open_and_overdue_again_in_the_queue_the_tile_sla_and_the_map(hazard_id):
+    from dashboard.data.models import Hazard, HazardDaily
+
+    grid = {"331004-001-0002": 1}
+    assert open_everywhere("hazard", hazard_id)["map_overdue"] == grid  # found, never put right, past its deadline
+    for version, (actor, step, fields) in enumerate(
+        [
+            (OPERATOR, Step.DISPATCH, {"department": "fire"}),
+            (TOWNSHIP, Step.ACCEPT, {}),
+            (TOWNSHIP, Step.REPORT, {"note": "已清理通道"}),
+            (OPERATOR, Step.CLOSE, {}),
+        ]
+    ):
+        hazard_act(actor, hazard_id, step, version, **fields)
+        drain()
+    closed = open_everywhere("hazard", hazard_id)
+    assert (closed["queue"], closed["queue_overdue"], closed["sla_overdue"]) == ([], [], [])
+    assert (closed["tile"]["in_progress"], closed["tile"]["overdue"], closed["tile"]["closed_today"]) == (0, 0, 1)
+    assert (closed["map_open"], closed["map_overdue"]) == ({}, {})
+
+    hazard_act(OPERATOR, hazard_id, Step.REOPEN, 4, note="复查发现通道又被堵塞")
+    drain()
+    reopened = open_everywhere("hazard", hazard_id)
+    assert reopened["queue"] == [("dispatched", "red")]  # back with the township, past its deadline
+    assert reopened["queue_overdue"] == [hazard_id]
+    assert reopened["tile"] == {"in_progress": 1, "overdue": 1, "closed_today": 0}
+    assert reopened["sla_overdue"] == ["hazard"]
+    assert (reopened["map_open"], reopened["map_overdue"]) == (grid, grid)
+    with session_scope() as session:
+        row = session.get(Hazard, hazard_id)
+        assert row is not None and (row.status, row.rectified_at, row.closed_at) == ("rectifying", None, None)
+        rectified = session.scalar(select(func.sum(HazardDaily.rectified)))
+    assert rectified == 0  # the rollup no longer counts its rectification
+
+
+def outside_update(incident_id: int, status: str, at: Any = None, **fields: Any) -> str:
+    """An outside system's update of the incident (its gateway, through the stream); the event's id."""
+    from tests.support.events import incident_updated
+
+    with session_scope() as session:
+        ref = session.scalar(select(Incident.event_id).where(Incident.id == incident_id))
+    update = incident_updated(str(ref), status, at, **fields)
+    append_events(get_redis(), [parse_event(update)])
+    drain()
+    return str(update["event_id"])
+
+
+def queue_states(incident_id: int) -> list[str]:
+    from dashboard.data.casework import QueueFilter, queue
+    from dashboard.data.periods import Area, utc_now
+
+    with session_scope() as session:
+        rows, _ = queue(session, Area.township("331004001"), Role.TOWNSHIP_STAFF, QueueFilter(), now=utc_now())
+    return [row["state"] for row in rows if row["id"] == incident_id]
+
+
+def test_an_outside_close_closes_the_item_once_as_a_step_of_the_outside_system_and_an_outside_reopen_reopens_it(
+    incident_id,
+):
+    from datetime import UTC, datetime, timedelta
+
+    from dashboard.data.casework import item_detail
+    from dashboard.pipeline.events import from_stream
+
+    for version, (actor, step, fields) in enumerate(
+        [(OPERATOR, Step.DISPATCH, {"department": "public_security"}), (TOWNSHIP, Step.ACCEPT, {})]
+    ):
+        act(actor, incident_id, step, version, **fields)
+        drain()
+    assert queue_states(incident_id) == ["accepted"]
+    before = queue_version(get_redis(), "331004001")
+    closed_at = datetime.now(UTC)
+    close = outside_update(incident_id, "closed", closed_at, note="12345 热线已办结")
+    assert state(incident_id)[:2] == (State.CLOSED, 3)
+    assert queue_states(incident_id) == []
+    assert queue_version(get_redis(), "331004001") == before + 1  # the township's queue redraws
+    with session_scope() as session:
+        last = item_detail(session, "incident", incident_id)["steps"][-1]  # type: ignore[index]
+    assert (last["step"], last["role"], last["note"]) == ("close", "outside", "12345 热线已办结")
+    # An urge asked for on the screen of version 2 just before (in the stream behind the update): told that an
+    # outside system closed it.
+    urge = step_event(OPERATOR, "incident", incident_id, Step.URGE, seen_version=2, action_id=uuid4(), note="尽快")
+    append_events(get_redis(), [urge])
+    drain()
+    refused = outcome(urge.event_id).refusal
+    assert (refused.key, refused.values["by_role"], refused.values["did"]) == ("stale", "outside", "close")
+    from dashboard.components.item_view import refusal_text
+
+    assert f"外部系统（{refused.values['by']}）" in refusal_text(refused, "zh-CN", "Asia/Shanghai")
+
+    # The same update delivered again changes nothing.
+    settings = get_settings()
+    entries = get_redis().xrange(settings.event_stream)
+    again = next(from_stream(fields) for _id, fields in entries if fields["event"].find(close) >= 0)
+    append_events(get_redis(), [again])
+    drain()
+    assert state(incident_id)[:2] == (State.CLOSED, 3)
+
+    # Work under way again, sent after the close: reopened. A close sent for before that reopen changes nothing.
+    outside_update(incident_id, "handling", closed_at + timedelta(minutes=2), note="群众反映问题复发")
+    assert state(incident_id)[:2] == (State.HANDLING, 4)
+    assert queue_states(incident_id) == ["handling"]
+    outside_update(incident_id, "closed", closed_at + timedelta(minutes=1))
+    assert state(incident_id)[:2] == (State.HANDLING, 4)
+    with session_scope() as session:
+        row = session.get(Incident, incident_id)
+        assert row is not None and (row.status, row.closed_at) == ("handling", None)
+        steps = [(s.step, s.actor_role) for s in timeline(session, "incident", incident_id)]
+    assert steps == [
+        ("dispatch", "city_operator"),
+        ("accept", "township_staff"),
+        ("close", "outside"),
+        ("reopen", "outside"),
+    ]
+    outside = [detail for _actor, action, detail in audited() if action == "record_step" and detail.get("by")]
+    assert [(detail["step"], detail["to"]) for detail in outside] == [("close", "closed"), ("reopen", "handling")]
+
+
+def test_an_outside_close_of_a_hazard_stops_its_sla_clock_and_takes_it_off_the_map(hazard_id):
+    from dashboard.data.models import Hazard
+    from tests.support.events import hazard_updated
+
+    hazard_act(OPERATOR, hazard_id, Step.DISPATCH, 0, department="fire")
+    drain()
+    with session_scope() as session:
+        ref = session.scalar(select(Hazard.event_id).where(Hazard.id == hazard_id))
+    append_events(get_redis(), [parse_event(hazard_updated(str(ref), "closed"))])
+    drain()
+    shown = open_everywhere("hazard", hazard_id)
+    assert (shown["queue"], shown["sla_overdue"], shown["map_open"], shown["map_overdue"]) == ([], [], {}, {})
+    assert shown["tile"] == {"in_progress": 0, "overdue": 0, "closed_today": 1}
+    with session_scope() as session:
+        found = locate(session, "hazard", hazard_id)
+        assert found is not None and found[1].state is State.CLOSED
+
+
+def test_the_walls_handling_figures_count_records_as_the_seed_and_outside_systems_leave_them_and_overdue_as_sla_does():
+    """Records no one acted on in the app, as the seeder writes them (a status and its times): in progress once
+    dispatched until closed; overdue by the SLA's rule, so a hazard put right but not yet closed (its clock stopped)
+    is in progress, not overdue, and the tile, the queue and /sla agree."""
+    from datetime import timedelta
+
+    from dashboard.data import sla
+    from dashboard.data.casework import QueueFilter, loop_counts, queue
+    from dashboard.data.periods import CITY, utc_now
+    from tests.support.factories import hazard, incident
+
+    now = utc_now()
+    day = timedelta(days=1)
+    with session_scope() as session:
+        add_city(session)
+        session.add_all(
+            [
+                incident(now - 20 * day, kind="dispute", status="handling", deadline=now - 5 * day),  # late
+                incident(now - 2 * day, kind="dispute", status="resolved", solved_at=now - day, deadline=now + day),
+                incident(now - 3 * day, kind="dispute", status="closed", closed_at=now - timedelta(hours=1)),
+                incident(now - 400 * day, kind="dispute", status="closed", closed_at=now - 390 * day),
+                hazard(now - 9 * day, status="rectified", rectified_at=now - day),  # late, put right, not closed
+                hazard(now - 9 * day, status="open"),  # never started: to dispatch, and late
+                hazard(now - 400 * day, status="closed", rectified_at=now - 399 * day, closed_at=now - 398 * day),
+            ]
+        )
+    with session_scope() as session:
+        tile = loop_counts(session, CITY, now=now, day_start=now - timedelta(hours=2))
+        listed = sla.overdue(session, CITY, now=now)
+        rows, counts = queue(session, CITY, Role.CITY_OPERATOR, QueueFilter(), now=now)
+        late, _ = queue(session, CITY, Role.CITY_OPERATOR, QueueFilter(overdue=True), now=now)
+    assert tile == {"in_progress": 3, "overdue": 2, "closed_today": 1}
+    assert tile["overdue"] == len(listed) == len(late)
+    assert counts == {"handling": 1, "resolved": 2, "reported": 1}
+    assert sum(counts[state.value] for state in (State.HANDLING, State.RESOLVED)) == tile["in_progress"]
+    put_right = next(row for row in rows if row["record"] == "hazard" and row["state"] == "resolved")
+    assert (put_right["clock_stopped"], put_right["colour"]) == (True, "none")
