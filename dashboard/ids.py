@@ -255,7 +255,10 @@ def item_step(step: Any) -> dict[str, Any]:
 class Queue:  # /queue, 待办
     STATE = "queue-state-dropdown"  # all open, awaiting my step, or one state
     RECORD = "queue-record-radio"  # all, incidents or hazards
+    PLATFORM = "queue-platform-dropdown"  # all, or one township platform (of the item's department)
     OVERDUE = "queue-overdue-checklist"
+    MESSAGE = "queue-message"  # what was wrong with the address's filters
+    QUERY = "queue-query-store"  # the address's query as the layout read it (valid filters only)
     CLOCK = "queue-interval"  # polls the queue's version in Redis
     SEEN = "queue-seen-store"  # the version (and filters) last drawn
     COUNTS = "queue-counts"

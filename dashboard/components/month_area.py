@@ -114,12 +114,12 @@ def table_rows(title: str, headers: list[str], rows: list[list[Any]], *, empty_t
     ]
 
 
-def record_radio(component_id: str) -> dcc.RadioItems:
+def record_radio(component_id: str, value: str = "all") -> dcc.RadioItems:
     """All records, incidents or hazards (the value: all | incident | hazard)."""
     return dcc.RadioItems(
         id=component_id,
-        options=[{"label": t(f"record.{value}"), "value": value} for value in ("all", "incident", "hazard")],
-        value="all",
+        options=[{"label": t(f"record.{choice}"), "value": choice} for choice in ("all", "incident", "hazard")],
+        value=value,
         inline=True,
         className="filter-radio",
     )

@@ -1,5 +1,6 @@
 """待办: the open items of the account's area, nearest deadline first, with SLA colours, counts and filters; redrawn
-as soon as a step is taken on one of them (an item dispatched to this township, say)."""
+as soon as a step is taken on one of them (an item dispatched to this township, say). The filters are in the address
+(dashboard/queue_url.py), so a queue is a link: `/queue?platform=governance&overdue=1`."""
 
 from __future__ import annotations
 
@@ -7,29 +8,40 @@ import dash
 from dash import dcc, html
 
 from dashboard import ids
+from dashboard.components.dropdown import dropdown
 from dashboard.components.month_area import record_radio
 from dashboard.components.page import page_frame
 from dashboard.components.queue_table import POLL_MS
-from dashboard.data.handling import State
+from dashboard.config import get_settings
+from dashboard.data.vocab import Platform
 from dashboard.i18n import t
+from dashboard.queue_url import ALL, OPEN_STATES, parse_queue_query
 
 dash.register_page(__name__, path="/queue", name=t("page.queue"), order=45)
 
-OPEN_STATES = [state for state in State if state not in (State.CLOSED, State.REVIEWED)]
 
-
-def layout(**_unused_query: str) -> html.Div:
-    # Structure only: the callback reads the account's area and its items.
-    states = [{"label": t("queue.all_states"), "value": "all"}, {"label": t("queue.mine"), "value": "mine"}]
-    states += [{"label": t(f"state.{state.value}"), "value": state.value} for state in OPEN_STATES]
+def layout(**query: str | list[str]) -> html.Div:
+    # Structure and the filters the address asks for: the callback reads the account's area and its items.
+    asked = parse_queue_query(query, get_settings().language)
+    states = [{"label": t("queue.all_states"), "value": ALL}, {"label": t("queue.mine"), "value": "mine"}]
+    states += [{"label": t(f"state.{state}"), "value": state} for state in OPEN_STATES]
+    platforms = [{"label": t("queue.all_platforms"), "value": ALL}]
+    platforms += [{"label": t(f"platform.{platform.value}"), "value": platform.value} for platform in Platform]
     filters = html.Div(
         [
-            dcc.Dropdown(id=ids.Queue.STATE, options=states, value="all", clearable=False, className="queue-state"),
-            record_radio(ids.Queue.RECORD),
+            dropdown(id=ids.Queue.STATE, options=states, value=asked.state, clearable=False, className="queue-state"),
+            dropdown(
+                id=ids.Queue.PLATFORM,
+                options=platforms,
+                value=asked.platform,
+                clearable=False,
+                className="queue-platform",
+            ),
+            record_radio(ids.Queue.RECORD, asked.record),
             dcc.Checklist(
                 id=ids.Queue.OVERDUE,
                 options=[{"label": t("queue.overdue_only"), "value": "overdue"}],
-                value=[],
+                value=["overdue"] if asked.overdue else [],
                 inline=True,
                 className="filter-radio",
             ),
@@ -39,6 +51,13 @@ def layout(**_unused_query: str) -> html.Div:
     return page_frame(
         "queue",
         filters,
+        html.Div(
+            [html.Div(error, className="drill-message-line") for error in asked.errors],
+            id=ids.Queue.MESSAGE,
+            className="month-area-message",
+            role="alert",
+        ),
+        dcc.Store(id=ids.Queue.QUERY, data=asked.search()),
         dcc.Interval(id=ids.Queue.CLOCK, interval=POLL_MS),
         dcc.Store(id=ids.Queue.SEEN),
         html.Div(id=ids.Queue.COUNTS, className="queue-counts"),

@@ -14,7 +14,8 @@ from dash._utils import split_callback_id
 from sqlalchemy import func, select
 
 from dashboard.data.db import session_scope
-from dashboard.data.models import AuditEntry, Incident, RecordStep
+from dashboard.data.models import AuditEntry, Department, Incident, RecordStep
+from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
 from dashboard.data.vocab import Role
 from dashboard.pipeline.consumer import StreamConsumer
@@ -22,9 +23,10 @@ from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
 from tests.support.accounts import signed_in_client
 from tests.support.events import add_worker, incident_reported
-from tests.support.factories import add_city
+from tests.support.factories import add_city, incident
+from tests.support.scan import components
 
-MINE, NEIGHBOURS = "本镇漏水纠纷", "邻镇噪音纠纷"
+MINE, NEIGHBOURS, FIRE = "本镇漏水纠纷", "邻镇噪音纠纷", "楼道堆物阻塞消防通道"
 
 
 @pytest.fixture
@@ -158,9 +160,7 @@ def test_a_dispatch_over_http_lands_in_the_townships_queue_and_the_neighbours_qu
     neighbour = signed_in_client(dash_app, "town2", Role.TOWNSHIP_STAFF, area="331004002")
 
     def queue_of(client: Any) -> str:
-        inputs = {"queue-state-dropdown.value": "all", "queue-record-radio.value": "all",
-                  "queue-overdue-checklist.value": [], "queue-interval.n_intervals": 1}  # fmt: skip
-        return post(dash_app, client, "queue-table.children", inputs, {"queue-seen-store.data": None})
+        return queue_answer(dash_app, client)
 
     def wall_of(client: Any) -> list[str]:
         members = [({"part": part, "type": "wall-loop"}, None) for part in ("in_progress", "overdue", "closed_today")]
@@ -183,3 +183,96 @@ def test_a_dispatch_over_http_lands_in_the_townships_queue_and_the_neighbours_qu
     assert "待签收 1" in queue_of(town)
     assert queue_of(neighbour) == neighbours_before
     assert wall_of(town) == ["1", "0", "0"] and wall_of(neighbour) == ["0", "0", "0"]  # in progress, in its township
+
+
+def queue_answer(dash_app: Any, client: Any, **filters: Any) -> str:
+    """The queue's counts and table as the page's callback answers, with the filters given (by their names in the
+    address: state, record, overdue, platform; the page's defaults otherwise)."""
+    inputs = {
+        "queue-state-dropdown.value": filters.get("state", "all"),
+        "queue-record-radio.value": filters.get("record", "all"),
+        "queue-overdue-checklist.value": ["overdue"] if filters.get("overdue") else [],
+        "queue-platform-dropdown.value": filters.get("platform", "all"),
+        "queue-interval.n_intervals": 1,
+    }
+    return post(dash_app, client, "queue-table.children", inputs, {"queue-seen-store.data": None})
+
+
+def page_answer(dash_app: Any, client: Any, path: str, search: str) -> tuple[int, str]:
+    """What Dash's page router answers for the page at `path?search` (its layout, as the browser gets it)."""
+    router = next(key for key in dash_app.callback_map if "_pages_content.children" in key)
+    body = {
+        "output": router,
+        "outputs": split_callback_id(router),
+        "inputs": [
+            {"id": "_pages_location", "property": "pathname", "value": path},
+            {"id": "_pages_location", "property": "search", "value": search},
+        ],
+        "changedPropIds": ["_pages_location.pathname"],
+        "state": [],
+    }
+    response = client.post("/_dash-update-component", json=body)
+    text = response.get_data(as_text=True)
+    return response.status_code, json.dumps(json.loads(text), ensure_ascii=False) if text else text
+
+
+def test_township_staff_filter_their_queue_by_platform_and_the_address_keeps_the_choice(dash_app, items, consumer):
+    operator = signed_in_client(dash_app, "operator", Role.CITY_OPERATOR)
+    town = signed_in_client(dash_app, "town1", Role.TOWNSHIP_STAFF, area="331004001")
+    with session_scope() as session:  # a second item of the township, routed to the fire service (综合执法平台)
+        fire = session.scalar(select(Department.id).where(Department.code == "fire"))
+        session.add(incident(utc_now(), kind="dispute", summary=FIRE, department_id=fire, deadline=utc_now()))
+    shown = {"record": "incident", "id": items["mine"], "version": 0, "nonce": "2" * 32}
+    assert "已派单" in press(dash_app, operator, "dispatch", shown, department="public_security")  # 综治工作平台
+
+    governance = queue_answer(dash_app, town, platform="governance")
+    assert MINE in governance and FIRE not in governance and "共 1 件" in governance
+    law = queue_answer(dash_app, town, platform="law_enforcement")
+    assert FIRE in law and MINE not in law and "共 1 件" in law
+    assert MINE in queue_answer(dash_app, town) and FIRE in queue_answer(dash_app, town)
+    assert "没有待办事项" in queue_answer(dash_app, town, platform="market")
+
+    # The choice goes to the address, and the address brings it back.
+    key = next(
+        key
+        for key, spec in dash_app.callback_map.items()
+        if "app-url.search" in key and any(dep["id"] == "queue-platform-dropdown" for dep in spec["inputs"])
+    )
+    body = {
+        "output": key,
+        "outputs": split_callback_id(key),
+        "inputs": [
+            {"id": "queue-state-dropdown", "property": "value", "value": "mine"},
+            {"id": "queue-record-radio", "property": "value", "value": "all"},
+            {"id": "queue-overdue-checklist", "property": "value", "value": ["overdue"]},
+            {"id": "queue-platform-dropdown", "property": "value", "value": "governance"},
+        ],
+        "state": [{"id": "queue-query-store", "property": "data", "value": ""}],
+        "changedPropIds": ["queue-platform-dropdown.value"],
+    }
+    written = town.post("/_dash-update-component", json=body).json["response"]
+    assert next(iter(written.values()))["search"] == "?state=mine&overdue=1&platform=governance"
+    status, layout = page_answer(dash_app, town, "/queue", "?state=mine&overdue=1&platform=governance")
+    assert status == 200
+    values = {component["props"]["id"]: component["props"].get("value") for component in components(json.loads(layout))
+              if str(component["props"].get("id", "")).startswith("queue-")}  # fmt: skip
+    assert values["queue-platform-dropdown"] == "governance" and values["queue-state-dropdown"] == "mine"
+    assert values["queue-overdue-checklist"] == ["overdue"]
+
+
+@pytest.mark.parametrize(
+    ("search", "named"),
+    [
+        ("?platform=police", "platform（乡镇平台）的值“police”无效"),
+        ("?state=closed", "state（办理状态）的值“closed”无效"),
+        ("?record=person&platform=market", "record（事项类别）的值“person”无效"),
+        ("?overdue=yes", "overdue（只看超期）的值“yes”无效"),
+        ("?platform=market&platform=service", "platform（乡镇平台）的值“market,service”无效"),
+    ],
+)
+def test_a_bad_queue_address_names_the_field_and_shows_the_default(dash_app, search, named):
+    with session_scope() as session:
+        add_city(session)
+    client = signed_in_client(dash_app, "town1", Role.TOWNSHIP_STAFF, area="331004001")
+    status, layout = page_answer(dash_app, client, "/queue", search)
+    assert status == 200 and named in layout and "该项已按默认值显示" in layout

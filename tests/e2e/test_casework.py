@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from dashboard.data.db import session_scope
 from dashboard.data.models import AuditEntry, Department
+from dashboard.data.periods import utc_now
 from dashboard.data.redis_client import get_redis
 from dashboard.data.vocab import Role
 from dashboard.pipeline.events import parse_event
@@ -24,7 +25,7 @@ from dashboard.pipeline.streams import append_events
 from tests.support.accounts import PASSWORD, account, sign_in
 from tests.support.browser import CHROMIUM, CHROMIUM_FLAGS
 from tests.support.events import add_worker, incident_reported
-from tests.support.factories import add_city
+from tests.support.factories import add_city, incident
 
 pytestmark = pytest.mark.browser
 SUMMARY = "楼上楼下漏水纠纷"
@@ -138,4 +139,32 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     with session_scope() as session:
         audited = session.execute(select(AuditEntry.actor, AuditEntry.detail).where(AuditEntry.action == "record_step"))
         assert [actor for actor, _ in audited] == ["operator", "town1", "town1", "town1", "operator"]
+    assert dash_duo.get_logs() == []
+
+
+def test_township_staff_pick_a_platform_and_the_address_keeps_it(dash_app, dash_duo, reported, consumer):
+    """The queue by township platform: opened from a link, changed in the page (the address follows, and back goes
+    back), and a bad value in the address named."""
+    fire_exit = "楼道堆物阻塞消防通道"
+    with session_scope() as session:  # an item of the fire service's platform (综合执法), besides the dispute (综治)
+        fire = session.scalar(select(Department.id).where(Department.code == "fire"))
+        session.add(incident(utc_now(), kind="dispute", summary=fire_exit, department_id=fire, deadline=utc_now()))
+    sign_in(dash_duo, dash_app, "town1", Role.TOWNSHIP_STAFF, path="/queue?platform=law_enforcement", area="331004001")
+    driver = dash_duo.driver
+    dash_duo.wait_for_contains_text(".queue-items", fire_exit, timeout=20)
+    assert SUMMARY not in text_of(driver, ".queue-items")
+    assert "综合执法平台" in text_of(driver, "#queue-platform-dropdown")
+
+    dash_duo.select_dcc_dropdown("#queue-platform-dropdown", value="综治工作平台")
+    dash_duo.wait_for_contains_text(".queue-items", SUMMARY, timeout=20)
+    until(lambda: urlsplit(driver.current_url).query == "platform=governance", timeout=20)
+    assert fire_exit not in text_of(driver, ".queue-items")
+    driver.back()
+    dash_duo.wait_for_contains_text(".queue-items", fire_exit, timeout=20)
+    assert urlsplit(driver.current_url).query == "platform=law_enforcement"
+
+    driver.get(f"{dash_duo.server.url}/queue?platform=police")
+    dash_duo.wait_for_contains_text("#queue-message", "platform（乡镇平台）的值“police”无效", timeout=20)
+    dash_duo.wait_for_contains_text(".queue-items", fire_exit, timeout=20)  # every platform's, the default
+    assert SUMMARY in text_of(driver, ".queue-items")
     assert dash_duo.get_logs() == []
