@@ -13,7 +13,9 @@ query (dashboard.data.casework.queue) as the page's callback runs it.
 
 - applied: from the click to the step applied by a consumer (its outcome stored);
 - in the queue: from the click to the township's queue listing the item as 待签收 (to sign for), the page's polling
-  included. Target: p95 <= 1 s. HTTP and drawing the page (tens of milliseconds) are not included.
+  included. Target: p95 <= 1 s. HTTP and drawing the page (tens of milliseconds) are not included;
+- then what one drawing of a queue costs in the database (every open item of the area counted by state, the 200
+  nearest deadlines listed), for the township, its county and the city, and the wall's handling tile for each.
 """
 
 from __future__ import annotations
@@ -23,16 +25,17 @@ import random
 import statistics
 import threading
 import time
+from datetime import timedelta
 from uuid import uuid4
 
 from sqlalchemy import func, select
 
 from dashboard.components.queue_table import POLL_MS
-from dashboard.data.casework import QueueFilter, locate, outcome_of, queue, queue_version
+from dashboard.data.casework import QueueFilter, locate, loop_counts, outcome_of, queue, queue_version
 from dashboard.data.db import session_scope
 from dashboard.data.handling import Actor, State, Step
 from dashboard.data.models import Grid, Incident, RecordHandling
-from dashboard.data.periods import Area, utc_now
+from dashboard.data.periods import CITY, Area, utc_now
 from dashboard.data.redis_client import get_redis
 from dashboard.data.vocab import Role
 from dashboard.ingest import step_event, take_step
@@ -123,6 +126,28 @@ def seen_in_queue(township: str, record_id: int, clicked: float, results: list[f
         time.sleep(POLL_MS / 1000)
 
 
+def query_costs(township: str, repeats: int = 20) -> None:
+    """The queue's and the tile's database cost per drawing, for the township, its county and the city."""
+    areas = (
+        (Area.township(township), Role.TOWNSHIP_STAFF),
+        (Area.county(township[:6]), Role.COUNTY_LEADER),
+        (CITY, Role.CITY_OPERATOR),
+    )
+    for area, role in areas:
+        for name in ("queue", "tile"):
+            costs = []
+            with session_scope() as session:
+                for _ in range(repeats):
+                    started, now = time.monotonic(), utc_now()
+                    if name == "queue":
+                        queue(session, area, role, QueueFilter(), now=now)
+                    else:
+                        loop_counts(session, area, now=now, day_start=now - timedelta(hours=12))
+                    costs.append(time.monotonic() - started)
+            p50, p95 = statistics.median(costs) * 1000, percentile(costs, 0.95) * 1000
+            say(f"{name:>6} of {area.code or 'the city':>9}: p50 {p50:6.0f} ms   p95 {p95:6.0f} ms")
+
+
 def percentile(values: list[float], share: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
@@ -187,6 +212,8 @@ def main() -> int:
     if shown:
         verdict = "met" if percentile(shown, 0.95) <= TARGET_S else "NOT met"
         say(f"target: action -> recipient's queue p95 <= {TARGET_S:g} s: {verdict}")
+    say("one drawing's database cost:")
+    query_costs(township)
     return 0
 
 

@@ -287,6 +287,8 @@ class Simulator:
             if self.rng.random() < dist.SOLVABILITY.get(subtype, 0.5):
                 solved = at + sum(delay for _, delay in steps) + self.later(dist.FILING_TO_SOLVED)
                 self.schedule(solved, self.envelope("incident.updated", worker, solved, ref=ref, status="solved"))
+                # The police's word brings the item to 已反馈 (dashboard/pipeline/steps.py): the command room closes it.
+                self.plan(solved, "incident", ref, (Step.CLOSE, self.later(dist.RESOLVED_TO_CLOSED)))
             return
         if self.rng.random() < dist.RESOLVE_PROBABILITY[kind]:
             steps += [

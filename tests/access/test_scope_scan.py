@@ -47,6 +47,8 @@ SCOPED = {
     "wall": (Role.WALL_SCREEN, "331004001"),
 }
 CITY_WIDE = {"operator": (Role.CITY_OPERATOR, None), "admin": (Role.ADMIN, None)}
+# A report each account's queue lists (its own area's), so that its queue carrying no other area's means something.
+OWN_REPORT = {"leader": "路桥一镇", "township": "路桥一镇", "analyst": "路桥二镇", "wall": "路桥一镇"}
 
 
 def report_in(grid: str, summary: str, at: datetime | None = None, **fields: Any) -> dict[str, Any]:
@@ -193,6 +195,9 @@ def assert_reached_unbroken_unleaked(name: str, scan: Scan) -> None:
     numbers = (ID_NUMBER, PHONE, PERSON_ID, PERSON_PHONE, LANDLORD_PHONE, "19850612")
     foreign = ("温岭甲",) if area and area.startswith("331004") else ()
     foreign += ("路桥二镇",) if area == "331004001" else ()
+    queues = [body for asked, body in scan.bodies() if "queue-table.children" in asked]
+    own = OWN_REPORT.get(name, "温岭甲")
+    assert queues and any(own in body for body in queues), f"{name}: its queue lists none of its own area's items"
     for asked, body in scan.bodies():
         assert not [label for label in foreign if label in body], f"{name}: {asked} carries another area's data"
         if may_unmask(role) and UNMASK_CALLBACK in asked:

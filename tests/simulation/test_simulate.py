@@ -107,6 +107,10 @@ def test_the_platforms_handle_each_report_in_the_loop_s_order_after_it(sent):
     assert all(steps[0] == "dispatch" for steps in by_report.values())
     assert any(sequence.startswith("dispatch accept note report close") for sequence in sequences)
     assert any(sequence.startswith("dispatch send_back dispatch accept") for sequence in sequences)
+    # A case the police solved (their system's update) is closed by the command room after it.
+    solved = {event["ref"]: due for due, event in events if event.get("status") == "solved"}
+    closes = {due.event["plan"].ref: due.at for due in plans if due.event["plan"].step.value == "close"}
+    assert solved and all(ref in closes and closes[ref] >= at for ref, at in solved.items() if ref in reported)
 
 
 def expected_reports(start: float, end: float) -> dict[str, float]:
