@@ -94,7 +94,6 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     dash_duo.wait_for_contains_text("#item-view", SUMMARY, timeout=20)
     assert "待派单" in text_of(operator, ".item-state") and "剩余" in text_of(operator, "#item-view .countdown")
     until(lambda: operator.find_element(By.CSS_SELECTOR, ".item-step-dispatch").is_enabled(), timeout=20)
-    operator.save_screenshot("/tmp/loop24/operator-before.png")
     click(operator, ".item-step-dispatch")
     dash_duo.wait_for_contains_text("#item-message", "已派单", timeout=20)
     dash_duo.wait_for_contains_text(".timeline", "派单", timeout=20)
@@ -103,7 +102,6 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     # The township's queue hears of it without a reload; it opens the item, refused a step it may not take yet.
     until(lambda: "待签收" in text_of(town, ".queue-items"), timeout=20)
     assert "剩余" in text_of(town, ".queue-items .countdown")
-    town.save_screenshot("/tmp/loop24/township-queue.png")
     click(town, ".queue-link")
     until(lambda: SUMMARY in text_of(town, "#item-view"), timeout=20)
     report_button = town.find_element(By.CSS_SELECTOR, ".item-step-report")
@@ -119,7 +117,6 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     write_note(town, "双方达成和解，已修复漏水管道")
     click(town, ".item-step-report")
     until(lambda: "已反馈" in text_of(town, "#item-message"), timeout=20)
-    town.save_screenshot("/tmp/loop24/township-item.png")
 
     # The operator's view follows; it closes the item, and the township sees it closed.
     dash_duo.wait_for_contains_text(".timeline", "双方达成和解", timeout=20)
@@ -127,7 +124,6 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     click(operator, ".item-step-close")
     dash_duo.wait_for_contains_text("#item-message", "已办结", timeout=20)
     until(lambda: "已办结" in text_of(town, ".item-state"), timeout=20)
-    operator.save_screenshot("/tmp/loop24/operator-closed.png")
     steps = ["上报", "派单", "签收", "处置", "反馈", "办结"]
     for driver in (operator, town):
         shown = [
