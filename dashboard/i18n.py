@@ -1333,6 +1333,8 @@ TEXT: dict[str, dict[Language, str]] = {
     "item.remaining": {"zh-CN": "剩余", "en": "left"},
     "item.overdue": {"zh-CN": "已超期", "en": "overdue by"},
     "item.no_deadline": {"zh-CN": "无期限", "en": "no deadline"},
+    "item.done_on_time": {"zh-CN": "按期完成", "en": "done on time"},
+    "item.done_late": {"zh-CN": "超期 {late} 完成", "en": "done {late} late"},
     "item.days": {"zh-CN": "天", "en": "d"},
     "item.hours": {"zh-CN": "小时", "en": "h"},
     "item.minutes": {"zh-CN": "分", "en": "min"},

@@ -35,11 +35,23 @@ def remaining_text(deadline: datetime | None, now: datetime, lang: Language) -> 
         return t("item.no_deadline", lang)
     minutes = int((deadline - now).total_seconds() // 60)
     label = t("item.remaining" if minutes >= 0 else "item.overdue", lang)
-    minutes = abs(minutes)
+    return f"{label} {duration_text(abs(minutes), lang)}"
+
+
+def duration_text(minutes: int, lang: Language) -> str:
+    """ "2天3小时": the two largest units that are not zero."""
     days, hours, mins = minutes // 1440, minutes % 1440 // 60, minutes % 60
     parts = [(days, "item.days"), (hours, "item.hours"), (mins, "item.minutes")]
     shown = [f"{value}{t(unit, lang)}" for value, unit in parts if value][:2] or [f"0{t('item.minutes', lang)}"]
-    return f"{label} {''.join(shown)}"
+    return "".join(shown)
+
+
+def finished(deadline: datetime | None, done_at: datetime, lang: Language) -> html.Span:
+    """Where a countdown stood when the work was done (closed; a hazard, put right): no longer running."""
+    if deadline is None or done_at <= deadline:
+        return html.Span(t("item.done_on_time", lang), className="countdown-stopped sla-green")
+    late = duration_text(int((done_at - deadline).total_seconds() // 60), lang)
+    return html.Span(t("item.done_late", lang, late=late), className="countdown-stopped sla-red")
 
 
 def countdown(deadline: datetime | None, now: datetime, lang: Language, colour: str = "") -> html.Span:
@@ -138,7 +150,13 @@ def routing(detail: dict[str, Any], *, lang: Language, zone: str, now: datetime)
         _field("item.platform", t(f"platform.{platform}", lang) if platform else "—", lang),
         _field(
             "item.deadline",
-            [local_time(deadline, zone) if deadline else "—", " ", countdown(deadline, now, lang)],
+            [
+                local_time(deadline, zone) if deadline else "—",
+                " ",
+                countdown(deadline, now, lang)
+                if detail["done_at"] is None
+                else finished(deadline, detail["done_at"], lang),
+            ],
             lang,
         ),
         _field("item.state", html.Span(t(f"state.{detail['state']}", lang), className="item-state"), lang),

@@ -219,6 +219,8 @@ def item_detail(session: Session, record: str, record_id: int) -> dict[str, Any]
         "reported_at": reported_at,
         "department": department,
         "deadline": row.deadline,
+        # when the deadline's clock stopped: the close, or for a hazard its rectification (the SLA's rule)
+        "done_at": row.closed_at if record == "incident" else (row.rectified_at or row.closed_at),
         "state": item.state.value,
         "version": item.version,
         "level": item.level.value,

@@ -124,6 +124,9 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     click(operator, ".item-step-close")
     dash_duo.wait_for_contains_text("#item-message", "已办结", timeout=20)
     until(lambda: "已办结" in text_of(town, ".item-state"), timeout=20)
+    for driver in (operator, town):  # the deadline's clock stopped at the close, within the fortnight it had
+        until(lambda driver=driver: "按期完成" in text_of(driver, "#item-view .countdown-stopped"), timeout=20)
+        assert driver.find_elements(By.CSS_SELECTOR, "#item-view .countdown") == []
     steps = ["上报", "派单", "签收", "处置", "反馈", "办结"]
     for driver in (operator, town):
         shown = [
