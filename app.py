@@ -19,7 +19,7 @@ from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
 from dashboard.static_files import register_static_files
 
-COMPRESSED = [  # gzip/brotli for everything but the event stream, which must not buffer
+COMPRESSED = [  # gzip/brotli; the event stream gzips itself, write by write (dashboard/push/encoding.py)
     "text/html",
     "text/css",
     "application/javascript",

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Iterator
-from contextlib import suppress
+from collections.abc import Generator, Iterator
+from contextlib import closing, suppress
 from functools import partial
 from typing import Any, cast
 
@@ -23,6 +23,8 @@ from dashboard.ingest import api
 from dashboard.pipeline.feed import features, features_after, latest_features
 from dashboard.pipeline.streams import as_entries
 from dashboard.push.admission import Admitted, admit, refusal
+from dashboard.push.encoding import Encoder, encoder
+from dashboard.push.encoding import headers as encoding_headers
 from dashboard.push.frames import BLOCK_MS, KEEP_ALIVE, RETRY, STREAM_ID, frame, within_area
 from dashboard.push.opening import opening
 from dashboard.push.quota import TooManyStreams, give_back, renew
@@ -81,8 +83,9 @@ def register_routes(server: Flask) -> None:
             return refusal(error)
         except REDIS_DOWN:
             return Response(RETRY, mimetype="text/event-stream")  # nothing to stream: the browser polls, retries
-        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
-        return Response(stream_with_context(_frames(terms)), mimetype="text/event-stream", headers=headers)
+        headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no", **encoding_headers(terms.encoding)}
+        body = _encoded(_frames(terms), encoder(terms.encoding))
+        return Response(stream_with_context(body), mimetype="text/event-stream", headers=headers)
 
     @server.get("/events/recent")
     def recent_events() -> Response:
@@ -98,7 +101,18 @@ def register_routes(server: Flask) -> None:
             return jsonify([])
 
 
-def _frames(terms: Admitted) -> Iterator[str]:
+def _encoded(frames: Generator[str], stream: Encoder) -> Iterator[bytes]:
+    """Each frame through the stream's encoder as it is written (dashboard.push.encoding): nothing waits in it.
+    Closed (the browser left), it closes `frames`, which gives the stream's place back."""
+    with closing(frames):
+        for text in frames:
+            if chunk := stream.write(text.encode()):
+                yield chunk
+        if tail := stream.end():
+            yield tail
+
+
+def _frames(terms: Admitted) -> Generator[str]:
     client, stream, lang, area = get_redis(), get_settings().event_stream, get_settings().language, terms.area
     renewed = time.monotonic()
     yield RETRY

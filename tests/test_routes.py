@@ -1,10 +1,12 @@
 """The push stream (/events) on the real Redis: a first visit's backlog in one frame, newest first; a reconnect with
-Last-Event-ID resumes after it; the stream ends quietly when the browser leaves or the Redis client is closed."""
+Last-Event-ID resumes after it; the stream ends quietly when the browser leaves or the Redis client is closed; gzip'd
+for a browser that accepts it, each frame readable as soon as it is written."""
 
 from __future__ import annotations
 
 import json
 import threading
+import zlib
 from collections.abc import Iterator
 
 from dashboard.config import get_settings
@@ -72,3 +74,28 @@ def test_the_stream_ends_quietly_when_its_redis_client_is_closed(dash_app, caplo
     assert list(chunks) == []  # it was waiting in XREAD for new reports; now the response ends, with no error
     closing.join()
     assert "push stream ended" in caplog.text
+
+
+def test_a_browser_that_accepts_gzip_gets_the_stream_gzipd_each_frame_readable_as_it_comes(dash_app):
+    summaries = add_reports(30)
+    client = signed_in_client(dash_app)
+    response = client.get("/events", headers={"Accept-Encoding": "gzip, deflate, br, zstd"}, buffered=False)
+    assert response.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in response.vary
+    decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    chunks = iter(response.response)
+    texts = (decoder.decompress(chunk) for chunk in chunks)  # each written chunk decodes whole: nothing held back
+    assert next(texts) == b"retry: 2000\n\n"
+    backlog_chunk = next(chunks)
+    backlog_text = decoder.decompress(backlog_chunk)
+    [backlog] = frames(iter([backlog_text]), 1)
+    assert [report["properties"]["summary"] for report in json.loads(backlog["data"])] == summaries[::-1]
+    assert len(backlog_chunk) < len(backlog_text) / 3
+    append_events(get_redis(), [parse_event(incident_reported(summary="after the backlog"))])
+    [pushed] = frames(texts, 1)
+    assert json.loads(pushed["data"])["properties"]["summary"] == "after the backlog"
+    response.close()
+
+    plain = client.get("/events", headers={"Accept-Encoding": "gzip;q=0, identity"}, buffered=False)
+    assert "Content-Encoding" not in plain.headers and "Accept-Encoding" in plain.vary
+    assert next(iter(plain.response)) == b"retry: 2000\n\n"
+    plain.close()

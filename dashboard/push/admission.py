@@ -11,6 +11,7 @@ from flask import Response, request
 from dashboard.access.current import current_account
 from dashboard.data.periods import Area
 from dashboard.data.redis_client import get_redis
+from dashboard.push.encoding import negotiate
 from dashboard.push.frames import STREAM_ID
 from dashboard.push.quota import Place, TooManyStreams, take_place
 
@@ -22,6 +23,7 @@ class Admitted:
     area: Area  # the account's area: the stream carries only its reports
     resume: str | None  # the last stream id the browser got (Last-Event-ID), if it sent a well-formed one
     place: Place  # held in the account's quota until the stream ends
+    encoding: str | None  # the stream's Content-Encoding (dashboard.push.encoding), by its Accept-Encoding
 
 
 def admit() -> Admitted:
@@ -29,7 +31,8 @@ def admit() -> Admitted:
     account = current_account()
     resume = request.headers.get("Last-Event-ID", "")
     place = take_place(get_redis(), account.id, account.role)
-    return Admitted(account.scope, resume if STREAM_ID.fullmatch(resume) else None, place)
+    resumed = resume if STREAM_ID.fullmatch(resume) else None
+    return Admitted(account.scope, resumed, place, negotiate(request.accept_encodings))
 
 
 def refusal(error: TooManyStreams) -> Response:

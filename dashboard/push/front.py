@@ -4,7 +4,7 @@ worker's event loop; every other request goes to the Flask app on a pool of `DAS
 An open push stream is a coroutine waiting on a queue (`hub`), so any number of wall screens can hold one while the
 threads stay free for pages, callbacks, /healthz and the ingest API. A stream is admitted inside Flask's request
 context, by the same `before_request` hooks as any other request (the login guard first), then `admission`: the
-account's area and its cap of open streams."""
+account's area, its cap of open streams and the stream's encoding (gzip, each write readable at once: `encoding`)."""
 
 from __future__ import annotations
 
@@ -23,6 +23,8 @@ from flask import Flask, Response
 from dashboard.config import get_settings
 from dashboard.data.redis_client import REDIS_DOWN, get_redis
 from dashboard.push.admission import Admitted, admit, refusal
+from dashboard.push.encoding import Encoder, encoder
+from dashboard.push.encoding import headers as encoding_headers
 from dashboard.push.frames import RETRY, stream_order
 from dashboard.push.hub import END, Listener, PushHub
 from dashboard.push.opening import opening
@@ -109,36 +111,57 @@ class PushFront:
             await send({"type": "http.response.body", "body": verdict.body})
             return
         try:
-            await send({"type": "http.response.start", "status": 200, "headers": HEADERS})
+            await send({"type": "http.response.start", "status": 200, "headers": stream_headers(verdict.encoding)})
             if scope["method"] == "HEAD":
                 await send({"type": "http.response.body", "body": b""})
                 return
-            await self._stream(verdict, receive, send)
+            await self._stream(verdict, receive, Body(send, encoder(verdict.encoding)))
         finally:
             with suppress(*REDIS_DOWN):
                 await asyncio.to_thread(give_back, get_redis(), verdict.place)
 
-    async def _stream(self, terms: Admitted, receive: Receive, send: Send) -> None:
+    async def _stream(self, terms: Admitted, receive: Receive, body: Body) -> None:
         try:
             listener = await asyncio.wait_for(self.hub.join(terms.area, terms.place), JOIN_TIMEOUT_S)
         except TimeoutError:
-            await send({"type": "http.response.body", "body": RETRY.encode()})
+            await body.end(RETRY.encode())
             return
         watcher = asyncio.create_task(watch_for_leaving(receive, listener))
         try:
-            await send({"type": "http.response.body", "body": RETRY.encode(), "more_body": True})
+            await body.write(RETRY.encode())
             try:
                 opening = await asyncio.to_thread(catch_up, terms, listener)
             except REDIS_DOWN as error:
                 log.warning("push stream ended: %s: %s", type(error).__name__, error)
-                await send({"type": "http.response.body", "body": b""})
+                await body.end()
                 return
-            if opening:
-                await send({"type": "http.response.body", "body": opening.encode(), "more_body": True})
-            await relay(listener, send)
+            await body.write(opening.encode(), in_thread=True)  # a backlog takes a few ms to compress
+            await relay(listener, body)
         finally:
             self.hub.leave(listener)
             watcher.cancel()
+
+
+def stream_headers(encoding: str | None) -> list[tuple[bytes, bytes]]:
+    return HEADERS + [(name.lower().encode(), value.encode()) for name, value in encoding_headers(encoding).items()]
+
+
+@dataclass(frozen=True)
+class Body:
+    """A push stream's body as it goes out: each write through the stream's encoder (dashboard.push.encoding),
+    whole, so the browser can read every event as soon as it is sent."""
+
+    send: Send
+    encoder: Encoder
+
+    async def write(self, data: bytes, *, in_thread: bool = False) -> None:
+        """`in_thread`: compress off the event loop (zlib lets go of the GIL while it works)."""
+        chunk = await asyncio.to_thread(self.encoder.write, data) if in_thread else self.encoder.write(data)
+        if chunk:
+            await self.send({"type": "http.response.body", "body": chunk, "more_body": True})
+
+    async def end(self, data: bytes = b"") -> None:
+        await self.send({"type": "http.response.body", "body": self.encoder.end(data)})
 
 
 def catch_up(terms: Admitted, listener: Listener) -> str:
@@ -149,7 +172,7 @@ def catch_up(terms: Admitted, listener: Listener) -> str:
     return text
 
 
-async def relay(listener: Listener, send: Send) -> None:
+async def relay(listener: Listener, body: Body) -> None:
     """The listener's batches as they come, those waiting in one write; keep-alives come from the hub's ticker."""
     while True:
         batch = await listener.frames.get()
@@ -160,9 +183,9 @@ async def relay(listener: Listener, send: Send) -> None:
                 break
             batch = listener.frames.get_nowait()
         if texts:
-            await send({"type": "http.response.body", "body": b"".join(texts), "more_body": True})
+            await body.write(b"".join(texts))
         if batch is END:
-            await send({"type": "http.response.body", "body": b""})
+            await body.end()
             return
 
 

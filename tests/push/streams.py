@@ -1,9 +1,11 @@
-"""A push stream as a test holds it: one HTTP connection to GET /events, read frame by frame; and logged-in cookies."""
+"""A push stream as a test holds it: one HTTP connection to GET /events, read frame by frame (decoded as it comes when
+gzip'd); and logged-in cookies."""
 
 from __future__ import annotations
 
 import http.client
 import json
+import zlib
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,20 +20,35 @@ from tests.support.accounts import PASSWORD, account
 
 
 class Stream:
-    def __init__(self, base: str, cookie: str, *, last_event_id: str = "") -> None:
+    def __init__(self, base: str, cookie: str, *, last_event_id: str = "", accept_encoding: str = "") -> None:
+        """`accept_encoding`: as a browser sends it; none: http.client's own, identity."""
         address = urlsplit(base)
         self.connection = http.client.HTTPConnection(address.hostname or "", address.port, timeout=30)
         headers = {"Cookie": cookie, **({"Last-Event-ID": last_event_id} if last_event_id else {})}
+        headers |= {"Accept-Encoding": accept_encoding} if accept_encoding else {}
         self.connection.request("GET", "/events", headers=headers)
         self.response = self.connection.getresponse()
         self.status = self.response.status
+        gzipped = self.response.getheader("Content-Encoding") == "gzip"
+        self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS) if gzipped else None
+        self.text = b""  # read and decoded, not yet taken as lines
+        self.wire_bytes = 0  # the body as it came (compressed, when gzip'd), chunked framing aside
+
+    def line(self) -> str:
+        """The next line of the stream, as soon as the server has written it whole."""
+        while b"\n" not in self.text:
+            chunk = self.response.read1(65536)
+            assert chunk, "the stream ended"
+            self.wire_bytes += len(chunk)
+            self.text += self.decoder.decompress(chunk) if self.decoder else chunk
+        line, _, self.text = self.text.partition(b"\n")
+        return line.decode() + "\n"
 
     def frame(self) -> dict[str, str]:
         """The next frame (comments such as keep-alives skipped) as {field: value}."""
         fields: dict[str, str] = {}
         while True:
-            line = self.response.readline().decode()
-            assert line, "the stream ended"
+            line = self.line()
             if line == "\n":
                 if fields:
                     return fields

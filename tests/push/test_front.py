@@ -1,12 +1,14 @@
 """The push stream on the async front, over HTTP against `gunicorn app:asgi --worker-class asgi`: open streams hold
 no thread (with forty open and four threads, /healthz, /login, a page and the ingest API still answer, and a new
 report reaches all forty), an account's cap of open streams is enforced with a 429 that says why, a stream gives
-its place back when the browser leaves, the scoping holds (an account gets only its area's reports), and streams end
-when Redis goes away and carry reports again once it is back."""
+its place back when the browser leaves, the scoping holds (an account gets only its area's reports), streams end
+when Redis goes away and carry reports again once it is back, and a browser that accepts gzip gets the stream gzip'd,
+each report still the moment it is pushed."""
 
 from __future__ import annotations
 
 import json
+import time
 
 import pytest
 import requests
@@ -15,6 +17,7 @@ from dashboard.data.redis_client import get_redis, reset_redis
 from dashboard.data.vocab import Role
 from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.streams import append_events
+from dashboard.push.frames import BLOCK_MS
 from tests.conftest import reset_cached
 from tests.push.streams import Stream, open_places, person_cookie, wall_screen_cookie
 from tests.reliability.traffic import post
@@ -23,6 +26,7 @@ from tests.support.servers import Launcher, RedisServer, until
 
 LUQIAO_GRID, WENLING_GRID = "331004-001-0001", "331081-001-0001"
 ANSWER_S = 10  # "answers": well within the 15 s after which everything timed out while streams held the threads
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # what Chromium sends
 
 
 def test_forty_open_streams_leave_health_login_pages_and_the_ingest_api_answering(launcher: Launcher, gateway: str):
@@ -96,6 +100,36 @@ def test_through_the_front_an_account_gets_only_its_areas_reports_and_no_login_g
 
     resumed = Stream(base, cookie, last_event_id=backlog["id"])  # a reconnect: what came after, of its area only
     assert json.loads(resumed.data()["data"])["id"] == here["event_id"]
+
+
+def test_a_browser_that_accepts_gzip_gets_the_stream_gzipd_and_a_pushed_report_at_once(
+    launcher: Launcher, gateway: str
+):
+    earlier = [
+        incident_reported(grid_code=LUQIAO_GRID, lat=28.005, lon=121.005, summary=f"上午的上报 {n}") for n in range(200)
+    ]
+    append_events(get_redis(), [parse_event(event) for event in earlier])
+    _, base = launcher.front()
+    cookie = wall_screen_cookie(base)
+    stream = Stream(base, cookie, accept_encoding=BROWSER_ENCODINGS)
+    assert stream.status == 200 and stream.response.getheader("Content-Encoding") == "gzip"
+    assert stream.response.getheader("Vary") == "Accept-Encoding"
+    assert stream.frame() == {"retry": "2000"}
+    backlog = stream.data()
+    summaries = [feature["properties"]["summary"] for feature in json.loads(backlog["data"])]
+    assert summaries == [event["summary"] for event in earlier[::-1]]
+    assert stream.wire_bytes < len(backlog["data"].encode()) / 3  # JSON of 200 reports, at under a third its size
+
+    # Pushed while the stream waits: it comes out of the compressor whole, not with the next keep-alive (15 s).
+    report = incident_reported(grid_code=LUQIAO_GRID, lat=28.005, lon=121.005, summary="刚刚上报")
+    posted = time.monotonic()
+    assert post(base, gateway, [report])[0] == 202
+    assert json.loads(stream.data()["data"])["id"] == report["event_id"]
+    assert time.monotonic() - posted < BLOCK_MS / 1000 / 3
+
+    plain = Stream(base, cookie)  # http.client asks for identity
+    assert plain.status == 200 and plain.response.getheader("Content-Encoding") is None
+    assert plain.frame() == {"retry": "2000"}
 
 
 def test_when_redis_goes_away_streams_end_and_after_it_is_back_they_carry_reports_again(
