@@ -12,6 +12,7 @@ from dashboard.callback_inputs import check_callback_inputs, check_router_reques
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Settings, get_settings
 from dashboard.data.db import upgrade_to_head
+from dashboard.grid_bundle import load_grid_on_demand
 from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
 from dashboard.logs import configure_logging
@@ -42,6 +43,7 @@ def create_app(settings: Settings) -> dash.Dash:
         external_stylesheets=[],  # CSS comes from assets/, never from a CDN
         serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
     )
+    load_grid_on_demand(app)  # dash-ag-grid's script only where a record table is drawn
     register_callbacks()
     app.layout = build_shell
     check_callback_inputs(GLOBAL_CALLBACK_MAP)  # a value of another type than a callback's parameter: 400, naming it
