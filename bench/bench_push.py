@@ -2,11 +2,13 @@
 figure beside its target with PASS/MISS; asserts nothing; exits 0 unless the benchmark itself broke.
 
     .venv/bin/python -m bench.bench_push [--screens 200] [--rate 50] [--seconds 60] [--workers 1] [--baseline]
+                                         [--identity]
 
 The app (bench/wall_stack.py): a redis-server of its own, a temp SQLite file with the tiny test city, one stream
 consumer and `gunicorn app:asgi -k asgi` (push streams on the event loop, 32 threads for everything else). Each screen
 is its own wall-screen account, logged in by token as a screen is, reading its stream over a raw socket (asyncio, all
-in one thread of this process); reports go through the real ingest API, one per POST with the send time in the
+in one thread of this process) and asking for it as Chromium does, gzip'd (`--identity`: uncompressed, as before the
+stream was compressed); reports go through the real ingest API, one per POST with the send time in the
 summary (bench/wall_load.py). Figures:
 
 - event -> screen: from the phone's POST being sent to the report's frame arriving at each screen, over every
@@ -33,6 +35,7 @@ import tempfile
 import threading
 import time
 import traceback
+import zlib
 from collections.abc import Sequence
 from contextlib import suppress
 from dataclasses import dataclass, field
@@ -61,7 +64,45 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--seconds", type=float, default=60, help="how long the reports flow (60)")
     parser.add_argument("--workers", type=int, default=1, help="gunicorn worker processes (1)")
     parser.add_argument("--baseline", action="store_true", help="then the same on the threaded server, for the ratio")
+    parser.add_argument("--identity", action="store_true", help="screens ask for the stream uncompressed")
     return parser.parse_args(argv)
+
+
+BROWSER_ENCODINGS = "gzip, deflate, br, zstd"  # Chromium's Accept-Encoding
+
+
+class Body:
+    """A response body as it comes off the socket: de-chunked, and gunzipped when the stream is gzip'd."""
+
+    def __init__(self, head: bytes) -> None:
+        headers = head.lower()
+        self.chunked = b"transfer-encoding: chunked" in headers
+        self.gzip = zlib.decompressobj(16 + zlib.MAX_WBITS) if b"content-encoding: gzip" in headers else None
+        self.raw = b""
+        self.need = 0  # bytes of the current chunk still to come
+        self.skip = 0  # bytes of the CRLF after it
+        self.ended = False  # the last chunk came
+
+    def feed(self, data: bytes) -> bytes:
+        """The stream's text in `data` (and what came before it, unfinished)."""
+        self.raw += data
+        payload = b""
+        while self.raw and self.chunked and not self.ended:
+            if self.skip:
+                taken = min(self.skip, len(self.raw))
+                self.raw, self.skip = self.raw[taken:], self.skip - taken
+            elif self.need:
+                part = self.raw[: self.need]
+                self.raw, self.need, payload = self.raw[len(part) :], self.need - len(part), payload + part
+                self.skip = 0 if self.need else 2
+            elif (end := self.raw.find(b"\r\n")) >= 0:
+                self.need, self.raw = int(self.raw[:end].split(b";")[0], 16), self.raw[end + 2 :]
+                self.ended = not self.need
+            else:
+                break
+        if not self.chunked:
+            payload, self.raw = self.raw, b""
+        return self.gzip.decompress(payload) if self.gzip else payload
 
 
 @dataclass
@@ -74,26 +115,29 @@ class Screen:
     connected: asyncio.Event = field(default_factory=asyncio.Event)
     arrivals: dict[int, int] = field(default_factory=dict)
     error: str = ""
+    encoding: str = ""  # the stream's Content-Encoding
 
 
-async def watch(host: str, port: int, screen: Screen, stop: asyncio.Event) -> None:
+async def watch(host: str, port: int, screen: Screen, stop: asyncio.Event, encodings: str) -> None:
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), CONNECT_TIMEOUT_S)
         request = (
             f"GET /events HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\nCookie: {screen.cookie}"
             f"\r\nLast-Event-ID: {screen.resume}"  # as a screen reconnecting: no backlog, which is not per stream
+            f"\r\nAccept-Encoding: {encodings}"
         )
         writer.write((request + "\r\n\r\n").encode())
         head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), CONNECT_TIMEOUT_S)
         screen.status = int(head.split(b" ", 2)[1])
+        screen.encoding = "gzip" if b"content-encoding: gzip" in head.lower() else "identity"
         screen.connected.set()
-        tail = b""
+        body, tail = Body(head), b""
         while not stop.is_set():
             data = await reader.read(65536)  # whatever arrived; reports are found in it by their summary
             if not data:
                 break
             now = int(time.time() * 1000)
-            text = tail + data
+            text = tail + body.feed(data)
             cut = text.rfind(b"\n") + 1  # a line cut by this read is finished by the next
             for seq, _sent in SENT.findall(text[:cut]):
                 screen.arrivals.setdefault(int(seq), now)
@@ -107,10 +151,10 @@ async def watch(host: str, port: int, screen: Screen, stop: asyncio.Event) -> No
 class Screens(threading.Thread):
     """Every screen's stream, on one event loop in a thread of its own."""
 
-    def __init__(self, base_url: str, cookies: list[str], resume: str) -> None:
+    def __init__(self, base_url: str, cookies: list[str], resume: str, encodings: str) -> None:
         super().__init__(daemon=True, name="screens")
         host, port = base_url.removeprefix("http://").split(":")
-        self.host, self.port = host, int(port)
+        self.host, self.port, self.encodings = host, int(port), encodings
         self.screens = [Screen(cookie, resume) for cookie in cookies]
         self.loop = asyncio.new_event_loop()
         self.stopping = asyncio.Event()
@@ -120,7 +164,10 @@ class Screens(threading.Thread):
         self.loop.run_until_complete(self.main())
 
     async def main(self) -> None:
-        tasks = [asyncio.create_task(watch(self.host, self.port, screen, self.stopping)) for screen in self.screens]
+        tasks = [
+            asyncio.create_task(watch(self.host, self.port, screen, self.stopping, self.encodings))
+            for screen in self.screens
+        ]
         with suppress(TimeoutError):  # screens a threaded server never answers: counted as not connected
             await asyncio.wait_for(asyncio.gather(*(s.connected.wait() for s in self.screens)), CONNECT_TIMEOUT_S)
         self.all_connected.set()
@@ -215,8 +262,8 @@ class Run:
     health_failures: list[str]
 
 
-def connect(stack: Stack, cookies: list[str]) -> Screens:
-    screens = Screens(stack.base_url, cookies, stack.newest_stream_id())
+def connect(stack: Stack, cookies: list[str], encodings: str) -> Screens:
+    screens = Screens(stack.base_url, cookies, stack.newest_stream_id(), encodings)
     screens.start()
     screens.all_connected.wait(CONNECT_TIMEOUT_S + 5)
     time.sleep(1)  # the last screens' backlog frames are written
@@ -232,15 +279,17 @@ def measure(args: argparse.Namespace, workdir: Path, front: str) -> Run:
         cookies = wall_screen_cookies(stack, args.screens)
         alone = Sender(stack.base_url, stack.token).run("alone", rate=args.rate, seconds=min(args.seconds, 15))
         print(f"ingest API with no screen connected: p95 {ms(percentile(alone.round_trips_ms, 95))}", flush=True)
-        first = connect(stack, cookies[:WARM_SCREENS])  # the worker's first streams start its reader: not per stream
+        encodings = "identity" if args.identity else BROWSER_ENCODINGS
+        first = connect(stack, cookies[:WARM_SCREENS], encodings)  # the first streams start the worker's reader
         before = workers_rss(stack)
-        rest = connect(stack, cookies[WARM_SCREENS:])
+        rest = connect(stack, cookies[WARM_SCREENS:], encodings)
         with_streams = workers_rss(stack)
         screens = [*first.screens, *rest.screens]
         connected = [screen for screen in screens if screen.status == 200 and not screen.error]
         refused = [screen for screen in screens if screen.status not in (0, 200)]
         counted = len([screen for screen in rest.screens if screen.status == 200 and not screen.error])
-        print(f"{len(connected)} of {args.screens} screens connected ({len(refused)} refused)", flush=True)
+        streams = ", ".join(sorted({screen.encoding for screen in connected}))
+        print(f"{len(connected)} of {args.screens} screens connected ({len(refused)} refused), {streams}", flush=True)
         health = HealthWatch(stack.base_url)
         health.start()
         if front == "gthread":  # requests queue behind the streams holding every thread: a few, with a short wait

@@ -3,6 +3,7 @@ beside the issue's target with PASS/MISS; asserts nothing; exits 0 unless the be
 
     .venv/bin/python -m bench.bench_wall [--seconds 60] [--minutes 60] [--rate 50] [--paint-runs 3] [--diagnose]
     .venv/bin/python -m bench.bench_wall --soak 60 [--rate 50]
+    .venv/bin/python -m bench.bench_wall --paint-only [--paint-runs 3]
 
 The app (bench/wall_stack.py): a redis-server of its own, a temp SQLite file with the tiny test city and a device
 token, one `python -m dashboard.pipeline.consumer` and `gunicorn app:asgi -k asgi --workers 1` (32 threads for pages).
@@ -16,7 +17,8 @@ time in the summary (bench/wall_load.py). Phases, in order:
 2. event -> screen latency (bench/wall_latency.py), `--seconds` each: the push path (`/`), then the 1 s polling
    baseline (`/?push=off`), timed in the page by a MutationObserver on the feed; and the main thread's time per
    pushed report (CDP TaskDuration while reports arrive, less the page's own work per second measured before);
-3. first paint again with a full push backlog (500 reports in the stream), as a wall screen reloaded by day;
+3. first paint again with a full push backlog (500 reports in the stream), as a wall screen reloaded by day, its
+   bytes with the stream's backlog (read off a socket: Resource Timing omits an EventSource);
    with `--diagnose`, the browser's cost of one pushed report broken down by part;
 4. bytes per live update (bench/wall_bytes.py), `--seconds`: /events frames read off a raw socket while reports
    flow; the wall's periodic `/_dash-update-component` responses (Resource Timing, and per callback from the CDP
@@ -27,6 +29,9 @@ time in the summary (bench/wall_load.py). Phases, in order:
 `--soak MINUTES` runs only a browser soak instead: a 1920×1080 wall screen on its rotation through every page with
 the county tour (`SOAK_PAGE`, 30 s a stop) while reports arrive at `--rate`; the renderer's memory and JS heap (and
 the worker's) at the start, after warm-up (twice round the rotation: 5 minutes) and at the end.
+
+`--paint-only` runs only what a first load costs: phase 1, phase 3 and the first-visit backlog of phase 4 (a few
+minutes, for comparing two versions of the app run after run).
 
 The figures are only as quiet as the machine: the load average is printed at the start and the end.
 """
@@ -45,10 +50,12 @@ from types import FrameType
 
 from bench.wall_bytes import measure_backlog, measure_update_bytes, print_estimates
 from bench.wall_latency import diagnose, measure_latency, print_latency
+from bench.wall_load import Sender
 from bench.wall_memory import measure_memory
 from bench.wall_paint import SCREENS, measure_backlog_paint, measure_first_paint
 from bench.wall_report import Verdict, table, verdict_rows
 from bench.wall_stack import Stack
+from dashboard.pipeline.feed import FEED_LENGTH
 
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
@@ -59,6 +66,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--paint-runs", type=int, default=3, help="first-paint repeats, fresh profile each (3)")
     parser.add_argument("--diagnose", action="store_true", help="also break one update's browser cost down by part")
     parser.add_argument("--soak", type=float, default=0, help="only the wall screen's soak, this many minutes")
+    parser.add_argument("--paint-only", action="store_true", help="only first paint, its bytes and the backlog")
     return parser.parse_args(argv)
 
 
@@ -85,10 +93,18 @@ def run(args: argparse.Namespace, workdir: Path, stack: Stack) -> list[Verdict]:
     verdicts = [
         verdict for screen in SCREENS for verdict in measure_first_paint(stack, workdir, args.paint_runs, screen)
     ]
+    if args.paint_only:
+        Sender(stack.base_url, stack.token).run(
+            "backlog", rate=args.rate, seconds=FEED_LENGTH / args.rate
+        )  # a full backlog
+        verdicts += measure_backlog_paint(stack, workdir, args.paint_runs)
+        measure_backlog(stack)
+        print(f"\n{machine()}")
+        return verdicts
     push = measure_latency(stack, workdir, path="/", mode="push", seconds=args.seconds, rate=args.rate)
     poll = measure_latency(stack, workdir, path="/?push=off", mode="poll", seconds=args.seconds, rate=args.rate)
     verdicts += print_latency(push, poll)
-    measure_backlog_paint(stack, workdir, args.paint_runs)
+    verdicts += measure_backlog_paint(stack, workdir, args.paint_runs)
     if args.diagnose:
         diagnose(stack, workdir, seconds=min(args.seconds, 15))
     verdicts += measure_update_bytes(stack, workdir, seconds=args.seconds, rate=args.rate)

@@ -8,8 +8,10 @@ import json
 import socket
 import threading
 import time
+import zlib
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import Any
 
 import requests
 
@@ -97,12 +99,14 @@ class Sender:
 class Frame:
     kind: str  # data | keep-alive | retry
     wire_bytes: int  # the frame as it crossed the socket, with its chunked-encoding framing
-    payload_bytes: int
+    payload_bytes: int  # as the server wrote it (compressed, when the stream is)
+    text_bytes: int  # the server-sent events text it decodes to
 
 
 class StreamTap(threading.Thread):
     """GET /events over a plain socket (HTTP/1.1, the browser's Accept-Encoding), from `last_id` on (or the
-    first-visit backlog when None), recording every frame until `stop()`."""
+    first-visit backlog when None), recording every frame until `stop()`. A gzip stream is decoded as it comes, each
+    frame's bytes on the wire kept beside the text it carries."""
 
     def __init__(self, host: str, port: int, last_id: str | None, cookie: str) -> None:
         super().__init__(daemon=True, name="sse-tap")
@@ -113,6 +117,7 @@ class StreamTap(threading.Thread):
         self.last_byte_at = time.monotonic()
         self.stopping = threading.Event()
         self.error: str | None = None
+        self.decoder: Any = None  # a zlib decompressor, on a gzip stream
 
     def request(self) -> bytes:
         lines = [
@@ -156,6 +161,8 @@ class StreamTap(threading.Thread):
                 for line in head.split("\r\n")[1:]:
                     name, _, value = line.partition(":")
                     self.headers[name.strip().lower()] = value.strip()
+                if self.headers.get("content-encoding") == "gzip":
+                    self.decoder = zlib.decompressobj(16 + zlib.MAX_WBITS)
             chunked = "chunked" in self.headers.get("transfer-encoding", "")
             buffer = self.take_chunks(buffer) if chunked else self.take_events(buffer)
 
@@ -171,14 +178,20 @@ class StreamTap(threading.Thread):
                 return buffer
             payload = buffer[line_end + 2 : line_end + 2 + size]
             if size:
-                self.frames.append(Frame(kind_of(payload), end, size))
+                text = self.decoder.decompress(payload) if self.decoder else payload
+                self.frames.append(Frame(kind_of(text), end, size, len(text)))
             buffer = buffer[end:]
 
     def take_events(self, buffer: bytes) -> bytes:
-        """A response without chunked encoding: frames end with a blank line."""
+        """A response without chunked encoding: frames end with a blank line (read as they come, when gzip'd)."""
+        if self.decoder:
+            text = self.decoder.decompress(buffer)
+            if text:
+                self.frames.append(Frame(kind_of(text), len(buffer), len(buffer), len(text)))
+            return b""
         while (end := buffer.find(b"\n\n")) >= 0:
             payload, buffer = buffer[: end + 2], buffer[end + 2 :]
-            self.frames.append(Frame(kind_of(payload), len(payload), len(payload)))
+            self.frames.append(Frame(kind_of(payload), len(payload), len(payload), len(payload)))
         return buffer
 
     def stop(self) -> None:
