@@ -118,9 +118,10 @@ def test_ten_wall_rotations_turn_pages_in_place_and_hold_one_stream(dash_duo, la
     until(lambda: shown(driver, title("/")), timeout=30, message="the wall's first page was not drawn")
     driver.execute_script(WATCH_ROTATION)
     rotation = [title("/"), title("/trends"), title("/monthly")] * 10 + [title("/")]
+    # each page stays its time (here 10 / 4 s) once drawn, and a page still loading is shown after STILL_MS (8 s)
     until(
         lambda: len(driver.execute_script("return window.rotationSeen.titles")) >= len(rotation),
-        timeout=150,
+        timeout=len(rotation) * (10 / 4 + 8 + 1),
         message=lambda: f"the rotation stopped: {driver.execute_script('return window.rotationSeen')}",
     )
     seen = driver.execute_script("return window.rotationSeen")  # still there: no page was loaded

@@ -54,5 +54,11 @@ def forget_builds(queue: Queue) -> None:
         job = queue.fetch_job(build_id)
         if job is not None:
             Result.delete_all(job)
-            job.delete()
+            try:
+                job.delete()
+            except ValueError:
+                # RQ reads each execution its registry names, and a killed build's execution can end (its hash
+                # deleted by the worker) between the read of the registry and of the hash: drop the registry first
+                queue.connection.delete(job.execution_registry.key)
+                job.delete()
     queue.delete()
