@@ -64,22 +64,27 @@
     window.history.replaceState({}, "", paths[pages[(here + 1) % pages.length]] + query);  /* no history to grow */
     window.dispatchEvent(new CustomEvent("_dashprivate_pushstate"));  /* dcc.Location and Dash Pages follow it */
     if (!still) { stay(); return; }
+    whenDrawn(before, function () { still.remove(); stay(); });
+  }
+
+  /* `then` once the page that replaces `before` is drawn, or after STILL_MS however far it got. */
+  function whenDrawn(before, then) {
     const started = Date.now();
     let calm = 0;  /* checks in a row with nothing loading: the next page's callbacks start a moment after it */
     const check = window.setInterval(function () {
-      calm = drawn(content, before) ? calm + 1 : 0;
+      const content = document.getElementById("_pages_content");
+      calm = content && drawn(content, before) ? calm + 1 : 0;
       if (calm >= 3 || Date.now() - started > STILL_MS) {
         window.clearInterval(check);
-        still.remove();
-        stay();
+        then();
       }
     }, 100);
   }
 
-  /* Each page stays `every` seconds from when it is drawn, not from when it was asked for: on a busy server a slow
-     page would otherwise lose its turn to the next before it was ever seen. */
+  /* Each page, the first too, stays `every` seconds from when it is drawn, not from when it was asked for: on a busy
+     server a slow page would otherwise lose its turn to the next before it was ever seen. */
   function stay() { window.setTimeout(turn, every * 1000); }
-  if (pages.length > 1) { stay(); }
+  if (pages.length > 1) { whenDrawn(null, stay); }
 
   /* The city's time, on the zone stored with the city (the shell names it), not the screen's own. */
   function tick() {

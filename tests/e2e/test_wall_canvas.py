@@ -348,11 +348,23 @@ ON_BARS = TEXTS.replace(
 ).replace("background: background(element)", "background: ground || background(element)")
 
 
+# Whether the canvas is scaled to the window as it is now: the page's resize handler runs a moment after the window
+# reports its new size, and until then the page is still drawn at the last size's scale.
+SCALED_TO_WINDOW = """
+const scale = (window.commandCenter || {}).canvasScale || 0;
+const width = parseFloat(getComputedStyle(document.documentElement).getPropertyValue("--canvas-w")) || 0;
+return Math.abs(scale * 1080 - innerHeight) < 1 || Math.abs(scale * width - innerWidth) < 1;
+"""
+
+
 def drawn_layout(dash_duo, charts: int) -> dict:
-    """The page's layout once its `charts` charts are drawn and nothing is loading."""
+    """The page's layout once the canvas is scaled to the window, its `charts` charts are drawn and nothing is
+    loading."""
     layout: dict = {}
 
     def drawn() -> bool:
+        if not dash_duo.driver.execute_script(SCALED_TO_WINDOW):
+            return False
         layout.update(dash_duo.driver.execute_script(ROTATED_LAYOUT))
         graphs = layout["graphs"]
         loading = dash_duo.find_elements("[data-dash-is-loading]")

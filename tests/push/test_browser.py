@@ -37,22 +37,26 @@ window.setTimeout = (run, ms, ...rest) => setTimeoutAsWritten(run, ms >= 10000 ?
 """
 # Noted on every change of the page: "Loading..." (Dash's placeholder while a document starts), an empty page on
 # screen (the still copy of the last page while the next is drawn, else the page), each still, and each new page
-# title; `document` is the same object throughout unless the tab loaded a page.
+# title, from the first page drawn on (before it, the document is starting); `document` is the same object throughout
+# unless the tab loaded a page.
 WATCH_ROTATION = """
+document.addEventListener("DOMContentLoaded", function () {
 const seen = window.rotationSeen = {loading: 0, blank: 0, stills: 0, titles: []};
 const stills = new WeakSet();
 const note = () => {
+  const title = document.querySelector(".content h1");
+  if (!seen.titles.length && !title) { return; }
   if (document.querySelector("._dash-loading")) { seen.loading += 1; }
   document.querySelectorAll(".wall-still").forEach((still) => {
     if (!stills.has(still)) { stills.add(still); seen.stills += 1; }
   });
   const onScreen = document.querySelector(".wall-still:last-child") || document.getElementById("_pages_content");
   if (!onScreen || !onScreen.textContent.trim()) { seen.blank += 1; }
-  const title = document.querySelector(".content h1");
   if (title && title.textContent !== seen.titles[seen.titles.length - 1]) { seen.titles.push(title.textContent); }
 };
 new MutationObserver(note).observe(document.body, {childList: true, subtree: true, characterData: true});
 note();
+});
 """
 
 
@@ -113,10 +117,11 @@ def test_ten_wall_rotations_turn_pages_in_place_and_hold_one_stream(dash_duo, la
     log_in(driver, base)
     driver.get(f"{base}/trends")  # a page loaded before the wall: its stream is given back too
     until(lambda: shown(driver, title("/trends")), timeout=30, message="/trends was not drawn")
-    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": FASTER_ROTATION})
+    # the watch is set before the wall's document loads: the first page's turn may come before a test could see it
+    for script in (FASTER_ROTATION, WATCH_ROTATION):
+        dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": script})
     driver.get(f"{base}/wall?pages=wall,trends,monthly&every=10")
     until(lambda: shown(driver, title("/")), timeout=30, message="the wall's first page was not drawn")
-    driver.execute_script(WATCH_ROTATION)
     rotation = [title("/"), title("/trends"), title("/monthly")] * 10 + [title("/")]
     # each page stays its time (here 10 / 4 s) once drawn, and a page still loading is shown after STILL_MS (8 s)
     until(
