@@ -15,6 +15,7 @@ from dashboard.data.db import upgrade_to_head
 from dashboard.grid_bundle import load_grid_on_demand
 from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
+from dashboard.lean_page import LeanDash, leave_out_dash_table
 from dashboard.logs import configure_logging
 from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
@@ -27,7 +28,7 @@ COMPRESSED = [  # gzip/brotli; the event stream gzips itself, write by write (da
     "text/javascript",
     "application/json",
     "image/svg+xml",
-    "application/octet-stream",  # the geobuf map layers
+    "application/geo+json",  # the map layers (a browser that takes brotli gets their own copy: static_files.py)
 ]
 
 
@@ -35,7 +36,7 @@ def create_app(settings: Settings) -> dash.Dash:
     """The app: its pages (dashboard/pages/, Dash Pages), every callback, the routes beside the pages (the phones'
     API, the push stream, exports, health), the login in front of all of it. Dash keeps callbacks and pages in
     process-wide registries that the first app built takes over, so a process builds one app."""
-    app = dash.Dash(
+    app = LeanDash(
         __name__,
         pages_folder="dashboard/pages",  # a non-default folder also switches use_pages on
         title=t("app.title", settings.language),
@@ -43,6 +44,7 @@ def create_app(settings: Settings) -> dash.Dash:
         external_stylesheets=[],  # CSS comes from assets/, never from a CDN
         serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
     )
+    leave_out_dash_table()
     load_grid_on_demand(app)  # dash-ag-grid's script only where a record table is drawn
     register_callbacks()
     app.layout = build_shell

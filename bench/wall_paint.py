@@ -23,7 +23,7 @@ from dashboard.pipeline.streams import as_entries
 SETTLE_S = 3  # after first paint, how long the page may keep fetching before "settled" bytes are read
 BROWSER_ACCEPT_ENCODING = "gzip, deflate, br, zstd"  # what Chromium sends
 FONT = "/assets/fonts/wqy-microhei-subset.woff2"
-CELLS_FILE = "/assets/grid_cells.pbf"
+CELLS_FILE = "/assets/grid_cells.geojson"
 
 
 @dataclass
@@ -136,7 +136,14 @@ def compression(client: requests.Session, resource: Resource) -> list[str]:
 def warm_up(stack: Stack) -> None:
     """A wall screen meets a server that has served pages before: the first request of a fresh worker is not timed."""
     client = stack.http()
-    for path in ("/", "/_dash-layout", "/_dash-dependencies", "/assets/grid_cells.pbf", "/events/recent"):
+    for path in (
+        "/",
+        "/_dash-layout",
+        "/_dash-dependencies",
+        "/assets/grid_cells.geojson",
+        "/assets/county_outlines.geojson",
+        "/events/recent",
+    ):
         client.get(f"{stack.base_url}{path}", timeout=30).raise_for_status()
 
 
@@ -155,7 +162,15 @@ def measure_first_paint(stack: Stack, workdir: Path, runs: int, screen: tuple[in
     )
     table(
         "Where the first paint's time goes (ms after navigation start)",
-        ["run", "document", "DOMContentLoaded", "load", "grid_cells.pbf in", "first paint", "long tasks until paint"],
+        [
+            "run",
+            "document",
+            "DOMContentLoaded",
+            "load",
+            "grid_cells.geojson in",
+            "first paint",
+            "long tasks until paint",
+        ],
         [
             [n + 1, *(ms(t) for t in p.navigation), ms(p.fetched(CELLS_FILE)), ms(p.frame_ms), ms(p.busy_paint_ms)]
             for n, p in enumerate(paints)

@@ -39,10 +39,7 @@ def map_preload() -> str:
     return ", ".join(
         [
             *(f"<{layer_url(layer)}>; rel=preload; as=fetch; crossorigin" for layer in LAYERS),
-            *(
-                f"</_dash-component-suites/dash_leaflet/async-{chunk}.js>; rel=preload; as=script"
-                for chunk in ("GeoJSON", "geobuf")
-            ),
+            "</_dash-component-suites/dash_leaflet/async-GeoJSON.js>; rel=preload; as=script",
         ]
     )
 
@@ -57,12 +54,12 @@ def register_routes(server: Flask) -> None:
             response.headers.add("Link", map_preload())
         return response
 
-    @server.get("/city/<name>.pbf")
+    @server.get("/city/<name>.geojson")
     def city_layer(name: str) -> Response:
         """An imported city's map layer (dashboard.data.active_city); the URL carries the import's version."""
         if name not in LAYERS or not city_files().imported:
             abort(404)
-        response = send_file(layer_file(name, ".pbf"), mimetype="application/octet-stream", max_age=86_400)
+        response = send_file(layer_file(name), mimetype="application/geo+json", max_age=86_400)
         return response
 
     @server.get("/healthz")

@@ -1,7 +1,8 @@
 """The scripts and files every browser loads once, smaller on the wire: the charts' plotly.js as the cartesian bundle
 (the traces our figures draw: bar, scatter, heatmap; a third of the full bundle), and the static scripts and map
 layers compressed harder than a live answer can afford, once per process (brotli at quality 9; a live answer gets
-Flask-Compress's quick default).
+Flask-Compress's quick default); the map layers, the largest, ship their own brotli copy made at the best quality
+where the layer is written (dashboard.data.active_city.write_brotli_copy).
 
 The full plotly.min.js (4.8 MB, 1.4 MB compressed) was most of a wall screen's first load. dcc.Graph loads plotly.js
 from one fixed address when a page first shows a chart; this module answers that address with the bundle in
@@ -17,11 +18,13 @@ from pathlib import Path
 import brotli
 from flask import Flask, Response, request
 
+from dashboard.data.active_city import ASSETS, BROTLI_COPY, LAYERS, city_files
+
 VENDOR = Path(__file__).resolve().parent / "vendor"
 PLOTLY_BUNDLE = VENDOR / "plotly-cartesian.min.js"
 PLOTLY_PATH = "/_dash-component-suites/plotly/package_data/plotly.min.js"  # where dcc.Graph asks for it
 ONCE_PREFIXES = ("/_dash-component-suites/", "/assets/", "/city/")  # the same bytes for every browser
-COMPRESSIBLE = {"text/javascript", "application/javascript", "text/css", "application/octet-stream", "image/svg+xml"}
+COMPRESSIBLE = {"text/javascript", "application/javascript", "text/css", "application/geo+json", "image/svg+xml"}
 QUALITY = 9  # 0.1-0.7 s once for the largest script on this machine; 11 saves 8 % more for ten times the time
 CACHED_BYTES = 16_000_000  # compressed copies held per process: all the scripts and layers take about 2.5 MB
 
@@ -45,6 +48,18 @@ class Compressed:
 
 
 COMPRESSED = Compressed()
+
+
+def shipped_copy(path: str) -> Path | None:
+    """The brotli copy a map layer ships with, for its URL (dashboard.data.active_city.layer_url): Taizhou's under
+    /assets/, an imported city's under /city/; None for any other path, or a layer written without one."""
+    folder, _, name = path.rpartition("/")
+    if name.removesuffix(".geojson") not in LAYERS or not name.endswith(".geojson"):
+        return None
+    files = city_files()
+    layers = ASSETS if folder == "/assets" else files.layers if folder == "/city" and files.imported else None
+    copy = layers / (name + BROTLI_COPY) if layers else None
+    return copy if copy and copy.is_file() else None
 
 
 def register_static_files(server: Flask) -> None:
@@ -71,9 +86,13 @@ def register_static_files(server: Flask) -> None:
         ):
             return response
         response.direct_passthrough = False  # a file sent by send_file: read it here
-        data = response.get_data()
         etag, weak = response.get_etag()
-        response.set_data(COMPRESSED.get((request.path, etag or "", len(data)), data))
+        shipped = shipped_copy(request.path)
+        if shipped:
+            response.set_data(shipped.read_bytes())
+        else:
+            data = response.get_data()
+            response.set_data(COMPRESSED.get((request.path, etag or "", len(data)), data))
         response.headers["Content-Encoding"] = "br"
         response.vary.add("Accept-Encoding")
         if etag and not weak:

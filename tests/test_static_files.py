@@ -8,6 +8,7 @@ import brotli
 import pytest
 from plotly.offline import get_plotlyjs_version
 
+from dashboard.data.active_city import ASSETS
 from dashboard.data.vocab import Role
 from dashboard.static_files import PLOTLY_BUNDLE, PLOTLY_PATH
 from tests.support.accounts import signed_in_client
@@ -22,7 +23,7 @@ def test_the_bundle_is_the_plotly_js_of_the_pinned_plotly_package():
     assert f"plotly.js (cartesian - minified) v{get_plotlyjs_version()}" in head
 
 
-@pytest.mark.parametrize("path", [PLOTLY_PATH, "/assets/grid_cells.pbf", "/assets/13-wall-mode.js"])
+@pytest.mark.parametrize("path", [PLOTLY_PATH, "/assets/grid_cells.geojson", "/assets/13-wall-mode.js"])
 def test_static_files_come_compressed_and_revalidate(dash_app, path):
     client = signed_in_client(dash_app, "wall", Role.WALL_SCREEN)
     answer = client.get(path, headers=BROWSER)
@@ -30,6 +31,8 @@ def test_static_files_come_compressed_and_revalidate(dash_app, path):
     body = brotli.decompress(answer.data)
     if path == PLOTLY_PATH:
         assert body == PLOTLY_BUNDLE.read_bytes()
+    if path.endswith(".geojson"):  # the copy made at brotli's best quality where the layer was written
+        assert answer.data == (ASSETS / "grid_cells.geojson.br").read_bytes()
     again = client.get(path, headers={**BROWSER, "If-None-Match": answer.headers["ETag"]})
     assert again.status_code == 304 and again.data == b""
     plain = client.get(path, headers={"Accept-Encoding": "identity"})

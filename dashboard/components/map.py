@@ -1,4 +1,4 @@
-"""The city map: county outlines with their names and the 7,369 grid cells (geometry fetched once, as geobuf, from
+"""The city map: county outlines with their names and the 7,369 grid cells (geometry fetched once, as GeoJSON, from
 assets/), drawn on canvas; layers for live events (filled in the browser by assets/11-wall.js) and patrols. It opens
 fitted to the city's bounds, and refits whenever its size changes (assets/10-map_layers.js). The base map is a tile
 URL from configuration, or none (offline)."""
@@ -62,7 +62,6 @@ def city_map(ids: Any) -> dl.Map:
         **shift,
         id=ids.CELLS,
         url=layer_url("grid_cells"),
-        format="geobuf",
         style=js("gridStyle"),
         onEachFeature=js("onEachGrid"),
         eventHandlers={kind: js("gridHover") for kind in ("mouseover", "mousemove", "mouseout")},  # one tooltip
@@ -72,7 +71,6 @@ def city_map(ids: Any) -> dl.Map:
         **shift,
         id=ids.COUNTIES,
         url=layer_url("county_outlines"),
-        format="geobuf",
         style=js("countyStyle"),
         interactive=False,
     )

@@ -1,7 +1,7 @@
 """Writing the active city's files (dashboard.data.active_city) from the database's county, township and grid
 tables, after a grid import: the geography files the app reads (counties/townships/grids.geojson, the format of
-dashboard/data/geography/), the browser's map layers (grid_cells and county_outlines, as GeoJSON and geobuf, the
-format tools/geography writes into assets/), the grid codes of the old system, and `city.json` (names, centre,
+dashboard/data/geography/), the browser's map layers (grid_cells and county_outlines, as GeoJSON with a brotli copy,
+as tools/geography writes them into assets/), the grid codes of the old system, and `city.json` (names, centre,
 zoom, bounds), written last: its appearance switches every page to the city."""
 
 from __future__ import annotations
@@ -13,13 +13,12 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-import geobuf
 import numpy as np
 import shapely
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
-from dashboard.data.active_city import CITY_FILE
+from dashboard.data.active_city import BROTLI_COPY, CITY_FILE, brotli_copy
 from dashboard.data.models import County, Grid, Township
 from dashboard.importing.mapping import CityNames
 
@@ -62,8 +61,12 @@ def _write(path: Path, data: bytes) -> None:
     os.replace(temporary, path)  # a reader sees the old file or the new one, never half of one
 
 
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
 def _write_json(path: Path, value: Any) -> None:
-    _write(path, json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
+    _write(path, _json(value))
 
 
 def write_city_files(
@@ -155,8 +158,9 @@ def write_city_files(
         if row.County.code in by_county
     ]
     for name, features in (("grid_cells", cells), ("county_outlines", outlines)):
-        _write_json(folder / f"{name}.geojson", _collection(features))
-        _write(folder / f"{name}.pbf", bytes(geobuf.encode(_collection(features), WEB_DECIMALS)))
+        layer = _json(_collection(features))
+        _write(folder / f"{name}.geojson", layer)
+        _write(folder / f"{name}.geojson{BROTLI_COPY}", brotli_copy(layer))
 
     west, south, east, north = (float(v) for v in shapely.total_bounds(shapes)) if len(shapes) else (0, 0, 0, 0)
     facts = {

@@ -7,7 +7,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
-import geobuf
+import brotli
 import pytest
 import shapely
 from sqlalchemy import select
@@ -25,7 +25,7 @@ from tests.importing.conftest import Sample, import_grid_file, import_record_fil
 
 def test_taizhou_is_the_city_until_one_is_imported() -> None:
     assert not city_files().imported
-    assert city_name("zh-CN") == "台州市" and layer_url("grid_cells") == "/assets/grid_cells.pbf"
+    assert city_name("zh-CN") == "台州市" and layer_url("grid_cells") == "/assets/grid_cells.geojson"
     assert len(geography.load_counties()) == 9
 
 
@@ -46,9 +46,9 @@ def test_imported_grids_become_the_city_the_app_shows(sample_grids: Sample) -> N
     lons = [p[0] for f in source for p in f["geometry"]["coordinates"][0]]
     (lat, lon), zoom = city_center_zoom()
     assert min(lats) < lat < max(lats) and min(lons) < lon < max(lons) and zoom >= 10
-    assert layer_url("grid_cells").startswith("/city/grid_cells.pbf?v=")
+    assert layer_url("grid_cells").startswith("/city/grid_cells.geojson?v=")
     assert web_cell_codes() == tuple(codes)  # the wall's cell layer, in the order its values are sent
-    cells = geobuf.decode((city_folder() / "grid_cells.pbf").read_bytes())
+    cells = json.loads((city_folder() / "grid_cells.geojson").read_bytes())
     assert sorted(f["properties"]["code"] for f in cells["features"]) == codes
 
     # The old system's code is the grid's source code: the feature's own square contains the grid it became.
@@ -171,9 +171,12 @@ def test_the_imported_layers_are_served_to_signed_in_browsers_only(dash_app, sam
     url = layer_url("grid_cells")
     assert dash_app.server.test_client().get(url).status_code == 302  # to the login page
     client = signed_in_client(dash_app)
-    response = client.get(url)
-    assert response.status_code == 200 and response.data == (city_folder() / "grid_cells.pbf").read_bytes()
-    assert client.get("/city/users.pbf").status_code == 404
+    layer = (city_folder() / "grid_cells.geojson").read_bytes()
+    response = client.get(url, headers={"Accept-Encoding": "identity"})
+    assert response.status_code == 200 and response.data == layer
+    compressed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})  # as Chromium asks
+    assert compressed.headers["Content-Encoding"] == "br" and brotli.decompress(compressed.data) == layer
+    assert client.get("/city/users.geojson").status_code == 404
     assert f"<{url}>; rel=preload" in client.get("/").headers["Link"]
 
 

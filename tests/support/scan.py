@@ -38,7 +38,7 @@ EXPANDED = {"/export/<path:filename>": lambda: [f"/export/{name}.csv" for name i
 EXPORT_QUERIES = ("?area=331081", "?code=331081-001-0001", "?area=331004002", "?code=331004-002-0001")
 NO_AREA_DATA = {
     "/<path:path>",  # Dash's page router: scanned page by page
-    "/city/<name>.pbf",  # the shown city's map layers: outlines only, the same for every account
+    "/city/<name>.geojson",  # the shown city's map layers: outlines only, the same for every account
     "/monthly/download/<job_id>",  # a finished deck or report: to the account whose job made it, and no other
 }
 STREAM_IDS = re.compile(r"\b\d{13}-\d+\b")  # where in the stream a frame stands: it moves with any report
