@@ -21,7 +21,14 @@
     map.invalidateSize({pan: false});
     const size = map.getSize();
     if (!bounds || !size.x || !size.y) { return; }
-    map.fitBounds(bounds, {padding: [size.x * FIT_PADDING, size.y * FIT_PADDING], animate: false});
+    const options = {padding: [size.x * FIT_PADDING, size.y * FIT_PADDING], animate: false};
+    if (map._loaded) {  /* already showing what the fit would show (the server's area is the city it opened on):
+                           a fit would still redraw all 7,369 cells, a tenth of a second as the wall first paints */
+      const target = map._getBoundsCenterZoom(bounds, options);  /* what fitBounds sets (Leaflet 1.9) */
+      const off = map.project(target.center, target.zoom).distanceTo(map.project(map.getCenter(), target.zoom));
+      if (Math.abs(target.zoom - map.getZoom()) < 1e-6 && off < 0.5) { return; }
+    }
+    map.fitBounds(bounds, options);
   }
 
   L.Map.addInitHook(function () {
