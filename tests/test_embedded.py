@@ -56,7 +56,9 @@ def logged_in(base: str, username: str, password: str) -> urllib.request.OpenerD
     return opener
 
 
-def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 60) -> tuple[int, str]:
+def wait_for(url: str, process: subprocess.Popen[str], seconds: float = 180) -> tuple[int, str]:
+    # A deadline, not a speed: the embedded start (Redis, migrations, consumers, build workers, gunicorn) beside
+    # three other test processes on two cores has taken over a minute.
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         assert process.poll() is None, process.stdout.read() if process.stdout else ""

@@ -17,6 +17,7 @@ from typing import Any
 from uuid import uuid4
 
 import pytest
+import time_machine
 from sqlalchemy import select
 
 from dashboard.access.roles import may_unmask
@@ -121,7 +122,16 @@ def activity_in(grid: str, label: str, *, days: int = 400) -> None:
 
 
 @pytest.fixture
-def city_with_data() -> dict[str, tuple[str, ...]]:
+def still_clock() -> Iterator[None]:
+    """The clock held at one moment for the whole test. Two scans are compared byte for byte, and some answers move
+    with the clock (the hours of today on the wall's hourly chart, a grid's hours without a patrol): a scan on each
+    side of such a boundary differed with no other area's data in it (a run across the hour did)."""
+    with time_machine.travel(datetime.now(UTC), tick=False):
+        yield
+
+
+@pytest.fixture
+def city_with_data(still_clock: None) -> dict[str, tuple[str, ...]]:
     """The data, and the items whose own views the scan asks for: one of the scanned accounts' township (handled to
     its review), one of the other township and one of the other county (by id and by its report's id)."""
     with session_scope() as session:

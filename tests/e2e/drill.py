@@ -8,11 +8,15 @@ from urllib.parse import urlsplit
 from dash.testing.wait import until
 from selenium.common.exceptions import StaleElementReferenceException
 
+# A page's first figures wait for plotly.js (1.4 MB to parse) and their data; four test processes on two cores have
+# taken over 15 s for that.
+FIRST_DRAW_S = 45
+
 
 def open_view(dash_duo: Any, path: str, ready: str) -> None:
     """Open `path` (a deep link) and wait until the figures have been drawn (`ready`: a CSS selector)."""
     dash_duo.driver.get(f"{dash_duo.server_url}{path}")
-    dash_duo.wait_for_element(ready, timeout=15)
+    dash_duo.wait_for_element(ready, timeout=FIRST_DRAW_S)
 
 
 def path_and_query(dash_duo: Any) -> str:

@@ -9,7 +9,7 @@ from dash.testing.wait import until
 from selenium.webdriver.common.action_chains import ActionChains
 
 from dashboard.data.vocab import Role
-from tests.e2e.drill import click_bar, crumbs, open_view, path_and_query, summary, texts
+from tests.e2e.drill import FIRST_DRAW_S, click_bar, crumbs, open_view, path_and_query, summary, texts
 from tests.support.accounts import sign_in
 from tests.support.drill_data import add_drill_city
 
@@ -20,7 +20,7 @@ VIEW = "/trends?period=custom&from=2025-03-01&to=2025-08-31"
 def test_filter_drill_back_and_reopen(dash_app, dash_duo):
     add_drill_city()
     sign_in(dash_duo, dash_app, path=VIEW)
-    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=FIRST_DRAW_S)
     assert crumbs(dash_duo) == ["台州市"]
     assert summary(dash_duo) == "台州市，2025年3月1日 至 2025年8月31日，对比2024年3月1日 至 2024年8月31日"
 
@@ -57,7 +57,7 @@ def test_filter_drill_back_and_reopen(dash_app, dash_duo):
 def test_a_county_leader_asking_for_another_county_sees_one_message_and_its_own_county_everywhere(dash_app, dash_duo):
     add_drill_city()
     sign_in(dash_duo, dash_app, "luqiao", Role.COUNTY_LEADER, area="331004", path=VIEW + "&area=331081")
-    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=FIRST_DRAW_S)
     refusal = "温岭市（331081）不在本账号的辖区内，本页显示本辖区路桥区的数据。"
     until(lambda: refusal in "".join(texts(dash_duo, "#drill-message")), timeout=10)
     until(lambda: crumbs(dash_duo) == ["台州市", "路桥区"], timeout=10)

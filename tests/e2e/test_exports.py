@@ -10,6 +10,7 @@ import pytest
 from dash.testing.wait import until
 
 from dashboard.data.vocab import Role
+from tests.e2e.drill import FIRST_DRAW_S
 from tests.support.accounts import sign_in
 from tests.support.drill_data import add_drill_city
 
@@ -33,7 +34,7 @@ def visible_menus(dash_duo) -> int:
 def test_the_menu_shows_under_each_chart_and_its_links_carry_the_current_filter(dash_app, dash_duo):
     add_drill_city()
     sign_in(dash_duo, dash_app, path=VIEW)
-    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=FIRST_DRAW_S)
     until(lambda: visible_menus(dash_duo) == 5, timeout=10)  # four charts and the record table
     until(lambda: link_query(dash_duo, PNG)[1].get("from") == ["2025-03-01"], timeout=10)
     path, query = link_query(dash_duo, PNG)
@@ -57,7 +58,7 @@ def test_the_menu_shows_under_each_chart_and_its_links_carry_the_current_filter(
 def test_no_menu_for_a_role_that_may_not_export(dash_app, dash_duo):
     add_drill_city()
     sign_in(dash_duo, dash_app, "township", Role.TOWNSHIP_STAFF, area="331004001", path=VIEW)
-    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=FIRST_DRAW_S)
     until(lambda: len(dash_duo.find_elements(".export-menu")) == 5, timeout=10)
     assert visible_menus(dash_duo) == 0
     dash_duo.driver.get("about:blank")

@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from dash.testing.wait import until
 
+from tests.e2e.drill import FIRST_DRAW_S
 from tests.support.accounts import sign_in
 from tests.support.drill_data import add_drill_city
 
@@ -46,7 +47,7 @@ def test_the_grid_script_comes_with_the_first_table_drawn_and_never_in_wall_mode
     assert dash_duo.driver.execute_script("return window.notReloaded") is True  # the same document throughout
 
     dash_duo.driver.get(f"{dash_duo.server_url}/trends?{PERIOD}&wall=1&pages=trends&every=60")
-    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=15)
+    dash_duo.wait_for_element("#trends-series-graph .scatterlayer .trace", timeout=FIRST_DRAW_S)
     assert dash_duo.find_elements(".record-incidents .record-grid")  # the table's place, hidden
     assert dash_duo.find_elements(".ag-root") == []
     assert grid_scripts(dash_duo) == []

@@ -5,7 +5,6 @@ no table); and a report posted once the wall is open still appears on it at once
 
 from __future__ import annotations
 
-import time
 from typing import Any
 
 import pytest
@@ -112,10 +111,10 @@ def test_a_wall_screen_draws_its_map_within_the_byte_budget_and_gets_pushed_repo
     dash_duo.wait_for_contains_text(".feed", summary(FEED_LENGTH - 1), timeout=15)  # the backlog, newest on top
     until(lambda: driver.execute_script(PUSH) == [1, False], timeout=15, message="the wall is not on its push stream")
     report = incident_reported(grid_code=next(iter(GRIDS)), lat=28.005, lon=121.005, summary="刚刚上报的一件")
-    posted = time.monotonic()
     assert post(base, gateway, [report])[0] == 202
+    # Within the keep-alive's period; that it leaves the compressor at once, not with the next keep-alive, is
+    # tests/push/test_front.py's.
     dash_duo.wait_for_contains_text(".feed", "刚刚上报的一件", timeout=BLOCK_MS / 1000)
-    assert time.monotonic() - posted < BLOCK_MS / 1000 / 3  # not held until a keep-alive pushed it out of gzip
     assert driver.execute_script(PUSH) == [1, False]  # it came pushed, not polled
     assert dash_duo.get_logs() == []
     driver.get("about:blank")
