@@ -9,8 +9,8 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pandas as pd
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy import ColumnElement, case, func, literal, select, union_all
+from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from dashboard.data.areas import records_in
 from dashboard.data.models import County, Grid, Hazard, Incident, Township
@@ -18,6 +18,7 @@ from dashboard.data.periods import Area, AreaLevel
 
 HOURS = range(24)
 COMPARED = {"today": 0, "yesterday": 1, "last_week": 7}  # the days the hourly chart draws, by how many days back
+QUARTER = timedelta(minutes=15)
 
 
 def day_span(day: date, zone: str) -> tuple[datetime, datetime]:
@@ -28,12 +29,43 @@ def day_span(day: date, zone: str) -> tuple[datetime, datetime]:
     return start.astimezone(ZoneInfo("UTC")).replace(tzinfo=None), end.astimezone(ZoneInfo("UTC")).replace(tzinfo=None)
 
 
-def _moments(session: Session, start: datetime, end: datetime, area: Area) -> list[datetime]:
-    incidents = select(Incident.reported_at).where(
+def hour_starts(start: datetime, end: datetime, zone: str) -> list[tuple[datetime, int]]:
+    """Where each hour of the city's clock begins within [start, end) (naive UTC), with that hour (0-23): 24 on
+    most days, 23 on the day the clocks go forward (its missing hour has no start), and on the day they go back the
+    repeated hour lasts two. Every offset in use is a whole number of quarter hours, so the clock's hour changes
+    only on a quarter hour from `start` (a midnight of the city)."""
+    tz, utc = ZoneInfo(zone), ZoneInfo("UTC")
+    starts: list[tuple[datetime, int]] = []
+    moment = start
+    while moment < end:
+        hour = moment.replace(tzinfo=utc).astimezone(tz).hour
+        if not starts or starts[-1][1] != hour:
+            starts.append((moment, hour))
+        moment += QUARTER
+    return starts
+
+
+def _counts_per_hour(session: Session, start: datetime, end: datetime, zone: str, area: Area) -> dict[int, int]:
+    """Reports (incidents by the time reported, hazards by the time found) within [start, end), per hour of the
+    city's clock, counted in the database: one CASE over the hours' starting moments, the same SQL on SQLite and
+    PostgreSQL, so no report time is read into Python."""
+    starts = hour_starts(start, end, zone)
+    if not starts:
+        return {}
+
+    def hour_of(moment: InstrumentedAttribute[datetime]) -> ColumnElement[int]:
+        later = [(moment < begins, before) for (begins, _), (_, before) in zip(starts[1:], starts, strict=False)]
+        return case(*later, else_=starts[-1][1]) if later else literal(starts[-1][1])
+
+    incidents = select(hour_of(Incident.reported_at).label("hour")).where(
         Incident.reported_at >= start, Incident.reported_at < end, records_in(Incident, area)
     )
-    hazards = select(Hazard.found_at).where(Hazard.found_at >= start, Hazard.found_at < end, records_in(Hazard, area))
-    return [*session.scalars(incidents), *session.scalars(hazards)]
+    hazards = select(hour_of(Hazard.found_at).label("hour")).where(
+        Hazard.found_at >= start, Hazard.found_at < end, records_in(Hazard, area)
+    )
+    reports = union_all(incidents, hazards).subquery()
+    counted = select(reports.c.hour, func.count()).group_by(reports.c.hour)
+    return {int(hour): int(n) for hour, n in session.execute(counted)}
 
 
 def hourly_reports(session: Session, *, today: date, zone: str, area: Area, now: datetime) -> pd.DataFrame:
@@ -43,16 +75,13 @@ def hourly_reports(session: Session, *, today: date, zone: str, area: Area, now:
     frames = []
     for name, back in COMPARED.items():
         start, end = day_span(today - timedelta(days=back), zone)
-        moments = pd.Series(
-            _moments(session, start, min(end, now + timedelta(seconds=1)), area), dtype="datetime64[ns]"
-        )
-        hours = moments.dt.tz_localize("UTC").dt.tz_convert(zone).dt.hour
-        counts = hours.value_counts().reindex(HOURS, fill_value=0)
+        counted = _counts_per_hour(session, start, min(end, now + timedelta(seconds=1)), zone, area)
+        hours = list(HOURS)
         if name == "today":
-            running = pd.Timestamp(now).tz_localize("UTC").tz_convert(zone).hour
-            counts = counts.loc[: max(running, 0)]
-        frames.append(pd.DataFrame({"day": name, "hour": counts.index.astype(int), "reports": counts.values}))
-    return pd.concat(frames, ignore_index=True).astype({"reports": int})
+            running = now.replace(tzinfo=ZoneInfo("UTC")).astimezone(ZoneInfo(zone)).hour
+            hours = hours[: running + 1]
+        frames.append(pd.DataFrame({"day": name, "hour": hours, "reports": [counted.get(h, 0) for h in hours]}))
+    return pd.concat(frames, ignore_index=True).astype({"hour": int, "reports": int})
 
 
 def reports_by_kind(session: Session, *, today: date, zone: str, area: Area) -> pd.DataFrame:

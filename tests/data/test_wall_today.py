@@ -4,13 +4,16 @@ Expected values come from the rows each test writes."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pandas as pd
+import pytest
 
 from dashboard.data.db import session_scope
 from dashboard.data.periods import CITY, Area, AreaLevel
-from dashboard.data.wall_today import hourly_reports, reports_by_area, reports_by_kind, with_coverage
+from dashboard.data.wall_today import day_span, hourly_reports, reports_by_area, reports_by_kind, with_coverage
 from tests.support.factories import add_city, hazard, incident
 
 ZONE = "Asia/Shanghai"  # UTC+8
@@ -51,6 +54,52 @@ def test_reports_per_hour_today_yesterday_and_last_week_on_the_city_clock():
     with session_scope() as session:  # a county's wall: its own reports only
         luqiao = hourly_reports(session, today=TODAY, zone=ZONE, area=Area.county("331004"), now=NOW)
     assert int(luqiao[(luqiao["day"] == "today") & (luqiao["hour"] == 9)]["reports"].sum()) == 1
+
+
+def local_hour(moment: datetime, zone: str) -> int:
+    """The hour of the city's clock of a stored moment, one moment at a time, as a person reads it off a clock."""
+    return moment.replace(tzinfo=UTC).astimezone(ZoneInfo(zone)).hour
+
+
+@pytest.mark.parametrize(
+    ("zone", "day", "hours"),
+    [
+        ("Europe/Berlin", date(2026, 3, 29), 23),  # 02:00 never happens: the clocks go from 02:00 to 03:00
+        ("Europe/Berlin", date(2026, 10, 25), 25),  # 02:00-03:00 happens twice
+        ("Australia/Lord_Howe", date(2026, 4, 5), 24.5),  # a half-hour change: 01:30-02:00 happens twice
+        ("Asia/Kathmandu", date(2026, 3, 10), 24),  # UTC+5:45 all year
+    ],
+)
+def test_reports_per_hour_follow_the_city_clock_on_daylight_saving_days(zone: str, day: date, hours: float):
+    start, end = day_span(day, zone)
+    assert (end - start) / timedelta(hours=1) == hours
+    # A report every 7 minutes from before the day to into the next, so every hour and both sides of each change
+    # have some; one on the weekday a week before the next day.
+    moments = [start - timedelta(hours=2) + n * timedelta(minutes=7) for n in range(int((hours + 5) * 60 / 7))]
+    last_week = day_span(day - timedelta(days=6), zone)[0] + timedelta(minutes=50)
+    with session_scope() as session:
+        add_city(session)
+        session.add_all(incident(moment) for moment in moments[::2])
+        session.add_all(hazard(moment) for moment in [*moments[1::2], last_week])
+
+    def per_hour(since: datetime, until: datetime) -> dict[int, int]:
+        return dict(Counter(local_hour(moment, zone) for moment in moments if since <= moment <= until))
+
+    def drawn(frame: pd.DataFrame, name: str) -> dict[int, int]:
+        rows = frame[frame["day"] == name]
+        return {hour: n for hour, n in zip(rows["hour"], rows["reports"], strict=True) if n}
+
+    now = end + timedelta(hours=1, minutes=30)  # the next day, 01:30 or so
+    with session_scope() as session:  # the day as yesterday: all of it
+        frame = hourly_reports(session, today=day + timedelta(days=1), zone=zone, area=CITY, now=now)
+    assert drawn(frame, "yesterday") == per_hour(start, end - timedelta(microseconds=1))
+    assert sum(drawn(frame, "yesterday").values()) == sum(start <= moment < end for moment in moments)
+    assert drawn(frame, "today") == per_hour(end, now) and drawn(frame, "last_week") == {local_hour(last_week, zone): 1}
+    now = start + timedelta(hours=5)  # the day as today, while it runs: up to the hour on the clock now
+    with session_scope() as session:
+        frame = hourly_reports(session, today=day, zone=zone, area=CITY, now=now)
+    assert frame[frame["day"] == "today"]["hour"].tolist() == list(range(local_hour(now, zone) + 1))
+    assert drawn(frame, "today") == per_hour(start, now)
 
 
 def test_todays_reports_by_kind_and_category_and_by_area_with_patrol_coverage():
