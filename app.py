@@ -17,6 +17,7 @@ from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
 from dashboard.lean_page import LeanDash, leave_out_dash_table
 from dashboard.logs import configure_logging
+from dashboard.malloc_arenas import limit_malloc_arenas
 from dashboard.push.front import PushFront
 from dashboard.routes import register_routes
 from dashboard.static_files import register_static_files
@@ -59,6 +60,7 @@ def create_app(settings: Settings) -> dash.Dash:
     return app
 
 
+limit_malloc_arenas()  # before the worker's threads start: their freed memory would otherwise stay, arena by arena
 settings = get_settings()  # a wrong setting stops here, with one line naming it
 app = create_app(settings)
 server = app.server
