@@ -124,6 +124,12 @@
     this.on("remove", function () {
       this._map.off("zoomend", scheduleMarkers);
       window.clearInterval(wall.fading);
+      if (wall.layer !== this) { return; }
+      /* The page went (a turn of the wall's rotation): hold on to nothing of it, its feed and markers included,
+         or the whole removed page stays in memory until the map comes round again. */
+      wall.layer = null;
+      wall.feed = null;
+      if (wallMode()) { window.commandCenter.newestReports.forget(); }
     });
   });
 })();
