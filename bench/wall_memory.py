@@ -23,6 +23,7 @@ from bench.wall_stack import Stack, wait_for
 SAMPLE_S = 5
 DOM_COUNTS = ("Nodes", "JSEventListeners", "LayoutObjects", "Documents", "Frames")
 HEAP_TIMEOUT_S = 60
+ROUND_S = 300  # a wall rotation's round of pages, at most (bench_wall's soak: five pages of 30 s, each drawn)
 
 
 @dataclass
@@ -66,6 +67,22 @@ class TabHeap:
         return float(answer[0]["JSHeapUsedSize"])
 
 
+def page_on(browser: Browser, heap: TabHeap) -> str | None:
+    """The page the tab shows (None when the page stopped answering)."""
+    return None if heap.stuck else str(browser.js("return location.pathname"))
+
+
+def same_page_as_warm(browser: Browser, heap: TabHeap, warm_page: str | None) -> None:
+    """On a rotation, until the tab is back on the page it showed after warm-up (one round at most): the pages differ
+    by hundreds of MB of renderer memory (the map's page against a chart page), so the end and warm-up figures are
+    compared on the same page."""
+    if warm_page is None:
+        return
+    with suppress(TimeoutError):
+        wait_for(lambda: page_on(browser, heap) in (warm_page, None), timeout=ROUND_S, what="the page", every=1)
+    print(f"  end read on {page_on(browser, heap)}, as the warm-up on {warm_page}")
+
+
 def measure_memory(
     stack: Stack,
     workdir: Path,
@@ -96,13 +113,14 @@ def measure_memory(
         started = time.monotonic()
         opened, heap_opened = sample(stack, browser, started), heap.read()
         sender.start()
-        samples, warm, heap_warm, next_line = [opened], None, math.nan, 60.0
+        samples, warm, heap_warm, next_line, warm_page = [opened], None, math.nan, 60.0, None
         print(f"\n== Memory soak: {minutes:g} min at {rate:g} reports/s, {path} open (a line a minute)")
         while sender.is_alive():
             sender.join(SAMPLE_S)
             samples.append(sample(stack, browser, started))
             if warm is None and samples[-1].at_s >= warm_s:
                 warm, heap_warm = samples[-1], heap.read()
+                warm_page = page_on(browser, heap)
             if samples[-1].at_s >= next_line:
                 line, (lag, pending) = samples[-1], stack.consumer_backlog()
                 page = browser.js("return location.pathname") if not heap.stuck else "?"
@@ -112,6 +130,7 @@ def measure_memory(
                     flush=True,
                 )
                 next_line += 60
+        same_page_as_warm(browser, heap, warm_page)
         end, heap_end = sample(stack, browser, started), heap.read()
         samples.append(end)
         for when, counts in zip(("opened", "after warm-up", "end"), heap.counts, strict=False):
