@@ -65,8 +65,10 @@ def sign_in_other(driver: Any, base: str, username: str, role: Role, area: str, 
 
 
 def text_of(driver: Any, css: str) -> str:
-    found = driver.find_elements(By.CSS_SELECTOR, css)
-    return " ".join(element.text for element in found)
+    """The shown text of every element matching `css`, read in one script: the page redraws as steps are taken, and
+    an element found and then read in two calls can be gone in between (a stale element)."""
+    script = "return Array.from(document.querySelectorAll(arguments[0])).map((e) => e.innerText).join(' ');"
+    return str(driver.execute_script(script, css))
 
 
 def click(driver: Any, css: str) -> None:
