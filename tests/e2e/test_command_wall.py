@@ -20,6 +20,7 @@ from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.live import LiveState
 from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
+from tests.e2e.drill import texts
 from tests.support.accounts import sign_in
 from tests.support.events import add_worker, hazard_reported, incident_reported
 from tests.support.factories import add_city, hazard, incident
@@ -90,7 +91,7 @@ def test_a_posted_report_appears_in_the_feed_and_on_the_map_without_a_reload(das
 
 
 def summaries_shown(dash_duo) -> list[str]:
-    return [summary.text for summary in dash_duo.find_elements(".feed-summary")]
+    return texts(dash_duo, ".feed-summary")  # in one script: the feed changes as reports are pushed
 
 
 def test_a_wall_opened_later_shows_the_newest_reports_first_each_once(dash_app, dash_duo):
