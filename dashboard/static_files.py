@@ -2,7 +2,7 @@
 (the traces our figures draw: bar, scatter, heatmap; a third of the full bundle), and the static scripts and map
 layers compressed harder than a live answer can afford, once per process (brotli at quality 9; a live answer gets
 Flask-Compress's quick default); the map layers, the largest, ship their own brotli copy made at the best quality
-where the layer is written (dashboard.data.active_city.write_brotli_copy).
+where the layer is written (dashboard.data.active_city.brotli_copy).
 
 The full plotly.min.js (4.8 MB, 1.4 MB compressed) was most of a wall screen's first load. dcc.Graph loads plotly.js
 from one fixed address when a page first shows a chart; this module answers that address with the bundle in

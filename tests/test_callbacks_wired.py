@@ -4,25 +4,13 @@ renderer made in each browser against the validation layout, which the page no l
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from dash.development.base_component import Component
 
 from tests.support.accounts import signed_in_client
 
 pytestmark = pytest.mark.db_independent
-
-
-def components(tree: Any) -> Iterator[Component]:
-    if isinstance(tree, Component):
-        yield tree
-        for name in {"children", *(prop.split(".")[0].split("[")[0] for prop in tree._children_props)}:
-            yield from components(getattr(tree, name, None))
-    elif isinstance(tree, list | tuple):
-        for item in tree:
-            yield from components(item)
 
 
 def outputs(spec: dict[str, Any]) -> list[dict[str, str]]:
@@ -35,7 +23,7 @@ def outputs(spec: dict[str, Any]) -> list[dict[str, str]]:
 def test_every_callback_names_drawn_components_by_their_own_properties(dash_app):
     client = signed_in_client(dash_app)
     callbacks = client.get("/_dash-dependencies").get_json()  # what a browser's renderer wires up
-    drawn = {c.id: c for c in components(dash_app.validation_layout) if isinstance(getattr(c, "id", None), str)}
+    drawn = {c.id: c for c in dash_app.validation_layout._traverse_ids() if isinstance(c.id, str)}
     assert len(callbacks) > 50 and len(drawn) > 100  # every page's layout, built before the first request
     missing = []
     for spec in callbacks:

@@ -23,7 +23,7 @@ COMMITTED_GEOGRAPHY = Path(__file__).resolve().parent / "geography"
 ASSETS = ROOT / "assets"
 CITY_FILE = "city.json"
 LAYERS = ("grid_cells", "county_outlines")  # the browser's map layers: <name>.geojson, its brotli copy beside it
-BROTLI_COPY = ".br"  # <name>.geojson.br: the layer compressed once, where it is written (write_brotli_copy)
+BROTLI_COPY = ".br"  # <name>.geojson.br: the layer compressed once, where it is written (brotli_copy)
 LAYER_QUALITY = 11  # brotli's best: 2.1 MB of cells to 211 KB in about 5 s, once per city instead of per process
 
 TAIZHOU_NAME = {"zh-CN": "台州市", "en": "Taizhou"}
@@ -100,9 +100,9 @@ def layer_url(name: str) -> str:
     return f"/city/{name}.geojson?v={files.stamp}" if files.imported else f"/assets/{name}.geojson"
 
 
-def layer_file(name: str, suffix: str = ".geojson") -> Path:
-    """A map layer's file on disk: `<name>.geojson`, or its brotli copy with suffix `.geojson.br`."""
-    return city_files().layers / f"{name}{suffix}"
+def layer_file(name: str) -> Path:
+    """A map layer's file on disk: `<name>.geojson`."""
+    return city_files().layers / f"{name}.geojson"
 
 
 def brotli_copy(layer: bytes) -> bytes:
