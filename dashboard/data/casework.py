@@ -342,7 +342,7 @@ class _Open:
                 stopped,
             )
             .where(RecordHandling.state.in_([state.value for state in wanted]))
-            .order_by(model.deadline.is_(None), model.deadline)
+            .order_by(model.deadline.is_(None), model.deadline, model.id)
             .limit(limit)
         )
         for deadline, record_id, state, version, level, urged, done in rows:
@@ -351,7 +351,7 @@ class _Open:
         if statuses:
             untouched = session.execute(
                 self.untouched(model.deadline, model.id, model.status, stopped, statuses=list(statuses))
-                .order_by(model.deadline.is_(None), model.deadline)
+                .order_by(model.deadline.is_(None), model.deadline, model.id)
                 .limit(limit)
             )
             for deadline, record_id, status, done in untouched:
@@ -376,7 +376,9 @@ def queue(
         for state, number in items.counts(session).items():
             counts[state] = counts.get(state, 0) + number
         candidates += items.nearest(session, wanted, limit)
-    candidates.sort(key=lambda item: (item[0] is None, item[0] or now))
+    # Ties broken by record and id: PostgreSQL returns equal deadlines in no fixed order, and a queue whose rows
+    # swap places on each redraw (or whose 200th row changes) misleads the operator reading it.
+    candidates.sort(key=lambda item: (item[0] is None, item[0] or now, item[1], item[2]))
     return _queue_rows(session, candidates[:limit], now), counts
 
 

@@ -543,3 +543,32 @@ def test_the_walls_handling_figures_count_records_as_the_seed_and_outside_system
     assert sum(counts[state.value] for state in (State.HANDLING, State.RESOLVED)) == tile["in_progress"]
     put_right = next(row for row in rows if row["record"] == "hazard" and row["state"] == "resolved")
     assert (put_right["clock_stopped"], put_right["colour"]) == (True, "none")
+
+
+def test_items_due_at_the_same_moment_keep_one_order_in_the_queue_however_the_database_stores_them():
+    """Reports that came in together fall due together. The queue lists them in one order (by record, then id) on
+    every redraw: PostgreSQL hands back rows of equal deadline in storage order, and a row whose deadline was moved
+    is stored after the others, so an order left to the database swapped rows between two redraws (and could change
+    which rows make the queue's first 200)."""
+    from datetime import timedelta
+
+    from dashboard.data.casework import QueueFilter, queue
+    from dashboard.data.periods import CITY, utc_now
+    from tests.support.factories import hazard, incident
+
+    now = utc_now()
+    due = now + timedelta(days=1)
+    with session_scope() as session:
+        add_city(session)
+        session.add(incident(now, kind="dispute", status="handling", deadline=due - timedelta(hours=1)))
+        session.add_all([incident(now, kind="dispute", status="handling", deadline=due) for _ in range(2)])
+        session.add_all([hazard(now, status="open", deadline=due) for _ in range(2)])
+    with session_scope() as session:
+        first = session.scalars(select(Incident).order_by(Incident.id)).first()
+        assert first is not None
+        first.deadline = due  # its deadline extended: now due with the others, and stored after them
+    with session_scope() as session:
+        rows, _ = queue(session, CITY, Role.CITY_OPERATOR, QueueFilter(), now=now)
+    listed = [(row["record"], row["id"]) for row in rows]
+    assert len(listed) == 5
+    assert listed == sorted(listed), "equal deadlines: hazards before incidents, each by id"
