@@ -156,7 +156,7 @@ def overdue(
             .outerjoin(Department, Department.id == model.department_id)
             .where(records_in(model, area), closing(model).is_(None), model.deadline < now)
             .where(model.deadline >= since if since is not None else true())
-            .order_by(model.deadline)
+            .order_by(model.deadline, model.id)
             .limit(limit)
         )
         rows = pd.DataFrame([tuple(row) for row in session.execute(query)], columns=OVERDUE_COLUMNS[1:9])
@@ -174,7 +174,9 @@ def overdue(
     rows["escalation"] = rows["hours_over"].map(escalation)
     # 挂牌督办 is for hazards (重大隐患挂牌督办): a case overdue goes up the incident chain instead.
     rows["supervised"] = (rows["record"] == "hazard") & (rows["hours_over"] >= SUPERVISE_AFTER.total_seconds() / 3600)
-    return rows.sort_values("hours_over", ascending=False, ignore_index=True).head(limit)[OVERDUE_COLUMNS]
+    # Ties (records that fell due together) in one fixed order, so that the list does not reshuffle between redraws.
+    order = rows.sort_values(["hours_over", "record", "event_id"], ascending=[False, True, True], ignore_index=True)
+    return order.head(limit)[OVERDUE_COLUMNS]
 
 
 def overdue_ids(session: Session, model: Any, ids: list[int], *, now: datetime | None = None) -> set[int]:
