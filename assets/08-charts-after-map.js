@@ -8,8 +8,10 @@
   if (window.location.pathname !== "/" || window.Plotly) { return; }
   const WAIT_MS = 4000;
   window.Plotly = new Promise(function (resolve, reject) {
-    const started = Date.now();
+    let loading = false;
     function load() {
+      if (loading) { return; }
+      loading = true;
       const script = document.createElement("script");
       script.src = window._dashPlotlyJSURL;  /* set by Dash's renderer when it starts, before any graph mounts */
       script.async = true;
@@ -17,12 +19,8 @@
       script.onerror = reject;
       document.body.appendChild(script);
     }
-    const waiting = window.setInterval(function () {
-      const cells = window.commandCenter && window.commandCenter.cells;
-      if ((cells && cells.size > 0) || Date.now() - started > WAIT_MS) {
-        window.clearInterval(waiting);
-        window.requestAnimationFrame(function () { window.setTimeout(load, 0); });  /* after the cells' frame */
-      }
-    }, 50);
+    /* told in the animation frame that paints the cells (assets/10-grid-cells.js): a task queued now runs after it */
+    document.addEventListener("commandcenter:cellsdrawn", () => window.setTimeout(load, 0), {once: true});
+    window.setTimeout(load, WAIT_MS);
   });
 })();

@@ -1,8 +1,7 @@
-/* Functions the dash-leaflet layers call by name ({"variable": "commandCenter.<name>"}). Data in, style out:
-   the colours come from the layer's `hideout`, which the server updates without resending any geometry. */
+/* Functions the dash-leaflet layers call by name ({"variable": "commandCenter.<name>"}). Data in, style out. The
+   grid cells are drawn by assets/10-grid-cells.js; their colours come as a `hideout`, which the server updates
+   without resending any geometry. */
 window.commandCenter = Object.assign(window.commandCenter || {}, {
-  cells: new Set(),  /* codes of the grid cells drawn: tests and the watchdog read its size */
-  cellLayers: [],  /* the cells' polygons, by feature id - 1 */
   colours: null,  /* the latest colours of the cells (a `hideout`, see recolour) */
   events: new Set(),  /* ids of the reports drawn on the map */
 
@@ -43,42 +42,11 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
     return colour;
   },
 
-  gridStyle: function (feature, context) {
-    const hideout = window.commandCenter.colours || (context && context.hideout) || {};
-    const value = (hideout.values || [])[feature.properties.id - 1] || 0;
-    return {
-      weight: 0.4, color: "#3a5f8a", opacity: 0.6,
-      fillColor: window.commandCenter.colourOf(value, hideout), fillOpacity: value > 0 ? 0.8 : 0.25,
-    };
-  },
-
-  onEachGrid: function (feature, layer) {
-    window.commandCenter.cells.add(feature.properties.code);
-    window.commandCenter.cellLayers[feature.properties.id - 1] = layer;
-  },
-
-  /* New colours for the cells: restyle those whose colour changed. (A new `hideout` for the layer would make
-     dash-leaflet rebuild all 7,369 polygons, which holds the page for a second or more.) */
+  /* New colours for the cells (a hideout: dashboard/pipeline/grid_metrics.py), kept for a map drawn later. */
   recolour: function (hideout) {
     const cc = window.commandCenter;
     cc.colours = hideout;
-    cc.cellLayers.forEach(function (layer) {
-      const style = cc.gridStyle(layer.feature);
-      if (style.fillColor !== layer.options.fillColor || style.fillOpacity !== layer.options.fillOpacity) {
-        layer.setStyle(style);
-      }
-    });
-  },
-
-  /* One tooltip for all 7,369 cells (the layer's mouseover, mousemove and mouseout), instead of one bound to each. */
-  gridHover: function (event) {
-    const cc = window.commandCenter, map = event.target._map;
-    cc.gridTip = cc.gridTip || L.tooltip({direction: "top", offset: [0, -8]});
-    if (event.type === "mouseout" || !map) { cc.gridTip.remove(); return; }
-    cc.gridTip.setLatLng(event.latlng);
-    if (event.type === "mouseover") {
-      cc.gridTip.setContent(document.createTextNode(event.propagatedFrom.feature.properties.code)).openOn(map);
-    }
+    if (cc.gridCells) { cc.gridCells.setColours(hideout); }
   },
 
   countyStyle: function () {
@@ -98,8 +66,9 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
   eventMarker: function (feature, latlng) {
     const p = feature.properties;
     window.commandCenter.events.add(feature.id);
-    const marker = L.circleMarker(latlng, {
+    const marker = L.circleMarker(latlng, {  /* its click opens its popup, not the grid's page under it */
       radius: 7, weight: 1.5, color: "#ffffff", fillColor: p.colour || "#ff9f43", fillOpacity: 0.95,
+      bubblingMouseEvents: false,
     });
     return marker.bindPopup(function () {
       const box = document.createElement("div");
@@ -141,7 +110,7 @@ window.commandCenter = Object.assign(window.commandCenter || {}, {
       return cc.clusterMarker(feature.properties.count, latlng, "workers");
     }
     const marker = L.circleMarker(latlng, {radius: 5, weight: 1, color: "#0b1622", fillColor: "#2ecc71",
-                                           fillOpacity: 1});
+                                           fillOpacity: 1, bubblingMouseEvents: false});
     marker.bindTooltip(document.createTextNode(feature.properties.worker || ""));
     return marker;
   },

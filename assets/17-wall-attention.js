@@ -28,23 +28,9 @@
     } catch (error) { /* no sound on this screen */ }
   }
 
-  function cellOf(code) {
-    return window.commandCenter.cellLayers.find((layer) => layer && layer.feature.properties.code === code);
-  }
-
   /* The grid's cell in white and red, on and off, for as long as the map stays there. */
   function flash(code) {
-    const cc = window.commandCenter, cell = code ? cellOf(code) : null;
-    if (!cell) { return () => {}; }
-    const scale = cc.canvasScale || 1;
-    let on = false;
-    const timer = window.setInterval(function () {
-      on = !on;
-      cell.setStyle(on ? {weight: 4 * scale, color: "#ffffff", opacity: 1, fillColor: "#ff1744", fillOpacity: 0.95}
-                       : cc.gridStyle(cell.feature));
-      if (on) { cell.bringToFront(); }
-    }, FLASH_MS);
-    return function () { window.clearInterval(timer); cell.setStyle(cc.gridStyle(cell.feature)); };
+    return code ? window.commandCenter.flashCell(code, FLASH_MS) : () => {};
   }
 
   function next() {

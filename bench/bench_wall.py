@@ -11,8 +11,8 @@ Reports go through the real ingest API, one event per POST (as a phone sends a r
 time in the summary (bench/wall_load.py). Phases, in order:
 
 1. map first paint and bytes (bench/wall_paint.py) on a wall screen of 1920×1080 and of 3840×2160 (the command wall
-   in wall mode), `--paint-runs` fresh profiles each: performance.now() at the first animation frame after
-   window.commandCenter.cells holds all 7,369 cells; the bytes fetched by then (navigation + Resource Timing
+   in wall mode), `--paint-runs` fresh profiles each: performance.now() in the animation frame that draws all
+   7,369 cells (the cells' layer says so in that frame); the bytes fetched by then (navigation + Resource Timing
    transferSize), where the time goes, the largest resources and the Content-Encoding of each;
 2. event -> screen latency (bench/wall_latency.py), `--seconds` each: the push path (`/`), then the 1 s polling
    baseline (`/?push=off`), timed in the page by a MutationObserver on the feed; and the main thread's time per

@@ -53,13 +53,13 @@ return Array.from(window.__wallBench.seen, ([seq, t]) => [Number(seq), t.dom, t.
 
 
 def paint_watch(newest_summary: str | None) -> str:
-    """Installed before the page's own scripts: the moment every grid cell is drawn. `cells` when the Set is full
-    (checked every 5 ms), `frame` in the animation frame after it (Leaflet's canvas redraw is queued in an earlier
-    one), `busyPaint` the long tasks until then. With a push backlog, `feed` when the feed's top row shows the newest
-    report, `busy` the long tasks until then."""
+    """Installed before the page's own scripts: the moment every grid cell is drawn. `frame` is performance.now()
+    in the animation frame that draws them (the cells' layer says so in that frame: assets/
+    10-grid-cells.js; the frame is painted as it ends), `busyPaint` the long tasks until then. With a push backlog,
+    `feed` when the feed's top row shows the newest report (checked every 5 ms), `busy` the long tasks until then."""
     return f"""
 performance.setResourceTimingBufferSize(20000);
-window.__paint = {{cells: null, frame: null, feed: null, busy: 0, busyPaint: 0}};
+window.__paint = {{frame: null, feed: null, busy: 0, busyPaint: 0}};
 const newest = {json.dumps(newest_summary)};
 new PerformanceObserver(function (list) {{
   list.getEntries().forEach(function (task) {{
@@ -67,12 +67,13 @@ new PerformanceObserver(function (list) {{
     if (window.__paint.frame === null) {{ window.__paint.busyPaint += task.duration; }}
   }});
 }}).observe({{type: "longtask"}});
-const paintTimer = setInterval(function () {{
-  const cc = window.commandCenter, top = document.querySelector(".feed .feed-summary");
-  if (window.__paint.cells === null && cc && cc.cells && cc.cells.size >= {CELLS}) {{
-    window.__paint.cells = performance.now();
-    requestAnimationFrame(function () {{ window.__paint.frame = performance.now(); }});
+document.addEventListener("commandcenter:cellsdrawn", function (event) {{
+  if (window.__paint.frame === null && event.detail.cells >= {CELLS}) {{
+    window.__paint.frame = performance.now();
   }}
+}});
+const paintTimer = setInterval(function () {{
+  const top = document.querySelector(".feed .feed-summary");
   if (newest === null || (top && top.textContent === newest)) {{
     window.__paint.feed = window.__paint.feed === null ? performance.now() : window.__paint.feed;
   }}

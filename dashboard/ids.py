@@ -17,8 +17,9 @@ class Wall:
     METRIC = "wall-metric-radio"  # which figure colours the grid map
     LEGEND = "wall-legend"
     MAP = "wall-map"
-    CELLS = "wall-grid-cells"
-    COLOURS = "wall-grid-colours"  # a store: the cells' colours, applied in the browser (assets/10-map_layers.js)
+    GRID_LAYERS = "wall-grid-layers"  # the layer group of the grid cells (assets/10-grid-cells.js) and county outlines
+    CLICKED = "wall-grid-clicked"  # a store: the grid cell last clicked, written in the browser (10-grid-cells.js)
+    COLOURS = "wall-grid-colours"  # a store: the cells' colours, applied in the browser (assets/10-grid-cells.js)
     COUNTIES = "wall-county-outlines"
     COUNTY_NAMES = "wall-county-names"
     EVENTS = "wall-event-markers"  # a LayerGroup that assets/11-wall.js fills with the pushed reports

@@ -7,14 +7,23 @@
   are checked once, against every page's layout, by tests/test_callbacks_wired.py. The server keeps its own checks.
 - dash_table's bundle: `import dash` registers DataTable, so Dash names its 240 KB script in every page; no page draws
   one (record tables are dash-ag-grid, loaded on demand: dashboard/grid_bundle.py). Marked `dynamic`, Dash's flag for
-  a file it serves but leaves out of the page; its lazily loaded chunks were never in the page."""
+  a file it serves but leaves out of the page; its lazily loaded chunks were never in the page.
+
+And one thing it adds: the address of the map's grid cells (the imported city's, when there is one), so that the
+wall's script (assets/10-grid-cells.js) reads them while Dash is still starting, not once the map is drawn."""
 
 from __future__ import annotations
 
+from html import escape
 from typing import Any
 
 import dash
 from dash import dash_table
+
+from dashboard.config import get_settings
+from dashboard.data.active_city import layer_url
+
+CELLS_META = "grid-cells"  # read by assets/10-grid-cells.js
 
 
 class LeanDash(dash.Dash):
@@ -23,6 +32,11 @@ class LeanDash(dash.Dash):
         config.pop("validation_layout", None)
         config["suppress_callback_exceptions"] = True
         return config
+
+    def interpolate_index(self, metas: Any = "", **parts: Any) -> Any:  # type: ignore[override]
+        url, crs = escape(layer_url("grid_cells")), escape(get_settings().tile_crs)
+        cells = f'<meta name="{CELLS_META}" content="{url}" data-crs="{crs}">'
+        return super().interpolate_index(metas=f"{metas}\n      {cells}", **parts)  # type: ignore[no-untyped-call]
 
 
 def leave_out_dash_table() -> None:

@@ -188,6 +188,6 @@ clientside_callback(  # the colours onto the map, cell by cell (assets/10-map_la
 clientside_callback(  # a click on a grid opens its page
     ClientsideFunction("wall", "openGrid"),
     Output(ids.App.URL, "href", allow_duplicate=True),
-    Input(ids.Wall.CELLS, "clickData"),
+    Input(ids.Wall.CLICKED, "data"),
     prevent_initial_call=True,
 )

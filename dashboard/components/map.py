@@ -1,7 +1,7 @@
-"""The city map: county outlines with their names and the 7,369 grid cells (geometry fetched once, as GeoJSON, from
-assets/), drawn on canvas; layers for live events (filled in the browser by assets/11-wall.js) and patrols. It opens
-fitted to the city's bounds, and refits whenever its size changes (assets/10-map_layers.js). The base map is a tile
-URL from configuration, or none (offline)."""
+"""The city map: county outlines with their names and the 7,369 grid cells, drawn on canvas (the cells by
+assets/10-grid-cells.js, which fetches their GeoJSON once and draws them into the grid group); layers for live events
+(filled in the browser by assets/11-wall.js) and patrols. It opens fitted to the city's bounds, and refits whenever
+its size changes (assets/16-wall-fit.js). The base map is a tile URL from configuration, or none (offline)."""
 
 from __future__ import annotations
 
@@ -54,19 +54,17 @@ def overlay_options() -> dict[str, Any]:
     return {"coordsToLatLng": js("gcj02LatLng")} if get_settings().tile_crs == "gcj02" else {}
 
 
+def cell_layer_data() -> dict[str, Any]:
+    """What assets/10-grid-cells.js reads off the map's panel: the cells' GeoJSON (the imported city's, when there is
+    one), the tiles' datum and the colour of a cell with nothing to show."""
+    return {"data-cells": layer_url("grid_cells"), "data-crs": get_settings().tile_crs, "data-empty": EMPTY_COLOUR}
+
+
 def city_map(ids: Any) -> dl.Map:
-    """`ids` names the map's parts: MAP, CELLS, COUNTIES, COUNTY_NAMES, EVENTS, WORKERS, TRACKS. Its height is the
-    stylesheet's (a share of the page, or of the wall's canvas)."""
+    """`ids` names the map's parts: MAP, GRID_LAYERS, COUNTIES, COUNTY_NAMES, EVENTS, WORKERS, TRACKS. The element
+    around it carries cell_layer_data(). Its height is the stylesheet's (a share of the page, or of the wall's
+    canvas)."""
     shift = overlay_options()
-    cells = dl.GeoJSON(
-        **shift,
-        id=ids.CELLS,
-        url=layer_url("grid_cells"),
-        style=js("gridStyle"),
-        onEachFeature=js("onEachGrid"),
-        eventHandlers={kind: js("gridHover") for kind in ("mouseover", "mousemove", "mouseout")},  # one tooltip
-        hideout={"values": [], "breaks": [], "colours": [], "empty": EMPTY_COLOUR},
-    )
     counties = dl.GeoJSON(
         **shift,
         id=ids.COUNTIES,
@@ -85,7 +83,7 @@ def city_map(ids: Any) -> dl.Map:
     )
     overlays = dl.LayersControl(
         [
-            dl.Overlay(dl.LayerGroup([cells, counties, names]), name=t("map.layer.grids"), checked=True),
+            dl.Overlay(dl.LayerGroup([counties, names], id=ids.GRID_LAYERS), name=t("map.layer.grids"), checked=True),
             dl.Overlay(dl.LayerGroup(id=ids.EVENTS), name=t("map.layer.events"), checked=True),  # 11-wall.js fills it
             dl.Overlay(dl.LayerGroup([tracks, workers]), name=t("map.layer.patrols"), checked=True),
         ],

@@ -14,10 +14,9 @@ from dash import dcc, html
 from dashboard import ids
 from dashboard.components.alert_panel import alert_panel
 from dashboard.components.cards import kpi_row, live_tile, loop_tile
-from dashboard.components.map import city_map
+from dashboard.components.map import cell_layer_data, city_map
 from dashboard.components.page import page_frame
 from dashboard.components.wall_chart import wall_chart
-from dashboard.config import get_settings
 from dashboard.data.city_extent import city_bounds
 from dashboard.i18n import t
 from dashboard.kpis import Headline
@@ -70,12 +69,15 @@ def layout(
         [
             html.Div(metric_picker(), className="map-bar"),
             html.Div(
-                [city_map(ids.Wall), html.Div(id=ids.Wall.LEGEND, className="legend")], className="wall-map-frame"
+                [city_map(ids.Wall), html.Div(id=ids.Wall.LEGEND, className="legend"), dcc.Store(id=ids.Wall.CLICKED)],
+                className="wall-map-frame",
             ),
         ],
         className="wall-map-panel wall-panel",
-        # for assets/11-wall.js, which places the pushed reports and fits the city to the map
-        **data(crs=get_settings().tile_crs, bounds=json.dumps(city_bounds())),
+        # for assets/10-grid-cells.js, which draws the cells, 11-wall.js, which places the pushed reports, and
+        # 16-wall-fit.js, which fits the city to the map
+        **cell_layer_data(),
+        **data(bounds=json.dumps(city_bounds())),
     )
     feed_panel = html.Section(
         [

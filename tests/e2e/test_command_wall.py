@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from dash.testing.wait import until
+from selenium.webdriver.common.action_chains import ActionChains
 from sqlalchemy import text
 
 from dashboard.data.db import get_engine, session_scope
@@ -20,6 +21,7 @@ from dashboard.pipeline.events import parse_event
 from dashboard.pipeline.live import LiveState
 from dashboard.pipeline.streams import append_events
 from tests.conftest import reset_cached
+from tests.e2e.cells import CELL_PIXEL, cell_shape
 from tests.e2e.drill import texts
 from tests.support.accounts import sign_in
 from tests.support.events import add_worker, hazard_reported, incident_reported
@@ -63,6 +65,56 @@ def test_the_map_draws_every_grid_and_the_county_outlines_with_every_panel_in_it
     graphs = "return Array.from(document.querySelectorAll('.wall-graph')).map((g) => g.getBoundingClientRect().height)"
     heights = dash_duo.driver.execute_script(graphs)
     assert len(heights) == 3 and min(heights) >= 200, heights  # each chart drawn at a size one can read
+    assert dash_duo.get_logs() == []
+
+
+LEGEND = """return Array.from(document.querySelectorAll("#wall-legend .legend-item")).map(
+  (item) => [item.textContent, getComputedStyle(item.querySelector("i")).backgroundColor]);"""
+
+
+def rgb(css: str) -> list[int]:
+    return [int(part) for part in css[css.index("(") + 1 : css.index(")")].split(",")[:3]]
+
+
+def test_a_grid_cell_shows_its_colour_from_the_legend_names_itself_on_hover_and_opens_its_page(dash_app, dash_duo):
+    """The cells are drawn by the page's own canvas layer: where the GeoJSON puts them, in the legend's colour for
+    their figure, and a real mouse over a cell shows its code, a click opens the grid's page."""
+    grid = "331004-001-0002"
+    with session_scope() as session:
+        add_city(session)
+        add_worker(session)
+    append_events(get_redis(), [parse_event(incident_reported(grid_code=grid))])  # one incident today
+    worker = StreamConsumer(get_redis(), name="cells", block_ms=10)
+    worker.ensure_group()
+    while worker.poll_once():
+        pass
+    sign_in(dash_duo, dash_app)
+    until(lambda: drawn(dash_duo, "cells") == 7369, timeout=30)
+    legend = {text: rgb(colour) for text, colour in dash_duo.driver.execute_script(LEGEND)}
+    until(
+        lambda: dash_duo.driver.execute_script("return (window.commandCenter.colours || {}).values") is not None,
+        timeout=10,
+    )
+    shape = cell_shape(grid)
+    dash_duo.driver.execute_script(
+        "const cc = window.commandCenter; cc.wallMap.fitBounds(cc.gridCells.boundsOf(arguments[0]), {animate: false});",
+        grid,
+    )
+    inside = shape.representative_point()
+    # the redraw after the fit comes in the next animation frame: wait for the cell's colour under the point
+    until(lambda: dash_duo.driver.execute_script(CELL_PIXEL, grid, inside.y, inside.x)["pixel"][3] > 0, timeout=5)
+    seen = dash_duo.driver.execute_script(CELL_PIXEL, grid, inside.y, inside.x)
+    west, south, east, north = shape.bounds
+    assert seen["bounds"] == pytest.approx([south, west, north, east], abs=1e-7)  # where the GeoJSON puts it
+    assert seen["pixel"][:3] == pytest.approx(legend["1"], abs=2)  # one incident: the legend's colour for 1
+    assert seen["pixel"][3] == pytest.approx(0.8 * 255, abs=2)
+    pointer = ActionChains(dash_duo.driver)
+    pointer.w3c_actions.pointer_action.move_to_location(*[round(value) for value in seen["at"]])
+    pointer.perform()
+    until(lambda: [tip.text for tip in dash_duo.find_elements(".leaflet-tooltip")] == [grid], timeout=5)
+    pointer.w3c_actions.pointer_action.click()
+    pointer.perform()
+    until(lambda: dash_duo.driver.current_url.endswith(f"/grid?code={grid}"), timeout=10)
     assert dash_duo.get_logs() == []
 
 

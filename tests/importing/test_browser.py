@@ -16,12 +16,11 @@ from tests.support.accounts import sign_in
 pytestmark = pytest.mark.browser
 
 MAP_STATE = """
-const cc = window.commandCenter || {};
-const layers = (cc.cellLayers || []).filter(Boolean);
-if (!layers.length || !layers[0]._map) { return null; }
-const map = layers[0]._map, view = map.getBounds();
+const cc = window.commandCenter || {}, layer = cc.gridCells;
+if (!layer || !layer._map || !cc.cells.size) { return null; }
+const map = layer._map, view = map.getBounds();
 return {cells: cc.cells.size, zoom: map.getZoom(), center: [map.getCenter().lat, map.getCenter().lng],
-        inView: layers.filter((layer) => view.contains(layer.getBounds())).length};
+        inView: layer.codes().filter((code) => view.contains(layer.boundsOf(code))).length};
 """
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from html import escape
 from pathlib import Path
 
 import brotli
@@ -177,7 +178,9 @@ def test_the_imported_layers_are_served_to_signed_in_browsers_only(dash_app, sam
     compressed = client.get(url, headers={"Accept-Encoding": "gzip, deflate, br, zstd"})  # as Chromium asks
     assert compressed.headers["Content-Encoding"] == "br" and brotli.decompress(compressed.data) == layer
     assert client.get("/city/users.geojson").status_code == 404
-    assert f"<{url}>; rel=preload" in client.get("/").headers["Link"]
+    page = client.get("/")
+    assert f"<{url}>; rel=preload" in page.headers["Link"]
+    assert f'<meta name="grid-cells" content="{escape(url)}" data-crs="wgs84">' in page.text  # the wall's script
 
 
 def police_beats(sample: Sample, tmp_path: Path, *, rule: str, township: bool = True) -> tuple[Path, Path]:
