@@ -67,6 +67,10 @@ class TabHeap:
         return float(answer[0]["JSHeapUsedSize"])
 
 
+STILL_SHOWN = "return document.querySelector('.wall-still') !== null"
+STILL_S = 30  # the page holds its picture at most 8 s (assets/13-wall-mode.js: STILL_MS), more on a loaded machine
+
+
 def page_on(browser: Browser, heap: TabHeap) -> str | None:
     """The page the tab shows (None when the page stopped answering)."""
     return None if heap.stuck else str(browser.js("return location.pathname"))
@@ -80,6 +84,8 @@ def same_page_as_warm(browser: Browser, heap: TabHeap, warm_page: str | None) ->
         return
     with suppress(TimeoutError):
         wait_for(lambda: page_on(browser, heap) in (warm_page, None), timeout=ROUND_S, what="the page", every=1)
+    with suppress(TimeoutError):  # and drawn: the picture of the page before it (assets/13-wall-mode.js) is gone
+        wait_for(lambda: heap.stuck or not browser.js(STILL_SHOWN), timeout=STILL_S, what="the page drawn", every=1)
     print(f"  end read on {page_on(browser, heap)}, as the warm-up on {warm_page}")
 
 
