@@ -1349,6 +1349,7 @@ TEXT: dict[str, dict[Language, str]] = {
     "platform.service": {"zh-CN": "便民服务平台", "en": "Public service platform"},
     "queue.state": {"zh-CN": "状态", "en": "State"},
     "queue.all_states": {"zh-CN": "全部未办结", "en": "All open"},
+    "queue.loading": {"zh-CN": "正在读取待办事项…", "en": "Reading the open items…"},
     "queue.mine": {"zh-CN": "待我办理", "en": "Awaiting my step"},
     "queue.overdue_only": {"zh-CN": "只看超期", "en": "Overdue only"},
     "queue.all_platforms": {"zh-CN": "全部平台", "en": "All platforms"},

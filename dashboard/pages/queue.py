@@ -61,5 +61,6 @@ def layout(**query: str | list[str]) -> html.Div:
         dcc.Interval(id=ids.Queue.CLOCK, interval=POLL_MS),
         dcc.Store(id=ids.Queue.SEEN),
         html.Div(id=ids.Queue.COUNTS, className="queue-counts"),
-        html.Div(id=ids.Queue.TABLE, className="queue-table"),
+        # until the first answer (a city-wide queue takes seconds): said, not an empty page
+        html.Div(html.P(t("queue.loading"), className="queue-loading"), id=ids.Queue.TABLE, className="queue-table"),
     )

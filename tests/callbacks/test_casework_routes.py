@@ -258,6 +258,10 @@ def test_township_staff_filter_their_queue_by_platform_and_the_address_keeps_the
               if str(component["props"].get("id", "")).startswith("queue-")}  # fmt: skip
     assert values["queue-platform-dropdown"] == "governance" and values["queue-state-dropdown"] == "mine"
     assert values["queue-overdue-checklist"] == ["overdue"]
+    # until the queue's first answer (seconds, for a whole city's), the page says it is reading it
+    table = next(c for c in components(json.loads(layout)) if c["props"].get("id") == "queue-table")
+    assert "正在读取待办事项…" in json.dumps(table, ensure_ascii=False)
+    assert "正在读取待办事项…" not in queue_answer(dash_app, town)
 
 
 @pytest.mark.parametrize(
