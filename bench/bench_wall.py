@@ -13,7 +13,8 @@ time in the summary (bench/wall_load.py). Phases, in order:
 1. map first paint and bytes (bench/wall_paint.py) on a wall screen of 1920×1080 and of 3840×2160 (the command wall
    in wall mode), `--paint-runs` fresh profiles each: performance.now() in the animation frame that draws all
    7,369 cells (the cells' layer says so in that frame); the bytes fetched by then (navigation + Resource Timing
-   transferSize), where the time goes, the largest resources and the Content-Encoding of each;
+   transferSize), where the time goes, the largest resources and the Content-Encoding of each; then one profile
+   loading the wall three times, as a screen reloaded (its cache and the scripts' compiled code kept);
 2. event -> screen latency (bench/wall_latency.py), `--seconds` each: the push path (`/`), then the 1 s polling
    baseline (`/?push=off`), timed in the page by a MutationObserver on the feed; and the main thread's time per
    pushed report (CDP TaskDuration while reports arrive, less the page's own work per second measured before);
@@ -52,7 +53,7 @@ from bench.wall_bytes import measure_backlog, measure_update_bytes, print_estima
 from bench.wall_latency import diagnose, measure_latency, print_latency
 from bench.wall_load import Sender
 from bench.wall_memory import measure_memory
-from bench.wall_paint import SCREENS, measure_backlog_paint, measure_first_paint
+from bench.wall_paint import SCREENS, measure_backlog_paint, measure_first_paint, measure_reloaded_paint
 from bench.wall_report import Verdict, table, verdict_rows
 from bench.wall_stack import Stack
 from dashboard.pipeline.feed import FEED_LENGTH
@@ -92,6 +93,9 @@ def run(args: argparse.Namespace, workdir: Path, stack: Stack) -> list[Verdict]:
         return soak
     verdicts = [
         verdict for screen in SCREENS for verdict in measure_first_paint(stack, workdir, args.paint_runs, screen)
+    ]
+    verdicts += [
+        verdict for screen in SCREENS for verdict in measure_reloaded_paint(stack, workdir, args.paint_runs, screen)
     ]
     if args.paint_only:
         Sender(stack.base_url, stack.token).run(

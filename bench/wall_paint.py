@@ -73,6 +73,40 @@ def first_paint(
         browser.close()
 
 
+RELOADS = 3  # Chromium keeps a script's compiled code from its second load on: the third load is a warm screen's
+
+
+def reloaded_paints(stack: Stack, profile: Path, screen: tuple[int, int]) -> list[float]:
+    """A wall screen's browser loading the wall RELOADS times in one profile (its cache, and the scripts' compiled
+    code, kept between loads, as a screen reloaded by its watchdog or each morning has them): each load's first
+    paint."""
+    browser = Browser(profile, screen=screen)
+    try:
+        browser.on_new_document(paint_watch(None))
+        browser.driver.get(stack.login_url())
+        paints = []
+        for _ in range(RELOADS):
+            browser.driver.get(f"{stack.base_url}{WALL_PAGE}")
+            wait_for(lambda: browser.js(PAINT_RESULT), timeout=180, what="every grid cell drawn", every=0.1)
+            paints.append(float(browser.js(PAINT_RESULT)["frame"]))
+        return paints
+    finally:
+        browser.close()
+
+
+def measure_reloaded_paint(stack: Stack, workdir: Path, runs: int, screen: tuple[int, int]) -> list[Verdict]:
+    size = f"{screen[0]}x{screen[1]}"
+    loads = [reloaded_paints(stack, workdir / f"profile-reload-{size}-{n}", screen) for n in range(runs)]
+    table(
+        f"Map first paint at {size}, one profile loading the wall {RELOADS} times (a screen reloaded: its cache and "
+        "the scripts' compiled code kept)",
+        ["run", *(f"load {n + 1}" for n in range(RELOADS))],
+        [[n + 1, *(ms(paint) for paint in paints)] for n, paints in enumerate(loads)],
+    )
+    warm = median([paints[-1] for paints in loads])
+    return [Verdict(f"map first paint reloaded at {size} (load {RELOADS}), median", ms(warm), "(no target)", None)]
+
+
 def newest_summary() -> str:
     """The summary of the newest report in the stream: the top row of a wall that caught up with its backlog."""
     for _, fields in as_entries(get_redis().xrevrange(get_settings().event_stream, count=50)):
