@@ -20,8 +20,7 @@ from typing import Any
 import dash
 from dash import dash_table
 
-from dashboard.config import get_settings
-from dashboard.data.active_city import layer_url
+from dashboard.components.map import cell_layer_data
 
 CELLS_META = "grid-cells"  # read by assets/10-grid-cells.js
 
@@ -34,8 +33,9 @@ class LeanDash(dash.Dash):
         return config
 
     def interpolate_index(self, metas: Any = "", **parts: Any) -> Any:  # type: ignore[override]
-        url, crs = escape(layer_url("grid_cells")), escape(get_settings().tile_crs)
-        cells = f'<meta name="{CELLS_META}" content="{url}" data-crs="{crs}">'
+        # the same address and datum as the map's panel gives (cell_layer_data), so the script reads the cells once
+        layer = {name: escape(str(value)) for name, value in cell_layer_data().items()}
+        cells = f'<meta name="{CELLS_META}" content="{layer["data-cells"]}" data-crs="{layer["data-crs"]}">'
         return super().interpolate_index(metas=f"{metas}\n      {cells}", **parts)  # type: ignore[no-untyped-call]
 
 
