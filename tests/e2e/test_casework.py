@@ -12,6 +12,7 @@ from urllib.parse import quote, urlsplit
 import pytest
 from dash.testing.wait import until
 from selenium import webdriver
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from sqlalchemy import select
 
@@ -72,9 +73,21 @@ def text_of(driver: Any, css: str) -> str:
 
 
 def click(driver: Any, css: str) -> None:
-    until(lambda: driver.find_elements(By.CSS_SELECTOR, css) and driver.find_element(By.CSS_SELECTOR, css).is_enabled(),
-          timeout=20)  # fmt: skip
-    driver.find_element(By.CSS_SELECTOR, css).click()
+    """Click the element once it is there and enabled. A step's answer and the push that follows it each draw the
+    item's buttons anew, so an element found in one call can be gone by the next: a stale one was never clicked, and
+    the button drawn in its place is found again."""
+
+    def clicked() -> bool:
+        try:
+            button = driver.find_element(By.CSS_SELECTOR, css)
+            if not button.is_enabled():
+                return False
+            button.click()
+        except (NoSuchElementException, StaleElementReferenceException):
+            return False
+        return True
+
+    until(clicked, timeout=20)
 
 
 def write_note(driver: Any, note: str) -> None:
@@ -95,7 +108,6 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     click(operator, ".feed-row .feed-open")
     dash_duo.wait_for_contains_text("#item-view", SUMMARY, timeout=20)
     assert "待派单" in text_of(operator, ".item-state") and "剩余" in text_of(operator, "#item-view .countdown")
-    until(lambda: operator.find_element(By.CSS_SELECTOR, ".item-step-dispatch").is_enabled(), timeout=20)
     click(operator, ".item-step-dispatch")
     dash_duo.wait_for_contains_text("#item-message", "已派单", timeout=20)
     dash_duo.wait_for_contains_text(".timeline", "派单", timeout=20)
@@ -106,9 +118,10 @@ def test_an_operator_and_a_township_take_a_report_to_its_close(dash_app, dash_du
     assert "剩余" in text_of(town, ".queue-items .countdown")
     click(town, ".queue-link")
     until(lambda: SUMMARY in text_of(town, "#item-view"), timeout=20)
-    report_button = town.find_element(By.CSS_SELECTOR, ".item-step-report")
-    assert not report_button.is_enabled()
-    assert report_button.get_attribute("title") == "此事项当前为“待签收”，不能反馈。"
+    report_button = town.execute_script(  # read in one call: the buttons may be drawn anew in between
+        "const b = document.querySelector('.item-step-report'); return b && [b.disabled, b.title];"
+    )
+    assert report_button == [True, "此事项当前为“待签收”，不能反馈。"]
     click(town, ".item-step-accept")
     until(lambda: "已签收" in text_of(town, "#item-message"), timeout=20)
     click(town, ".item-step-note")  # a progress note without its text: refused, saying why
