@@ -8,10 +8,12 @@ from dash._callback import GLOBAL_CALLBACK_MAP
 from flask_compress import Compress
 
 from dashboard.access.login import install as install_access
+from dashboard.asset_bundle import LEFT_TO_THE_BUNDLE, bundle_assets
 from dashboard.callback_inputs import check_callback_inputs, check_router_request
 from dashboard.callbacks import register_callbacks
 from dashboard.config import Settings, get_settings
 from dashboard.data.db import upgrade_to_head
+from dashboard.first_page import ask_for_same_origin_referer
 from dashboard.grid_bundle import load_grid_on_demand
 from dashboard.i18n import t
 from dashboard.layout import build_shell, title_tabs
@@ -44,8 +46,11 @@ def create_app(settings: Settings) -> dash.Dash:
         update_title="",  # no "Updating..." flicker on the wall screens
         external_stylesheets=[],  # CSS comes from assets/, never from a CDN
         serve_locally=True,  # Dash's own scripts from this server too: nothing leaves the machine
+        assets_ignore=LEFT_TO_THE_BUNDLE,  # assets/ goes out as one script and one stylesheet (bundle_assets)
     )
     leave_out_dash_table()
+    app.leave_out_polyfill()  # regenerator-runtime alone
+    bundle_assets(app)
     load_grid_on_demand(app)  # dash-ag-grid's script only where a record table is drawn
     register_callbacks()
     app.layout = build_shell
@@ -54,6 +59,7 @@ def create_app(settings: Settings) -> dash.Dash:
     install_access(app.server)  # every route behind a login, except the login page, assets and the phones' API
     app.server.before_request(check_router_request)
     register_routes(app.server)
+    ask_for_same_origin_referer(app.server)  # the layout draws the page its Referer names (first_page.py)
     app.server.config["COMPRESS_MIMETYPES"] = COMPRESSED
     Compress(app.server)
     register_static_files(app.server)  # after Compress: its own compression of the static files comes first

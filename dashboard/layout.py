@@ -14,6 +14,7 @@ from dashboard.access.roles import may_manage_users
 from dashboard.config import get_settings
 from dashboard.data.active_city import city_name, city_title
 from dashboard.data.city_zone import city_zone
+from dashboard.first_page import page_container
 from dashboard.i18n import current_language, t
 from dashboard.pipeline.feed import area_name
 
@@ -96,7 +97,7 @@ def build_shell() -> html.Div:
                 ],
                 className="wallbar",
             ),
-            html.Main(dash.page_container, className="content"),
+            html.Main(page_container(), className="content"),
         ],
         className="shell",
     )

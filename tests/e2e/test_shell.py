@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from dash.testing.wait import until
 
+from dashboard.asset_bundle import joined
 from dashboard.data.db import session_scope
 from tests.support.accounts import sign_in
 from tests.support.factories import add_city, incident
@@ -92,13 +93,47 @@ def test_wall_tiles_show_the_figures_of_the_stored_rows(dash_app, dash_duo):
     assert dash_duo.get_logs() == []
 
 
-def test_the_navigation_opens_each_page(dash_app, dash_duo):
+# Counts the page router's requests (a POST naming the page container), in every document before its own scripts.
+COUNT_ROUTER_REQUESTS = """
+window.routerRequests = 0;
+const fetchAsItWas = window.fetch;
+window.fetch = function (resource, options) {
+  if (options && typeof options.body === "string" && options.body.includes("_pages_content")) {
+    window.routerRequests += 1;
+  }
+  return fetchAsItWas.apply(this, arguments);
+};
+"""
+
+
+def router_requests(dash_duo) -> int:
+    return int(dash_duo.driver.execute_script("return window.routerRequests"))
+
+
+def test_the_opened_page_comes_with_the_layout_and_the_navigation_opens_each_page(dash_app, dash_duo):
+    """The page of the address is in the layout the browser fetches (no round trip to the router before it shows);
+    every move after it goes through the router; and with a Referer that names another page than the one opened
+    (as a privacy setting may send), the page opened is the one shown."""
+    dash_duo.driver.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": COUNT_ROUTER_REQUESTS})
     sign_in(dash_duo, dash_app)
     dash_duo.wait_for_text_to_equal("h1", "指挥大屏")
+    until(lambda: dash_duo.driver.title == "指挥大屏 · 台州市网格化管理指挥中心", timeout=5)
+    assert router_requests(dash_duo) == 0
     for link in ["案件趋势", "破案率", "出租房", "网格", "月度通报", "指挥大屏"]:
+        before = router_requests(dash_duo)
         next(item for item in dash_duo.find_elements(".nav-link") if item.text == link).click()
         dash_duo.wait_for_text_to_equal("h1", link)
         until(lambda link=link: dash_duo.driver.title == f"{link} · 台州市网格化管理指挥中心", timeout=5)
+        assert router_requests(dash_duo) > before
+    assert dash_duo.get_logs() == []
+
+    dash_duo.driver.execute_cdp_cmd("Network.enable", {})
+    referer = {"Referer": f"{dash_duo.server_url}/"}  # the host alone, read as the command wall's address
+    dash_duo.driver.execute_cdp_cmd("Network.setExtraHTTPHeaders", {"headers": referer})
+    dash_duo.driver.get(f"{dash_duo.server_url}/solve-rates")
+    dash_duo.wait_for_text_to_equal("h1", "破案率", timeout=10)
+    until(lambda: dash_duo.driver.title == "破案率 · 台州市网格化管理指挥中心", timeout=5)
+    assert router_requests(dash_duo) == 1  # the layout held the command wall; the router drew the page opened
     assert dash_duo.get_logs() == []
 
 
@@ -124,3 +159,18 @@ def test_the_chinese_webfont_is_served_from_the_app(dash_app, dash_duo):
     assert status[0] == 200 and "woff2" in status[1]
     family = dash_duo.driver.execute_script("return getComputedStyle(document.body).fontFamily")
     assert "Command Center CJK" in family
+
+
+def test_a_failing_file_of_the_joined_script_stops_only_itself_and_is_reported_as_an_error(dash_duo, tmp_path):
+    (tmp_path / "01-breaks.js").write_text("(function () { window.first = true; null.boom(); })();", encoding="utf-8")
+    (tmp_path / "02-runs.js").write_text("(function () { window.second = true; })();", encoding="utf-8")
+    driver = dash_duo.driver
+    driver.get("data:text/html,<html><head></head><body></body></html>")
+    driver.execute_script("window.errors = []; window.addEventListener('error', (e) => window.errors.push(e.message));")
+    driver.execute_script(  # as the page loads it: a script element of its own
+        "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s);",
+        joined("js", tmp_path).text,
+    )
+    until(lambda: driver.execute_script("return window.errors.length") == 1, timeout=5)
+    assert driver.execute_script("return [window.first, window.second]") == [True, True]
+    assert "null" in driver.execute_script("return window.errors[0]")
