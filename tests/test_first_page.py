@@ -5,9 +5,12 @@ this host's pages, the container is left empty for the router, as before. Odd Re
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 from dash._utils import split_callback_id
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from dashboard import ids
 from dashboard.data.db import session_scope
@@ -110,3 +113,35 @@ def test_every_answer_asks_browsers_for_a_same_origin_referer(dash_app):
     client = signed_in_client(dash_app)
     for path in ("/", "/_dash-layout", "/healthz", "/login"):
         assert client.get(path).headers["Referrer-Policy"] == "same-origin"
+
+
+PATHS = ["/", "/trends", "/solve-rates", "/grid", "/wall", "/record", "/queue", "/monthly", "/no-such-page", "//x", ""]
+QUERY_VALUES = st.text(alphabet=st.characters(min_codepoint=0x20, max_codepoint=0x7E), max_size=40)
+# Bounded and derandomized: the same examples every run (a failure repeats, never flakes).
+FUZZ = settings(
+    max_examples=40, deadline=None, database=None, derandomize=True, suppress_health_check=list(HealthCheck)
+)
+
+
+def test_no_referer_makes_the_layout_fail(dash_app):
+    """Whatever page and query a Referer names, with whatever values, the layout answers with the page drawn (a
+    page that refuses a value names it in the page, as when the router draws it)."""
+    with session_scope() as session:
+        add_city(session)
+    client = signed_in_client(dash_app)
+
+    @FUZZ
+    @given(
+        path=st.sampled_from(PATHS),
+        query=st.dictionaries(
+            st.sampled_from(["code", "period", "area", "every", "pages", "kind", "id", "x"]), QUERY_VALUES
+        ),
+    )
+    def answers(path: str, query: dict[str, str]) -> None:
+        referer = f"http://localhost{path}?{urlencode(query)}"
+        layout = client.get("/_dash-layout", headers={"Referer": referer})
+        assert layout.status_code == 200
+        drawn = find(layout.get_json(), "_pages_content")["props"].get("children") is not None
+        assert drawn == path.startswith("/")  # every page drew itself: none fell back to the router on an error
+
+    answers()
