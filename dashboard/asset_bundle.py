@@ -29,12 +29,13 @@ YEAR_S = 365 * 24 * 3600
 @dataclass(frozen=True)
 class Bundle:
     kind: str  # js | css
-    text: str
+    body: bytes
+    url: str  # under /assets/ (public and compressed as every asset is), named by a digest of the body
 
-    @property
-    def url(self) -> str:
-        digest = hashlib.sha256(self.text.encode("utf-8")).hexdigest()[:16]
-        return f"/assets/bundle.{digest}.{self.kind}"  # under /assets/: public and compressed as every asset is
+
+def bundle_of(kind: str, text: str) -> Bundle:
+    body = text.encode("utf-8")
+    return Bundle(kind, body, f"/assets/bundle.{hashlib.sha256(body).hexdigest()[:16]}.{kind}")
 
 
 def isolated(name: str, script: str) -> str:
@@ -46,7 +47,7 @@ def isolated(name: str, script: str) -> str:
 def joined(kind: str, folder: Path = ASSETS) -> Bundle:
     files = sorted(folder.glob(f"*.{kind}"))  # as Dash orders them
     wrap: Callable[[str, str], str] = isolated if kind == "js" else lambda name, text: f"/* {name} */\n{text}\n"
-    return Bundle(kind, "".join(wrap(path.name, path.read_text(encoding="utf-8")) for path in files))
+    return bundle_of(kind, "".join(wrap(path.name, path.read_text(encoding="utf-8")) for path in files))
 
 
 def bundle_assets(app: dash.Dash) -> None:
@@ -65,7 +66,7 @@ def bundle_assets(app: dash.Dash) -> None:
 
 def serve(server: Flask, bundle: Bundle) -> None:
     def answer() -> Response:
-        response = Response(bundle.text, mimetype=MIMETYPES[bundle.kind])
+        response = Response(bundle.body, mimetype=MIMETYPES[bundle.kind])
         response.cache_control.public = True
         response.cache_control.max_age = YEAR_S
         response.cache_control.immutable = True  # another content, another address

@@ -22,13 +22,16 @@ from urllib.parse import urlsplit
 import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page  # the router's own reading of an address (dash 4.4)
+from dash.dash import _ID_CONTENT as CONTENT  # the ids of Dash's page container
+from dash.dash import _ID_DUMMY as DUMMY
+from dash.dash import _ID_LOCATION as LOCATION
+from dash.dash import _ID_STORE as STORE
 from flask import Flask, Response, has_request_context, request
 
 from dashboard.i18n import t
 
 log = logging.getLogger(__name__)
 
-LOCATION, CONTENT, STORE, DUMMY = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"  # Dash's ids
 FILLED_FOR = "data-page"  # the address the container was filled for, on the content (read by 05-first-page.js)
 NOT_FOUND_MODULE = "not_found_404"
 

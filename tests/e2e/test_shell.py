@@ -169,7 +169,7 @@ def test_a_failing_file_of_the_joined_script_stops_only_itself_and_is_reported_a
     driver.execute_script("window.errors = []; window.addEventListener('error', (e) => window.errors.push(e.message));")
     driver.execute_script(  # as the page loads it: a script element of its own
         "const s = document.createElement('script'); s.textContent = arguments[0]; document.head.appendChild(s);",
-        joined("js", tmp_path).text,
+        joined("js", tmp_path).body.decode("utf-8"),
     )
     until(lambda: driver.execute_script("return window.errors.length") == 1, timeout=5)
     assert driver.execute_script("return [window.first, window.second]") == [True, True]
